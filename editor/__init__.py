@@ -1,0 +1,5 @@
+"""Shotline's editor: PySide6 views and controllers over the engine's document.
+
+The editor never imports torch or diffusers; generation runs in the engine
+process, so the window opens fast and survives any crash of a model.
+"""

@@ -1,0 +1,22 @@
+"""The typed errors the engine raises for anything a user can cause.
+
+Callers (the editor, the CLI) catch `ShotlineError` and show its message; a
+raw traceback never reaches a user. Each subclass names the kind of mistake so
+a caller can react (for example, offer to unlock a track) without parsing text.
+"""
+
+
+class ShotlineError(Exception):
+    """Base for every error whose message is meant for the user."""
+
+
+class EditError(ShotlineError):
+    """An edit operation refused its inputs; the timeline was left unchanged."""
+
+
+class TrackLockedError(EditError):
+    """An edit touched a locked track."""
+
+
+class ProjectFileError(ShotlineError):
+    """A project file could not be read or written."""
