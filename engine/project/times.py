@@ -56,9 +56,7 @@ def to_frames(time: RationalTime, rate: float) -> int:
     value = time.value_rescaled_to(rate)
     frames = round(value)
     if not math.isclose(value, frames, rel_tol=0, abs_tol=1e-6):
-        raise EditError(
-            f"{time.to_seconds():.4f}s is not on a frame boundary at {rate:g} fps"
-        )
+        raise EditError(f"{time.to_seconds():.4f}s is not on a frame boundary at {rate:g} fps")
     return int(frames)
 
 

@@ -206,7 +206,9 @@ def has_handles(transition: Transition, before: Clip, after: Clip, rate: float) 
     a_limits = media_limits(before, rate)
     if a_limits is not None and a_start + a_len + out_off > a_limits[1]:
         short = a_start + a_len + out_off - a_limits[1]
-        return f"{before.name or 'the outgoing clip'} needs {short} more frame(s) of media after its out point"
+        return (
+            f"{before.name or 'the outgoing clip'} needs {short} more frame(s) of media after its out point"
+        )
     b_limits = media_limits(after, rate)
     if b_limits is not None and b_start - in_off < b_limits[0]:
         short = b_limits[0] - (b_start - in_off)
