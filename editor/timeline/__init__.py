@@ -1,0 +1,1 @@
+"""The timeline: drawing the OTIO model and turning gestures into edits."""
