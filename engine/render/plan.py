@@ -1,0 +1,263 @@
+"""What the timeline shows and plays at a given time, decided from the document alone.
+
+Video: the topmost visible video track with something at the frame wins. A
+cross-dissolve straddles its cut (``in_offset`` frames before it,
+``out_offset`` after): during it the outgoing clip keeps playing past its out
+point and the incoming one starts before its in point, blended by progress.
+Fades go to black. Audio: every audible track (mute and solo honoured) mixes,
+each clip with its gain, fades, and equal-power crossfades at transitions.
+
+Times are project frames (video) and sample indices at 48 kHz (audio). Frame
+``f`` starts at sample ``round(f * 48000 / rate)`` with the exact rational
+rate, so boundaries never drift, even at 29.97 fps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import opentimelineio as otio
+
+from engine.project import document, trackedit
+from engine.project.document import AUDIO, AUDIO_SAMPLE_RATE, VIDEO
+from engine.project.times import rate_fraction
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One clip's picture contributing `weight` of the output frame."""
+
+    clip: otio.schema.Clip
+    source_frame: int  # project frames since the media's first frame
+    weight: float
+
+
+def frame_to_sample(frame: int, rate: float) -> int:
+    """The first sample of a project frame."""
+    exact = rate_fraction(rate)
+    return round(Fraction(frame) * AUDIO_SAMPLE_RATE / exact)
+
+
+def source_seconds(clip: otio.schema.Clip, source_frame: int, rate: float) -> Fraction:
+    """Media time (seconds, exact) of a source frame counted at the project rate."""
+    return Fraction(source_frame) / rate_fraction(rate)
+
+
+def _flags(track: otio.schema.Track) -> dict:
+    return dict(track.metadata.get("shotline", {}))
+
+
+def visible_video_tracks(timeline: otio.schema.Timeline) -> list[otio.schema.Track]:
+    """Video tracks a viewer shows, bottom first: hidden (or OTIO-disabled) tracks are skipped."""
+    return [t for t in document.tracks(timeline, VIDEO) if t.enabled and not _flags(t).get("hidden")]
+
+
+def audible_tracks(timeline: otio.schema.Timeline) -> list[otio.schema.Track]:
+    """Audio tracks heard: muted ones never; if any track is soloed, only soloed ones."""
+    candidates = [t for t in document.tracks(timeline, AUDIO) if not _flags(t).get("muted")]
+    soloed = [t for t in candidates if _flags(t).get("solo")]
+    chosen = soloed or candidates
+    return [t for t in chosen if t.enabled or _flags(t).get("solo")]
+
+
+def fade_factor(clip: otio.schema.Clip, offset: int, length: int) -> float:
+    """Fade multiplier at `offset` frames into a clip of `length` frames (sampled mid-frame)."""
+    meta = clip.metadata.get("shotline", {})
+    fade_in = int(meta.get("fade_in", 0) or 0)
+    fade_out = int(meta.get("fade_out", 0) or 0)
+    factor = 1.0
+    if fade_in > 0 and offset < fade_in:
+        factor *= (offset + 0.5) / fade_in
+    if fade_out > 0 and offset >= length - fade_out:
+        factor *= (length - offset - 0.5) / fade_out
+    return max(0.0, min(1.0, factor))
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A transition's span on its track: [start, end) frames, and the clips on each side."""
+
+    start: int
+    end: int
+    cut: int
+    outgoing: otio.schema.Clip
+    incoming: otio.schema.Clip
+    out_slot: trackedit.Slot
+    in_slot: trackedit.Slot
+
+
+def transition_windows(track: otio.schema.Track, rate: float) -> list[_Window]:
+    """Every transition on the track with the clips it joins."""
+    slots = {slot.index: slot for slot in trackedit.layout(track, rate)}
+    windows = []
+    for index, item in enumerate(track):
+        if not isinstance(item, otio.schema.Transition):
+            continue
+        before, after = slots.get(index - 1), slots.get(index + 1)
+        if before is None or after is None:
+            continue
+        if not (isinstance(before.item, otio.schema.Clip) and isinstance(after.item, otio.schema.Clip)):
+            continue
+        in_off = round(item.in_offset.value_rescaled_to(rate))
+        out_off = round(item.out_offset.value_rescaled_to(rate))
+        cut = after.start
+        windows.append(_Window(cut - in_off, cut + out_off, cut, before.item, after.item, before, after))
+    return windows
+
+
+def media_origin(clip: otio.schema.Clip, rate: float) -> int:
+    """Source frame of the media's first frame.
+
+    Source ranges are in the media's own time, which for footage with a start
+    timecode does not begin at 0; decoders count from the file's first frame.
+    """
+    ref = clip.media_reference
+    if ref is None or ref.available_range is None:
+        return 0
+    return round(ref.available_range.start_time.value_rescaled_to(rate))
+
+
+def _clip_source(slot: trackedit.Slot, frame: int, rate: float) -> int:
+    start, _ = trackedit.source_frames(slot.item, rate)
+    return start - media_origin(slot.item, rate) + (frame - slot.start)
+
+
+def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
+    """What makes up the output frame: nothing (black), one clip, or a dissolve's two."""
+    rate = document.settings(timeline).rate
+    for track in reversed(visible_video_tracks(timeline)):
+        layers = _track_layers(track, frame, rate)
+        if layers is not None:
+            return layers
+    return []
+
+
+def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Layer] | None:
+    for window in transition_windows(track, rate):
+        if window.start <= frame < window.end:
+            progress = (frame - window.start + 0.5) / (window.end - window.start)
+            out_slot, in_slot = window.out_slot, window.in_slot
+            a = fade_factor(
+                window.outgoing, min(frame - out_slot.start, out_slot.duration - 1), out_slot.duration
+            )
+            b = fade_factor(window.incoming, max(frame - in_slot.start, 0), in_slot.duration)
+            return [
+                Layer(window.outgoing, _clip_source(out_slot, frame, rate), (1.0 - progress) * a),
+                Layer(window.incoming, _clip_source(in_slot, frame, rate), progress * b),
+            ]
+    slot = trackedit.slot_at(track, frame, rate)
+    if slot is None or not isinstance(slot.item, otio.schema.Clip):
+        return None
+    weight = fade_factor(slot.item, frame - slot.start, slot.duration)
+    return [Layer(slot.item, _clip_source(slot, frame, rate), weight)]
+
+
+@dataclass(frozen=True)
+class AudioSegment:
+    """Part of one clip heard in an output block.
+
+    Output samples [out_start, out_start + count) of the block come from the
+    clip's media starting at `source_sample` (48 kHz, from the media's start),
+    multiplied by `gain` and by the envelope `envelope(i)` for i in the segment.
+    """
+
+    clip: otio.schema.Clip
+    out_start: int
+    count: int
+    source_sample: int
+    gain: float
+    envelope: tuple[tuple[int, int, float, float, str], ...]
+    # (from, to, value at from, value at to, curve) pieces in block-relative samples
+
+
+def db_to_gain(db: float) -> float:
+    return 10.0 ** (db / 20.0)
+
+
+def clip_gain_db(clip: otio.schema.Clip) -> float:
+    for effect in clip.effects:
+        if effect.effect_name == "AudioVolume":
+            return float(effect.metadata.get("gain_db", 0.0))
+    return 0.0
+
+
+def audio_segments(timeline: otio.schema.Timeline, start: int, count: int) -> list[AudioSegment]:
+    """Every clip piece audible in output samples [start, start + count)."""
+    rate = document.settings(timeline).rate
+    segments: list[AudioSegment] = []
+    for track in audible_tracks(timeline):
+        segments.extend(_track_segments(track, start, count, rate))
+    return segments
+
+
+def _track_segments(track: otio.schema.Track, start: int, count: int, rate: float) -> list[AudioSegment]:
+    end = start + count
+    windows = transition_windows(track, rate)
+    out = []
+    for slot in trackedit.layout(track, rate):
+        if not isinstance(slot.item, otio.schema.Clip):
+            continue
+        clip = slot.item
+        # the clip is heard over its own range, extended into any transition it takes part in
+        lo_frame, hi_frame = slot.start, slot.end
+        ramps: list[tuple[int, int, float, float, str]] = []
+        for w in windows:
+            if w.outgoing is clip:
+                hi_frame = w.end
+                ramps.append((frame_to_sample(w.start, rate), frame_to_sample(w.end, rate), 1.0, 0.0, "cos"))
+            if w.incoming is clip:
+                lo_frame = w.start
+                ramps.append((frame_to_sample(w.start, rate), frame_to_sample(w.end, rate), 0.0, 1.0, "sin"))
+        lo, hi = frame_to_sample(lo_frame, rate), frame_to_sample(hi_frame, rate)
+        a, b = max(lo, start), min(hi, end)
+        if a >= b:
+            continue
+        meta = clip.metadata.get("shotline", {})
+        clip_lo, clip_hi = frame_to_sample(slot.start, rate), frame_to_sample(slot.end, rate)
+        fade_in = int(meta.get("fade_in", 0) or 0)
+        fade_out = int(meta.get("fade_out", 0) or 0)
+        if fade_in:
+            ramps.append((clip_lo, frame_to_sample(slot.start + fade_in, rate), 0.0, 1.0, "lin"))
+        if fade_out:
+            ramps.append((frame_to_sample(slot.end - fade_out, rate), clip_hi, 1.0, 0.0, "lin"))
+        src_start, _ = trackedit.source_frames(clip, rate)
+        # the clip's first sample is its in point; an incoming dissolve plays from before it
+        source_sample = frame_to_sample(src_start - media_origin(clip, rate), rate) + (a - clip_lo)
+        envelope = tuple(
+            (r0 - start, r1 - start, v0, v1, curve) for r0, r1, v0, v1, curve in ramps if r1 > a and r0 < b
+        )
+        out.append(
+            AudioSegment(
+                clip=clip,
+                out_start=a - start,
+                count=b - a,
+                source_sample=source_sample,
+                gain=db_to_gain(clip_gain_db(clip)),
+                envelope=envelope,
+            )
+        )
+    return out
+
+
+def envelope_values(segment: AudioSegment) -> list[float] | None:
+    """The per-sample envelope of a segment, or None when it is flat at 1."""
+    if not segment.envelope:
+        return None
+    idx = np.arange(segment.out_start, segment.out_start + segment.count, dtype=np.float64)
+    values = np.ones(segment.count, dtype=np.float64)
+    for r0, r1, v0, v1, curve in segment.envelope:
+        inside = (idx >= r0) & (idx < r1)
+        if not inside.any():
+            continue
+        t = (idx[inside] - r0 + 0.5) / max(1, r1 - r0)
+        if curve == "cos":
+            ramp = np.cos(t * math.pi / 2)
+        elif curve == "sin":
+            ramp = np.sin(t * math.pi / 2)
+        else:
+            ramp = v0 + (v1 - v0) * t
+        values[inside] *= ramp
+    return values
