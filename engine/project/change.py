@@ -26,7 +26,7 @@ from engine.errors import TrackLockedError
 from engine.project.document import Timeline, Track
 
 
-def _copy_meta(target: otio.core.AnyDictionary, source: otio.core.AnyDictionary) -> None:
+def _copy_meta(target: otio._otio.AnyDictionary, source: otio._otio.AnyDictionary) -> None:
     target.clear()
     for key, value in source.items():
         target[key] = value
@@ -64,8 +64,8 @@ class _StackState:
     timeline: Timeline
     order: list[Track]
     markers: list[otio.schema.Marker]
-    stack_meta: otio.core.AnyDictionary
-    timeline_meta: otio.core.AnyDictionary
+    stack_meta: otio.schema.Marker  # detached holders: their metadata is the saved copy
+    timeline_meta: otio.schema.Marker
     name: str
 
     @classmethod
@@ -87,14 +87,15 @@ class _StackState:
             for t in self.order:
                 stack.append(t)
         stack.markers[:] = [m.clone() for m in self.markers]
-        _copy_meta(stack.metadata, self.stack_meta)
-        _copy_meta(self.timeline.metadata, _clone_meta(self.timeline_meta))
+        stack_meta, timeline_meta = self.stack_meta.clone(), self.timeline_meta.clone()  # kept alive here
+        _copy_meta(stack.metadata, stack_meta.metadata)
+        _copy_meta(self.timeline.metadata, timeline_meta.metadata)
         self.timeline.name = self.name
 
 
-def _clone_meta(meta: otio.core.AnyDictionary) -> otio.core.AnyDictionary:
-    holder = otio.schema.Marker(metadata=meta)
-    return holder.clone().metadata
+def _clone_meta(meta: otio._otio.AnyDictionary) -> otio.schema.Marker:
+    """A deep copy of metadata, held by a detached object that keeps it alive."""
+    return otio.schema.Marker(metadata=meta).clone()
 
 
 @dataclass

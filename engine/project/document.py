@@ -96,7 +96,7 @@ def project_rate(timeline: Timeline) -> float:
     return settings(timeline).rate
 
 
-def shotline_meta(obj: otio.core.SerializableObject) -> otio.core.AnyDictionary:
+def shotline_meta(obj: otio.core.SerializableObject) -> otio._otio.AnyDictionary:
     """The ``metadata["shotline"]`` dict of any OTIO object, created if missing."""
     if "shotline" not in obj.metadata:
         obj.metadata["shotline"] = {}

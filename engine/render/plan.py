@@ -22,8 +22,9 @@ import numpy as np
 import opentimelineio as otio
 
 from engine.project import document, trackedit
-from engine.project.document import AUDIO, AUDIO_SAMPLE_RATE, VIDEO
+from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
+from engine.project.tracks import audible_tracks, visible_video_tracks
 
 
 @dataclass(frozen=True)
@@ -44,23 +45,6 @@ def frame_to_sample(frame: int, rate: float) -> int:
 def source_seconds(clip: otio.schema.Clip, source_frame: int, rate: float) -> Fraction:
     """Media time (seconds, exact) of a source frame counted at the project rate."""
     return Fraction(source_frame) / rate_fraction(rate)
-
-
-def _flags(track: otio.schema.Track) -> dict:
-    return dict(track.metadata.get("shotline", {}))
-
-
-def visible_video_tracks(timeline: otio.schema.Timeline) -> list[otio.schema.Track]:
-    """Video tracks a viewer shows, bottom first: hidden (or OTIO-disabled) tracks are skipped."""
-    return [t for t in document.tracks(timeline, VIDEO) if t.enabled and not _flags(t).get("hidden")]
-
-
-def audible_tracks(timeline: otio.schema.Timeline) -> list[otio.schema.Track]:
-    """Audio tracks heard: muted ones never; if any track is soloed, only soloed ones."""
-    candidates = [t for t in document.tracks(timeline, AUDIO) if not _flags(t).get("muted")]
-    soloed = [t for t in candidates if _flags(t).get("solo")]
-    chosen = soloed or candidates
-    return [t for t in chosen if t.enabled or _flags(t).get("solo")]
 
 
 def fade_factor(clip: otio.schema.Clip, offset: int, length: int) -> float:
