@@ -13,6 +13,7 @@ they mutate freely; they never check locks or record undo themselves.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import opentimelineio as otio
@@ -70,6 +71,15 @@ def slot_at(track: Track, frame: int, rate: float) -> Slot | None:
     for slot in layout(track, rate):
         if slot.start <= frame < slot.end:
             return slot
+    return None
+
+
+def slots_around_cut(track: Track, frame: int, rate: float) -> tuple[Slot, Slot] | None:
+    """The items ending and starting at `frame`, when there is a cut there."""
+    slots = layout(track, rate)
+    for left, right in itertools.pairwise(slots):
+        if left.end == frame:
+            return left, right
     return None
 
 

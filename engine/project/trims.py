@@ -11,7 +11,6 @@ Transitions whose handles a trim uses up are dropped by `trackedit.normalize`.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,14 +196,6 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     return _run(timeline, "Slip", [t for t, _ in members], requested, bounds, apply)
 
 
-def _cut_slots(track: Track, frame: int, rate: float) -> tuple[trackedit.Slot, trackedit.Slot] | None:
-    slots = trackedit.layout(track, rate)
-    for left, right in itertools.pairwise(slots):
-        if left.end == frame:
-            return left, right
-    return None
-
-
 def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: RationalTime) -> Change:
     """Move the cut between two adjacent items: one gets longer exactly as the other gets shorter.
 
@@ -215,7 +206,7 @@ def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: Ratio
     frame = to_frames(cut_at, rate)
     requested = _delta(delta, rate)
     main = track_named(timeline, track_name)
-    found = _cut_slots(main, frame, rate)
+    found = trackedit.slots_around_cut(main, frame, rate)
     if found is None:
         raise EditError(f"There is no cut on {main.name} at {timecode(frame, rate)}")
     cuts = [(main, found)]
@@ -228,7 +219,7 @@ def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: Ratio
                 partner_tracks[id(t)] = t
                 partner_items.add(id(p))
     for t in partner_tracks.values():
-        other = _cut_slots(t, frame, rate)
+        other = trackedit.slots_around_cut(t, frame, rate)
         if t is not main and other is not None and any(id(s.item) in partner_items for s in other):
             cuts.append((t, other))
     bounds = _Bounds()

@@ -25,6 +25,7 @@ from engine.project import document, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
+from engine.project.transitions import transitions_on
 
 
 @dataclass(frozen=True)
@@ -75,20 +76,15 @@ class _Window:
 
 def transition_windows(track: otio.schema.Track, rate: float) -> list[_Window]:
     """Every transition on the track with the clips it joins."""
-    slots = {slot.index: slot for slot in trackedit.layout(track, rate)}
     windows = []
-    for index, item in enumerate(track):
-        if not isinstance(item, otio.schema.Transition):
+    for found in transitions_on(track, rate):
+        around = trackedit.slots_around_cut(track, found.cut, rate)
+        if around is None:
             continue
-        before, after = slots.get(index - 1), slots.get(index + 1)
-        if before is None or after is None:
-            continue
-        if not (isinstance(before.item, otio.schema.Clip) and isinstance(after.item, otio.schema.Clip)):
-            continue
-        in_off = round(item.in_offset.value_rescaled_to(rate))
-        out_off = round(item.out_offset.value_rescaled_to(rate))
-        cut = after.start
-        windows.append(_Window(cut - in_off, cut + out_off, cut, before.item, after.item, before, after))
+        before, after = around
+        if isinstance(before.item, otio.schema.Clip) and isinstance(after.item, otio.schema.Clip):
+            start, end = found.cut - found.in_offset, found.cut + found.out_offset
+            windows.append(_Window(start, end, found.cut, before.item, after.item, before, after))
     return windows
 
 
