@@ -98,7 +98,7 @@ def project_rate(timeline: Timeline) -> float:
 
 def shotline_meta(obj: otio.core.SerializableObject) -> otio._otio.AnyDictionary:
     """The ``metadata["shotline"]`` dict of any OTIO object, created if missing."""
-    if "shotline" not in obj.metadata:
+    if obj.metadata.get("shotline") is None:
         obj.metadata["shotline"] = {}
     return obj.metadata["shotline"]
 

@@ -1,0 +1,52 @@
+"""Where a media reference's file is, as written in a project file and as used in memory.
+
+In memory every path is absolute and plain (``/home/me/film/shot.mp4``), which
+is what decoders open. In a project file, media under the project's folder
+are written relative to it (``media/shot.mp4``) so a project folder can be
+moved or shared whole; other media are written as ``file://`` URLs with
+percent-encoding, OTIO's convention. Files from other tools may use either
+form, Windows paths aside.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
+
+import opentimelineio as otio
+
+
+def path_from_url(url: str, base: Path | None = None) -> Path | None:
+    """The file a target URL names, resolved against `base` when relative; None if not a file."""
+    if not url:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    if parsed.scheme and len(parsed.scheme) > 1:  # http:, s3:, ...: not a local file
+        return None
+    path = Path(url)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return Path(os.path.normpath(path))
+
+
+def url_for_file(path: Path, base: Path) -> str:
+    """How a file is written into a project saved in folder `base`."""
+    try:
+        return PurePosixPath(path.resolve().relative_to(base.resolve())).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def external_references(
+    timeline: otio.schema.Timeline,
+) -> list[tuple[otio.schema.Clip, str, otio.schema.ExternalReference]]:
+    """Every external reference of every clip, all takes included, with its take key."""
+    found = []
+    for clip in timeline.find_clips():
+        for key, ref in clip.media_references().items():
+            if isinstance(ref, otio.schema.ExternalReference):
+                found.append((clip, key, ref))
+    return found

@@ -1,0 +1,258 @@
+"""Saving and opening projects: plain OTIO JSON, written atomically, read defensively.
+
+A save never leaves a half-written file: the JSON goes to a temporary file
+beside the target, is flushed to disk, and replaces the old file in one
+`os.replace`, so a crash mid-save leaves the previous version intact.
+Opening accepts any OTIO file with one timeline; anything else (corrupt,
+truncated, not OTIO, structurally broken) raises `ProjectFileError` naming
+the file and the problem. Missing media never stop a project from opening:
+they are reported as offline so the editor can offer to relink them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import opentimelineio as otio
+
+from engine.errors import EditError, ProjectFileError
+from engine.project import trackedit
+from engine.project.change import Change, mutation
+from engine.project.document import Timeline, ensure_ids, settings, tracks
+from engine.project.mediapaths import external_references, path_from_url, url_for_file
+
+#: A project this big is not a project (and would take minutes to parse).
+MAX_PROJECT_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class LoadedProject:
+    timeline: Timeline
+    path: Path
+    offline: list[tuple[str, str]] = field(default_factory=list)  # (clip name, media path)
+
+
+def save(timeline: Timeline, path: str | os.PathLike[str]) -> None:
+    """Write the project to `path` atomically; the timeline in memory is not changed."""
+    target = Path(path).absolute()
+    folder = target.parent
+    if not folder.is_dir():
+        raise ProjectFileError(f"Cannot save {target.name}: the folder {folder} does not exist")
+    copy = timeline.clone()
+    for _, _, ref in external_references(copy):
+        local = path_from_url(ref.target_url)
+        if local is not None:
+            ref.target_url = url_for_file(local, folder)
+    data = otio.adapters.write_to_string(copy, "otio_json").encode("utf-8")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
+    except OSError as error:
+        raise ProjectFileError(f"Cannot save {target.name} in {folder}: {error.strerror or error}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
+        raise ProjectFileError(
+            f"Could not save {target.name}: {reason}. The previous version is unchanged."
+        ) from None
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a crash right after a save keeps the new file)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a project can hold")
+
+
+def _read_json(path: Path) -> str:
+    if not path.exists():
+        raise ProjectFileError(f"{path} does not exist")
+    if not path.is_file():
+        raise ProjectFileError(f"{path} is not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_PROJECT_BYTES:
+            raise ProjectFileError(f"{path.name} is {size // 2**20} MB, too large to be a project")
+        raw = path.read_bytes()
+    except PermissionError:
+        raise ProjectFileError(f"{path.name} cannot be read: permission denied") from None
+    except OSError as error:
+        raise ProjectFileError(f"{path.name} cannot be read: {error.strerror or error}") from None
+    if not raw.strip():
+        raise ProjectFileError(f"{path.name} is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProjectFileError(f"{path.name} is not a project file (it is not text)") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ProjectFileError(f"{path.name} is nested too deeply to be a project") from None
+    except ValueError as error:
+        raise ProjectFileError(f"{path.name} is damaged or not a project file ({error})") from None
+    if not isinstance(data, dict) or "OTIO_SCHEMA" not in data:
+        raise ProjectFileError(f"{path.name} is JSON but not an OpenTimelineIO project")
+    return text
+
+
+def _timeline_of(result: object, name: str) -> Timeline:
+    if isinstance(result, otio.schema.Timeline):
+        return result
+    if isinstance(result, otio.schema.SerializableCollection):
+        timelines = [c for c in result if isinstance(c, otio.schema.Timeline)]
+        if len(timelines) == 1:
+            return timelines[0]
+        raise ProjectFileError(
+            f"{name} holds {len(timelines)} timelines; Shotline opens files with exactly one"
+        )
+    kind = getattr(result, "schema_name", lambda: type(result).__name__)()
+    raise ProjectFileError(f"{name} holds a {kind}, not a timeline")
+
+
+def _finite(value: otio.opentime.RationalTime) -> bool:
+    return math.isfinite(value.value) and math.isfinite(value.rate) and value.rate > 0
+
+
+def _validate(timeline: Timeline, name: str) -> None:
+    """Check what every edit and the renderer rely on, so a bad file fails here, clearly."""
+    if timeline.tracks is None:
+        raise ProjectFileError(f"{name} has no tracks")
+    for child in timeline.tracks:
+        if not isinstance(child, otio.schema.Track):
+            raise ProjectFileError(
+                f"{name}: the timeline holds a {child.schema_name()} where a track should be"
+            )
+        if child.kind not in (otio.schema.TrackKind.Video, otio.schema.TrackKind.Audio):
+            raise ProjectFileError(f"{name}: track {child.name!r} is neither video nor audio")
+        for item in child:
+            where = f"{name}: {item.name or item.schema_name()} on track {child.name}"
+            if isinstance(item, otio.schema.Transition):
+                if not (_finite(item.in_offset) and _finite(item.out_offset)):
+                    raise ProjectFileError(f"{where} has an invalid length")
+                if item.in_offset.value < 0 or item.out_offset.value < 0:
+                    raise ProjectFileError(f"{where} has a negative length")
+                continue
+            if not isinstance(item, otio.schema.Clip | otio.schema.Gap):
+                raise ProjectFileError(f"{where} is a {item.schema_name()}, which Shotline cannot edit yet")
+            try:
+                trimmed = item.trimmed_range()
+            except Exception:  # OTIO raises its own error types when neither range is known
+                raise ProjectFileError(f"{where} has no time range") from None
+            if not (_finite(trimmed.start_time) and _finite(trimmed.duration)):
+                raise ProjectFileError(f"{where} has an invalid time range")
+            if trimmed.duration.value < 0:
+                raise ProjectFileError(f"{where} has a negative duration")
+    _validate_shotline_metadata(timeline, name)
+    try:
+        project = settings(timeline)
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError):
+        raise ProjectFileError(f"{name} has invalid project settings (rate or size)") from None
+    rate = project.rate
+    if not (math.isfinite(rate) and rate > 0):
+        raise ProjectFileError(f"{name} has an invalid frame rate")
+    if project.width <= 0 or project.height <= 0:
+        raise ProjectFileError(f"{name} has an invalid frame size")
+    try:
+        for t in tracks(timeline):
+            trackedit.layout(t, rate)
+    except EditError as error:
+        raise ProjectFileError(f"{name}: {error}") from None
+
+
+_INT_KEYS = ("fade_in", "fade_out", "source_start")
+_BOOL_KEYS = ("locked", "muted", "solo", "hidden")
+
+
+def _validate_shotline_metadata(timeline: Timeline, name: str) -> None:
+    """Shotline's own keys must have the types the engine reads them as."""
+    for owner in [timeline, timeline.tracks, *tracks(timeline), *timeline.find_clips()]:
+        meta = owner.metadata.get("shotline")
+        if meta is None:
+            continue
+        if not isinstance(meta, otio._otio.AnyDictionary | dict):
+            raise ProjectFileError(f"{name}: {owner.name or 'an item'} has malformed Shotline data")
+        for key in _INT_KEYS:
+            value = meta.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ProjectFileError(f"{name}: {owner.name or 'an item'} has an invalid {key}")
+        for key in _BOOL_KEYS:
+            if key in meta and not isinstance(meta[key], bool):
+                raise ProjectFileError(f"{name}: track {owner.name} has an invalid {key} flag")
+        for key in ("id", "link", "kind"):
+            if key in meta and not isinstance(meta[key], str):
+                raise ProjectFileError(f"{name}: {owner.name or 'an item'} has an invalid {key}")
+        if "width" in meta and not (isinstance(meta["width"], int) and isinstance(meta.get("height"), int)):
+            raise ProjectFileError(f"{name} has an invalid frame size")
+        if "rate" in meta and not isinstance(meta["rate"], str):
+            raise ProjectFileError(f"{name} has an invalid frame rate")
+
+
+def load(path: str | os.PathLike[str]) -> LoadedProject:
+    """Open a project; media paths become absolute and missing media are listed as offline."""
+    source = Path(path).absolute()
+    text = _read_json(source)
+    try:
+        result = otio.adapters.read_from_string(text, "otio_json")
+    except Exception as error:  # OTIO's parser raises several exception types for malformed input
+        raise ProjectFileError(f"{source.name} is damaged or not a project file ({error})") from None
+    try:
+        return _interpret(result, source)
+    except ProjectFileError:
+        raise
+    except Exception as error:  # untrusted input: anything else it trips is damage, not a bug to show
+        raise ProjectFileError(f"{source.name} is damaged ({type(error).__name__}: {error})") from None
+
+
+def _interpret(result: object, source: Path) -> LoadedProject:
+    timeline = _timeline_of(result, source.name)
+    _validate(timeline, source.name)
+    folder = source.parent
+    offline: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for clip, _key, ref in external_references(timeline):
+        local = path_from_url(ref.target_url, folder)
+        if local is None:
+            continue
+        ref.target_url = str(local)
+        if not local.exists() and str(local) not in seen:
+            seen.add(str(local))
+            offline.append((clip.name, str(local)))
+    ensure_ids(timeline)
+    return LoadedProject(timeline, source, offline)
+
+
+def relink(timeline: Timeline, old_path: str, new_path: str) -> Change:
+    """Point every reference to `old_path` (any take, any clip) at `new_path`."""
+    old, new = str(Path(old_path).absolute()), str(Path(new_path).absolute())
+    if not Path(new).is_file():
+        raise EditError(f"{new} is not a file")
+    hits = [(clip, ref) for clip, _, ref in external_references(timeline) if ref.target_url == old]
+    if not hits:
+        raise EditError(f"No clip uses {old}")
+    owners = [t for t in tracks(timeline) if any(c.parent() is t for c, _ in hits)]
+    with mutation(timeline, "Relink Media", owners, allow_locked=True) as change:
+        for _, ref in hits:
+            ref.target_url = new
+        change.result = len(hits)
+    return change
