@@ -170,6 +170,8 @@ def slice(timeline: Timeline, at: RationalTime, track_names: Iterable[str] | Non
             if old is not None:
                 shotline_meta(right)["link"] = new_links.setdefault(old, new_id())
             made.append(clip_id(right))
+        for t in touched.values():
+            trackedit.normalize(t, rate)
         change.result = made
     return change
 

@@ -7,6 +7,7 @@ the clip or changes its length. Each take remembers its own in point (in
 when switching away), so switching back shows the same frames as before.
 
 Takes belong to one clip only: a new picture take leaves the linked sound alone.
+A dissolve next to the clip is dropped when the new take has no handles to feed it.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ def add_take(
         clip.set_media_references(refs, clip.active_media_reference_key)
         if activate:
             _activate(clip, key, rate)
+        trackedit.normalize(track, rate)  # a take without handles cannot feed a dissolve
         change.result = key
     return change
 
@@ -140,6 +142,7 @@ def set_active_take(timeline: Timeline, ident: str, key: str) -> Change:
         raise EditError(f"{key} is already the active take")
     with mutation(timeline, f"Switch to {key}", [track]) as change:
         _activate(clip, key, rate)
+        trackedit.normalize(track, rate)
         change.result = key
     return change
 
@@ -161,5 +164,6 @@ def delete_take(timeline: Timeline, ident: str, key: str) -> Change:
             _activate(clip, successor, rate)
         refs = {k: v.clone() for k, v in clip.media_references().items() if k != key}
         clip.set_media_references(refs, clip.active_media_reference_key)
+        trackedit.normalize(track, rate)
         change.result = clip.active_media_reference_key
     return change

@@ -226,8 +226,25 @@ def has_handles(transition: Transition, before: Clip, after: Clip, rate: float) 
     return None
 
 
+def _fit_fades(clip: Clip, length: int) -> None:
+    """Shorten fades that no longer fit a trimmed clip (fade-out first, then fade-in)."""
+    meta = clip.metadata.get("shotline")
+    if not meta:
+        return
+    fade_in, fade_out = int(meta.get("fade_in", 0) or 0), int(meta.get("fade_out", 0) or 0)
+    if fade_in + fade_out <= length:
+        return
+    fade_out = max(0, length - fade_in)
+    fade_in = min(fade_in, length)
+    for key, value in (("fade_in", fade_in), ("fade_out", fade_out)):
+        if value:
+            meta[key] = value
+        elif key in meta:
+            del meta[key]
+
+
 def normalize(track: Track, rate: float) -> None:
-    """Restore the track's invariants after surgery (see module docstring)."""
+    """Restore the track's invariants after surgery (see module docstring); fades fit their clips."""
     items = list(track)
     cleaned: list[otio.core.Item] = []
     for item in items:
@@ -255,6 +272,9 @@ def normalize(track: Track, rate: float) -> None:
         kept.append(item)
     while kept and isinstance(kept[-1], Gap | Transition) and not kept[-1].markers:
         kept.pop()
+    for item in kept:
+        if isinstance(item, Clip):
+            _fit_fades(item, duration_frames(item, rate))
     if len(kept) != len(items) or any(a is not b for a, b in zip(kept, items, strict=False)):
         track[:] = []
         for item in kept:
