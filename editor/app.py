@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from editor.background import run_in_background
 from editor.main_window import MainWindow
 from engine.project.document import new_project
 
@@ -24,13 +25,25 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
+def open_demo(window: MainWindow) -> None:
+    """Show the demo project; on first start its media are synthesized in the background."""
+    from engine.demo import demo_project
+
+    window.statusBar().showMessage("Preparing the demo project…")
+
+    def failed(error: Exception) -> None:
+        window.statusBar().showMessage(f"The demo project could not be made: {error}")
+
+    window.demo_job = run_in_background(demo_project, window.open_project, failed, window)
+
+
 def run_editor(args: Sequence[str]) -> int:
     app = make_application()
     window = MainWindow()
+    window.show_timeline(new_project(), None)
     if args:
-        if not window.open_project(Path(args[0])):
-            window.show_timeline(new_project(), None)
+        window.open_project(Path(args[0]))
     else:
-        window.show_timeline(new_project(), None)
+        open_demo(window)
     window.show()
     return app.exec()

@@ -16,6 +16,13 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+import opentimelineio as otio
+
+from engine.paths import data_dir
+from engine.project import edits, effects, markers, persistence, transitions
+from engine.project.clips import linked_av, media_clip, media_reference
+from engine.project.document import AUDIO, new_project
+from engine.project.times import rt, tr
 
 RATE = Fraction(30)
 SIZE = (1280, 720)
@@ -183,3 +190,46 @@ def write_demo_media(folder: Path) -> dict[str, Path]:
         _write_wav(music, _music(16.0))
     paths["music"] = music
     return paths
+
+
+def _available(seconds: float) -> otio.opentime.TimeRange:
+    return tr(0, round(seconds * RATE), float(RATE))
+
+
+def build_demo_project(folder: Path) -> Path:
+    """Write the demo's media and project into `folder`; return the project file.
+
+    The cut uses what a new user will want to try: linked picture and sound,
+    a cross-dissolve fed by handles, a music bed 12 dB down with fades, and
+    markers to snap to.
+    """
+    media = write_demo_media(folder / "media")
+    timeline = new_project("Shotline demo")
+    rate = float(RATE)
+    durations = {name: seconds for name, _, _, seconds in SHOTS}
+    cuts = {"dawn": (0, 120), "city": (15, 120), "sea": (20, 150)}  # (in frame, length): handles at both ends
+    for name, (start, length) in cuts.items():
+        ref = media_reference(str(media[name]), _available(durations[name]))
+        video, audio = linked_av(name.capitalize(), ref, rate, duration=length, source_start=start)
+        edits.append(timeline, {"V1": video, "A1": audio})
+    transitions.add_cross_dissolve(timeline, "V1", rt(240, rate), rt(20, rate))
+    transitions.add_crossfade(timeline, "A1", rt(240, rate), rt(20, rate))
+    music = media_clip("Music", media_reference(str(media["music"]), _available(16.0)), rate, 390, 0, AUDIO)
+    edits.append(timeline, {"A2": music})
+    ident = str(music.metadata["shotline"]["id"])
+    effects.set_gain(timeline, ident, -12.0)
+    effects.set_fades(timeline, ident, rt(30, rate), rt(60, rate))
+    markers.add_marker(timeline, rt(120, rate), "City", color=otio.schema.MarkerColor.BLUE)
+    markers.add_marker(timeline, rt(240, rate), "Sea", color=otio.schema.MarkerColor.BLUE)
+    path = folder / "Shotline demo.otio"
+    persistence.save(timeline, path)
+    return path
+
+
+def demo_project() -> Path:
+    """The demo project in the user's data folder, made on first use."""
+    folder = data_dir() / "demo"
+    path = folder / "Shotline demo.otio"
+    if path.exists():
+        return path
+    return build_demo_project(folder)

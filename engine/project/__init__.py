@@ -7,13 +7,16 @@ OpenTimelineIO is the model (see DESIGN.md). The modules, by what they hold:
 - `change`: `mutation()` and `Change`, the exact undo record every edit returns.
 - `undo`: `UndoStack`, unlimited undo/redo with transactions.
 - `trackedit`: split/clear/remove/place primitives on one track, in frames.
-- `edits`: append, insert, overwrite, lift, ripple delete, slice, trim, slip,
-  roll, slide, move; linked audio/video partners follow.
-- `links`: which clips are linked to which.
+- `clips`: clips made from media (kept at the project rate), linked A/V pairs.
+- `edits`: append, insert, overwrite, lift, ripple delete, slice (blade), move.
+- `trims`: trim head/tail (with and without ripple), slip, roll, slide; clamped.
+- `links`: which clips are linked to which; linked partners follow every edit.
 - `tracks`: add, remove, rename, reorder tracks; mute, solo, lock, hide.
-- `transitions`, `effects`, `markers`, `takes`: dissolves and crossfades, gain
-  and fades, markers, and the takes of a generated shot with their provenance.
-- `persistence`: save and load `.otio` files atomically.
+- `transitions`, `effects`, `markers`: dissolves and crossfades, gain and
+  fades, markers on the timeline and on clips.
+- `takes`, `provenance`: the versions of a shot and how a generated one was made.
+- `mediapaths`, `persistence`: where media are, and saving/opening `.otio`
+  files atomically and defensively.
 
 Every operation takes the timeline first and returns a `Change`; every
 failure raises `engine.errors.EditError` and leaves the timeline untouched.
