@@ -50,6 +50,14 @@ def transitions_on(track: Track, rate: float) -> list[TransitionAt]:
     return found
 
 
+def _offsets(duration: RationalTime, alignment: str, rate: float) -> tuple[int, int, int]:
+    """(length, frames before the cut, frames after) of a requested transition."""
+    length = to_frames(duration, rate)
+    if length <= 0:
+        raise EditError("A transition needs a positive duration")
+    return (length, *_split_duration(length, alignment))
+
+
 def _split_duration(duration: int, alignment: str) -> tuple[int, int]:
     """(frames before the cut, frames after). Centred odd lengths put the extra frame after the cut."""
     if alignment == "center":
@@ -83,10 +91,7 @@ def add_cross_dissolve(
     rate = settings(timeline).rate
     target = track_named(timeline, track_name)
     frame = to_frames(cut_at, rate)
-    length = to_frames(duration, rate)
-    if length <= 0:
-        raise EditError("A transition needs a positive duration")
-    before_frames, after_frames = _split_duration(length, alignment)
+    length, before_frames, after_frames = _offsets(duration, alignment, rate)
     index, before, after = _cut(target, frame, rate)
     if isinstance(target[index], otio.schema.Transition):
         raise EditError(f"There is already a transition at {timecode(frame, rate)}")
@@ -148,10 +153,7 @@ def set_transition_duration(
     target = track_named(timeline, track_name)
     frame = to_frames(cut_at, rate)
     found = _existing(target, frame, rate)
-    length = to_frames(duration, rate)
-    if length <= 0:
-        raise EditError("A transition needs a positive duration")
-    before_frames, after_frames = _split_duration(length, alignment)
+    length, before_frames, after_frames = _offsets(duration, alignment, rate)
     index = list(target).index(found.transition)
     trial = found.transition.clone()
     trial.in_offset, trial.out_offset = rt(before_frames, rate), rt(after_frames, rate)
