@@ -1,1 +1,3 @@
 """Imports every module that registers a `shotline` subcommand."""
+
+from engine import project_cli  # noqa: F401
