@@ -1,3 +1,4 @@
 """Imports every module that registers a `shotline` subcommand."""
 
 from engine import project_cli  # noqa: F401
+from engine.media import probe_cli  # noqa: F401

@@ -20,3 +20,7 @@ class TrackLockedError(EditError):
 
 class ProjectFileError(ShotlineError):
     """A project file could not be read or written."""
+
+
+class MediaError(ShotlineError):
+    """A media file could not be opened, probed or decoded."""

@@ -1,0 +1,1 @@
+"""Media files through PyAV: probing, frame-exact decoding, audio, thumbnails."""
