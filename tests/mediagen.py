@@ -61,14 +61,15 @@ def write_video(
     time_base: Fraction | None = None,
     tone_hz: float | None = None,
     container_format: str | None = None,
+    gop: int | None = None,
 ) -> Path:
-    """A video whose frame i shows index i; optional rotation, explicit (VFR) timestamps and a tone."""
+    """A video whose frame i shows index i; optional rotation, VFR timestamps, a tone, a GOP length."""
     with av.open(str(path), "w", format=container_format) as out:
         stream = out.add_stream(codec, rate=rate)
         stream.width, stream.height = size
         stream.pix_fmt = pix_fmt
         if codec in ("libx264", "libx265"):
-            stream.options = {"crf": "18", "preset": "ultrafast"}
+            stream.options = {"crf": "18", "preset": "ultrafast", **({"g": str(gop)} if gop else {})}
         if time_base is not None:
             stream.time_base = time_base
             stream.codec_context.time_base = time_base
