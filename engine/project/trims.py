@@ -1,12 +1,18 @@
 """Trimming: moving edges of clips, as the trim, ripple, roll, slip and slide tools do.
 
 Trims clamp: when an edge reaches a limit (the end of the media, a
-neighbouring clip, one frame of length) it stops there, as it does under the
-mouse in every NLE, and `change.result` says how many frames it actually
-moved. A linked partner gets the same trim, and the amount is clamped to what
-every clip of the group allows, so picture and sound never drift apart.
+neighbouring clip, the start of the timeline, one frame left of a neighbour in
+a roll or slide) it stops there, as it does under the mouse in every NLE, and
+`change.result` says how many frames it actually moved. Only a head or tail
+trim that would leave its own clip with no frames at all is refused: that is
+a request to delete the clip, not a drag that went too far.
 
-Transitions whose handles a trim uses up are dropped by `trackedit.normalize`.
+A linked partner gets the same edge moves on its own track, and the amount is
+clamped to what every clip of the group allows, so picture and sound never
+drift apart.
+
+Transitions whose handles a trim uses up (or whose clips a gap now separates)
+are dropped by `trackedit.normalize`; trims do not shorten dissolves to fit.
 """
 
 from __future__ import annotations
@@ -25,31 +31,48 @@ from engine.project.document import track as track_named
 from engine.project.times import RationalTime, timecode, to_frames
 
 INF = math.inf
+HEAD, TAIL = "head", "tail"
 
 
 @dataclass
 class _Bounds:
-    """The range of deltas (frames) an edit may apply; intersected over every clip involved."""
+    """The range of deltas (frames) an edit may apply; intersected over every clip involved.
+
+    Every limit keeps 0 allowed: a clip that already shows frames past its
+    media (a foreign file, a relinked shorter file) may not grow further, but a
+    drag must never move its edge the other way.
+    """
 
     lo: float = -INF
     hi: float = INF
 
     def limit(self, lo: float = -INF, hi: float = INF) -> None:
-        self.lo = max(self.lo, lo)
-        self.hi = min(self.hi, hi)
+        self.lo = max(self.lo, min(lo, 0))
+        self.hi = min(self.hi, max(hi, 0))
 
     def clamp(self, delta: int) -> int:
-        if self.lo > self.hi:
-            return 0
         return int(max(self.lo, min(self.hi, delta)))
 
 
-def _delta(delta: RationalTime, rate: float) -> int:
-    return to_frames(delta, rate)
+@dataclass(frozen=True)
+class _Edge:
+    """One edge of an item that an edit moves by the (common) delta."""
+
+    track: Track
+    item: otio.core.Item
+    side: str  # HEAD or TAIL
+
+
+def _index(track: Track, item: otio.core.Item) -> int:
+    """Position of `item` in the track by identity (items are found again after inserts)."""
+    for i, candidate in enumerate(track):
+        if candidate is item:
+            return i
+    raise EditError(f"{item.name or 'The item'} is not on track {track.name}")
 
 
 def _neighbours(track: Track, item: otio.core.Item, rate: float):
-    """(previous slot or None, this slot, next slot or None)."""
+    """(previous slot or None, this slot, next slot or None); transitions take no time."""
     slots = trackedit.layout(track, rate)
     for i, slot in enumerate(slots):
         if slot.item is item:
@@ -74,21 +97,110 @@ def _resize(item: otio.core.Item, rate: float, head: int = 0, tail: int = 0) -> 
         trackedit.set_source(item, start + head, length - head + tail, rate)
 
 
+def _min_length(item: otio.core.Item) -> int:
+    """A clip keeps one frame; a gap may close completely (normalize then removes it)."""
+    return 1 if isinstance(item, Clip) else 0
+
+
 def _head_limits(bounds: _Bounds, item: otio.core.Item, rate: float) -> None:
-    """Limits on moving an item's head by d: keep one frame, stay inside the media."""
+    """Limits on moving an item's head by d: keep its minimum length, stay inside the media."""
     start, length = trackedit.source_frames(item, rate)
     lo, _ = _source_limits(item, rate)
-    bounds.limit(lo=lo - start, hi=length - (1 if isinstance(item, Clip) else 0))
+    bounds.limit(lo=lo - start, hi=length - _min_length(item))
 
 
 def _tail_limits(bounds: _Bounds, item: otio.core.Item, rate: float) -> None:
     start, length = trackedit.source_frames(item, rate)
     _, hi = _source_limits(item, rate)
-    bounds.limit(lo=-(length - (1 if isinstance(item, Clip) else 0)), hi=hi - start - length)
+    bounds.limit(lo=-(length - _min_length(item)), hi=hi - start - length)
 
 
-def _members(timeline: Timeline, ident: str) -> list[tuple[Track, Clip]]:
-    return links.with_partners(timeline, ident)
+def _refuse_emptying(members: list[tuple[Track, Clip]], shortening: int, rate: float) -> None:
+    """A head or tail trim by the whole length of a clip is refused rather than clamped."""
+    for _, clip in members:
+        _, length = trackedit.source_frames(clip, rate)
+        if shortening >= length:
+            raise EditError(
+                f"{clip.name or 'The clip'} is {length} frame(s) long: trimming {shortening} frame(s) "
+                "would leave nothing of it (delete the clip instead)"
+            )
+
+
+def _plan_edges(edges: list[_Edge], bounds: _Bounds, rate: float) -> Callable[[int], None]:
+    """Limit `bounds` for moving all `edges` by one delta, without ripple; return how to apply it.
+
+    A tail moving together with the head of the item right after it is a roll:
+    the cut moves and nothing else changes. A lone edge pushes against its
+    neighbour: it grows into a gap (and stops at a clip), and shrinking leaves
+    a gap, so nothing else on the track moves.
+    """
+    actions: list[Callable[[int], None]] = []
+    heads = {(id(e.track), id(e.item)) for e in edges if e.side == HEAD}
+    paired: set[tuple[int, int]] = set()
+    for edge in edges:
+        if edge.side != TAIL:
+            continue
+        _tail_limits(bounds, edge.item, rate)
+        _, _, following = _neighbours(edge.track, edge.item, rate)
+        if following is not None and (id(edge.track), id(following.item)) in heads:
+            paired.add((id(edge.track), id(following.item)))
+            _head_limits(bounds, following.item, rate)
+            actions.append(_roll_action(edge.item, following.item, rate))
+        else:
+            actions.append(_lone_tail(bounds, edge, following, rate))
+    for edge in edges:
+        if edge.side == HEAD and (id(edge.track), id(edge.item)) not in paired:
+            _head_limits(bounds, edge.item, rate)
+            previous, slot, _ = _neighbours(edge.track, edge.item, rate)
+            actions.append(_lone_head(bounds, edge, previous, slot, rate))
+
+    def apply(d: int) -> None:
+        for action in actions:
+            action(d)
+
+    return apply
+
+
+def _roll_action(left: otio.core.Item, right: otio.core.Item, rate: float) -> Callable[[int], None]:
+    def apply(d: int) -> None:
+        _resize(left, rate, tail=d)
+        _resize(right, rate, head=d)
+
+    return apply
+
+
+def _lone_tail(
+    bounds: _Bounds, edge: _Edge, following: trackedit.Slot | None, rate: float
+) -> Callable[[int], None]:
+    if following is not None:
+        bounds.limit(hi=following.duration if isinstance(following.item, Gap) else 0)
+
+    def apply(d: int) -> None:
+        _resize(edge.item, rate, tail=d)
+        if following is not None and isinstance(following.item, Gap):
+            _resize(following.item, rate, tail=-d)
+        elif following is not None and d < 0:
+            edge.track.insert(_index(edge.track, edge.item) + 1, trackedit.make_gap(-d, rate))
+
+    return apply
+
+
+def _lone_head(
+    bounds: _Bounds, edge: _Edge, previous: trackedit.Slot | None, slot: trackedit.Slot, rate: float
+) -> Callable[[int], None]:
+    if previous is None:
+        bounds.limit(lo=-slot.start)  # not before the start of the timeline
+    else:
+        bounds.limit(lo=-previous.duration if isinstance(previous.item, Gap) else 0)
+
+    def apply(d: int) -> None:
+        _resize(edge.item, rate, head=d)
+        if previous is not None and isinstance(previous.item, Gap):
+            _resize(previous.item, rate, tail=d)
+        elif d > 0:
+            edge.track.insert(_index(edge.track, edge.item), trackedit.make_gap(d, rate))
+
+    return apply
 
 
 def _run(
@@ -113,30 +225,25 @@ def _run(
 def trim_tail(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool = False) -> Change:
     """Move a clip's out point (later for positive delta).
 
-    Without ripple, the clip grows only into a gap after it and shrinking
-    leaves a gap; with ripple, what follows on the track moves with the edge.
+    Without ripple, the clip grows only into a gap after it (it stops at the
+    next clip: roll moves a cut between clips) and shrinking leaves a gap;
+    with ripple, what follows on the track moves by the change in length.
     """
     rate = settings(timeline).rate
-    requested = _delta(delta, rate)
+    requested = to_frames(delta, rate)
+    members = links.with_partners(timeline, ident)
+    _refuse_emptying(members, -requested, rate)
     bounds = _Bounds()
-    members = _members(timeline, ident)
-    for t, clip in members:
-        _, _slot, following = _neighbours(t, clip, rate)
-        _tail_limits(bounds, clip, rate)
-        if not ripple and following is not None:
-            bounds.limit(hi=following.duration if isinstance(following.item, Gap) else 0)
+    if ripple:
+        for _, clip in members:
+            _tail_limits(bounds, clip, rate)
 
-    def apply(d: int) -> None:
-        for t, clip in members:
-            _, _slot, following = _neighbours(t, clip, rate)
-            _resize(clip, rate, tail=d)
-            if ripple:
-                continue
-            if following is not None and isinstance(following.item, Gap):
-                _resize(following.item, rate, tail=-d)
-            elif d < 0 and following is not None:
-                t.insert(list(t).index(clip) + 1, trackedit.make_gap(-d, rate))
+        def apply(d: int) -> None:
+            for _, clip in members:
+                _resize(clip, rate, tail=d)
 
+    else:
+        apply = _plan_edges([_Edge(t, clip, TAIL) for t, clip in members], bounds, rate)
     name = "Ripple Trim" if ripple else "Trim"
     return _run(timeline, f"{name} Out Point", [t for t, _ in members], requested, bounds, apply)
 
@@ -145,35 +252,25 @@ def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
     """Move a clip's in point (later for positive delta).
 
     Without ripple, the clip's start moves on the timeline with its in point
-    (into a gap before it, or leaving one); with ripple, the clip stays where
-    it starts and everything after it moves by the change in length.
+    (into a gap before it, never before 0 or into the previous clip, or
+    leaving a gap); with ripple, the clip stays where it starts and
+    everything after it moves by the change in length.
     """
     rate = settings(timeline).rate
-    requested = _delta(delta, rate)
+    requested = to_frames(delta, rate)
+    members = links.with_partners(timeline, ident)
+    _refuse_emptying(members, requested, rate)
     bounds = _Bounds()
-    members = _members(timeline, ident)
-    for t, clip in members:
-        previous, slot, _ = _neighbours(t, clip, rate)
-        _head_limits(bounds, clip, rate)
-        if not ripple:
-            room = (
-                slot.start
-                if previous is None
-                else (previous.duration if isinstance(previous.item, Gap) else 0)
-            )
-            bounds.limit(lo=-room)
+    if ripple:
+        for _, clip in members:
+            _head_limits(bounds, clip, rate)
 
-    def apply(d: int) -> None:
-        for t, clip in members:
-            previous, _slot, _ = _neighbours(t, clip, rate)
-            _resize(clip, rate, head=d)
-            if ripple:
-                continue
-            if previous is not None and isinstance(previous.item, Gap):
-                _resize(previous.item, rate, tail=d)
-            elif d > 0:
-                t.insert(list(t).index(clip), trackedit.make_gap(d, rate))
+        def apply(d: int) -> None:
+            for _, clip in members:
+                _resize(clip, rate, head=d)
 
+    else:
+        apply = _plan_edges([_Edge(t, clip, HEAD) for t, clip in members], bounds, rate)
     name = "Ripple Trim" if ripple else "Trim"
     return _run(timeline, f"{name} In Point", [t for t, _ in members], requested, bounds, apply)
 
@@ -181,9 +278,9 @@ def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
 def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     """Show a different part of the media in the same place and length."""
     rate = settings(timeline).rate
-    requested = _delta(delta, rate)
+    requested = to_frames(delta, rate)
     bounds = _Bounds()
-    members = _members(timeline, ident)
+    members = links.with_partners(timeline, ident)
     for _, clip in members:
         start, length = trackedit.source_frames(clip, rate)
         lo, hi = _source_limits(clip, rate)
@@ -199,54 +296,49 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
 def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: RationalTime) -> Change:
     """Move the cut between two adjacent items: one gets longer exactly as the other gets shorter.
 
-    Where the clips on each side have linked partners meeting at the same cut
-    on another track (picture and sound cut together), that cut rolls too.
+    Either side may be a gap (it has no media limits and may close up). The
+    linked partners of the outgoing clip have their tails moved and those of
+    the incoming clip their heads, so picture and sound keep in sync: where
+    such partners meet at a cut of their own it rolls too (even where that cut
+    is elsewhere, as in a split edit); otherwise they trim into a gap or leave
+    one, and a neighbouring clip stops the whole roll.
     """
     rate = settings(timeline).rate
     frame = to_frames(cut_at, rate)
-    requested = _delta(delta, rate)
+    requested = to_frames(delta, rate)
     main = track_named(timeline, track_name)
     found = trackedit.slots_around_cut(main, frame, rate)
     if found is None:
         raise EditError(f"There is no cut on {main.name} at {timecode(frame, rate)}")
-    cuts = [(main, found)]
-    # partners of the clips on each side, and the tracks they are on
-    partner_tracks: dict[int, Track] = {}
-    partner_items: set[int] = set()
-    for slot in found:
-        if isinstance(slot.item, Clip):
-            for t, p in links.partners(timeline, slot.item):
-                partner_tracks[id(t)] = t
-                partner_items.add(id(p))
-    for t in partner_tracks.values():
-        other = trackedit.slots_around_cut(t, frame, rate)
-        if t is not main and other is not None and any(id(s.item) in partner_items for s in other):
-            cuts.append((t, other))
+    left, right = found
+    edges = [_Edge(main, left.item, TAIL), _Edge(main, right.item, HEAD)]
+    taken = {id(left.item), id(right.item)}
+    for slot, side in ((left, TAIL), (right, HEAD)):
+        if not isinstance(slot.item, Clip):
+            continue
+        for t, partner in links.partners(timeline, slot.item):
+            if id(partner) not in taken:  # clips linked to each other on one track move once
+                taken.add(id(partner))
+                edges.append(_Edge(t, partner, side))
     bounds = _Bounds()
-    for _, (left, right) in cuts:
-        _tail_limits(bounds, left.item, rate)
-        _head_limits(bounds, right.item, rate)
-
-    def apply(d: int) -> None:
-        for _, (left, right) in cuts:
-            _resize(left.item, rate, tail=d)
-            _resize(right.item, rate, head=d)
-
-    return _run(timeline, "Roll Edit", [t for t, _ in cuts], requested, bounds, apply)
+    apply = _plan_edges(edges, bounds, rate)
+    return _run(timeline, "Roll Edit", [e.track for e in edges], requested, bounds, apply)
 
 
 def slide(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     """Move a clip between its neighbours, keeping its own in and out points.
 
     The item before it gets longer or shorter at its tail and the item after
-    it at its head. A clip at the very start of a track can slide right (a gap
-    opens before it) but not before time 0; the last clip of a track can
-    slide right freely.
+    it at its head (gaps down to nothing, clips within their media and to at
+    least one frame). A clip at the very start of a track can slide right (a
+    gap opens before it) but not before time 0, so sliding it left does
+    nothing; the last clip of a track has nothing after it to trim, so it
+    slides right freely.
     """
     rate = settings(timeline).rate
-    requested = _delta(delta, rate)
+    requested = to_frames(delta, rate)
     bounds = _Bounds()
-    members = _members(timeline, ident)
+    members = links.with_partners(timeline, ident)
     for t, clip in members:
         previous, slot, following = _neighbours(t, clip, rate)
         if previous is None:
@@ -263,7 +355,7 @@ def slide(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
                 _resize(following.item, rate, head=d)
             if previous is not None:
                 _resize(previous.item, rate, tail=d)
-            else:
-                t.insert(list(t).index(clip), trackedit.make_gap(d, rate))
+            elif d > 0:
+                t.insert(_index(t, clip), trackedit.make_gap(d, rate))
 
     return _run(timeline, "Slide", [t for t, _ in members], requested, bounds, apply)
