@@ -8,6 +8,7 @@ source, and the audio a sine tone per source, so cuts can be checked too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -62,8 +63,10 @@ def write_video(
     tone_hz: float | None = None,
     container_format: str | None = None,
     gop: int | None = None,
+    audio_start: Fraction = Fraction(0),
 ) -> Path:
-    """A video whose frame i shows index i; optional rotation, VFR timestamps, a tone, a GOP length."""
+    """A video whose frame i shows index i; optional rotation, VFR timestamps, a GOP length, and
+    a tone (as long as the picture, starting `audio_start` seconds after it)."""
     with av.open(str(path), "w", format=container_format) as out:
         stream = out.add_stream(codec, rate=rate)
         stream.width, stream.height = size
@@ -84,19 +87,63 @@ def write_video(
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
         if sound is not None:
-            write_samples(out, sound, tone(frames / rate, tone_hz))
+            write_samples(out, sound, tone(frames / rate, tone_hz), first_pts=round(audio_start * 48000))
     return path
 
 
-def write_samples(out: av.container.OutputContainer, stream: av.AudioStream, audio: np.ndarray) -> None:
-    block = 1024
-    layout = "stereo" if audio.shape[0] == 2 else "mono"
-    for start in range(0, audio.shape[1], block):
+#: A signal: (first sample, count) -> planar float32 (channels, count). Generated block by
+#: block, so a ten-minute file never sits in memory whole.
+Signal = Callable[[int, int], np.ndarray]
+LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1"}
+
+
+def tone_signal(hz: float, rate: int = 48000, channels: int = 2, amplitude: float = 0.25) -> Signal:
+    """A sine tone, continuous across blocks (its phase is computed from the sample number)."""
+
+    def block(first: int, count: int) -> np.ndarray:
+        t = (first + np.arange(count)) / rate
+        wave = (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+        return np.repeat(wave[None, :], channels, axis=0)
+
+    return block
+
+
+def click_signal(clicks: list[int], channels: int = 2, level: float = 0.9) -> Signal:
+    """Silence with a one-sample click at each listed sample number: markers to find after decoding."""
+
+    def block(first: int, count: int) -> np.ndarray:
+        out = np.zeros((channels, count), np.float32)
+        for click in clicks:
+            if first <= click < first + count:
+                out[:, click - first] = level
+        return out
+
+    return block
+
+
+def write_samples(
+    out: av.container.OutputContainer,
+    stream: av.AudioStream,
+    audio: np.ndarray | Signal,
+    total: int | None = None,
+    first_pts: int = 0,
+) -> None:
+    """Encode planar float32 sound (an array, or a Signal of `total` samples) into `stream`.
+
+    `first_pts` (in samples) makes the sound start late in the file, as some cameras write it.
+    """
+    block = 1024 if stream.codec_context.frame_size else 48000
+    channels = stream.layout.nb_channels
+    total = audio.shape[1] if isinstance(audio, np.ndarray) else total
+    for start in range(0, total, block):
+        count = min(block, total - start)
+        chunk = audio[:, start : start + count] if isinstance(audio, np.ndarray) else audio(start, count)
         frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(audio[:, start : start + block]), format="fltp", layout=layout
+            np.ascontiguousarray(chunk, np.float32), format="fltp", layout=LAYOUTS[channels]
         )
         frame.sample_rate = stream.rate
-        frame.pts = start
+        frame.pts = first_pts + start
+        frame.time_base = Fraction(1, stream.rate)
         out.mux(stream.encode(frame))
     out.mux(stream.encode())
 
@@ -108,22 +155,13 @@ def write_audio(
     codec: str = "pcm_s16le",
     rate: int = 48000,
     channels: int = 2,
+    signal: Signal | None = None,
 ) -> Path:
-    """An audio-only file with a tone (WAV, MP3, AAC, Opus, FLAC by codec and suffix)."""
+    """An audio-only file (WAV, MP3, AAC, Opus, FLAC by codec and suffix) of a tone or any Signal."""
     with av.open(str(path), "w") as out:
-        stream = out.add_stream(codec, rate=rate, layout="stereo" if channels == 2 else "mono")
-        audio = tone(seconds, hz, rate, channels)
-        if codec == "pcm_s16le":
-            block = 1024
-            for start in range(0, audio.shape[1], block):
-                chunk = (audio[:, start : start + block].T * 32767).astype(np.int16).reshape(1, -1)
-                frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout=stream.layout.name)
-                frame.sample_rate = rate
-                frame.pts = start
-                out.mux(stream.encode(frame))
-            out.mux(stream.encode())
-        else:
-            write_samples(out, stream, audio)
+        stream = out.add_stream(codec, rate=rate, layout=LAYOUTS[channels])
+        total = round(seconds * rate)
+        write_samples(out, stream, signal or tone_signal(hz, rate, channels), total)
     return path
 
 

@@ -82,6 +82,8 @@ def open_container(path: str | os.PathLike[str]) -> av.container.InputContainer:
         raise MediaError(f"{p} does not exist")
     if p.is_dir():
         raise MediaError(f"{p} is a folder, not a media file")
+    if not p.is_file():
+        raise MediaError(f"{p} is not a regular file")  # a pipe or device could block forever
     if p.stat().st_size == 0:
         raise MediaError(f"{p.name} is empty")
     try:
@@ -92,6 +94,21 @@ def open_container(path: str | os.PathLike[str]) -> av.container.InputContainer:
         ) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise MediaError(f"{p.name} cannot be opened ({error})") from None
+
+
+def media_origin(container: av.container.InputContainer) -> Fraction:
+    """Seconds of the file's start: the earliest first timestamp of its picture and sound.
+
+    Video frame times and audio sample numbers both count from here, so a file
+    whose sound starts after its picture (or the other way round) keeps them in
+    sync. Exact, from the streams' own time bases, not the rounded container value.
+    """
+    starts = [
+        Fraction(stream.start_time) * stream.time_base
+        for stream in (*container.streams.video[:1], *container.streams.audio[:1])
+        if stream.start_time is not None and stream.time_base
+    ]
+    return min(starts, default=Fraction(0))
 
 
 def rotation_of(frame: av.VideoFrame) -> int:

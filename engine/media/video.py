@@ -7,10 +7,15 @@ and decodes forward; reading forward, as playback and export do, keeps
 decoding from where it is and never seeks. Frames come back as PyAV frames so
 an encoder can take them without a detour through RGB; `upright_rgb`
 converts and turns phone footage upright when pixels are needed.
+
+A still image (PNG, JPEG) is a one-frame file: every time shows that frame,
+decoded once, because the rule "latest frame at or before t" holds the last
+frame past the end.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from fractions import Fraction
 
@@ -18,7 +23,7 @@ import av
 import numpy as np
 
 from engine.errors import MediaError
-from engine.media.probe import open_container, rotation_of
+from engine.media.probe import media_origin, open_container, rotation_of
 
 #: Reading forward by less than this decodes through instead of seeking.
 FORWARD_DECODE_LIMIT = Fraction(2)
@@ -30,13 +35,21 @@ class VideoDecoder:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
         self._container = open_container(path)
+        try:
+            self._open()
+        except BaseException:
+            self._container.close()
+            raise
+
+    def _open(self) -> None:
         streams = self._container.streams.video
         if not streams:
-            self._container.close()
             raise MediaError(f"{os.path.basename(self.path)} has no picture")
         self._stream = streams[0]
         self._stream.thread_type = "AUTO"
         self._time_base = Fraction(self._stream.time_base)
+        # the file's start, shared with AudioReader so picture and sound count from one origin
+        self._origin = media_origin(self._container)
         self._frames = None
         self._current: av.VideoFrame | None = None  # the last frame at or before the last request
         self._next: av.VideoFrame | None = None  # the frame after it, once decoded
@@ -46,7 +59,7 @@ class VideoDecoder:
         first = self._advance()
         if first is None:
             raise MediaError(f"{os.path.basename(self.path)}: the picture cannot be decoded")
-        self._origin = first.pts if first.pts is not None else 0
+        self._first_pts = first.pts
         self.rotation = rotation_of(first)
         self._current, self._next = None, first
 
@@ -82,7 +95,7 @@ class VideoDecoder:
             raise MediaError(f"{os.path.basename(self.path)} cannot be decoded here ({error})") from None
 
     def _pts(self, seconds: Fraction) -> int:
-        return self._origin + int(Fraction(seconds) / self._time_base)
+        return math.floor((self._origin + Fraction(seconds)) / self._time_base)
 
     def frame_at(self, seconds: Fraction) -> av.VideoFrame:
         """The frame showing `seconds` after the file's first frame (first/last frame outside it)."""
@@ -97,7 +110,7 @@ class VideoDecoder:
             reference is not None and 0 <= (target - reference) * self._time_base <= FORWARD_DECODE_LIMIT
         )
         if not forward:
-            self._restart(max(target, self._origin))
+            self._restart(max(target, self._first_pts))
             self._current, self._next = None, self._advance()
         while self._next is not None and self._next.pts <= target:
             self._current, self._next = self._next, self._advance()
@@ -109,12 +122,24 @@ class VideoDecoder:
 
 
 def upright_rgb(frame: av.VideoFrame, rotation: int, size: tuple[int, int] | None = None) -> np.ndarray:
-    """RGB (h, w, 3) uint8 of a frame, turned upright, optionally scaled to `size` (w, h) as displayed."""
+    """RGB (h, w, 3) uint8 of a frame, turned upright, optionally scaled to `size` (w, h) as displayed.
+
+    Scaling happens in the same swscale pass as the colour conversion (10-bit
+    sources included), before the turn, so a small preview never pays for a
+    full-size RGB copy. A picture with alpha (PNG logos) is composited over
+    black: a frame is opaque once it leaves here; a renderer that wants to
+    layer with alpha should take the PyAV frame itself.
+    """
+    alpha = any(c.is_alpha for c in frame.format.components)
+    pixels = "rgba" if alpha else "rgb24"
+    width, height = frame.width, frame.height
     if size is not None:
-        width, height = size
-        coded = (height, width) if rotation in (90, 270) else (width, height)
-        if coded != (frame.width, frame.height):
-            frame = frame.reformat(width=coded[0], height=coded[1], format="rgb24")
-    rgb = frame.to_ndarray(format="rgb24")
+        width, height = (size[1], size[0]) if rotation in (90, 270) else size
+    if (width, height) != (frame.width, frame.height) or frame.format.name != pixels:
+        frame = frame.reformat(width=width, height=height, format=pixels)
+    rgb = frame.to_ndarray()
+    if alpha:
+        opacity = rgb[..., 3:].astype(np.uint16)
+        rgb = ((rgb[..., :3] * opacity + 127) // 255).astype(np.uint8)
     turns = rotation // 90
     return np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb
