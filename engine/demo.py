@@ -23,6 +23,7 @@ from engine.project import edits, effects, markers, persistence, transitions
 from engine.project.clips import linked_av, media_clip, media_reference
 from engine.project.document import AUDIO, new_project
 from engine.project.times import rt, tr
+from engine.render.picture import frame_from_rgb, tag_bt709
 
 RATE = Fraction(30)
 SIZE = (1280, 720)
@@ -139,9 +140,10 @@ def _write_video(path: Path, painter: Painter, frames: int, audio: np.ndarray) -
         video.width, video.height = SIZE
         video.pix_fmt = "yuv420p"
         video.options = {"crf": "20", "preset": "veryfast", "g": "30"}
+        tag_bt709(video)
         sound = container.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
         for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(painter(i, frames), format="rgb24")
+            frame = frame_from_rgb(painter(i, frames))
             frame.pts = i
             container.mux(video.encode(frame))
         container.mux(video.encode())

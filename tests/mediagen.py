@@ -15,6 +15,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from engine.render.picture import frame_from_rgb, tag_bt709
+
 BITS = 16
 
 
@@ -66,21 +68,34 @@ def write_video(
     audio_start: Fraction = Fraction(0),
 ) -> Path:
     """A video whose frame i shows index i; optional rotation, VFR timestamps, a GOP length, and
-    a tone (as long as the picture, starting `audio_start` seconds after it)."""
+    a tone (as long as the picture, starting `audio_start` seconds after it).
+
+    `size` is the coded size; with a rotation the index reads upright once the rotation is applied.
+    """
     with av.open(str(path), "w", format=container_format) as out:
         stream = out.add_stream(codec, rate=rate)
         stream.width, stream.height = size
         stream.pix_fmt = pix_fmt
         if codec in ("libx264", "libx265"):
             stream.options = {"crf": "18", "preset": "ultrafast", **({"g": str(gop)} if gop else {})}
+        if pix_fmt == "yuv420p":
+            tag_bt709(stream)
         if time_base is not None:
             stream.time_base = time_base
             stream.codec_context.time_base = time_base
         if rotation:
             stream.set_display_rotation(rotation)
         sound = out.add_stream("aac", rate=48000, layout="stereo") if tone_hz else None
+        shown = (size[1], size[0]) if rotation in (90, 270) else size  # as displayed, upright
         for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(index_frame(i, size, color), format="rgb24")
+            picture = index_frame(i, shown, color)
+            if rotation:  # drawn as the phone saw it, stored turned back as the sensor wrote it
+                picture = np.ascontiguousarray(np.rot90(picture, -(rotation // 90)))
+            frame = (
+                frame_from_rgb(picture)
+                if pix_fmt == "yuv420p"
+                else av.VideoFrame.from_ndarray(picture, format="rgb24")
+            )
             frame.pts = pts[i] if pts is not None else i
             if time_base is not None:
                 frame.time_base = time_base
