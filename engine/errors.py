@@ -24,3 +24,11 @@ class ProjectFileError(ShotlineError):
 
 class MediaError(ShotlineError):
     """A media file could not be opened, probed or decoded."""
+
+
+class ExportError(ShotlineError):
+    """An export could not be written; nothing was left at the destination."""
+
+
+class ExportCancelled(ExportError):
+    """The user stopped an export; the partial file was removed."""

@@ -26,10 +26,33 @@ MAX_GAIN_DB = 24.0
 
 
 def gain_db(clip: Clip) -> float:
+    """The clip's gain in dB from its `AudioVolume` effects (they add up).
+
+    Shotline writes ``gain_db``; files from other tools may carry a linear
+    ``volume`` or ``gain`` factor instead, which is read as such.
+    """
+    total = 0.0
     for effect in clip.effects:
-        if effect.effect_name == GAIN_EFFECT:
-            return float(effect.metadata.get("gain_db", 0.0))
-    return 0.0
+        if effect.effect_name != GAIN_EFFECT:
+            continue
+        meta = effect.metadata
+        if "gain_db" in meta:
+            total += _number(meta["gain_db"], 0.0)
+            continue
+        for key in ("volume", "gain"):
+            if key in meta:
+                linear = _number(meta[key], 1.0)
+                total += 20 * math.log10(linear) if linear > 0 else MIN_GAIN_DB
+                break
+    return total
+
+
+def _number(value: object, default: float) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
 
 
 def set_gain(timeline: Timeline, ident: str, db: float) -> Change:

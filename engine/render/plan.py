@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 import opentimelineio as otio
 
-from engine.project import document, trackedit
+from engine.project import document, effects, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
@@ -158,10 +158,7 @@ def db_to_gain(db: float) -> float:
 
 
 def clip_gain_db(clip: otio.schema.Clip) -> float:
-    for effect in clip.effects:
-        if effect.effect_name == "AudioVolume":
-            return float(effect.metadata.get("gain_db", 0.0))
-    return 0.0
+    return effects.gain_db(clip)
 
 
 def audio_segments(timeline: otio.schema.Timeline, start: int, count: int) -> list[AudioSegment]:

@@ -1,0 +1,268 @@
+"""Writing the timeline to an MP4 (H.264 + AAC), frame-exact, with progress, ETA and cancel.
+
+Output frame n is the renderer's picture at n / rate, handed to libx264
+as the same YUV pixels the viewer shows; the sound is the renderer's mix,
+the same number of samples as the picture lasts, starting at time 0.
+
+Nothing is written at the destination until the export is complete: it is
+encoded into a temporary file beside it and renamed over it at the end, so
+a cancel, a full disk or a broken source leaves whatever was there before
+(or nothing) and never a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import math
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import opentimelineio as otio
+
+from engine.errors import ExportCancelled, ExportError, MediaError
+from engine.export.presets import ExportSettings
+from engine.project import document, trackedit
+from engine.project.document import AUDIO_SAMPLE_RATE
+from engine.project.times import rate_fraction
+from engine.project.tracks import audible_tracks, visible_video_tracks
+from engine.render.audio import mix_audio
+from engine.render.picture import tag_bt709
+from engine.render.sources import media_path
+from engine.render.video import Renderer
+
+#: AAC codes 1024 samples per frame; feeding it whole frames keeps every timestamp exact.
+AAC_FRAME = 1024
+#: Sound is mixed this many samples ahead of the picture, so the mixer works in big blocks.
+AUDIO_BLOCK = AUDIO_SAMPLE_RATE // 2
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int  # frames written
+    total: int
+    elapsed: float  # seconds
+    eta: float | None  # seconds left, once there is a rate to go by
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    frames: int
+    rate: Fraction
+    size: tuple[int, int]
+    audio_samples: int
+    seconds: float  # wall time the export took
+
+
+def timeline_frames(timeline: otio.schema.Timeline) -> int:
+    """The timeline's length in project frames: the end of its longest track with anything audible
+    or visible on it (trailing gaps do not count)."""
+    rate = document.settings(timeline).rate
+    ends = [0]
+    for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
+        clips = [s for s in trackedit.layout(track, rate) if isinstance(s.item, otio.schema.Clip)]
+        if clips:
+            ends.append(clips[-1].end)
+    return max(ends)
+
+
+def check_sources(timeline: otio.schema.Timeline) -> None:
+    """Every file the export will read exists, or one error that lists the missing ones."""
+    missing: list[str] = []
+    for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
+        for clip in track.find_clips(shallow_search=True):
+            try:
+                media_path(clip)
+            except MediaError as error:
+                missing.append(str(error))
+    if missing:
+        more = f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""
+        raise ExportError("Cannot export: " + "; ".join(missing[:3]) + more)
+
+
+def _is_cancelled(cancel: threading.Event | Callable[[], bool] | None) -> bool:
+    if cancel is None:
+        return False
+    return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
+
+
+def _temp_beside(target: Path) -> Path:
+    folder = target.parent
+    if not folder.is_dir():
+        raise ExportError(f"Cannot export to {target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise ExportError(f"Cannot export to {target}: it is a folder")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part.mp4", dir=folder)
+    except OSError as error:
+        raise ExportError(f"Cannot write to {folder}: {error.strerror or error}") from None
+    os.close(handle)
+    # mkstemp makes the file private; an export gets the permissions any new file would
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
+    return Path(name)
+
+
+def _sync(path: Path) -> None:
+    """Make the finished file durable before it replaces anything at the destination."""
+    with open(path, "rb") as finished:
+        os.fsync(finished.fileno())
+
+
+def _write_error(target: Path, error: BaseException) -> ExportError:
+    code = getattr(error, "errno", None)
+    if code == errno.ENOSPC:
+        return ExportError(f"Cannot export to {target}: the disk is full")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return ExportError(f"Cannot export to {target}: not allowed to write there")
+    reason = getattr(error, "strerror", None) or str(error)
+    return ExportError(f"Cannot export to {target}: {reason}")
+
+
+def export_mp4(
+    timeline: otio.schema.Timeline,
+    output: str | os.PathLike[str],
+    settings: ExportSettings | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | Callable[[], bool] | None = None,
+    renderer: Renderer | None = None,
+) -> ExportResult:
+    """Encode the whole timeline to `output`; ExportError (nothing written) on any failure."""
+    settings = (settings or ExportSettings()).check()
+    target = Path(output).absolute()
+    project = document.settings(timeline)
+    size = (settings.width or project.width, settings.height or project.height)
+    project_rate = rate_fraction(project.rate)
+    rate = settings.rate or project_rate
+    length = timeline_frames(timeline)
+    if length == 0:
+        raise ExportError("The timeline is empty: there is nothing to export")
+    total = length if rate == project_rate else math.ceil(Fraction(length) / project_rate * rate)
+    check_sources(timeline)
+    temp = _temp_beside(target)
+    started = time.monotonic()
+    own_renderer = renderer is None
+    renderer = renderer or Renderer()
+    try:
+        samples = _encode(timeline, temp, settings, size, rate, total, renderer, progress, cancel, started)
+        _sync(temp)
+        os.replace(temp, target)
+    except ExportCancelled:
+        raise
+    except MediaError as error:
+        raise ExportError(f"Export stopped: {error}") from None
+    except (OSError, av.FFmpegError) as error:
+        raise _write_error(target, error) from None
+    finally:
+        if own_renderer:
+            renderer.close()
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    return ExportResult(target, total, rate, size, samples, time.monotonic() - started)
+
+
+def _encode(
+    timeline: otio.schema.Timeline,
+    path: Path,
+    settings: ExportSettings,
+    size: tuple[int, int],
+    rate: Fraction,
+    total: int,
+    renderer: Renderer,
+    progress: Callable[[Progress], None] | None,
+    cancel: threading.Event | Callable[[], bool] | None,
+    started: float,
+) -> int:
+    project_rate = rate_fraction(document.settings(timeline).rate)
+    total_samples = round(Fraction(total) * AUDIO_SAMPLE_RATE / rate)
+    # faststart puts the index first, so a web player can start before the whole file arrives
+    with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as container:
+        video = container.add_stream("libx264", rate=rate)
+        video.width, video.height = size
+        video.pix_fmt = "yuv420p"
+        video.time_base = 1 / rate
+        video.codec_context.time_base = 1 / rate
+        video.options = {"crf": str(settings.crf), "preset": settings.x264_preset}
+        tag_bt709(video)
+        sound = container.add_stream("aac", rate=AUDIO_SAMPLE_RATE, layout="stereo")
+        sound.bit_rate = settings.audio_bitrate
+        feeder = _AudioFeeder(timeline, renderer, sound, container, total_samples)
+        for n in range(total):
+            if _is_cancelled(cancel):
+                raise ExportCancelled("Export cancelled")
+            frame_number = n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
+            picture = renderer.picture(timeline, frame_number, size, settings.fit)
+            frame = picture.to_frame()
+            frame.pts = n
+            frame.time_base = 1 / rate  # the codec's; the muxer changes the stream's once writing starts
+            container.mux(video.encode(frame))
+            feeder.feed_until(round(Fraction(n + 1) * AUDIO_SAMPLE_RATE / rate))
+            if progress is not None:
+                elapsed = time.monotonic() - started
+                eta = elapsed / (n + 1) * (total - n - 1)
+                progress(Progress(n + 1, total, elapsed, eta))
+        container.mux(video.encode())
+        feeder.finish()
+    return total_samples
+
+
+class _AudioFeeder:
+    """Mixes the timeline's sound in blocks and hands it to the AAC encoder in whole AAC frames,
+    timestamped by sample number from 0, interleaved with the picture as it is written."""
+
+    def __init__(
+        self,
+        timeline: otio.schema.Timeline,
+        renderer: Renderer,
+        stream: av.AudioStream,
+        container: av.container.OutputContainer,
+        total: int,
+    ) -> None:
+        self._timeline, self._renderer = timeline, renderer
+        self._stream, self._container = stream, container
+        self._total = total
+        self._mixed = 0  # samples mixed so far
+        self._sent = 0  # samples handed to the encoder so far
+        self._pending = np.zeros((0, 2), np.float32)
+
+    def feed_until(self, sample: int) -> None:
+        """Mix up to output sample `sample` and send every whole AAC frame of it."""
+        sample = min(sample, self._total)
+        while self._mixed < sample:
+            count = min(AUDIO_BLOCK, self._total - self._mixed)
+            block = mix_audio(self._timeline, self._mixed, count, self._renderer.sources)
+            self._pending = np.concatenate([self._pending, block])
+            self._mixed += count
+        while len(self._pending) >= AAC_FRAME:
+            self._send(self._pending[:AAC_FRAME])
+            self._pending = self._pending[AAC_FRAME:]
+
+    def finish(self) -> None:
+        """Send the rest (a last, shorter frame) and flush the encoder."""
+        self.feed_until(self._total)
+        if len(self._pending):
+            self._send(self._pending)
+            self._pending = self._pending[:0]
+        self._container.mux(self._stream.encode())
+
+    def _send(self, samples: np.ndarray) -> None:
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples.T), format="fltp", layout="stereo")
+        frame.sample_rate = AUDIO_SAMPLE_RATE
+        frame.pts = self._sent
+        frame.time_base = Fraction(1, AUDIO_SAMPLE_RATE)
+        self._sent += len(samples)
+        self._container.mux(self._stream.encode(frame))
