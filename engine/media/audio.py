@@ -96,6 +96,16 @@ class AudioReader:
         end = self._stream_start + Fraction(self._stream.duration) * self._time_base
         return self._base + round((end - self._stream_start) * self.rate)
 
+    @property
+    def end_sample(self) -> int | None:
+        """The sample just after the last one decoded, once decoding has reached the end of the sound.
+
+        Files that do not state their length (Matroska streams often don't) are
+        only measurable by reading them through; a reader that has done so says
+        here where the sound stopped. None until then.
+        """
+        return self._end if self._ended else None
+
     # -- decoding state -------------------------------------------------------------------------
 
     def _restart(self, start: int | None) -> None:
