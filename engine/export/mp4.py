@@ -197,6 +197,10 @@ def _encode(
         video.time_base = 1 / rate
         video.codec_context.time_base = 1 / rate
         video.options = {"crf": str(settings.crf), "preset": settings.x264_preset}
+        # PyAV asks for slice threads, which libx264 turns into its slower sliced mode;
+        # frame threads (what the ffmpeg command line uses) keep every core busy
+        video.codec_context.thread_type = "FRAME"
+        video.codec_context.thread_count = 0
         tag_bt709(video)
         sound = container.add_stream("aac", rate=AUDIO_SAMPLE_RATE, layout="stereo")
         sound.bit_rate = settings.audio_bitrate
@@ -207,9 +211,17 @@ def _encode(
             frame_number = n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
             picture = renderer.picture(timeline, frame_number, size, settings.fit)
             frame = picture.to_frame()
+            # the frame may be the decoder's own (a shot passing through untouched), which the
+            # renderer shows again for a held frame: lend it our timestamp, then give its own back
+            own = frame.pts, frame.time_base
             frame.pts = n
             frame.time_base = 1 / rate  # the codec's; the muxer changes the stream's once writing starts
-            container.mux(video.encode(frame))
+            try:
+                container.mux(video.encode(frame))
+            finally:
+                frame.pts = own[0]
+                if own[1] is not None:
+                    frame.time_base = own[1]
             feeder.feed_until(round(Fraction(n + 1) * AUDIO_SAMPLE_RATE / rate))
             if progress is not None:
                 elapsed = time.monotonic() - started

@@ -15,8 +15,6 @@ one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import av
 import numpy as np
 from av.video.reformatter import ColorRange, Colorspace
@@ -32,11 +30,32 @@ FIT, CROP = "fit", "crop"
 INTERPOLATION = "BICUBIC"
 
 
-@dataclass(frozen=True)
 class Picture:
-    width: int
-    height: int
-    data: np.ndarray  # uint8, flat I420: Y (h*w), U (h/2*w/2), V (h/2*w/2)
+    """One composed picture, held either as a flat I420 array or as the decoded frame itself.
+
+    A source frame that already has the project's size and format passes
+    through the compositor untouched; keeping the decoder's frame (rather
+    than copying its planes into an array and back into a new frame) saves
+    two full-frame copies per frame on an export's commonest path. The
+    array is made only when something asks for the pixels.
+    """
+
+    __slots__ = ("_data", "_frame", "height", "width")
+
+    def __init__(
+        self, width: int, height: int, data: np.ndarray | None = None, frame: av.VideoFrame | None = None
+    ) -> None:
+        if (data is None) == (frame is None):
+            raise ValueError("A picture holds either pixels or a frame")
+        self.width, self.height = width, height
+        self._data, self._frame = data, frame
+
+    @property
+    def data(self) -> np.ndarray:
+        """uint8, flat I420: Y (h*w), U (h/2*w/2), V (h/2*w/2); treat as read-only."""
+        if self._data is None:
+            self._data = self._frame.to_ndarray().reshape(-1)
+        return self._data
 
     @property
     def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,7 +69,10 @@ class Picture:
         )
 
     def to_frame(self) -> av.VideoFrame:
-        """A PyAV frame (for the encoder) holding exactly these pixels."""
+        """A PyAV yuv420p frame holding exactly these pixels: for a passed-through source, the
+        decoder's own frame (shared: restore its pts after changing it)."""
+        if self._frame is not None:
+            return self._frame
         return av.VideoFrame.from_ndarray(
             self.data.reshape(self.height * 3 // 2, self.width), format="yuv420p"
         )
@@ -158,14 +180,14 @@ def from_frame(frame: av.VideoFrame, rotation: int, size: tuple[int, int], fit: 
         src_color_range=_source_range(frame),
         dst_color_range=ColorRange.MPEG,
     )
+    if (tw, th) == (width, height) and not rotation:
+        return Picture(width, height, frame=scaled)
     flat = scaled.to_ndarray().reshape(-1)
     planes = _split(flat, *coded)
     if rotation:
         turns = rotation // 90
         planes = tuple(np.rot90(p, turns) for p in planes)
     if (tw, th) == (width, height):
-        if not rotation:
-            return Picture(width, height, flat)
         return Picture(width, height, np.concatenate([p.reshape(-1) for p in planes]))
     canvas = black((width, height))
     for src, dst in zip(planes, canvas.planes, strict=True):
