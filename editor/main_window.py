@@ -1,7 +1,9 @@
-"""The main window: it assembles the parts and owns nothing else.
+"""The main window: it assembles the docks and the menus, and owns nothing else.
 
-Menus call small handlers that delegate to the engine; the document, its undo
-and its rendering live elsewhere, so this file stays a table of contents.
+Each panel lives in its own package and is handed the shared `EditorContext`;
+panels register their commands in the action registry, and the menus are
+laid out from it once every panel is built. The document, its undo and its
+rendering live elsewhere, so this file stays a table of contents.
 """
 
 from __future__ import annotations
@@ -9,52 +11,128 @@ from __future__ import annotations
 from pathlib import Path
 
 import opentimelineio as otio
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from editor.actions import MENUS
+from editor.context import EditorContext
+from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
 from engine.errors import ShotlineError
-from engine.project import document, trackedit
+from engine.project import trackedit
 from engine.project.times import timecode
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: EditorSettings | None = None) -> None:
         super().__init__(parent)
-        self.resize(1400, 820)
+        self.setObjectName("MainWindow")
+        self.resize(1400, 860)
+        self.context = EditorContext.create(self, settings)
+        self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
-        self.setCentralWidget(self.timeline_view)
-        self.project_path: Path | None = None
-        self.timeline: otio.schema.Timeline | None = None
+        self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._connect()
+        self._register_actions()
         self._build_menus()
-        self.timeline_view.playheadMoved.connect(self._show_playhead)
+        self._restore_layout()
+
+    # assembly -------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")  # saveState() finds docks by name
+        dock.setWidget(widget)
+        feature = QDockWidget.DockWidgetFeature
+        dock.setFeatures(feature.DockWidgetMovable | feature.DockWidgetFloatable | feature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        context = self.context
+        context.status.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        context.session.replaced.connect(lambda: self.timeline_view.set_timeline(context.session.timeline))
+        context.session.changed.connect(self.timeline_view.update)
+        context.session.pathChanged.connect(lambda _path: self._update_title())
+        context.session.dirtyChanged.connect(lambda _dirty: self._update_title())
+        self.timeline_view.playheadMoved.connect(context.playhead.move_to)
+        context.playhead.moved.connect(self.timeline_view.set_playhead)
+        context.playhead.moved.connect(self._show_playhead)
+
+    def _register_actions(self) -> None:
+        actions, session = self.context.actions, self.context.session
+        actions.add("file.open", "&Open…", self._ask_open, "File", QKeySequence.StandardKey.Open, "project")
+        actions.add("file.quit", "&Quit", self.close, "File", QKeySequence.StandardKey.Quit, "quit")
+        undo, redo = session.undo_stack.undo, session.undo_stack.redo
+        actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")
+        actions.add("edit.redo", "&Redo", redo, "Edit", "Ctrl+Shift+Z", "history")
+        session.undo_stack.undoTextChanged.connect(self._name_history)
+        session.undo_stack.redoTextChanged.connect(self._name_history)
+        session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
+        session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
+        self._name_history()
+        actions.add("view.fit", "Zoom to &Fit", self.timeline_view.zoom_to_fit, "View", "Shift+Z", "zoom")
+        actions.apply_keymap(self.context.settings.keymap())
+
+    def _name_history(self) -> None:
+        """Edit > Undo names the step it undoes, as every editor does."""
+        stack, actions = self.context.session.undo_stack, self.context.actions
+        undo_text, redo_text = stack.undoText(), stack.redoText()
+        actions.action("edit.undo").setText(f"&Undo {undo_text}" if undo_text else "&Undo")
+        actions.action("edit.redo").setText(f"&Redo {redo_text}" if redo_text else "&Redo")
+        actions.action("edit.undo").setEnabled(stack.canUndo())
+        actions.action("edit.redo").setEnabled(stack.canRedo())
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._ask_open)
-        file_menu.addAction(open_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        fit = QAction("Zoom to &Fit", self, shortcut=QKeySequence("Shift+Z"))
-        fit.triggered.connect(self.timeline_view.zoom_to_fit)
-        view_menu.addAction(fit)
+        bar = self.menuBar()
+        for name in MENUS:
+            menu = bar.addMenu(f"&{name}")
+            section = None
+            for entry in self.context.actions.entries(name):
+                if section is not None and entry.section != section:
+                    menu.addSeparator()
+                section = entry.section
+                menu.addAction(entry.action)
+                self.addAction(entry.action)  # shortcuts work even with the menu bar hidden
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.context.settings.window_layout()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
+        super().closeEvent(event)
+
+    # the project ----------------------------------------------------------------
+
+    @property
+    def timeline(self) -> otio.schema.Timeline:
+        return self.context.session.timeline
+
+    @property
+    def project_path(self) -> Path | None:
+        return self.context.session.path
 
     def show_timeline(self, timeline: otio.schema.Timeline, path: Path | None) -> None:
-        self.timeline = timeline
-        self.project_path = path
-        self.timeline_view.set_timeline(timeline)
-        name = path.name if path else (timeline.name or "Untitled")
-        self.setWindowTitle(f"{name} — Shotline")
-        settings = document.settings(timeline)
-        frames = max((trackedit.track_end(t, settings.rate) for t in document.tracks(timeline)), default=0)
+        self.context.session.replace(timeline, path)
+        self.timeline_view.zoom_to_fit()
+        settings = self.context.session.settings
+        frames = trackedit.timeline_end(timeline, settings.rate)
         self.statusBar().showMessage(
             f"{settings.width}x{settings.height}, {settings.rate:.3f} fps, "
             f"{timecode(frames, settings.rate)} long"
         )
+
+    def _update_title(self) -> None:
+        session = self.context.session
+        name = session.path.name if session.path else (session.timeline.name or "Untitled")
+        # [*] is where Qt shows the unsaved-changes marker
+        self.setWindowTitle(f"{name}[*] — Shotline")
+        self.setWindowModified(session.dirty)
 
     def open_project(self, path: Path) -> bool:
         """Open a project file; a broken one gets a message, never a traceback."""
@@ -79,6 +157,4 @@ class MainWindow(QMainWindow):
             self.open_project(Path(path))
 
     def _show_playhead(self, frame: int) -> None:
-        if self.timeline is not None:
-            rate = document.settings(self.timeline).rate
-            self.statusBar().showMessage(f"Playhead {timecode(frame, rate)}")
+        self.statusBar().showMessage(f"Playhead {timecode(frame, self.context.session.rate)}", 3000)

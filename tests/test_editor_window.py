@@ -26,7 +26,7 @@ def test_first_start_shows_the_demo_project_with_a_populated_timeline(window, qt
     qtbot.waitUntil(
         lambda: window.timeline is not None and len(document.track(window.timeline, "V1")) > 0, timeout=60000
     )
-    assert window.windowTitle() == "Shotline demo.otio — Shotline"
+    assert window.windowTitle() == "Shotline demo.otio[*] — Shotline" and not window.isWindowModified()
     names = [c.name for c in document.track(window.timeline, "V1") if c.name and c.schema_name() == "Clip"]
     assert names == ["Dawn", "City", "Sea"]
     assert "1920x1080" in window.statusBar().currentMessage()

@@ -59,6 +59,11 @@ def track_end(track: Track, rate: float) -> int:
     return slots[-1].end if slots else 0
 
 
+def timeline_end(timeline: otio.schema.Timeline, rate: float) -> int:
+    """The end of the longest track, in frames: the sequence's length as the editor shows it."""
+    return max((track_end(t, rate) for t in timeline.tracks), default=0)
+
+
 def slot_of(track: Track, item: otio.core.Item, rate: float) -> Slot:
     for slot in layout(track, rate):
         if slot.item is item:

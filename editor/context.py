@@ -1,0 +1,50 @@
+"""What every panel is given: the shared objects of one editor window.
+
+Passed explicitly to each panel's constructor, never looked up globally, so
+a panel can be built and tested on its own with a fresh context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from editor.actions import ActionRegistry
+from editor.playhead import Playhead
+from editor.selection import Selection
+from editor.session import ProjectSession
+from editor.settings import EditorSettings
+
+
+class StatusLine(QObject):
+    """Messages for the status bar, from any panel (GUI thread only)."""
+
+    message = Signal(str, int)  # text, milliseconds to show it (0: until replaced)
+
+    def show(self, text: str, timeout_ms: int = 6000) -> None:
+        self.message.emit(text, timeout_ms)
+
+
+@dataclass
+class EditorContext:
+    session: ProjectSession
+    playhead: Playhead
+    selection: Selection
+    actions: ActionRegistry
+    settings: EditorSettings
+    status: StatusLine = field(default_factory=StatusLine)
+
+    @classmethod
+    def create(cls, owner: QObject, settings: EditorSettings | None = None) -> EditorContext:
+        context = cls(
+            session=ProjectSession(owner),
+            playhead=Playhead(owner),
+            selection=Selection(owner),
+            actions=ActionRegistry(owner),
+            settings=settings or EditorSettings(),
+            status=StatusLine(owner),
+        )
+        # a refused edit is news for the status bar, in the engine's own words
+        context.session.refused.connect(lambda text: context.status.show(text))
+        return context
