@@ -26,6 +26,13 @@ class StatusLine(QObject):
         self.message.emit(text, timeout_ms)
 
 
+class MediaRequests(QObject):
+    """Requests between panels about media files, so the bin need not know the viewer."""
+
+    sourceRequested = Signal(object)  # Path: show this file in the source viewer
+    imported = Signal(object)  # list[Path]: files the bin has just added
+
+
 @dataclass
 class EditorContext:
     session: ProjectSession
@@ -34,6 +41,7 @@ class EditorContext:
     actions: ActionRegistry
     settings: EditorSettings
     status: StatusLine = field(default_factory=StatusLine)
+    media: MediaRequests = field(default_factory=MediaRequests)
 
     @classmethod
     def create(cls, owner: QObject, settings: EditorSettings | None = None) -> EditorContext:
@@ -44,6 +52,7 @@ class EditorContext:
             actions=ActionRegistry(owner),
             settings=settings or EditorSettings(),
             status=StatusLine(owner),
+            media=MediaRequests(owner),
         )
         # a refused edit is news for the status bar, in the engine's own words
         context.session.refused.connect(lambda text: context.status.show(text))

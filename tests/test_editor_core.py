@@ -144,3 +144,18 @@ def test_the_window_names_undo_steps_in_the_edit_menu_and_marks_unsaved_changes(
     undo.trigger()
     assert not window.isWindowModified()
     assert len(document.track(window.timeline, "V1")) == 1
+
+
+def test_a_drag_from_the_bin_carries_paths_and_ranges_and_nothing_else_is_mistaken_for_one(qtbot) -> None:
+    from PySide6.QtCore import QMimeData
+
+    from editor import mime
+
+    data = mime.encode([mime.MediaDrag(Path("/m/a.mp4")), mime.MediaDrag(Path("/m/b.wav"), 30, 60)])
+    assert mime.decode(data) == [mime.MediaDrag(Path("/m/a.mp4")), mime.MediaDrag(Path("/m/b.wav"), 30, 60)]
+    foreign = QMimeData()
+    foreign.setText("hello")
+    assert mime.decode(foreign) == []
+    broken = QMimeData()
+    broken.setData(mime.MEDIA_MIME, b"{not json")
+    assert mime.decode(broken) == []
