@@ -238,3 +238,22 @@ def test_a_crossfade_keeps_the_level_steady(media: Path) -> None:
     rms = float(np.sqrt(np.mean(middle**2)))
     assert abs(rms - 0.25 / np.sqrt(2)) < 0.02
     assert dominant_hz(mix[SECOND + 12000 : SECOND + 36000]) == pytest.approx(880, abs=3)
+
+
+def test_scrubbing_back_over_frames_just_seen_needs_no_seek_and_the_cache_stays_in_bounds(
+    media: Path,
+) -> None:
+    timeline = new_project(size=SIZE)
+    clip = picture_of(media, "a.mp4", 90)
+    document.track(timeline, "V1").append(clip)
+    with Renderer(cache_megabytes=0.05) as small:  # room for a handful of frames only
+        for frame in range(90):
+            render_picture(timeline, frame, renderer=small)
+            assert small.cache.bytes_used <= 0.05 * 1024 * 1024
+    with Renderer() as viewer:
+        first = [index_shown(timeline, f, viewer) for f in range(40)]
+        decoder = viewer.sources.video(clip)
+        seeks = decoder.seeks
+        again = [index_shown(timeline, f, viewer) for f in (30, 10, 25, 0, 39)]
+        assert decoder.seeks == seeks  # every frame came from the cache
+        assert again == [first[f] for f in (30, 10, 25, 0, 39)]

@@ -156,7 +156,7 @@ def export_mp4(
     temp = _temp_beside(target)
     started = time.monotonic()
     own_renderer = renderer is None
-    renderer = renderer or Renderer()
+    renderer = renderer or Renderer(cache_megabytes=0)  # an export never looks back
     try:
         samples = _encode(timeline, temp, settings, size, rate, total, renderer, progress, cancel, started)
         _sync(temp)

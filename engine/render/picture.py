@@ -58,6 +58,11 @@ class Picture:
         return self._data
 
     @property
+    def nbytes(self) -> int:
+        """Bytes of pixels held, for caches with a size limit."""
+        return self.width * self.height * 3 // 2
+
+    @property
     def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         w, h = self.width, self.height
         luma, chroma = w * h, (w // 2) * (h // 2)

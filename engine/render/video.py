@@ -16,6 +16,7 @@ import av
 import numpy as np
 import opentimelineio as otio
 
+from engine.media.cache import FrameCache
 from engine.project import document
 from engine.project.times import rate_fraction
 from engine.render import plan
@@ -40,12 +41,24 @@ class _Fitted:
         self._last[id(decoder)] = (frame, params, picture)
 
 
-class Renderer:
-    """Renders frames of one timeline, keeping decoders open between calls (one per thread)."""
+#: Fitted source pictures kept for a viewer that scrubs back and forth (about 80 frames of 1080p).
+DEFAULT_CACHE_MB = 256.0
 
-    def __init__(self, sources: Sources | None = None) -> None:
+
+class Renderer:
+    """Renders frames of one timeline, keeping decoders open between calls (one per thread).
+
+    Source pictures, once decoded and fitted, stay in a frame cache bounded
+    in megabytes, keyed by file, source time, size and fit: scrubbing back
+    over frames just seen costs no seek and no decode, and memory does not
+    grow with the length of the project. An export, which never looks back,
+    passes `cache_megabytes=0`.
+    """
+
+    def __init__(self, sources: Sources | None = None, cache_megabytes: float = DEFAULT_CACHE_MB) -> None:
         self.sources = sources or Sources()
         self._fitted = _Fitted()
+        self.cache = FrameCache(cache_megabytes)
 
     def __enter__(self) -> Renderer:
         return self
@@ -71,13 +84,18 @@ class Renderer:
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
         decoder = self.sources.video(layer.clip)
-        decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
+        seconds = Fraction(layer.source_frame) / rate_fraction(rate)
+        key = (decoder.path, seconds, size, fit)
+        kept = self.cache.get(key)
+        if kept is not None:
+            return kept
+        decoded = decoder.frame_at(seconds)
         params = (size, fit)
-        cached = self._fitted.get(decoder, decoded, params)
-        if cached is not None:
-            return cached
-        picture = from_frame(decoded, decoder.rotation, size, fit)
-        self._fitted.put(decoder, decoded, params, picture)
+        picture = self._fitted.get(decoder, decoded, params)
+        if picture is None:
+            picture = from_frame(decoded, decoder.rotation, size, fit)
+            self._fitted.put(decoder, decoded, params, picture)
+        self.cache.put(key, picture)
         return picture
 
 
