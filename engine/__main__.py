@@ -1,7 +1,12 @@
-"""`python -m engine ...` runs the headless command line."""
+"""`python -m engine` runs the engine process; `python -m engine SUBCOMMAND ...` the command line."""
 
 import sys
 
-from engine.cli import main
+if len(sys.argv) > 1:
+    from engine.cli import main
 
-sys.exit(main())
+    sys.exit(main())
+
+from engine.server.server import serve
+
+sys.exit(serve())

@@ -32,3 +32,11 @@ class ExportError(ShotlineError):
 
 class ExportCancelled(ExportError):
     """The user stopped an export; the partial file was removed."""
+
+
+class GenerateError(ShotlineError):
+    """A generation job that cannot run or failed, in words a user can act on."""
+
+
+class JobCancelled(GenerateError):
+    """The user cancelled the job; not a failure."""

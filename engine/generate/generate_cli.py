@@ -1,0 +1,149 @@
+"""`shotline generate`: the engine's generation jobs, headless, for scripts and render boxes.
+
+Runs the same job queue, backends and cache as the engine process, in this
+process, and copies the result to `-o`. `--list` says which tasks and
+backends this machine has and whether each is ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from engine.cli import register
+from engine.errors import GenerateError
+from engine.export.export_cli import ProgressBar
+from engine.export.mp4 import Progress
+from engine.generate.base import ProgressReport
+from engine.generate.registry import default_registry
+from engine.jobs.cache import CachedResult
+from engine.jobs.queue import JobQueue
+from engine.jobs.spec import JobSpec
+
+
+def _add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--list", action="store_true", help="list tasks and backends, and which are ready")
+    parser.add_argument("--task", default="video.generate", help="what to make (default video.generate)")
+    parser.add_argument("--prompt", default="", help="what the shot shows")
+    parser.add_argument("--negative-prompt", default="", help="what it must not show")
+    parser.add_argument("--frames", type=int, help="exact number of frames of the shot")
+    parser.add_argument("--fps", default="30", help="frame rate, e.g. 24, 29.97 or 30000/1001")
+    parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT of the output")
+    parser.add_argument("--backend", help="backend name (default: the task's default; see --list)")
+    parser.add_argument("--model", help="hub id or local folder of the model")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
+    parser.add_argument("--steps", type=int, help="denoising steps (default: the model preset's)")
+    parser.add_argument("--guidance", type=float, help="guidance scale (default: the model preset's)")
+    parser.add_argument("--image", help="reference image for image-to-video")
+    parser.add_argument("--fit", choices=("fit", "crop"), default="crop", help="conform a model's size by")
+    parser.add_argument("--device", default="auto", help="cuda, mps, cpu or auto")
+    parser.add_argument("--cpu-offload", action="store_true", help="offload model parts to RAM (small GPUs)")
+    parser.add_argument("--cache-dir", help="where results are cached (default: the per-user cache)")
+    parser.add_argument("-o", "--output", help="file to write")
+
+
+class _Waiter:
+    """Listens to one job and remembers how it ended."""
+
+    def __init__(self, bar: ProgressBar | None) -> None:
+        self.bar = bar
+        self.ended = threading.Event()
+        self.result: CachedResult | None = None
+        self.error: str | None = None
+
+    def progress(self, job_id: str, report: ProgressReport, eta: float | None) -> None:
+        if self.bar is not None and report.steps:
+            self.bar(Progress(report.step or 0, report.steps, 0.0, eta))
+
+    def log(self, job_id: str, text: str) -> None:
+        print(text, file=sys.stderr)
+
+    def done(self, job_id: str, result: CachedResult, cached: bool) -> None:
+        self.result = result
+        self.ended.set()
+
+    def failed(self, job_id: str, message: str) -> None:
+        self.error = message
+        self.ended.set()
+
+    def cancelled(self, job_id: str) -> None:
+        self.error = "cancelled"
+        self.ended.set()
+
+
+def _list() -> int:
+    registry = default_registry()
+    for task in registry.tasks():
+        print(task)
+        for backend in registry.backends(task):
+            readiness = backend.readiness()
+            mark = "ready" if readiness.ready else "not ready"
+            default = " (default)" if registry.default(task) == backend.name else ""
+            print(f"  {backend.name:<14} {mark:<10} {backend.label}{default}: {readiness.reason}")
+    return 0
+
+
+def _params(args: argparse.Namespace) -> dict:
+    if args.frames is None:
+        raise GenerateError("--frames is required: how many frames the shot has")
+    params = {
+        "prompt": args.prompt,
+        "negative_prompt": args.negative_prompt,
+        "frames": args.frames,
+        "rate": args.fps,
+        "size": args.size,
+        "seed": args.seed,
+        "steps": args.steps,
+        "guidance": args.guidance,
+        "image": args.image,
+        "fit": args.fit,
+        "model": args.model,
+        "device": args.device,
+        "cpu_offload": args.cpu_offload,
+    }
+    if args.cache_dir:
+        params["cache_dir"] = args.cache_dir
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.list:
+        return _list()
+    if not args.output:
+        raise GenerateError("-o OUTPUT is required")
+    output = Path(args.output).absolute()
+    if not output.parent.is_dir():
+        raise GenerateError(f"The folder {output.parent} does not exist")
+    spec = JobSpec(args.task, _params(args), backend=args.backend)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    waiter = _Waiter(bar)
+    jobs = JobQueue(default_registry(), waiter)
+    try:
+        jobs.submit(spec)
+        while not waiter.ended.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        jobs.shutdown(wait=True)
+        raise
+    finally:
+        if bar is not None and waiter.ended.is_set():
+            bar.finish()
+    jobs.shutdown(wait=True)
+    if waiter.error is not None:
+        raise GenerateError(waiter.error)
+    assert waiter.result is not None
+    produced = waiter.result.files[0]
+    temp = output.with_name(f".{output.name}.part")
+    try:
+        shutil.copyfile(produced, temp)
+        temp.replace(output)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise GenerateError(f"Cannot write {output}: {error.strerror or error}") from None
+    return 0
+
+
+register("generate", "generate media with the engine's backends, headless", _add_args, _run)

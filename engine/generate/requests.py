@@ -1,0 +1,151 @@
+"""The request of task `video.generate`, checked once, so backends can trust it.
+
+Job specs arrive as JSON from the editor, the command line or any other
+client: everything is validated here into exact types (the rate as a
+Fraction, frames as an int) with messages that say what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from engine.errors import GenerateError
+
+FIT, CROP = "fit", "crop"
+MAX_FRAMES = 10_000
+
+
+def parse_rate(value: Any) -> Fraction:
+    """A frame rate from 30, 29.97, "30000/1001" or "25"; the NTSC rates come out exact."""
+    try:
+        if isinstance(value, str) and "/" in value:
+            rate = Fraction(value)
+        else:
+            number = float(value)
+            ntsc = {23.976: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 59.94: Fraction(60000, 1001)}
+            rate = next((exact for approx, exact in ntsc.items() if abs(number - approx) < 0.01), None)
+            rate = rate or Fraction(value if isinstance(value, int) else str(value)).limit_denominator(1001)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise GenerateError(f"Frame rate {value!r} is not a number such as 24, 29.97 or 30000/1001") from None
+    if not 1 <= rate <= 240:
+        raise GenerateError(f"Frame rate {value} is outside 1-240 fps")
+    return rate
+
+
+def parse_size(value: Any) -> tuple[int, int]:
+    """(width, height) from "1920x1080" or a pair; both even, as 4:2:0 video needs."""
+    try:
+        if isinstance(value, str):
+            width, height = (int(v) for v in value.lower().split("x"))
+        else:
+            width, height = (int(v) for v in value)
+    except (ValueError, TypeError):
+        raise GenerateError(f"Size {value!r} is not WIDTHxHEIGHT, such as 1920x1080") from None
+    if not (16 <= width <= 8192 and 16 <= height <= 8192) or width % 2 or height % 2:
+        raise GenerateError(f"Size {width}x{height} must be even, from 16 to 8192 pixels each way")
+    return width, height
+
+
+def _int(params: dict[str, Any], key: str, default: int | None, low: int, high: int) -> int | None:
+    value = params.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise GenerateError(f"{key} must be a whole number")
+    try:
+        number = int(value)
+    except ValueError:
+        raise GenerateError(f"{key} must be a whole number, not {value!r}") from None
+    if number != float(value) or not low <= number <= high:
+        raise GenerateError(f"{key} must be a whole number from {low} to {high}, not {value}")
+    return number
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    prompt: str
+    frames: int
+    rate: Fraction
+    width: int
+    height: int
+    seed: int
+    negative_prompt: str = ""
+    steps: int | None = None
+    guidance: float | None = None
+    image: str | None = None  # a reference picture for image-to-video (or the animatic's background)
+    fit: str = CROP  # how a model's native size is conformed to the project's
+    model: str | None = None  # a hub id or a local folder; None: the backend's preset
+    shot: str = ""  # a label for the shot ("Shot 4"), shown on animatic cards
+    device: str = "auto"
+    dtype: str = "auto"
+    cpu_offload: bool = False
+    vae_tiling: bool = False
+
+    @property
+    def duration(self) -> Fraction:
+        return Fraction(self.frames) / self.rate
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> VideoRequest:
+        prompt = params.get("prompt", "")
+        if not isinstance(prompt, str):
+            raise GenerateError("prompt must be text")
+        frames = _int(params, "frames", None, 1, MAX_FRAMES)
+        if frames is None:
+            raise GenerateError("frames is required: how many frames the shot has")
+        width, height = parse_size(params.get("size") or (params.get("width"), params.get("height")))
+        seed = _int(params, "seed", 0, 0, 2**63 - 1)
+        steps = _int(params, "steps", None, 1, 500)
+        guidance = params.get("guidance")
+        if guidance is not None:
+            try:
+                guidance = float(guidance)
+            except (TypeError, ValueError):
+                raise GenerateError(f"guidance must be a number, not {guidance!r}") from None
+        image = params.get("image")
+        if image is not None:
+            image = str(image)
+            if not Path(image).is_file():
+                raise GenerateError(f"The reference image {image} does not exist")
+        fit = params.get("fit", CROP)
+        if fit not in (FIT, CROP):
+            raise GenerateError(f"fit must be {FIT} or {CROP}, not {fit!r}")
+        return cls(
+            prompt=prompt.strip(),
+            frames=frames,
+            rate=parse_rate(params.get("rate", params.get("fps", 30))),
+            width=width,
+            height=height,
+            seed=seed or 0,
+            negative_prompt=str(params.get("negative_prompt") or ""),
+            steps=steps,
+            guidance=guidance,
+            image=image,
+            fit=fit,
+            model=str(params["model"]) if params.get("model") else None,
+            shot=str(params.get("shot") or ""),
+            device=str(params.get("device") or "auto"),
+            dtype=str(params.get("dtype") or "auto"),
+            cpu_offload=bool(params.get("cpu_offload", False)),
+            vae_tiling=bool(params.get("vae_tiling", False)),
+        )
+
+    def provenance(self, **extra: Any) -> dict[str, Any]:
+        """The request's part of a take's provenance (the backend adds model, versions...)."""
+        return {
+            "prompt": self.prompt,
+            "negative_prompt": self.negative_prompt,
+            "seed": self.seed,
+            "steps": self.steps,
+            "guidance": self.guidance,
+            "references": [self.image] if self.image else [],
+            "width": self.width,
+            "height": self.height,
+            "frames": self.frames,
+            "rate": f"{self.rate.numerator}/{self.rate.denominator}",
+            "duration": str(self.duration),
+            **extra,
+        }

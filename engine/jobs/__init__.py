@@ -1,0 +1,1 @@
+"""Jobs: what the engine process queues, runs, caches and reports, independent of any transport."""

@@ -1,0 +1,166 @@
+"""The engine process's main loop: read requests, answer them, and tell the client about jobs.
+
+Requests: `initialize`, `submit`, `cancel`, `status`, `shutdown`.
+Notifications sent: `progress`, `log`, `done`, `failed`, `cancelled`.
+
+Replies and notifications come from several threads (the reader, the job
+workers), so every write takes one lock: a line is never interleaved with
+another. The protocol owns the real standard output; anything else that
+prints (a library's banner, a stray print) is sent to standard error, so it
+can never corrupt the stream.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, BinaryIO, TextIO
+
+from engine.errors import GenerateError
+from engine.generate.base import ProgressReport
+from engine.generate.registry import Registry, default_registry
+from engine.jobs.cache import CachedResult
+from engine.jobs.queue import JobQueue
+from engine.jobs.spec import JobSpec
+from engine.server import protocol
+from engine.server.devices import devices, versions
+
+PROTOCOL_VERSION = 1
+
+
+class _Notifier:
+    """Job events as notifications."""
+
+    def __init__(self, send: Callable[[str], None]) -> None:
+        self._send = send
+
+    def progress(self, job_id: str, report: ProgressReport, eta: float | None) -> None:
+        params = {"job": job_id, "fraction": round(report.fraction, 4), "stage": report.stage, "eta": eta}
+        if report.step is not None:
+            params |= {"step": report.step, "steps": report.steps}
+        self._send(protocol.notification("progress", params))
+
+    def log(self, job_id: str, text: str) -> None:
+        self._send(protocol.notification("log", {"job": job_id, "text": text}))
+
+    def done(self, job_id: str, result: CachedResult, cached: bool) -> None:
+        self._send(protocol.notification("done", {"job": job_id, "cached": cached, **result.to_json()}))
+
+    def failed(self, job_id: str, message: str) -> None:
+        self._send(protocol.notification("failed", {"job": job_id, "message": message}))
+
+    def cancelled(self, job_id: str) -> None:
+        self._send(protocol.notification("cancelled", {"job": job_id}))
+
+
+class EngineServer:
+    def __init__(self, output: TextIO, registry: Registry | None = None) -> None:
+        self._output = output
+        self._lock = threading.Lock()
+        self.registry = registry or default_registry()
+        self.queue = JobQueue(self.registry, _Notifier(self.send))
+        self.running = True
+
+    def send(self, line: str) -> None:
+        with self._lock:
+            try:
+                self._output.write(line)
+                self._output.flush()
+            except (BrokenPipeError, ValueError):
+                self.running = False  # the client has gone: stop when the reader sees EOF
+
+    def handle(self, line: str | bytes) -> None:
+        """Answer one incoming line; never raises."""
+        if not line.strip():
+            return
+        try:
+            message = protocol.parse(line)
+        except protocol.ProtocolError as error:
+            self.send(protocol.error(error.id, error.code, error.message))
+            return
+        method = getattr(self, f"_rpc_{message.method}", None)
+        if method is None:
+            if message.is_request:
+                missing = f"No method {message.method}"
+                self.send(protocol.error(message.id, protocol.METHOD_NOT_FOUND, missing))
+            return
+        try:
+            value = method(message.params)
+        except GenerateError as error:
+            if message.is_request:
+                self.send(protocol.error(message.id, protocol.JOB_ERROR, str(error)))
+            return
+        except (TypeError, KeyError, ValueError) as error:
+            if message.is_request:
+                self.send(protocol.error(message.id, protocol.INVALID_PARAMS, f"Invalid params: {error}"))
+            return
+        if message.is_request:
+            self.send(protocol.result(message.id, value))
+
+    # methods ------------------------------------------------------------------------
+
+    def _rpc_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
+        tasks = {}
+        for task in self.registry.tasks():
+            tasks[task] = [self._describe(task, backend) for backend in self.registry.backends(task)]
+        return {
+            "engine": "shotline",
+            "protocol": PROTOCOL_VERSION,
+            "pid": os.getpid(),
+            "versions": versions(),
+            "devices": devices(),
+            "tasks": tasks,
+        }
+
+    def _describe(self, task: str, backend: Any) -> dict[str, Any]:
+        readiness = backend.readiness()
+        return {
+            "name": backend.name,
+            "label": backend.label,
+            "gpu": backend.gpu,
+            "default": self.registry.default(task) == backend.name,
+            "ready": readiness.ready,
+            "reason": readiness.reason,
+        }
+
+    def _rpc_submit(self, params: dict[str, Any]) -> dict[str, Any]:
+        spec = JobSpec.from_json(params.get("spec", params))
+        return {"job": self.queue.submit(spec)}
+
+    def _rpc_cancel(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"cancelled": self.queue.cancel(str(params["job"]))}
+
+    def _rpc_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        job = params.get("job")
+        return {"jobs": self.queue.status(str(job) if job is not None else None)}
+
+    def _rpc_shutdown(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.running = False
+        return {"ok": True}
+
+    def close(self) -> None:
+        self.queue.shutdown(wait=True)
+
+
+def _protocol_streams() -> tuple[BinaryIO, TextIO]:
+    """The real stdin/stdout for the protocol; fd 1 is pointed at stderr for everything else."""
+    wire = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return sys.stdin.buffer, wire
+
+
+def serve() -> int:
+    """Run the engine on stdin/stdout until `shutdown` or end of input."""
+    source, wire = _protocol_streams()
+    server = EngineServer(wire)
+    try:
+        for line in source:
+            server.handle(line)
+            if not server.running:
+                break
+    finally:
+        server.close()
+    return 0
