@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from engine.errors import MediaError
@@ -71,16 +71,15 @@ def waveform_image(peaks: np.ndarray, size: tuple[int, int] = WAVE_SIZE) -> QIma
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("#23352b"))
     if len(peaks):
-        factor = max(1, -(-len(peaks) // width))
-        folded = waveform.reduce_peaks(peaks, factor)
+        folded = waveform.reduce_peaks(peaks, max(1, len(peaks) // width))
+        step = width / len(folded)  # a short sound spreads over the whole picture
         painter = QPainter(image)
-        painter.setPen(QPen(QColor("#7fd19b"), 1))
+        painter.setPen(QPen(QColor("#7fd19b"), max(1.0, step)))
         middle = height / 2
-        for x, (low, high) in enumerate(folded[:width]):
+        for i, (low, high) in enumerate(folded):
+            x = (i + 0.5) * step
             top = middle - max(0.0, float(high)) * (middle - 2)
             bottom = middle - min(0.0, float(low)) * (middle - 2)
-            painter.drawLine(QPointF(x + 0.5, top), QPointF(x + 0.5, max(bottom, top + 1)))
-        painter.setPen(QPen(QColor("#3c5a47"), 1, Qt.PenStyle.DotLine))
-        painter.drawLine(QRectF(0, middle, width, 0).topLeft(), QRectF(0, middle, width, 0).topRight())
+            painter.drawLine(QPointF(x, top), QPointF(x, max(bottom, top + 1)))
         painter.end()
     return image

@@ -52,6 +52,9 @@ def state_icon(state: State) -> QIcon:
         painter.setPen(QPen(OFFLINE_COLOR, 2, Qt.PenStyle.DashLine))
         painter.drawRect(QRectF(4, 4, width - 8, height - 8))
         _label(painter, "OFFLINE", OFFLINE_COLOR)
+    elif state is State.READY:  # readable, but its picture could not be made
+        image, painter = _canvas("#2a2d33")
+        _label(painter, "▶", QColor("#8a909a"), 24)
     else:
         image, painter = _canvas("#2a2d33")
         _label(painter, "…", QColor("#8a909a"), 24)

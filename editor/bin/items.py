@@ -71,13 +71,13 @@ class MediaItem:
             return "Offline: the file is missing (right-click to relink)"
         return "" if self.imported else "On the timeline"
 
-    def tooltip(self) -> str:
+    def tooltip(self, project_rate: float) -> str:
         lines = [str(self.path)]
         status = self.status_text()
         if status:
             lines.append(status)
-        if self.state is State.READY:
-            lines.append(self.format_text())
+        if self.info is not None and self.state is not State.ERROR:
+            lines.append(f"{self.duration_text(project_rate)} · {self.format_text()}")
         return "\n".join(lines)
 
 

@@ -122,7 +122,7 @@ class BinModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
             return self._icon(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.tooltip()
+            return item.tooltip(self._rate())
         if role == Qt.ItemDataRole.ForegroundRole:
             if item.state is State.ERROR:
                 return icons.ERROR_COLOR

@@ -79,7 +79,7 @@ class BinPanel(QWidget):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(NAME, 220)
         header.resizeSection(DURATION, 90)
-        header.resizeSection(FORMAT, 210)
+        header.resizeSection(FORMAT, 260)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.details)
         self.stack.addWidget(self.icons)
@@ -119,6 +119,8 @@ class BinPanel(QWidget):
         self.model.rowsRemoved.connect(self._count)
         self.model.modelReset.connect(self._count)
 
+        # which view is showing must be visible in a theme that draws buttons flat
+        self.setStyleSheet("QToolButton:checked { background: #3d5a80; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

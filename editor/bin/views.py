@@ -78,6 +78,8 @@ class DetailsView(_BinKeys, QTreeView):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
+        # the theme darkens the base colour; the alternate rows must follow, or they glare white
+        self.setStyleSheet("QTreeView { alternate-background-color: #25272b; }")
         self.setIconSize(QSize(64, 36))
         self.setObjectName("bin-details")
 
