@@ -330,3 +330,27 @@ def test_the_bin_is_saved_with_the_project_and_comes_back_on_reopen(window, qtbo
     assert [i.path for i in window.bin.model.items] == [media["clip"], media["notes"], media["tone"]]
     qtbot.waitUntil(lambda: settled(window), timeout=WAIT)
     assert [i.state for i in window.bin.model.items] == [State.READY, State.ERROR, State.READY]
+
+
+def test_reopening_with_a_file_gone_shows_it_offline_and_the_clip_menu_relinks_the_selected_clip(
+    window, qtbot, media, tmp_path, monkeypatch
+) -> None:
+    used = Path(shutil.copy(media["clip"], tmp_path / "shot.mp4"))
+    timeline_with(window, used)
+    path = tmp_path / "film.otio"
+    save(window.timeline, path)
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    used.rename(backup / "shot.mp4")
+    monkeypatch.setattr("editor.main_window.QMessageBox.information", lambda *a: None)
+    assert window.open_project(path)
+    qtbot.waitUntil(lambda: state(window, used) is State.OFFLINE, timeout=WAIT)
+    # the user picks a clip on the timeline, then Clip > Relink Media…
+    window.bin.details.clearSelection()
+    picture = next(iter(window.timeline.find_clips()))
+    window.context.selection.set([picture.metadata["shotline"]["id"]])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup / "shot.mp4"), ""))
+    window.context.actions.action("clip.relink").trigger()
+    qtbot.waitUntil(lambda: state(window, backup / "shot.mp4") is State.READY, timeout=WAIT)
+    assert {c.media_reference.target_url for c in window.timeline.find_clips()} == {str(backup / "shot.mp4")}
+    assert "Relinked shot.mp4" in window.statusBar().currentMessage()

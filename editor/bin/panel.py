@@ -55,6 +55,7 @@ class BinPanel(QWidget):
         self.model = BinModel(lambda: context.session.rate, self)
         self._known: dict[Path, examining.Examined] = {}  # answers kept across undo/redo of an import
         self._jobs = 0
+        self._asked: dict[Path, int] = {}  # the latest question about each file; older answers are stale
         self._build()
         self._register_actions()
         session = context.session
@@ -189,7 +190,13 @@ class BinPanel(QWidget):
         path = item.path
         item.state = State.PROBING
         self.model.refresh(path)
-        self._background(lambda: examining.examine(path), self._apply)
+        asked = self._asked[path] = self._asked.get(path, 0) + 1
+
+        def answered(result: examining.Examined) -> None:
+            if self._asked.get(path) == asked:  # not overtaken by a reload or a newer look at the file
+                self._apply(result)
+
+        self._background(lambda: examining.examine(path), answered)
 
     def _apply(self, result: examining.Examined) -> None:
         """A file's answer arrived: fill in its row (if it is still in the bin)."""
