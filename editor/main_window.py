@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from editor.actions import MENUS
+from editor.bin.panel import BinPanel
 from editor.context import EditorContext
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
@@ -33,6 +34,8 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.bin = BinPanel(self.context, self)
+        self._dock("bin", "Media", self.bin, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._connect()
         self._register_actions()
         self._build_menus()

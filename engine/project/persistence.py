@@ -22,6 +22,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from engine.errors import EditError, ProjectFileError
+from engine.project import bin as media_bin
 from engine.project import trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Timeline, ensure_ids, settings, tracks
@@ -49,6 +50,7 @@ def save(timeline: Timeline, path: str | os.PathLike[str]) -> None:
         local = path_from_url(ref.target_url)
         if local is not None:
             ref.target_url = url_for_file(local, folder)
+    media_bin.write_paths(copy, folder)
     data = otio.adapters.write_to_string(copy, "otio_json").encode("utf-8")
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
@@ -238,6 +240,7 @@ def _interpret(result: object, source: Path) -> LoadedProject:
         if not local.exists() and str(local) not in seen:
             seen.add(str(local))
             offline.append((clip.name, str(local)))
+    media_bin.read_paths(timeline, folder)
     ensure_ids(timeline)
     return LoadedProject(timeline, source, offline)
 

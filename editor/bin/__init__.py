@@ -1,0 +1,1 @@
+"""The media bin: the files of a project, imported, probed, thumbnailed, relinked."""

@@ -1,0 +1,89 @@
+"""One bin item: a file, what is known about it so far, and how its row reads.
+
+An item starts as "probing" the moment it is imported and fills in when its
+probe comes back; "error" keeps the engine's one-line message to show in the
+row; "offline" means the file is not where the project says it is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+
+from engine.media.probe import MediaInfo
+from engine.project.times import rate_fraction, timecode
+
+
+class State(Enum):
+    PROBING = "probing"
+    READY = "ready"
+    ERROR = "error"
+    OFFLINE = "offline"
+
+
+@dataclass
+class MediaItem:
+    path: Path
+    imported: bool = True  # False: listed because the timeline uses it, never imported
+    state: State = State.PROBING
+    info: MediaInfo | None = None
+    error: str = ""
+    icon: QIcon | None = None  # the thumbnail or waveform once it has arrived
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def duration_text(self, project_rate: float) -> str:
+        """The length as timecode at the project's rate, as the timeline will count it."""
+        if self.info is None:
+            return ""
+        if self.info.kind == "image" or self.info.duration is None:
+            return "Still"
+        frames = math.floor(self.info.duration * rate_fraction(project_rate))
+        return timecode(frames, project_rate)
+
+    def format_text(self) -> str:
+        """Picture size and frame rate, and the sound's sample rate and channels."""
+        info = self.info
+        if info is None:
+            return ""
+        parts = []
+        if info.video is not None:
+            parts.append(f"{info.video.width}x{info.video.height}")
+            if info.kind != "image":
+                parts.append(f"{fps_text(info.video.rate)} fps")
+        if info.audio is not None:
+            parts.append(f"{info.audio.sample_rate} Hz {channels_text(info.audio.channels)}")
+        return " · ".join(parts)
+
+    def status_text(self) -> str:
+        if self.state is State.PROBING:
+            return "Probing…"
+        if self.state is State.ERROR:
+            return self.error
+        if self.state is State.OFFLINE:
+            return "Offline: the file is missing (right-click to relink)"
+        return "" if self.imported else "On the timeline"
+
+    def tooltip(self, project_rate: float) -> str:
+        lines = [str(self.path)]
+        status = self.status_text()
+        if status:
+            lines.append(status)
+        if self.info is not None and self.state is not State.ERROR:
+            lines.append(f"{self.duration_text(project_rate)} · {self.format_text()}")
+        return "\n".join(lines)
+
+
+def fps_text(rate: Fraction) -> str:
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+
+
+def channels_text(channels: int) -> str:
+    return {1: "mono", 2: "stereo"}.get(channels, f"{channels} ch")
