@@ -6,10 +6,11 @@ delivered to the GUI thread through a queued signal.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 
 
 class _Relay(QObject):
@@ -27,9 +28,15 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except Exception as error:  # delivered to the GUI thread, which decides what the user sees
-            self._relay.failed.emit(error)
+            self._deliver(self._relay.failed, error)
             return
-        self._relay.succeeded.emit(result)
+        self._deliver(self._relay.succeeded, result)
+
+    @staticmethod
+    def _deliver(signal: SignalInstance, value: object) -> None:
+        # the window that asked may have closed meanwhile: then nobody is waiting for the answer
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 def run_in_background(
