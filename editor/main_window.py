@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 from editor.actions import MENUS
 from editor.context import EditorContext
+from editor.inspector.panel import Inspector
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
 from engine.errors import ShotlineError
@@ -33,6 +34,8 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.inspector = Inspector(self.context, self)
+        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self._connect()
         self._register_actions()
         self._build_menus()
