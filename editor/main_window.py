@@ -36,10 +36,11 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.inspector = Inspector(self.context, self)
-        self._dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.jobs_panel = JobsPanel(parent=self)
-        self._dock("jobs", "Jobs", self.jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.inspector, self.jobs_panel = Inspector(self.context, self), JobsPanel(parent=self)
+        inspector_dock = self._dock("inspector", "Inspector", self.inspector, right)
+        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, right))
+        inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
         self._connect()
         self._register_actions()
         self._build_menus()

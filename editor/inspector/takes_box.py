@@ -30,7 +30,7 @@ class TakesBox(QGroupBox):
         super().__init__("Takes", parent)
         self.list = QListWidget(self)
         self.list.setObjectName("inspector-takes")
-        self.list.setMinimumHeight(70)
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.details = QLabel(self)
         self.details.setObjectName("inspector-take-details")
         self.details.setWordWrap(True)
@@ -68,7 +68,13 @@ class TakesBox(QGroupBox):
             if self.list.item(row).data(KEY_ROLE) == keep:
                 self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        self._fit_rows(len(found))
         self._show_current()
+
+    def _fit_rows(self, rows: int) -> None:
+        """As tall as its takes (up to six, then it scrolls), so the details sit right under them."""
+        row = self.list.sizeHintForRow(0) if rows else 20
+        self.list.setFixedHeight(min(max(rows, 1), 6) * row + 2 * self.list.frameWidth() + 4)
 
     def current_key(self) -> str | None:
         item = self.list.currentItem()

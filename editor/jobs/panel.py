@@ -10,9 +10,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
+    QProgressBar,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -27,7 +27,16 @@ from editor.jobs.model import FRACTION_ROLE, JOB_ID_ROLE, STATE_ROLE, Column, Jo
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws the progress column as a progress bar with its percentage."""
+    """Draws the progress column as a progress bar with its percentage.
+
+    It draws through a hidden QProgressBar, so the bar in a row looks like
+    every other progress bar under the application's style sheet.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._look = QProgressBar(parent)
+        self._look.hide()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -40,8 +49,9 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        self._look.ensurePolished()
+        bar.palette = self._look.palette()
+        self._look.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, self._look)
 
 
 class JobButtons(QWidget):
@@ -62,9 +72,12 @@ class JobButtons(QWidget):
         self.retry.clicked.connect(lambda: model.request_retry(job_id))
 
     def update_for(self, state: State, retryable: bool) -> None:
+        """Only the button that can act now is shown: Cancel while the job lives, Retry after it failed."""
+        can_retry = retryable and state in (State.FAILED, State.CANCELLED)
         self.cancel.setEnabled(not state.finished)
-        self.retry.setVisible(retryable)
-        self.retry.setEnabled(retryable and state in (State.FAILED, State.CANCELLED))
+        self.cancel.setVisible(not state.finished)
+        self.retry.setEnabled(can_retry)
+        self.retry.setVisible(can_retry)
 
 
 class JobsPanel(QWidget):
