@@ -18,6 +18,9 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
 from editor.context import EditorContext
+from editor.export.controller import ExportController
+from editor.inspector.panel import Inspector
+from editor.jobs.panel import JobsPanel
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
 from engine.errors import ShotlineError
@@ -36,6 +39,11 @@ class MainWindow(QMainWindow):
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.bin = BinPanel(self.context, self)
         self._dock("bin", "Media", self.bin, Qt.DockWidgetArea.LeftDockWidgetArea)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.inspector, self.jobs_panel = Inspector(self.context, self), JobsPanel(parent=self)
+        inspector_dock = self._dock("inspector", "Inspector", self.inspector, right)
+        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, right))
+        inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
         self._connect()
         self._register_actions()
         self._build_menus()
@@ -66,6 +74,7 @@ class MainWindow(QMainWindow):
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
         actions.add("file.open", "&Open…", self._ask_open, "File", QKeySequence.StandardKey.Open, "project")
+        self.exporter = ExportController(self.context, self.jobs_panel.model, self)
         actions.add("file.quit", "&Quit", self.close, "File", QKeySequence.StandardKey.Quit, "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")

@@ -1,0 +1,1 @@
+"""File > Export: the dialog, the export thread, and the notice when it is done."""

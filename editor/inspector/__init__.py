@@ -1,0 +1,1 @@
+"""The inspector dock: the selected clip's properties, edited as undoable steps."""
