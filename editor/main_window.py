@@ -19,6 +19,7 @@ from editor.actions import MENUS
 from editor.context import EditorContext
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
+from editor.viewer import ViewerPanel
 from engine.errors import ShotlineError
 from engine.project import trackedit
 from engine.project.times import timecode
@@ -33,6 +34,9 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.viewer = ViewerPanel(self.context)
+        self._dock("viewer", "Viewer", self.viewer, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self._connect()
         self._register_actions()
         self._build_menus()
