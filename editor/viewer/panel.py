@@ -97,6 +97,11 @@ class ViewerPanel(QWidget):
         self.tabs.addTab("Timeline")
         self.tabs.setCurrentIndex(1)
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # the theme has no tab style; make the mode shown unmistakable
+        self.tabs.setStyleSheet(
+            "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
+            "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
+        )
         self.source_label = QLabel("", self)
         self.resolution = QComboBox(self)
         self.resolution.setObjectName("viewer-resolution")
