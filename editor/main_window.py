@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
+from editor import keyguard
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
 from editor.context import EditorContext
@@ -23,6 +24,7 @@ from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
+from editor.viewer import ViewerPanel
 from engine.errors import ShotlineError
 from engine.project import trackedit
 from engine.project.times import timecode
@@ -34,16 +36,24 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1400, 860)
         self.context = EditorContext.create(self, settings)
+        keyguard.install(self)
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        top = Qt.DockWidgetArea.TopDockWidgetArea
         self.bin = BinPanel(self.context, self)
-        self._dock("bin", "Media", self.bin, Qt.DockWidgetArea.LeftDockWidgetArea)
-        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.viewer = ViewerPanel(self.context)
         self.inspector, self.jobs_panel = Inspector(self.context, self), JobsPanel(parent=self)
-        inspector_dock = self._dock("inspector", "Inspector", self.inspector, right)
-        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, right))
+        bin_dock = self._dock("bin", "Media", self.bin, top)
+        viewer_dock = self._dock("viewer", "Viewer", self.viewer, top)
+        inspector_dock = self._dock("inspector", "Inspector", self.inspector, top)
+        # Premiere's default: media | viewer | inspector across the top, the timeline across the bottom
+        self.splitDockWidget(bin_dock, viewer_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(viewer_dock, inspector_dock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, top))
         inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
+        self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
+        self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self._connect()
         self._register_actions()
         self._build_menus()
@@ -69,7 +79,6 @@ class MainWindow(QMainWindow):
         context.session.dirtyChanged.connect(lambda _dirty: self._update_title())
         self.timeline_view.playheadMoved.connect(context.playhead.move_to)
         context.playhead.moved.connect(self.timeline_view.set_playhead)
-        context.playhead.moved.connect(self._show_playhead)
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
@@ -167,6 +176,3 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "OpenTimelineIO (*.otio)")
         if path:
             self.open_project(Path(path))
-
-    def _show_playhead(self, frame: int) -> None:
-        self.statusBar().showMessage(f"Playhead {timecode(frame, self.context.session.rate)}", 3000)

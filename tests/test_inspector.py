@@ -61,7 +61,8 @@ def type_into(qtbot, field, text: str) -> None:
 def test_the_inspector_is_a_dock_on_the_right(window) -> None:
     dock = window.findChild(QDockWidget, "dock-inspector")
     assert dock is not None and dock.widget() is window.inspector
-    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    viewer = window.findChild(QDockWidget, "dock-viewer")
+    assert dock.geometry().left() > viewer.geometry().left()  # to the right of the viewer
     assert window.inspector.header.text() == "No clip selected"
     assert not window.inspector.name.isVisible()
 

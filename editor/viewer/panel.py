@@ -1,0 +1,438 @@
+"""The viewer panel: the picture at the playhead, the transport, and source/timeline modes.
+
+Two things can be shown: the timeline at the shared playhead, or one file
+from the bin (the source viewer) at its own playhead with its own in/out
+marks, from which `,` inserts and `.` overwrites into the timeline. Frames
+are rendered by a `FrameWorker` thread; playback takes its time from an
+engine `Player` (the sound card's clock, or wall time when there is none)
+which a fast timer reads to move the playhead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opentimelineio as otio
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.background import run_in_background
+from editor.context import EditorContext
+from editor.playhead import Playhead
+from editor.viewer import transport
+from editor.viewer.frames import FrameWorker
+from editor.viewer.picture import PictureView
+from engine.errors import EditError
+from engine.playback import cuts, shuttle
+from engine.playback.audio_output import StreamOpener, open_sounddevice
+from engine.playback.player import Player
+from engine.playback.source import placements, source_length, source_timeline
+from engine.playback.timecode import parse_timecode
+from engine.project import document, edits, trackedit
+from engine.project.times import rt, timecode
+
+SOURCE, TIMELINE = "source", "timeline"
+#: Preview sizes: the label in the combo and how much smaller than the project's frame.
+RESOLUTIONS = (("Full", 1), ("1/2", 2), ("1/4", 4))
+TICK_MS = 5
+AHEAD = 4  # frames rendered ahead of the playhead during playback
+
+#: Buttons under the picture: (action name, label, tooltip).
+BUTTONS = (
+    ("mark_in", "{", "Mark In"),
+    ("mark_out", "}", "Mark Out"),
+    ("go_start", "|◀", "Go to Start"),
+    ("previous_cut", "▲", "Previous Edit Point"),
+    ("step_back", "◀|", "Step Back"),
+    ("shuttle_back", "◀◀", "Play Backwards (J)"),
+    ("play", "▶", "Play/Pause"),
+    ("shuttle_forward", "▶▶", "Play Faster (L)"),
+    ("step_forward", "|▶", "Step Forward"),
+    ("next_cut", "▼", "Next Edit Point"),
+    ("go_end", "▶|", "Go to End"),
+    ("insert", "Insert", "Insert from Source"),
+    ("overwrite", "Overwrite", "Overwrite from Source"),
+)
+
+
+class ViewerPanel(QWidget):
+    def __init__(self, context: EditorContext, open_stream: StreamOpener = open_sounddevice) -> None:
+        super().__init__()
+        self.setObjectName("viewer")
+        self.context = context
+        self.player = Player(open_stream)
+        self.worker = FrameWorker()
+        self.mode = TIMELINE
+        self.source: otio.schema.Timeline | None = None
+        self.source_path: Path | None = None
+        self.source_playhead = Playhead(self)
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._connect()
+        transport.register(self, context.actions)
+        worker, player = self.worker, self.player
+        self.destroyed.connect(lambda: (player.stop(), worker.close()))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        self._reload()
+
+    # assembly -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("viewer-mode")
+        self.tabs.addTab("Source")
+        self.tabs.addTab("Timeline")
+        self.tabs.setCurrentIndex(1)
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # the theme has no tab style; make the mode shown unmistakable
+        self.tabs.setStyleSheet(
+            "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
+            "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
+        )
+        self.source_label = QLabel("", self)
+        self.resolution = QComboBox(self)
+        self.resolution.setObjectName("viewer-resolution")
+        self.resolution.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for label, divisor in RESOLUTIONS:
+            self.resolution.addItem(label, divisor)
+        stored = str(self.context.settings.value("viewer/resolution", "1/2"))
+        self.resolution.setCurrentIndex(max(0, self.resolution.findText(stored)))
+        top = QHBoxLayout()
+        top.addWidget(self.tabs)
+        top.addWidget(self.source_label, 1)
+        top.addWidget(QLabel("Resolution", self))
+        top.addWidget(self.resolution)
+
+        self.picture = PictureView(self)
+        self.picture.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+        self.timecode = QLineEdit(self)
+        self.timecode.setObjectName("viewer-timecode")
+        self.timecode.setToolTip("Type a timecode, then Enter (1:00 is one second, +10 is ten frames on)")
+        self.timecode.setFixedWidth(self.timecode.fontMetrics().horizontalAdvance("00:00:00:00") + 20)
+        self.marks_label = QLabel("", self)
+        self.buttons: dict[str, QToolButton] = {}
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.timecode)
+        bottom.addStretch(1)
+        for name, label, tip in BUTTONS:
+            button = QToolButton(self)
+            button.setText(label)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setObjectName(f"viewer-{name}")
+            button.clicked.connect(lambda _checked=False, name=name: self._trigger(name))
+            self.buttons[name] = button
+            bottom.addWidget(button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.marks_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.picture, 1)
+        layout.addLayout(bottom)
+        #: For the status bar: stays there while sound is off (messages come and go).
+        self.audio_status = QLabel("", self)
+        self.audio_status.setObjectName("viewer-audio-status")
+
+    def _connect(self) -> None:
+        context = self.context
+        context.session.changed.connect(self._document_changed)
+        context.playhead.moved.connect(lambda _frame: self._moved(TIMELINE))
+        self.source_playhead.moved.connect(lambda _frame: self._moved(SOURCE))
+        context.playhead.marksChanged.connect(self._show_marks)
+        self.source_playhead.marksChanged.connect(self._show_marks)
+        context.media.sourceRequested.connect(self.open_source)
+        self.worker.relay.rendered.connect(self._rendered)
+        self.tabs.currentChanged.connect(lambda index: self.set_mode(SOURCE if index == 0 else TIMELINE))
+        self.resolution.currentIndexChanged.connect(self._resolution_changed)
+        self.timecode.returnPressed.connect(self._timecode_entered)
+
+    def _trigger(self, name: str) -> None:
+        self.context.actions.action(f"viewer.{name}").trigger()
+
+    def shutdown(self) -> None:
+        self.player.stop()
+        self._timer.stop()
+        self.worker.close()
+
+    # what is shown ---------------------------------------------------------------
+
+    @property
+    def playhead(self) -> Playhead:
+        return self.context.playhead if self.mode == TIMELINE else self.source_playhead
+
+    @property
+    def timeline(self) -> otio.schema.Timeline | None:
+        return self.context.session.timeline if self.mode == TIMELINE else self.source
+
+    def end(self) -> int:
+        """The frame after the last one of what is shown."""
+        timeline = self.timeline
+        return trackedit.timeline_end(timeline, document.settings(timeline).rate) if timeline else 0
+
+    def preview_size(self) -> tuple[int, int]:
+        settings = document.settings(self.timeline or self.context.session.timeline)
+        divisor = int(self.resolution.currentData() or 1)
+        return (
+            max(2, settings.width // divisor // 2 * 2),
+            max(2, settings.height // divisor // 2 * 2),
+        )
+
+    def set_mode(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        self.stop()
+        self.mode = mode
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentIndex(0 if mode == SOURCE else 1)
+        self.tabs.blockSignals(False)
+        self._reload()
+        self._show_marks()
+
+    def toggle_mode(self) -> None:
+        self.set_mode(TIMELINE if self.mode == SOURCE else SOURCE)
+
+    def _reload(self) -> None:
+        """Hand the worker a fresh copy of what is shown, then ask for the playhead's frame."""
+        timeline = self.timeline
+        self.source_label.setText(self.source_path.name if self.mode == SOURCE and self.source_path else "")
+        if timeline is None:
+            self.picture.show_frame(0, "No source clip: open one from the bin")
+            self._show_timecode()
+            return
+        self.worker.set_timeline(timeline.clone(), self.preview_size())
+        self._request()
+        self._show_timecode()
+
+    def _document_changed(self) -> None:
+        if self.mode == TIMELINE:
+            self._reload()
+            if self.player.playing:
+                self.player.set_timeline(self.context.session.timeline.clone())
+
+    def _resolution_changed(self) -> None:
+        self.context.settings.set_value("viewer/resolution", self.resolution.currentText())
+        self._reload()
+
+    def _request(self) -> None:
+        frame = self.playhead.frame
+        speed = self.player.speed
+        ahead = [frame + i * speed for i in range(1, AHEAD + 1)] if speed else [frame + 1, frame + 2]
+        shown = self.worker.want([frame, *ahead])
+        if shown is not None:
+            self.picture.show_frame(frame, shown)
+
+    def _moved(self, mode: str) -> None:
+        if mode == self.mode:
+            self._show_timecode()
+            if self.timeline is not None:
+                self._request()
+
+    def _rendered(self, generation: int, frame: int) -> None:
+        if generation != self.worker.generation:
+            return
+        target, shown_frame, speed = self.playhead.frame, self.picture.frame, self.player.speed
+        fresher = (
+            shown_frame is not None
+            and speed != 0
+            and (shown_frame < frame <= target if speed > 0 else target <= frame < shown_frame)
+        )
+        if frame == target or fresher:
+            shown = self.worker.cached(frame)
+            if shown is not None:
+                self.picture.show_frame(frame, shown)
+
+    def _show_timecode(self) -> None:
+        if not self.timecode.hasFocus():
+            self.timecode.setText(timecode(self.playhead.frame, self._rate()))
+
+    def _show_marks(self) -> None:
+        head, rate = self.playhead, self._rate()
+        parts = []
+        if head.in_point is not None:
+            parts.append(f"In {timecode(head.in_point, rate)}")
+        if head.out_point is not None:
+            parts.append(f"Out {timecode(head.out_point, rate)}")
+        marked = head.marked_range()
+        if marked is not None:
+            parts.append(f"Duration {timecode(marked[1], rate)}")
+        self.marks_label.setText("   ".join(parts))
+
+    def _rate(self) -> float:
+        return document.settings(self.timeline or self.context.session.timeline).rate
+
+    def _timecode_entered(self) -> None:
+        try:
+            frame = parse_timecode(self.timecode.text(), self._rate(), self.playhead.frame)
+        except EditError as error:
+            self.context.status.show(str(error))
+        else:
+            self.stop()
+            self.playhead.move_to(min(frame, self.end()))
+        self.picture.setFocus()  # hand the keys back to the transport
+        self._show_timecode()
+
+    # playback ------------------------------------------------------------------------
+
+    def _set_speed(self, speed: int) -> None:
+        if speed == 0 or self.timeline is None:
+            self.stop()
+            return
+        frame, end = self.playhead.frame, self.end()
+        if not self.player.playing and speed > 0 and frame >= end - 1:
+            frame = 0  # play at the end starts again from the top
+            self.playhead.move_to(0)
+        self.player.start(self.timeline.clone(), frame, speed)
+        if self.player.audio_off:
+            self.audio_status.setText(f"Audio is off: {self.player.audio_off}")
+            self.context.status.show(f"Audio is off: {self.player.audio_off}", 0)
+        elif speed == 1:
+            self.audio_status.setText("")
+        self.buttons["play"].setText("❚❚")
+        self._timer.start()
+
+    def _tick(self) -> None:
+        if not self.player.playing:
+            return
+        frame, end, speed = self.player.frame(), self.end(), self.player.speed
+        if speed > 0 and frame >= end - 1:
+            self.stop()
+            self.playhead.move_to(max(0, end - 1))
+        elif speed < 0 and frame <= 0:
+            self.stop()
+            self.playhead.move_to(0)
+        else:
+            self.playhead.move_to(frame)
+
+    def play(self) -> None:
+        self._set_speed(shuttle.toggle(self.player.speed))
+
+    def shuttle_forward(self) -> None:
+        self._set_speed(shuttle.forward(self.player.speed))
+
+    def shuttle_back(self) -> None:
+        self._set_speed(shuttle.backward(self.player.speed))
+
+    def stop(self) -> None:
+        self.player.stop()
+        self._timer.stop()
+        self.buttons["play"].setText("▶")
+        self._request()
+
+    # navigation and marks ----------------------------------------------------------------
+
+    def _go(self, frame: int) -> None:
+        self.stop()
+        self.playhead.move_to(max(0, min(frame, self.end())))
+
+    def step_back(self) -> None:
+        self._go(self.playhead.frame - 1)
+
+    def step_forward(self) -> None:
+        self._go(self.playhead.frame + 1)
+
+    def step_back_10(self) -> None:
+        self._go(self.playhead.frame - 10)
+
+    def step_forward_10(self) -> None:
+        self._go(self.playhead.frame + 10)
+
+    def go_start(self) -> None:
+        self._go(0)
+
+    def go_end(self) -> None:
+        self._go(self.end())
+
+    def previous_cut(self) -> None:
+        if self.timeline is not None:
+            self._go(cuts.previous_cut(self.timeline, self.playhead.frame))
+
+    def next_cut(self) -> None:
+        if self.timeline is not None:
+            self._go(cuts.next_cut(self.timeline, self.playhead.frame))
+
+    def mark_in(self) -> None:
+        self.playhead.mark_in()
+
+    def mark_out(self) -> None:
+        self.playhead.mark_out()
+
+    def clear_marks(self) -> None:
+        self.playhead.clear_marks()
+
+    # the source viewer ----------------------------------------------------------------------
+
+    def open_source(self, path: Path) -> None:
+        """Show a file in the source viewer; it is probed off the GUI thread."""
+        path = Path(path)
+        settings = self.context.session.settings
+        rate, size = settings.rate, (settings.width, settings.height)
+        self.context.status.show(f"Opening {path.name} in the source viewer…")
+
+        def opened(timeline: otio.schema.Timeline) -> None:
+            self.stop()
+            self.source, self.source_path = timeline, path
+            self.source_playhead.clear_marks()
+            self.source_playhead.move_to(0)
+            if self.mode == SOURCE:
+                self._reload()
+            else:
+                self.set_mode(SOURCE)
+            self.context.status.show(f"Source: {path.name}")
+
+        def failed(error: Exception) -> None:
+            self.context.status.show(f"Cannot open {path.name} in the source viewer: {error}")
+
+        self._source_job = run_in_background(lambda: source_timeline(path, rate, size), opened, failed, self)
+
+    def insert(self) -> None:
+        self._edit_from_source(overwrite=False)
+
+    def overwrite(self) -> None:
+        self._edit_from_source(overwrite=True)
+
+    def source_range(self) -> tuple[int, int] | None:
+        """(first frame, frames) to edit in: between the source marks, or the whole file."""
+        if self.source is None:
+            return None
+        length = source_length(self.source)
+        head = self.source_playhead
+        first = head.in_point if head.in_point is not None else 0
+        last = head.out_point if head.out_point is not None else length - 1
+        first, last = max(0, first), min(last, length - 1)
+        return (first, last - first + 1) if last >= first else None
+
+    def _edit_from_source(self, overwrite: bool) -> None:
+        marked = self.source_range()
+        if marked is None:
+            self.context.status.show("Open a clip in the source viewer first (double-click it in the bin)")
+            return
+        session, head = self.context.session, self.context.playhead
+        rate = session.rate
+        if document.settings(self.source).rate != rate:
+            self.context.status.show("The project's frame rate changed: open the source clip again")
+            return
+        first, count = marked
+        at = head.frame
+        edit = edits.overwrite if overwrite else edits.insert
+        if session.apply(edit, rt(at, rate), placements(self.source, first, count)) is None:
+            return
+        head.move_to(at + count)  # as in Premiere: ready for the next edit
+        verb = "Overwrote" if overwrite else "Inserted"
+        name = self.source_path.name if self.source_path else "the source"
+        self.context.status.show(f"{verb} {name} ({timecode(count, rate)}) at {timecode(at, rate)}")
