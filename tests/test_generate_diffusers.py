@@ -71,6 +71,47 @@ def _tiny_wan(folder: Path) -> None:
     pipe.save_pretrained(folder, safe_serialization=True)
 
 
+def _tiny_wan_i2v(folder: Path) -> None:
+    """Wan 2.1's image-to-video layout: 36 input channels and a CLIP vision encoder."""
+    from diffusers import (
+        AutoencoderKLWan,
+        UniPCMultistepScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        CLIPVisionModel,
+        UMT5Config,
+        UMT5EncoderModel,
+    )
+
+    tokenizer = _tokenizer()
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
+                   relative_attention_num_buckets=8)
+    )  # fmt: skip
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
+    )
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, image_dim=4,
+    )  # fmt: skip
+    image_encoder = CLIPVisionModel(
+        CLIPVisionConfig(hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2,
+                         image_size=32, intermediate_size=16, patch_size=1)
+    )  # fmt: skip
+    pipe = WanImageToVideoPipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True),
+        image_encoder=image_encoder, image_processor=CLIPImageProcessor(crop_size=32, size=32),
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
 def _tiny_ltx(folder: Path) -> None:
     from diffusers import (
         AutoencoderKLLTXVideo,
@@ -127,6 +168,10 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     for name in ("ltx", "ltx2"):
         _tiny_ltx(folders[name])
         _drive_as(folders[name], "ltx-video", native_sizes=[[64, 64]], free_aspect=False)
+    folders["wan_i2v"] = root / "tiny-wan-i2v"
+    _tiny_wan_i2v(folders["wan_i2v"])
+    # no preset named: its model_index.json (WanImageToVideoPipeline) picks Wan 2.1 I2V
+    (folders["wan_i2v"] / "shotline.json").write_text(json.dumps({"native_sizes": [[64, 64]]}))
     pickles = root / "pickle-only"
     (pickles / "transformer").mkdir(parents=True)
     (pickles / "model_index.json").write_text(json.dumps({"_class_name": "WanPipeline"}))
@@ -265,6 +310,20 @@ def test_image_to_video_with_ltx(engine, tiny, tmp_path) -> None:
     assert (len(frames), rate, size) == (7, 12, (96, 54))
     p = ending[2].provenance
     assert p["pipeline"] == "LTXImageToVideoPipeline" and p["references"] == [str(picture)]
+
+
+def test_wan_image_to_video_from_a_folder_recognised_by_its_pipeline_class(engine, tiny, tmp_path) -> None:
+    run, _, _, _ = engine
+    picture = tmp_path / "ref.png"
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(picture)
+    _, ending = run("wan", model=str(tiny["wan_i2v"]), image=str(picture), size="64x64", fit="fit")
+    assert ending[0] == "done", ending
+    frames, rate, size = _decode(ending[2].files[0])
+    assert (len(frames), rate, size) == (12, 24, (64, 64))
+    p = ending[2].provenance
+    assert p["preset"] == "wan2.1-i2v-14b-480p" and p["pipeline"] == "WanImageToVideoPipeline"
+    _, ending = run("wan", model=str(tiny["wan_i2v"]))
+    assert ending[0] == "failed" and "needs a reference image" in ending[2]
 
 
 def test_models_that_cannot_or_must_not_load_are_refused_with_what_to_do(engine, tiny, tmp_path) -> None:

@@ -279,7 +279,11 @@ def _load(
 ) -> Any:
     """Load a checkpoint, safetensors only, and place it on its device."""
     import diffusers
+    import transformers
 
+    # the engine reports loading as a stage; the libraries' own bars would only clutter its stderr
+    diffusers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()
     cls = getattr(diffusers, pipeline)
     # diffusers renamed torch_dtype to dtype; use the name this version does not warn about
     dtype_arg = "dtype" if _new_dtype_name() else "torch_dtype"
