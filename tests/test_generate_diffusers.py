@@ -290,7 +290,7 @@ def test_a_loaded_model_stays_for_the_next_job_and_another_replaces_it(engine, t
 
 
 def test_cancel_lands_in_the_middle_of_denoising(engine, tiny, tmp_path) -> None:
-    run, jobs, recorder, _ = engine
+    run, jobs, recorder, pool = engine
     recorder.cancel_at = 2
     job, ending = run("wan", model=str(tiny["wan"]), steps=40, seed=11)
     assert ending[0] == "cancelled"
@@ -298,6 +298,11 @@ def test_cancel_lands_in_the_middle_of_denoising(engine, tiny, tmp_path) -> None
     steps = [r.step for r in recorder.reports(job) if r.stage == DENOISING]
     assert steps == [1, 2]  # not one step more
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".job-")]  # nothing half-made
+    # the pipeline left by the cancel runs the next job as if nothing happened
+    recorder.cancel_at = None
+    _, ending = run("wan", model=str(tiny["wan"]), steps=2, seed=11)
+    assert ending[0] == "done", ending
+    assert pool.loads == 1
 
 
 def test_image_to_video_with_ltx(engine, tiny, tmp_path) -> None:

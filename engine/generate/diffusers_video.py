@@ -171,8 +171,23 @@ def video_backends() -> list[DiffusersVideoBackend]:
 # readiness ---------------------------------------------------------------------------
 
 
-@cache
 def _readiness(backend: str, needs: tuple[str, ...]) -> Readiness:
+    machine = _machine(needs)
+    if not machine.ready:
+        return machine
+    try:
+        presets = presets_for(backend)
+    except GenerateError as error:
+        return Readiness(False, str(error))
+    if not presets:
+        return machine
+    state = "downloaded" if _cached(presets[0].model) else "downloads on first use"
+    return Readiness(True, f"{machine.reason}; {presets[0].model} {state}")  # asked afresh: it may change
+
+
+@cache
+def _machine(needs: tuple[str, ...]) -> Readiness:
+    """Whether the libraries are installed and a GPU is there (both fixed while the engine runs)."""
     missing = [
         name
         for name in ("torch", "diffusers", "transformers", "safetensors", *needs)
@@ -180,22 +195,14 @@ def _readiness(backend: str, needs: tuple[str, ...]) -> Readiness:
     ]
     if missing:
         return Readiness(False, f"needs {', '.join(missing)} (install shotline[ai])")
-    try:
-        presets = presets_for(backend)
-    except GenerateError as error:
-        return Readiness(False, str(error))
     import torch
 
-    model = ""
-    if presets:
-        state = "downloaded" if _cached(presets[0].model) else "downloads on first use"
-        model = f"; {presets[0].model} {state}"
     if torch.cuda.is_available():
         props = torch.cuda.get_device_properties(0)
-        return Readiness(True, f"cuda:0 {props.name}, {props.total_memory / 2**30:.0f} GB{model}")
+        return Readiness(True, f"cuda:0 {props.name}, {props.total_memory / 2**30:.0f} GB")
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available():
-        return Readiness(True, f"Apple GPU (mps){model}")
+        return Readiness(True, "Apple GPU (mps)")
     return Readiness(False, "no GPU found; runs only with device cpu, where a real model takes hours a shot")
 
 
