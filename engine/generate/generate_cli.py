@@ -41,6 +41,8 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fit", choices=("fit", "crop"), default="crop", help="conform a model's size by")
     parser.add_argument("--device", default="auto", help="cuda, mps, cpu or auto")
     parser.add_argument("--cpu-offload", action="store_true", help="offload model parts to RAM (small GPUs)")
+    parser.add_argument("--vae-tiling", action="store_true", help="decode frames in tiles (small GPUs)")
+    parser.add_argument("--dtype", default="auto", help="bfloat16, float16, float32 or auto")
     parser.add_argument("--cache-dir", help="where results are cached (default: the per-user cache)")
     parser.add_argument("-o", "--output", help="file to write")
 
@@ -103,6 +105,8 @@ def _params(args: argparse.Namespace) -> dict:
         "model": args.model,
         "device": args.device,
         "cpu_offload": args.cpu_offload,
+        "vae_tiling": args.vae_tiling,
+        "dtype": None if args.dtype == "auto" else args.dtype,
     }
     if args.cache_dir:
         params["cache_dir"] = args.cache_dir

@@ -1,0 +1,388 @@
+"""The Wan and LTX backends, run for real through the job queue on tiny random-weight models.
+
+The models are built once per session with random weights and a few
+thousand parameters, saved with safetensors to temporary folders, and then
+loaded by the same path a user's checkpoint takes: the registry, the job
+queue, the model pool and `from_pretrained(folder, use_safetensors=True)`,
+offline. Their pictures are noise, but frame counts, rates, sizes,
+progress, cancel, caching of the loaded model and refusals are all real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.errors import GenerateError
+from engine.generate.base import DENOISING
+from engine.generate.diffusers_video import video_backends
+from engine.generate.presets import load_presets, preset_for_model
+from engine.generate.registry import default_registry
+from engine.jobs.models import ModelPool
+from engine.jobs.queue import CANCELLED, FAILED, JobQueue
+from engine.jobs.spec import JobSpec
+
+pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
+
+WORDS = "a the shot of lighthouse at dusk sea waves red car city night rain camera moves".split()  # noqa: SIM905
+
+
+def _tokenizer():
+    """A T5/UMT5-style tokenizer from a word list: no sentencepiece file, nothing downloaded."""
+    from transformers import T5Tokenizer
+
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
+        (f"▁{w}", -float(i)) for i, w in enumerate(WORDS)
+    ]
+    return T5Tokenizer(vocab=vocab, extra_ids=0)
+
+
+def _tiny_wan(folder: Path) -> None:
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    tokenizer = _tokenizer()
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
+                   relative_attention_num_buckets=8)
+    )  # fmt: skip
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
+    )
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
+    )  # fmt: skip
+    scheduler = UniPCMultistepScheduler(
+        prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
+    )
+    pipe = WanPipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer, scheduler=scheduler
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+def _tiny_wan_i2v(folder: Path) -> None:
+    """Wan 2.1's image-to-video layout: 36 input channels and a CLIP vision encoder."""
+    from diffusers import (
+        AutoencoderKLWan,
+        UniPCMultistepScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        CLIPVisionModel,
+        UMT5Config,
+        UMT5EncoderModel,
+    )
+
+    tokenizer = _tokenizer()
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
+                   relative_attention_num_buckets=8)
+    )  # fmt: skip
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
+    )
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, image_dim=4,
+    )  # fmt: skip
+    image_encoder = CLIPVisionModel(
+        CLIPVisionConfig(hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2,
+                         image_size=32, intermediate_size=16, patch_size=1)
+    )  # fmt: skip
+    pipe = WanImageToVideoPipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True),
+        image_encoder=image_encoder, image_processor=CLIPImageProcessor(crop_size=32, size=32),
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+def _tiny_ltx(folder: Path) -> None:
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    tokenizer = _tokenizer()
+    text_encoder = T5EncoderModel(
+        T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
+                 relative_attention_num_buckets=8)
+    )  # fmt: skip
+    # caption_channels = T5 d_model; cross_attention_dim = heads x head_dim; channels = latent_channels
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4,
+        attention_head_dim=8, cross_attention_dim=32, num_layers=1, caption_channels=32,
+    )  # fmt: skip
+    vae = AutoencoderKLLTXVideo(
+        in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8), layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1), spatio_temporal_scaling=(True, True, False, False),
+        decoder_spatio_temporal_scaling=(True, True, False, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1), timestep_conditioning=False, patch_size=1, patch_size_t=1,
+        encoder_causal=True, decoder_causal=False,
+    )  # fmt: skip
+    pipe = LTXPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
+        transformer=transformer,
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+def _drive_as(folder: Path, preset: str, **fields) -> None:
+    """Tell Shotline to drive the tiny model like `preset`, at a tiny native size."""
+    (folder / "shotline.json").write_text(json.dumps({"preset": preset, **fields}))
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory) -> dict[str, Path]:
+    """Tiny Wan and LTX folders (two of LTX, so a different model can replace a loaded one)."""
+    import torch
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("models")
+    folders = {"wan": root / "tiny-wan", "ltx": root / "tiny-ltx", "ltx2": root / "tiny-ltx-2"}
+    _tiny_wan(folders["wan"])
+    _drive_as(folders["wan"], "wan2.1-t2v-1.3b", native_sizes=[[64, 64]])
+    for name in ("ltx", "ltx2"):
+        _tiny_ltx(folders[name])
+        _drive_as(folders[name], "ltx-video", native_sizes=[[64, 64]], free_aspect=False)
+    folders["wan_i2v"] = root / "tiny-wan-i2v"
+    _tiny_wan_i2v(folders["wan_i2v"])
+    # no preset named: its model_index.json (WanImageToVideoPipeline) picks Wan 2.1 I2V
+    (folders["wan_i2v"] / "shotline.json").write_text(json.dumps({"native_sizes": [[64, 64]]}))
+    pickles = root / "pickle-only"
+    (pickles / "transformer").mkdir(parents=True)
+    (pickles / "model_index.json").write_text(json.dumps({"_class_name": "WanPipeline"}))
+    torch.save({"weight": torch.zeros(2)}, pickles / "transformer" / "diffusion_pytorch_model.bin")
+    folders["pickles"] = pickles
+    return folders
+
+
+class Recorder:
+    """Listens to a queue; optionally cancels a job when it reports a given denoising step."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+        self.ended: dict[str, threading.Event] = {}
+        self.cancel_at: int | None = None
+        self.queue: JobQueue | None = None
+
+    def wait(self, job_id: str, timeout: float = 60) -> None:
+        assert self.ended.setdefault(job_id, threading.Event()).wait(timeout), f"{job_id} never ended"
+
+    def _end(self, job_id: str) -> None:
+        self.ended.setdefault(job_id, threading.Event()).set()
+
+    def progress(self, job_id, report, eta) -> None:
+        self.events.append(("progress", job_id, report))
+        if self.cancel_at and report.stage == DENOISING and report.step == self.cancel_at:
+            assert self.queue is not None
+            self.queue.cancel(job_id)
+
+    def log(self, job_id, text) -> None:
+        self.events.append(("log", job_id, text))
+
+    def done(self, job_id, result, cached) -> None:
+        self.events.append(("done", job_id, result))
+        self._end(job_id)
+
+    def failed(self, job_id, message) -> None:
+        self.events.append(("failed", job_id, message))
+        self._end(job_id)
+
+    def cancelled(self, job_id) -> None:
+        self.events.append(("cancelled", job_id))
+        self._end(job_id)
+
+    def reports(self, job_id: str) -> list:
+        return [e[2] for e in self.events if e[0] == "progress" and e[1] == job_id]
+
+    def ending(self, job_id: str) -> tuple:
+        return next(e for e in self.events if e[1] == job_id and e[0] in ("done", "failed", "cancelled"))
+
+
+@pytest.fixture
+def engine(tmp_path):
+    """The real registry and queue, with a pool the test can inspect."""
+    recorder = Recorder()
+    pool = ModelPool()
+    jobs = JobQueue(default_registry(), recorder, models=pool)
+    recorder.queue = jobs
+
+    def run(backend: str, **params) -> tuple[str, tuple]:
+        base = {"prompt": "a red car at night", "frames": 12, "rate": "24", "size": "96x54", "steps": 2,
+                "device": "cpu", "seed": 3, "cache_dir": str(tmp_path / "cache")}  # fmt: skip
+        job = jobs.submit(JobSpec("video.generate", {**base, **params}, backend=backend))
+        recorder.wait(job)
+        return job, recorder.ending(job)
+
+    yield run, jobs, recorder, pool
+    jobs.shutdown()
+
+
+def _decode(path: Path) -> tuple[list[np.ndarray], Fraction, tuple[int, int]]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+        return frames, stream.average_rate, (stream.codec_context.width, stream.codec_context.height)
+
+
+def test_wan_makes_exactly_the_shot_asked_for_with_its_provenance_and_progress(engine, tiny) -> None:
+    run, _, recorder, _ = engine
+    job, ending = run("wan", model=str(tiny["wan"]), negative_prompt="rain")
+    assert ending[0] == "done", ending
+    result = ending[2]
+    frames, rate, size = _decode(result.files[0])
+    assert (len(frames), rate, size) == (12, 24, (96, 54))
+    p = result.provenance
+    assert p["task"] == "video.generate" and p["backend"] == "wan" and p["preset"] == "wan2.1-t2v-1.3b"
+    assert p["model_id"] == str(tiny["wan"]) and p["model_revision"] == str(tiny["wan"].absolute())
+    assert set(p["library_versions"]) == {"diffusers", "torch", "transformers"}
+    assert (p["steps"], p["guidance"], p["seed"], p["negative_prompt"]) == (2, 5.0, 3, "rain")
+    assert (p["generated_width"], p["generated_height"]) == (64, 64)
+    # 12 frames at 24 fps last 11/24 s: 8 frames at Wan's 16 fps cover it, 9 by the 4k+1 rule
+    assert p["native_frames"] == 9 and p["native_rate"] == "16/1"
+    assert (p["frames"], p["rate"], p["width"], p["height"]) == (12, "24/1", 96, 54)
+    assert p["pipeline"] == "WanPipeline" and p["dtype"] == "float32" and p["device"] == "cpu"
+    reports = recorder.reports(job)
+    stages = [r.stage for r in reports]
+    assert stages[0] == "loading model" and {"decoding", "encoding"} <= set(stages)
+    assert [(r.step, r.steps) for r in reports if r.stage == DENOISING] == [(1, 2), (2, 2)]
+    fractions = [r.fraction for r in reports]
+    assert fractions == sorted(fractions)
+
+
+def test_a_loaded_model_stays_for_the_next_job_and_another_replaces_it(engine, tiny) -> None:
+    run, _, _, pool = engine
+    for seed in (1, 2):
+        _, ending = run("ltx", model=str(tiny["ltx"]), seed=seed)
+        assert ending[0] == "done", ending
+    assert pool.loads == 1
+    frames, rate, size = _decode(ending[2].files[0])
+    assert (len(frames), rate, size) == (12, 24, (96, 54))
+    # 12 frames at 24 fps at LTX's own 24 fps: 12, then 17 by the 8k+1 rule
+    assert ending[2].provenance["native_frames"] == 17
+    _, ending = run("ltx", model=str(tiny["ltx2"]))
+    assert ending[0] == "done", ending
+    assert pool.loads == 2 and pool.loaded[1] == str(tiny["ltx2"])
+
+
+def test_cancel_lands_in_the_middle_of_denoising(engine, tiny, tmp_path) -> None:
+    run, jobs, recorder, pool = engine
+    recorder.cancel_at = 2
+    job, ending = run("wan", model=str(tiny["wan"]), steps=40, seed=11)
+    assert ending[0] == "cancelled"
+    assert jobs.status(job)[0]["state"] == CANCELLED
+    steps = [r.step for r in recorder.reports(job) if r.stage == DENOISING]
+    assert steps == [1, 2]  # not one step more
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".job-")]  # nothing half-made
+    # the pipeline left by the cancel runs the next job as if nothing happened
+    recorder.cancel_at = None
+    _, ending = run("wan", model=str(tiny["wan"]), steps=2, seed=11)
+    assert ending[0] == "done", ending
+    assert pool.loads == 1
+
+
+def test_image_to_video_with_ltx(engine, tiny, tmp_path) -> None:
+    run, _, _, _ = engine
+    picture = tmp_path / "ref.png"
+    Image.fromarray((np.random.default_rng(0).random((54, 96, 3)) * 255).astype(np.uint8)).save(picture)
+    _, ending = run("ltx", model=str(tiny["ltx"]), image=str(picture), frames=7, rate="12")
+    assert ending[0] == "done", ending
+    frames, rate, size = _decode(ending[2].files[0])
+    assert (len(frames), rate, size) == (7, 12, (96, 54))
+    p = ending[2].provenance
+    assert p["pipeline"] == "LTXImageToVideoPipeline" and p["references"] == [str(picture)]
+
+
+def test_wan_image_to_video_from_a_folder_recognised_by_its_pipeline_class(engine, tiny, tmp_path) -> None:
+    run, _, _, _ = engine
+    picture = tmp_path / "ref.png"
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(picture)
+    _, ending = run("wan", model=str(tiny["wan_i2v"]), image=str(picture), size="64x64", fit="fit")
+    assert ending[0] == "done", ending
+    frames, rate, size = _decode(ending[2].files[0])
+    assert (len(frames), rate, size) == (12, 24, (64, 64))
+    p = ending[2].provenance
+    assert p["preset"] == "wan2.1-i2v-14b-480p" and p["pipeline"] == "WanImageToVideoPipeline"
+    _, ending = run("wan", model=str(tiny["wan_i2v"]))
+    assert ending[0] == "failed" and "needs a reference image" in ending[2]
+
+
+def test_models_that_cannot_or_must_not_load_are_refused_with_what_to_do(engine, tiny, tmp_path) -> None:
+    run, jobs, _, pool = engine
+    _, ending = run("wan", model=str(tiny["pickles"]))
+    assert ending[0] == "failed"
+    assert "has only pickle weights (.bin); Shotline loads .safetensors only" in ending[2]
+    _, ending = run("wan", model=str(tmp_path / "nowhere"))
+    assert ending[0] == "failed" and "does not exist" in ending[2]
+    _, ending = run("ltx", model="Shotline-Test/never-downloaded")
+    assert ending[0] == "failed" and "is not downloaded and the hub is unreachable" in ending[2]
+    picture = tmp_path / "ref.png"
+    Image.new("RGB", (32, 32)).save(picture)
+    job, ending = run("wan", model=str(tiny["wan"]), image=str(picture))
+    assert ending[0] == "failed" and "makes video from text only" in ending[2]
+    assert jobs.status(job)[0]["state"] == FAILED and pool.loads == 0
+
+
+def test_the_shipped_presets_are_valid_and_choose_sizes_and_frame_counts() -> None:
+    presets = load_presets()
+    assert {"wan2.1-t2v-1.3b", "wan2.1-i2v-14b-480p", "wan2.2-ti2v-5b", "ltx-video"} <= set(presets)
+    wan, ti2v, ltx = presets["wan2.1-t2v-1.3b"], presets["wan2.2-ti2v-5b"], presets["ltx-video"]
+    assert wan.model == "Wan-AI/Wan2.1-T2V-1.3B-Diffusers" and wan.native_fps == 16
+    assert wan.generation_size(1920, 1080) == (832, 480) and wan.generation_size(1080, 1920) == (480, 832)
+    square = ltx.generation_size(1080, 1080)
+    assert square[0] == square[1] and square[0] % 32 == 0 and abs(square[0] ** 2 - 704 * 480) < 704 * 64
+    assert ti2v.generation_size(1920, 1080) == (1280, 704) and ti2v.native_fps == 24
+    # 2 s at 30 fps: 32 frames at 16 fps cover it, 33 by the 4k+1 rule; 49 by LTX's 8k+1 at 24 fps
+    assert wan.frame_count(60, Fraction(30)) == (33, 16)
+    assert ltx.frame_count(60, Fraction(30)) == (49, 24)
+    # a 20 s shot is longer than Wan's 81 frames: those are slowed to span the shot
+    count, rate = wan.frame_count(480, Fraction(24))
+    assert count == 81 and rate == Fraction(80 * 24, 479)
+    assert all(p.backend in ("wan", "ltx") for p in presets.values())
+    assert preset_for_model("ltx", "Lightricks/LTX-Video") is ltx
+    wan_backend = next(b for b in video_backends() if b.name == "wan")
+    with pytest.raises(GenerateError, match="needs a reference image"):
+        wan_backend.run(_request(model="wan2.1-i2v-14b-480p"), None)  # refused before the context is used
+
+
+def _request(**params):
+    from engine.generate.requests import VideoRequest
+
+    return VideoRequest.from_params({"frames": 8, "size": "64x36", **params})
+
+
+def test_without_a_gpu_the_backends_say_so() -> None:
+    import torch
+
+    registry = default_registry()
+    names = {b.name for b in registry.backends("video.generate")}
+    assert {"animatic", "wan", "ltx"} <= names and registry.default("video.generate") == "animatic"
+    readiness = registry.backend("video.generate", "wan").readiness()
+    if torch.cuda.is_available():
+        assert readiness.ready and "cuda" in readiness.reason
+    else:
+        assert not readiness.ready and "no GPU" in readiness.reason
