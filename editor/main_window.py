@@ -19,7 +19,9 @@ from editor import keyguard
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
 from editor.context import EditorContext
+from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
+from editor.generate.controller import GenerationController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
 from editor.settings import EditorSettings
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
         self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
+        self.engine = EngineClient(self)  # started by the application, or by the first job
+        self.generation = GenerationController(self.context, self.engine, self.jobs_panel.model, self)
         self._connect()
         self._register_actions()
         self._build_menus()
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
+        self.engine.stop()
         super().closeEvent(event)
 
     # the project ----------------------------------------------------------------

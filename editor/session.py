@@ -127,6 +127,19 @@ class ProjectSession(QObject):
         self.changed.emit()
         return change
 
+    def apply_outside_history(self, edit: Edit, *args: Any, **kwargs: Any) -> Change | ChangeGroup | None:
+        """Run an edit that undo does not take back: a generated take joins the clip's list for good
+        (undo switches back to the previous take, the new one stays to choose again)."""
+        try:
+            change = edit(self.timeline, *args, **kwargs)
+        except ShotlineError as error:
+            self.refused.emit(str(error))
+            return None
+        self._unsaved = True
+        self.changed.emit()
+        self.dirtyChanged.emit(True)
+        return change
+
     @contextmanager
     def group(self, description: str) -> Iterator[list[Change | ChangeGroup]]:
         """Several edits as one undo step (a drop that adds a track, then overwrites).

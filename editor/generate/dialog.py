@@ -1,0 +1,138 @@
+"""The Regenerate Shot dialog: the active take's settings, for the user to change one thing.
+
+Prefilled from the take that plays now (prompt, negative prompt, seed,
+backend, model, steps, guidance, reference image) so the common case, "same
+shot, new seed" or "same seed, better prompt", is one change and Enter. The
+seed has a lock: locked, the seed stays; unlocked (the dice), every
+regenerate draws a new one.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from engine.generate.shot import ShotDefaults
+
+MAX_SEED = 2**31 - 1
+
+
+class RegenerateDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("regenerate-dialog")
+        self.setMinimumWidth(520)
+        self.prompt = QPlainTextEdit(self)
+        self.prompt.setObjectName("regenerate-prompt")
+        self.prompt.setPlaceholderText("What the shot shows: subject, action, setting, light, camera")
+        self.prompt.setFixedHeight(90)
+        self.negative = QLineEdit(self)
+        self.negative.setPlaceholderText("What it must not show (optional)")
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, MAX_SEED)
+        self.seed_lock = QCheckBox("Keep this seed", self)
+        self.seed_lock.setToolTip("Unticked, each regenerate draws a new seed (a new variation)")
+        self.backend = QComboBox(self)
+        self.backend.setObjectName("regenerate-backend")
+        self.model = QLineEdit(self)
+        self.model.setPlaceholderText("The backend's default model (a hub id or a local folder)")
+        self.steps = QSpinBox(self)
+        self.steps.setRange(0, 500)
+        self.steps.setSpecialValueText("model default")
+        self.guidance = QDoubleSpinBox(self)
+        self.guidance.setRange(0.0, 30.0)
+        self.guidance.setSingleStep(0.5)
+        self.guidance.setSpecialValueText("model default")
+        self.image = QLineEdit(self)
+        self.image.setPlaceholderText("Reference picture for image-to-video (optional)")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        self.from_previous = QCheckBox("Start from the previous shot's last frame", self)
+        self.from_previous.setToolTip("The last frame of the shot before this one becomes the reference")
+        seed_row, image_row = QHBoxLayout(), QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.seed_lock)
+        image_row.addWidget(self.image, 1)
+        image_row.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow("Prompt", self.prompt)
+        form.addRow("Negative prompt", self.negative)
+        form.addRow("Seed", seed_row)
+        form.addRow("Backend", self.backend)
+        form.addRow("Model", self.model)
+        form.addRow("Steps", self.steps)
+        form.addRow("Guidance", self.guidance)
+        form.addRow("Reference", image_row)
+        form.addRow("", self.from_previous)
+        standard = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Regenerate")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def set_backends(self, backends: list[dict[str, Any]]) -> None:
+        """The engine's backends for the task, ready ones first; a not-ready one says why."""
+        self.backend.clear()
+        for backend in sorted(backends, key=lambda b: (not b["ready"], not b.get("default"))):
+            label = backend["label"] if backend["ready"] else f"{backend['label']} — {backend['reason']}"
+            self.backend.addItem(label, backend["name"])
+
+    def fill(self, defaults: ShotDefaults, count: int = 1) -> None:
+        values = defaults.values
+        self.setWindowTitle(f"Regenerate {count} Shots" if count > 1 else f"Regenerate {defaults.name}")
+        self._ok.setText(f"Regenerate {count} Shots" if count > 1 else "Regenerate")
+        self.prompt.setPlainText("" if count > 1 else str(values.get("prompt") or ""))
+        if count > 1:
+            self.prompt.setPlaceholderText("Empty: each shot keeps its own prompt")
+        self.negative.setText(str(values.get("negative_prompt") or ""))
+        seed = values.get("seed")
+        self.seed.setValue(int(seed) if seed is not None else random.randint(0, MAX_SEED))
+        self.seed_lock.setChecked(False)
+        index = self.backend.findData(defaults.backend) if defaults.backend else -1
+        self.backend.setCurrentIndex(max(0, index))
+        self.model.setText(str(values.get("model") or ""))
+        self.steps.setValue(int(values.get("steps") or 0))
+        self.guidance.setValue(float(values.get("guidance") or 0.0))
+        self.image.setText(str(values.get("image") or ""))
+        self.from_previous.setChecked(False)
+
+    def values(self) -> dict[str, Any]:
+        """What to ask for; a new seed unless the user kept this one."""
+        seed = self.seed.value() if self.seed_lock.isChecked() else random.randint(0, MAX_SEED)
+        return {
+            "prompt": self.prompt.toPlainText().strip(),
+            "negative_prompt": self.negative.text().strip(),
+            "seed": seed,
+            "steps": self.steps.value() or None,
+            "guidance": self.guidance.value() or None,
+            "image": self.image.text().strip() or None,
+            "model": self.model.text().strip() or None,
+        }
+
+    @property
+    def chosen_backend(self) -> str | None:
+        return self.backend.currentData()
+
+    def _browse(self) -> None:
+        kinds = "Images (*.png *.jpg *.jpeg *.webp)"
+        path, _ = QFileDialog.getOpenFileName(self, "Reference picture", "", kinds)
+        if path:
+            self.image.setText(path)
