@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
-from engine.project import document, effects, links, markers, trackedit
+from engine.project import document, effects, links, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
 from engine.project.tracks import TrackFlags, track_flags
@@ -103,15 +103,17 @@ class TimelineLayout:
         rate = document.settings(timeline).rate
         ordered = [*reversed(document.tracks(timeline, VIDEO)), *document.tracks(timeline, AUDIO)]
         rows, top = [], 0
+        # timeline markers, then clip markers mapped through their clips as each row is laid out
+        # (markers.all_markers does the same but lays a track out again for every clip)
+        marks = [
+            MarkerMark(round(m.marked_range.start_time.value_rescaled_to(rate)), m.name, str(m.color))
+            for m in timeline.tracks.markers
+        ]
         for track in ordered:
             height = VIDEO_ROW if track.kind == VIDEO else AUDIO_ROW
-            rows.append(_row(track, top, height, rate, exists))
+            rows.append(_row(track, top, height, rate, exists, marks))
             top += height
-        marks = [
-            MarkerMark(p.frame, p.marker.name, str(p.marker.color))
-            for p in markers.all_markers(timeline)
-            if p.frame >= 0
-        ]
+        marks = sorted((m for m in marks if m.frame >= 0), key=lambda m: m.frame)
         end = max((row.cuts[-1] for row in rows if row.cuts), default=0)
         return cls(rows, marks, end)
 
@@ -138,13 +140,25 @@ class TimelineLayout:
         return sorted({c for row in self.rows for c in row.cuts})
 
 
-def _row(track: otio.schema.Track, top: int, height: int, rate: float, exists: Callable[[str], bool]) -> Row:
+def _row(
+    track: otio.schema.Track,
+    top: int,
+    height: int,
+    rate: float,
+    exists: Callable[[str], bool],
+    marks: list[MarkerMark],
+) -> Row:
     row = Row(track.name, track.kind, top, height, track_flags(track))
     slots = trackedit.layout(track, rate)
     previous_end = None
     for slot in slots:
         if isinstance(slot.item, otio.schema.Clip):
             row.boxes.append(_box(slot.item, track, slot.start, slot.end, rate, exists))
+            if slot.item.markers:
+                source_start, _ = trackedit.source_frames(slot.item, rate)
+                for m in slot.item.markers:
+                    at = round(m.marked_range.start_time.value_rescaled_to(rate))
+                    marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color)))
             row.cuts.extend(c for c in (slot.start, slot.end) if c != previous_end)
             previous_end = slot.end
     row.cuts = sorted(set(row.cuts))

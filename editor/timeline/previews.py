@@ -38,6 +38,9 @@ class PreviewCache(QObject):
         self._wanted: dict[tuple[str, int], set[Fraction]] = {}
         # queued even when a future is already done and calls back on this thread mid-paint
         self._arrived.connect(self._store, Qt.ConnectionType.QueuedConnection)
+        if self._owns_service:  # requests not started yet are dropped when the view goes
+            service = self._service
+            self.destroyed.connect(lambda *_: service.close())
 
     # what painting asks -----------------------------------------------------------
 
@@ -79,7 +82,10 @@ class PreviewCache(QObject):
                 value = finished.result()
             except Exception:  # a broken or missing file draws as offline, not as an error box
                 value = _FAILED
-            self._arrived.emit(key, value)
+            try:
+                self._arrived.emit(key, value)
+            except RuntimeError:  # the view closed while this was being made: nobody to tell
+                pass
 
         future.add_done_callback(done)
 

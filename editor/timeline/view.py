@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from editor.context import EditorContext
 from editor.timeline import gestures, headers, hits, menus
@@ -318,7 +318,11 @@ class TimelineView(QWidget):
         hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
         menu = menus.menu_for(self, hit)
         if menu is not None:
-            menu.exec(event.globalPos())
+            self.run_menu(menu, event.globalPos())
+
+    def run_menu(self, menu: QMenu, at: QPoint) -> None:
+        """Show a context menu and run what the user picks (tests stand in for the user here)."""
+        menu.exec(at)
 
     # drops ----------------------------------------------------------------------------------------
 
