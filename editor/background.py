@@ -6,6 +6,7 @@ delivered to the GUI thread through a queued signal.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -27,9 +28,11 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except Exception as error:  # delivered to the GUI thread, which decides what the user sees
-            self._relay.failed.emit(error)
+            with contextlib.suppress(RuntimeError):  # the panel that asked has closed meanwhile
+                self._relay.failed.emit(error)
             return
-        self._relay.succeeded.emit(result)
+        with contextlib.suppress(RuntimeError):
+            self._relay.succeeded.emit(result)
 
 
 def run_in_background(

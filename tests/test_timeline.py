@@ -51,6 +51,8 @@ def test_razor_tool_blades_the_clip_under_the_mouse_on_that_track_only(tl: Harne
     before = tl.serialized()
     tl.key(Qt.Key.Key_C)
     assert tl.view.tool == "razor"
+    tl.qtbot.mouseMove(tl.view, tl.at(25, "V1"))
+    assert tl.view.overlay is not None and tl.view.overlay.line == 25  # the blade shows where it cuts
     tl.click(tl.at(25, "V1"))
     assert tl.layout("V1") == [("A", 0, 25), ("A", 25, 60), ("B", 60, 120), ("C", 120, 180)]
     assert tl.layout("A1") == [("a1", 0, 90), ("a2", 90, 180)]  # another track, not linked: untouched

@@ -10,6 +10,7 @@ of the source, so scrolling and trimming reuse what was made before.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from concurrent.futures import Future
 from fractions import Fraction
@@ -82,10 +83,8 @@ class PreviewCache(QObject):
                 value = finished.result()
             except Exception:  # a broken or missing file draws as offline, not as an error box
                 value = _FAILED
-            try:
+            with contextlib.suppress(RuntimeError):  # the view closed meanwhile: nobody to tell
                 self._arrived.emit(key, value)
-            except RuntimeError:  # the view closed while this was being made: nobody to tell
-                pass
 
         future.add_done_callback(done)
 

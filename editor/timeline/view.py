@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -200,6 +200,7 @@ class TimelineView(QWidget):
 
     def set_tool(self, tool: str) -> None:
         self.tool = tool
+        self.overlay = None
         self.setCursor(TOOL_CURSORS[tool])
         self.context.status.show(f"{tool.capitalize()} tool", 2000)
 
@@ -279,6 +280,12 @@ class TimelineView(QWidget):
             gesture.finish(event.modifiers())
         self.update()
 
+    def leaveEvent(self, event: QEvent) -> None:
+        if self.tool == RAZOR and self.gesture is None:
+            self.overlay = None
+            self.update()
+        super().leaveEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.gesture is not None:
             self.gesture = None
@@ -288,6 +295,10 @@ class TimelineView(QWidget):
         super().keyPressEvent(event)
 
     def _hover(self, pos: QPointF) -> None:
+        if self.tool == RAZOR:  # the blade line shows where a click cuts
+            self.overlay = Overlay(line=self.geometry_.frame_at(pos.x())) if pos.x() >= HEADER_WIDTH else None
+            self.update()
+            return
         if self.tool != SELECT:
             return
         hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
