@@ -109,7 +109,9 @@ def test_a_moved_clip_snaps_onto_the_playhead(tl: Harness) -> None:
     tl.context.playhead.move_to(200)
     before = tl.serialized()
     # grab C in its middle and let go with its start 2 frames (8 px) short of the playhead
-    tl.drag(tl.at(150, "V1"), tl.at(150 + 78, "V1"))
+    tl.drag(tl.at(150, "V1"), tl.at(150 + 78, "V1"), release=False)
+    assert tl.view.gesture.overlay.line == 200  # the snap line shows on the playhead while dragging
+    tl.qtbot.mouseRelease(tl.view, Qt.MouseButton.LeftButton, pos=tl.at(150 + 78, "V1"))
     assert tl.layout("V1")[-1] == ("C", 200, 260)
     assert tl.context.session.undo_stack.undoText() == "Move"
     tl.undo_redo_restores(before, tl.serialized())
@@ -305,3 +307,42 @@ def test_header_buttons_set_track_flags_as_undoable_steps(tl: Harness) -> None:
     assert tracks.track_flags(document.track(tl.timeline, "A2")).solo
     assert tracks.track_flags(document.track(tl.timeline, "V2")).hidden
     assert tl.context.session.undo_stack.undoText() == "V2: hidden"
+
+
+def test_double_clicking_a_track_name_renames_it(tl: Harness, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Picture", True))
+    tl.qtbot.mouseDClick(tl.view, Qt.MouseButton.LeftButton, pos=tl.button("V1", "target"))
+    assert [r.track for r in tl.view.layout.rows] == ["V2", "Picture", "A1", "A2"]
+    assert tl.context.session.undo_stack.undoText() == "Rename Track V1"
+
+
+def wheel(tl: Harness, pos: QPoint, steps: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    from PySide6.QtGui import QWheelEvent
+
+    event = QWheelEvent(
+        pos,
+        tl.view.mapToGlobal(pos),
+        QPoint(),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(tl.view, event)
+
+
+def test_ctrl_wheel_zooms_around_the_mouse_and_many_tracks_scroll(tl: Harness) -> None:
+    pos = tl.at(100, "V1")
+    wheel(tl, pos, 2, CTRL)
+    assert tl.view.geometry_.pixels_per_frame > 4.0
+    assert tl.view.geometry_.frame_at(pos.x()) == 100  # the frame under the mouse stays there
+    for _ in range(6):
+        tl.context.session.apply(tracks.add_track, "audio")
+    assert tl.view.max_scroll_y() > 0 and tl.panel.vbar.isVisible()
+    wheel(tl, QPoint(60, tl.y("A1")), -3)  # over the headers the wheel scrolls the rows
+    assert tl.view.geometry_.scroll_y > 0 and tl.panel.vbar.value() == tl.view.geometry_.scroll_y
+    tl.panel.hbar.setValue(50)
+    assert tl.view.geometry_.first_frame == 50

@@ -97,10 +97,15 @@ class MoveClips(Gesture):
         view = self.view
         delta = self.frames_moved(pos)
         lowest = min(b.start for b in self.moving.values())
+        snapped = None
         if self._snap is not None:
             edges = [e + delta for b in self.moving.values() for e in (b.start, b.end)]
-            delta += self._snap.offset(edges) or 0
+            shift = self._snap.offset(edges)
+            if shift is not None:
+                delta += shift
+                snapped = next((e + shift for e in edges if self._snap.nearest(e) == e + shift), None)
         self.delta = max(delta, -lowest)
+        self.overlay.line = snapped  # the snap line shows what the clip caught on
         row = view.layout.row_at(pos.y() - view.canvas_top())
         self.track = row.track if row is not None and row.kind == self.grabbed.kind else self.grabbed.track
         if len(self.leaders) > 1:

@@ -262,6 +262,15 @@ class TimelineView(QWidget):
             selection.set(group)
         return False
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """Double-click a track's name to rename it, as in the header of every NLE."""
+        pos = event.position()
+        hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
+        if hit.area == hits.HEADER and hit.row is not None and hit.button == headers.TARGET:
+            menus.ask_rename(self, hit.row.track)
+            return
+        super().mouseDoubleClickEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         if self.gesture is not None:
