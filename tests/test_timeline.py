@@ -346,3 +346,16 @@ def test_ctrl_wheel_zooms_around_the_mouse_and_many_tracks_scroll(tl: Harness) -
     assert tl.view.geometry_.scroll_y > 0 and tl.panel.vbar.value() == tl.view.geometry_.scroll_y
     tl.panel.hbar.setValue(50)
     assert tl.view.geometry_.first_frame == 50
+
+
+def test_dragging_against_the_right_edge_scrolls_and_the_drop_lands_further_on(tl: Harness) -> None:
+    tl.view.set_snapping(False)
+    right = QPoint(tl.view.width() - 5, tl.y("V1"))
+    tl.drag(tl.at(150, "V1"), right, release=False)
+    start_frame = tl.view.geometry_.first_frame
+    tl.qtbot.waitUntil(lambda: tl.view.geometry_.first_frame > start_frame + 20, timeout=5000)
+    frame_under_mouse = tl.view.geometry_.frame_at(right.x())
+    tl.qtbot.mouseRelease(tl.view, Qt.MouseButton.LeftButton, pos=right)
+    # C was grabbed at its middle (frame 150): it lands with its middle under the mouse
+    (c,) = [item for item in tl.layout("V1") if item[0] == "C"]
+    assert abs(c[1] + 30 - frame_under_mouse) <= 1

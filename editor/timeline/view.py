@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -38,6 +38,8 @@ from editor.timeline.previews import PreviewCache
 from engine.project import edits, tracks
 from engine.project.times import rt
 
+EDGE_SCROLL_PIXELS = 24
+EDGE_SCROLL_STEP = 24  # pixels per tick of the edge timer
 SELECT, RAZOR, ROLL, SLIP = "select", "razor", "roll", "slip"
 TOOL_CURSORS = {
     SELECT: Qt.CursorShape.ArrowCursor,
@@ -70,6 +72,11 @@ class TimelineView(QWidget):
         self.drops = DropHandler(self)
         self.overlay: Overlay | None = None
         self._exists: dict[str, bool] = {}
+        # dragging against the left or right edge scrolls the timeline, as NLEs do
+        self._edge_timer = QTimer(self)
+        self._edge_timer.setInterval(40)
+        self._edge_timer.timeout.connect(self._scroll_at_edge)
+        self._last_move: tuple[QPointF, Qt.KeyboardModifier] | None = None
         session = context.session
         session.changed.connect(self.rebuild)
         session.replaced.connect(self._replaced)
@@ -275,15 +282,41 @@ class TimelineView(QWidget):
         pos = event.position()
         if self.gesture is not None:
             self._moved = True
+            self._last_move = (pos, event.modifiers())
             self.gesture.move(pos, event.modifiers())
+            if self._edge_direction(pos.x()) and not self._edge_timer.isActive():
+                self._edge_timer.start()
             self.update()
             return
         self._hover(pos)
+
+    def _edge_direction(self, x: float) -> int:
+        if x > self.width() - EDGE_SCROLL_PIXELS:
+            return 1
+        if HEADER_WIDTH <= x < HEADER_WIDTH + EDGE_SCROLL_PIXELS and self.geometry_.first_frame > 0:
+            return -1
+        return 0
+
+    def _scroll_at_edge(self) -> None:
+        direction = self._edge_direction(self._last_move[0].x()) if self._last_move else 0
+        if self.gesture is None or not direction:
+            self._edge_timer.stop()
+            return
+        g = self.geometry_
+        before = g.first_frame
+        self.scroll_to(first_frame=g.first_frame + direction * g.frames_in(EDGE_SCROLL_STEP))
+        shifted = (g.first_frame - before) * g.pixels_per_frame
+        # the press point moves with the content, so the drag's delta keeps counting in frames
+        self.gesture.origin = self.gesture.origin - QPointF(shifted, 0)
+        pos, modifiers = self._last_move
+        self.gesture.move(pos, modifiers)
+        self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self.gesture is None:
             return
         gesture, self.gesture = self.gesture, None
+        self._edge_timer.stop()
         if self._moved or isinstance(gesture, gestures.Scrub):
             gesture.move(event.position(), event.modifiers())
             gesture.finish(event.modifiers())
