@@ -25,7 +25,7 @@ from editor.generate.controller import GenerationController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
 from editor.settings import EditorSettings
-from editor.timeline.view import TimelineView
+from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
 from engine.errors import ShotlineError
 from engine.project import trackedit
@@ -40,8 +40,9 @@ class MainWindow(QMainWindow):
         self.context = EditorContext.create(self, settings)
         keyguard.install(self)
         self.setDockNestingEnabled(True)
-        self.timeline_view = TimelineView(self)
-        self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline_panel = TimelinePanel(self.context, self)
+        self.timeline_view = self.timeline_panel.view
+        self._dock("timeline", "Timeline", self.timeline_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         top = Qt.DockWidgetArea.TopDockWidgetArea
         self.bin = BinPanel(self.context, self)
         self.viewer = ViewerPanel(self.context)
@@ -77,12 +78,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         context = self.context
         context.status.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
-        context.session.replaced.connect(lambda: self.timeline_view.set_timeline(context.session.timeline))
-        context.session.changed.connect(self.timeline_view.update)
         context.session.pathChanged.connect(lambda _path: self._update_title())
         context.session.dirtyChanged.connect(lambda _dirty: self._update_title())
-        self.timeline_view.playheadMoved.connect(context.playhead.move_to)
-        context.playhead.moved.connect(self.timeline_view.set_playhead)
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
@@ -97,7 +94,6 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
-        actions.add("view.fit", "Zoom to &Fit", self.timeline_view.zoom_to_fit, "View", "Shift+Z", "zoom")
         actions.apply_keymap(self.context.settings.keymap())
 
     def _name_history(self) -> None:

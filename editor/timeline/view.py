@@ -1,194 +1,392 @@
-"""A widget that draws an OTIO timeline: ruler, track headers, clips, cuts and playhead.
+"""The timeline canvas: draws the layout, turns mouse gestures into edits, accepts drops.
 
-It reads the model and paints; it never edits. Rows are laid out as in every
-NLE: video tracks stacked with the top track (which wins in the picture) at
-the top, then the audio tracks A1 downwards.
+It never edits the OTIO tree itself: every gesture ends in one
+`session.apply` (or one `session.group`), so it is one named undo step, and
+the canvas repaints from a fresh layout when the session says the document
+changed. Keyboard commands are registered in the action registry (see
+`commands`), not handled here, so the keymap stays editable; only Escape
+(cancelling a drag in progress) is the canvas's own key.
 """
 
 from __future__ import annotations
 
-import opentimelineio as otio
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+import os
 
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from editor.context import EditorContext
+from editor.timeline import gestures, headers, hits, menus
+from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
-from engine.project import document, trackedit
-from engine.project.document import AUDIO, VIDEO
-from engine.project.times import timecode
+from editor.timeline.layout import Row, TimelineLayout
+from editor.timeline.painting import Overlay, Scene, paint
+from editor.timeline.previews import PreviewCache
+from engine.project import edits, tracks
+from engine.project.times import rt
 
-VIDEO_CLIP = QColor("#4a6fa5")
-AUDIO_CLIP = QColor("#3f8f6b")
-GENERATED_BADGE = QColor("#c28b2c")
-PLAYHEAD = QColor("#e0524c")
+EDGE_SCROLL_PIXELS = 24
+EDGE_SCROLL_STEP = 24  # pixels per tick of the edge timer
+SELECT, RAZOR, ROLL, SLIP = "select", "razor", "roll", "slip"
+TOOL_CURSORS = {
+    SELECT: Qt.CursorShape.ArrowCursor,
+    RAZOR: Qt.CursorShape.CrossCursor,
+    ROLL: Qt.CursorShape.SplitHCursor,
+    SLIP: Qt.CursorShape.SizeHorCursor,
+}
 
 
 class TimelineView(QWidget):
-    """Draws the timeline; emits `playheadMoved` when the user scrubs the ruler."""
+    viewChanged = Signal()  # zoom, scroll or content size changed: scroll bars follow
 
-    playheadMoved = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: EditorContext, parent: QWidget | None = None, previews: PreviewCache | None = None
+    ) -> None:
         super().__init__(parent)
+        self.context = context
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(RULER_HEIGHT + VIDEO_ROW + AUDIO_ROW)
-        self.setMouseTracking(False)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(True)
         self.geometry_ = TimelineGeometry()
-        self._timeline: otio.schema.Timeline | None = None
-        self._rate = 30.0
-        self.playhead = 0
+        self.layout_ = TimelineLayout.empty()
+        self.previews = previews if previews is not None else PreviewCache(self)
+        self.tool = SELECT
+        self.snapping = True
+        self.targeted: set[str] | None = None  # None: every track (until the user picks)
+        self.gesture: gestures.Gesture | None = None
+        self.drops = DropHandler(self)
+        self.overlay: Overlay | None = None
+        self._exists: dict[str, bool] = {}
+        # dragging against the left or right edge scrolls the timeline, as NLEs do
+        self._edge_timer = QTimer(self)
+        self._edge_timer.setInterval(40)
+        self._edge_timer.timeout.connect(self._scroll_at_edge)
+        self._last_move: tuple[QPointF, Qt.KeyboardModifier] | None = None
+        session = context.session
+        session.changed.connect(self.rebuild)
+        session.replaced.connect(self._replaced)
+        context.playhead.moved.connect(lambda _frame: self.update())
+        context.selection.changed.connect(self.update)
+        self.previews.ready.connect(self.update)
+        self.rebuild()
 
-    def set_timeline(self, timeline: otio.schema.Timeline) -> None:
-        self._timeline = timeline
-        self._rate = document.settings(timeline).rate
+    # the model ---------------------------------------------------------------------------
+
+    @property
+    def layout(self) -> TimelineLayout:
+        return self.layout_
+
+    @property
+    def rate(self) -> float:
+        return self.context.session.rate
+
+    def rebuild(self) -> None:
+        """Lay the document out again: only after a change, never per paint."""
+        self.layout_ = TimelineLayout.build(self.context.session.timeline, self._file_exists)
+        alive = [b.ident for row in self.layout_.rows for b in row.boxes]
+        self.context.selection.keep_only(alive)
+        self.geometry_.scroll_y = max(0, min(self.geometry_.scroll_y, self.max_scroll_y()))
+        self.viewChanged.emit()
+        self.update()
+
+    def _file_exists(self, path: str) -> bool:
+        # looked up once per file, on a change, never while painting
+        if path not in self._exists:
+            self._exists[path] = os.path.isfile(path)
+        return self._exists[path]
+
+    def _replaced(self) -> None:
+        self._exists.clear()
+        self.targeted = None
+        self.rebuild()
         self.zoom_to_fit()
 
-    def rows(self) -> list[tuple[otio.schema.Track, float, float]]:
-        """(track, top y, height) for each drawn row, top to bottom."""
-        if self._timeline is None:
-            return []
-        ordered = list(reversed(document.tracks(self._timeline, VIDEO))) + document.tracks(
-            self._timeline, AUDIO
-        )
-        y = float(RULER_HEIGHT)
-        out = []
-        for track in ordered:
-            height = VIDEO_ROW if track.kind == VIDEO else AUDIO_ROW
-            out.append((track, y, float(height)))
-            y += height
-        return out
+    def rows(self) -> list[tuple[Row, float, float]]:
+        """(row, top y on screen, height) of each drawn row, top to bottom."""
+        return [(row, hits.row_top(row, self.geometry_), float(row.height)) for row in self.layout_.rows]
+
+    def targeted_tracks(self) -> list[str]:
+        return [r.track for r in self.layout_.rows if self.targeted is None or r.track in self.targeted]
+
+    def toggle_target(self, track: str) -> None:
+        chosen = set(self.targeted_tracks())
+        chosen.symmetric_difference_update({track})
+        self.targeted = chosen
+        self.update()
+
+    def canvas_top(self) -> float:
+        """Where content y = 0 is on screen (under the ruler, scrolled)."""
+        return RULER_HEIGHT - self.geometry_.scroll_y
+
+    def max_scroll_y(self) -> int:
+        return max(0, self.layout_.height - (self.height() - RULER_HEIGHT))
+
+    # zoom and scroll ------------------------------------------------------------------------
 
     def total_frames(self) -> int:
-        if self._timeline is None:
-            return 0
-        return max((trackedit.track_end(t, self._rate) for t in document.tracks(self._timeline)), default=0)
+        return self.layout_.end
 
     def zoom_to_fit(self) -> None:
-        self.geometry_.fit(max(self.total_frames(), round(self._rate * 10)), self.width())
+        self.geometry_.fit(max(self.total_frames(), round(self.rate * 10)), self.width())
+        self.viewChanged.emit()
         self.update()
 
-    def set_playhead(self, frame: int) -> None:
-        self.playhead = max(0, frame)
+    def zoom(self, factor: float, anchor_x: float | None = None) -> None:
+        """Zoom around `anchor_x` (the mouse), or around the playhead when it is on screen."""
+        g = self.geometry_
+        if anchor_x is None:
+            anchor_x = g.x_of(self.context.playhead.frame)
+            if not HEADER_WIDTH <= anchor_x <= self.width():
+                anchor_x = HEADER_WIDTH
+        anchor = (anchor_x - HEADER_WIDTH) / g.pixels_per_frame + g.first_frame
+        g.zoom(factor, anchor, anchor_x)
+        self.viewChanged.emit()
         self.update()
 
-    # painting -----------------------------------------------------------------
+    def scroll_to(self, first_frame: float | None = None, scroll_y: int | None = None) -> None:
+        if first_frame is not None:
+            self.geometry_.first_frame = max(0.0, first_frame)
+        if scroll_y is not None:
+            self.geometry_.scroll_y = max(0, min(scroll_y, self.max_scroll_y()))
+        self.viewChanged.emit()
+        self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.25**steps, event.position().x())
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier or event.position().x() < HEADER_WIDTH:
+            self.scroll_to(scroll_y=self.geometry_.scroll_y - round(steps * 40))
+        else:
+            self.scroll_to(first_frame=self.geometry_.first_frame - steps * self.geometry_.frames_in(80))
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.geometry_.scroll_y = min(self.geometry_.scroll_y, self.max_scroll_y())
+        self.viewChanged.emit()
+
+    # painting ----------------------------------------------------------------------------------
+
+    def scene(self) -> Scene:
+        overlay = self.overlay or (self.gesture.overlay if self.gesture is not None else None)
+        return Scene(
+            layout=self.layout_,
+            geometry=self.geometry_,
+            rate=self.rate,
+            width=self.width(),
+            height=self.height(),
+            playhead=self.context.playhead.frame,
+            selected=set(self.context.selection.ids),
+            targeted=set(self.targeted_tracks()),
+            previews=self.previews,
+            overlay=overlay,
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#1b1c1f"))
-        self._paint_ruler(painter)
-        for track, top, height in self.rows():
-            self._paint_track(painter, track, top, height)
-        x = self.geometry_.x_of(self.playhead)
-        painter.setPen(QPen(PLAYHEAD, 1.5))
-        painter.drawLine(int(x), 0, int(x), self.height())
+        paint(painter, self.scene(), self.font())
         painter.end()
 
-    def _paint_ruler(self, painter: QPainter) -> None:
-        painter.fillRect(QRectF(0, 0, self.width(), RULER_HEIGHT), QColor("#26282b"))
-        g = self.geometry_
-        seconds_per_label = 1
-        while seconds_per_label * self._rate * g.pixels_per_frame < 90:
-            seconds_per_label *= 2 if seconds_per_label < 8 else 5
-        step = round(seconds_per_label * self._rate)
-        first = g.first_frame - g.first_frame % step
-        painter.setFont(QFont(self.font().family(), 8))
-        frame = first
-        while g.x_of(frame) < self.width():
-            x = g.x_of(frame)
-            if x >= HEADER_WIDTH:
-                painter.setPen(QColor("#6c6f75"))
-                painter.drawLine(int(x), RULER_HEIGHT - 8, int(x), RULER_HEIGHT)
-                painter.setPen(QColor("#b8bbc0"))
-                painter.drawText(int(x) + 3, RULER_HEIGHT - 11, timecode(frame, self._rate))
-            frame += step
+    # tools ----------------------------------------------------------------------------------------
 
-    def _paint_track(self, painter: QPainter, track: otio.schema.Track, top: float, height: float) -> None:
-        g = self.geometry_
-        painter.fillRect(QRectF(0, top, self.width(), height - 1), QColor("#222326"))
-        for slot in trackedit.layout(track, self._rate):
-            if not isinstance(slot.item, otio.schema.Clip):
-                continue
-            left = max(g.x_of(slot.start), HEADER_WIDTH)
-            right = g.x_of(slot.end)
-            if right <= HEADER_WIDTH or left >= self.width():
-                continue
-            rect = QRectF(left, top + 3, max(1.0, right - left - 1), height - 7)
-            painter.setPen(QPen(QColor("#0f1012"), 1))
-            painter.setBrush(VIDEO_CLIP if track.kind == VIDEO else AUDIO_CLIP)
-            painter.drawRoundedRect(rect, 3, 3)
-            self._paint_clip_label(painter, slot.item, rect)
-        for item in track:
-            if isinstance(item, otio.schema.Transition):
-                self._paint_transition(painter, track, item, top, height)
-        header = QRectF(0, top, HEADER_WIDTH - 2, height - 1)
-        painter.fillRect(header, QColor("#2a2c30"))
-        painter.setPen(QColor("#d6d6d6"))
-        flags = track.metadata.get("shotline", {})
-        marks = "".join(
-            mark
-            for key, mark in (("locked", " 🔒"), ("muted", " M"), ("solo", " S"), ("hidden", " H"))
-            if flags.get(key)
-        )
-        painter.drawText(header.adjusted(8, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, f"{track.name}{marks}")
+    def set_tool(self, tool: str) -> None:
+        self.tool = tool
+        self.overlay = None
+        self.setCursor(TOOL_CURSORS[tool])
+        self.context.status.show(f"{tool.capitalize()} tool", 2000)
 
-    def _paint_clip_label(self, painter: QPainter, clip: otio.schema.Clip, rect: QRectF) -> None:
-        refs = clip.media_references()
-        generated = bool(clip.media_reference.metadata.get("shotline", {}).get("generated"))
-        label = clip.name or "clip"
-        if len(refs) > 1:
-            keys = list(refs)
-            label += f"  [take {keys.index(clip.active_media_reference_key) + 1}/{len(keys)}]"
-        painter.setPen(QColor("#f0f0f0"))
-        painter.drawText(rect.adjusted(6, 2, -4, 0), Qt.AlignmentFlag.AlignTop, label)
-        if generated:
-            badge = QRectF(rect.right() - 22, rect.top() + 3, 18, 12)
-            painter.fillRect(badge, GENERATED_BADGE)
-            painter.setPen(QColor("#1b1c1f"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "AI")
+    def set_snapping(self, on: bool) -> None:
+        self.snapping = on
+        self.context.status.show(f"Snapping {'on' if on else 'off'}", 2000)
 
-    def _paint_transition(
-        self,
-        painter: QPainter,
-        track: otio.schema.Track,
-        transition: otio.schema.Transition,
-        top: float,
-        height: float,
-    ) -> None:
-        index = list(track).index(transition)
-        after = track[index + 1] if index + 1 < len(track) else None
-        if after is None:
-            return
-        cut = trackedit.slot_of(track, after, self._rate).start
-        before = round(transition.in_offset.value_rescaled_to(self._rate))
-        following = round(transition.out_offset.value_rescaled_to(self._rate))
-        x0, x1 = self.geometry_.x_of(cut - before), self.geometry_.x_of(cut + following)
-        rect = QRectF(x0, top + 3, max(2.0, x1 - x0), height - 7)
-        painter.setPen(QPen(QColor("#e8e8e8"), 1))
-        painter.setBrush(QColor(255, 255, 255, 50))
-        painter.drawRect(rect)
-        painter.drawLine(rect.bottomLeft(), rect.topRight())
-
-    # interaction --------------------------------------------------------------
+    # mouse -------------------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.position().y() < RULER_HEIGHT and event.position().x() >= HEADER_WIDTH:
-            self._scrub(event.position().x())
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        pos = event.position()
+        hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
+        modifiers = event.modifiers()
+        if hit.area == hits.RULER:
+            self.gesture = gestures.Scrub(self, pos)
+        elif hit.area == hits.HEADER:
+            self._header_click(hit)
+        elif hit.row is not None and self.tool == RAZOR and hit.box is not None:
+            self._blade(hit.row, pos.x())
+        elif hit.row is not None and self.tool == ROLL:
+            cut = hits.nearest_cut(hit.row, self.geometry_, pos.x())
+            if cut is not None:
+                self.gesture = gestures.Roll(self, pos, hit.row, cut)
+        elif hit.box is not None and self.tool == SLIP:
+            self.select_clicked(hit.box.ident, modifiers)
+            self.gesture = gestures.Slip(self, pos, hit.box)
+        elif hit.box is not None and hit.area in (hits.HEAD, hits.TAIL):
+            self.select_clicked(hit.box.ident, modifiers)
+            self.gesture = gestures.Trim(self, pos, hit.box, hit.area)
+        elif hit.box is not None:
+            toggling = self.select_clicked(hit.box.ident, modifiers)
+            if not toggling:
+                self.gesture = gestures.MoveClips(self, pos, hit.box)
+        elif hit.area == hits.EMPTY or hit.area == hits.NOTHING:
+            additive = bool(
+                modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
+            )
+            if not additive:
+                self.context.selection.clear()
+            self.gesture = gestures.RubberBand(self, pos, additive)
+        self._moved = False
+        self.update()
+
+    def select_clicked(self, ident: str, modifiers: Qt.KeyboardModifier) -> bool:
+        """Select a clicked clip with its linked partners; Shift/Ctrl toggles. True when it toggled."""
+        found = self.layout_.find(ident)
+        group = [ident, *(b.ident for b in self.layout_.partners(found[1]))] if found else [ident]
+        selection = self.context.selection
+        if modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier):
+            if ident in selection:
+                selection.set([i for i in selection.ids if i not in group])
+            else:
+                selection.add(group)
+            return True
+        if ident not in selection:
+            selection.set(group)
+        return False
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """Double-click a track's name to rename it, as in the header of every NLE."""
+        pos = event.position()
+        hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
+        if hit.area == hits.HEADER and hit.row is not None and hit.button == headers.TARGET:
+            menus.ask_rename(self, hit.row.track)
+            return
+        super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton and event.position().y() < RULER_HEIGHT:
-            self._scrub(event.position().x())
+        pos = event.position()
+        if self.gesture is not None:
+            self._moved = True
+            self._last_move = (pos, event.modifiers())
+            self.gesture.move(pos, event.modifiers())
+            if self._edge_direction(pos.x()) and not self._edge_timer.isActive():
+                self._edge_timer.start()
+            self.update()
+            return
+        self._hover(pos)
 
-    def _scrub(self, x: float) -> None:
-        self.set_playhead(self.geometry_.frame_at(x))
-        self.playheadMoved.emit(self.playhead)
+    def _edge_direction(self, x: float) -> int:
+        if x > self.width() - EDGE_SCROLL_PIXELS:
+            return 1
+        if HEADER_WIDTH <= x < HEADER_WIDTH + EDGE_SCROLL_PIXELS and self.geometry_.first_frame > 0:
+            return -1
+        return 0
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = 1.25 if event.angleDelta().y() > 0 else 0.8
-            x = event.position().x()
-            self.geometry_.zoom(factor, self.geometry_.frame_at(x), x)
-        else:
-            step = round(-event.angleDelta().y() / 120 * 80 / self.geometry_.pixels_per_frame)
-            self.geometry_.first_frame = max(0, self.geometry_.first_frame + step)
+    def _scroll_at_edge(self) -> None:
+        direction = self._edge_direction(self._last_move[0].x()) if self._last_move else 0
+        if self.gesture is None or not direction:
+            self._edge_timer.stop()
+            return
+        g = self.geometry_
+        before = g.first_frame
+        self.scroll_to(first_frame=g.first_frame + direction * g.frames_in(EDGE_SCROLL_STEP))
+        shifted = (g.first_frame - before) * g.pixels_per_frame
+        # the press point moves with the content, so the drag's delta keeps counting in frames
+        self.gesture.origin = self.gesture.origin - QPointF(shifted, 0)
+        pos, modifiers = self._last_move
+        self.gesture.move(pos, modifiers)
         self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.gesture is None:
+            return
+        gesture, self.gesture = self.gesture, None
+        self._edge_timer.stop()
+        if self._moved or isinstance(gesture, gestures.Scrub):
+            gesture.move(event.position(), event.modifiers())
+            gesture.finish(event.modifiers())
+        self.update()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self.tool == RAZOR and self.gesture is None:
+            self.overlay = None
+            self.update()
+        super().leaveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.gesture is not None:
+            self.gesture = None
+            self.context.status.show("Drag cancelled", 2000)
+            self.update()
+            return
+        super().keyPressEvent(event)
+
+    def _hover(self, pos: QPointF) -> None:
+        if self.tool == RAZOR:  # the blade line shows where a click cuts
+            self.overlay = Overlay(line=self.geometry_.frame_at(pos.x())) if pos.x() >= HEADER_WIDTH else None
+            self.update()
+            return
+        if self.tool != SELECT:
+            return
+        hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
+        if hit.area in (hits.HEAD, hits.TAIL):
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.setCursor(Qt.CursorShape.ArrowCursor)
+
+    def _header_click(self, hit: hits.Hit) -> None:
+        if hit.row is None or hit.button is None:
+            return
+        if hit.button == headers.TARGET:
+            self.toggle_target(hit.row.track)
+            return
+        value = not getattr(hit.row.flags, hit.button)
+        self.context.session.apply(tracks.set_track_flags, hit.row.track, **{hit.button: value})
+
+    def _blade(self, row: Row, x: float) -> None:
+        frame = self.geometry_.frame_at(x)
+        if self.snapping:
+            snap = gestures.Gesture(self, QPointF(x, 0)).snapper()
+            if snap is not None:
+                frame = snap.nearest(frame) if snap.nearest(frame) is not None else frame
+        self.context.session.apply(edits.slice, rt(frame, self.rate), [row.track])
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        pos = QPointF(event.pos())
+        hit = hits.hit_test(self.layout_, self.geometry_, pos.x(), pos.y())
+        menu = menus.menu_for(self, hit)
+        if menu is not None:
+            self.run_menu(menu, event.globalPos())
+
+    def run_menu(self, menu: QMenu, at: QPoint) -> None:
+        """Show a context menu and run what the user picks (tests stand in for the user here)."""
+        menu.exec(at)
+
+    # drops ----------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.drops.enter(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.drops.move(event)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drops.leave()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.drops.drop(event)

@@ -1,0 +1,256 @@
+"""Mouse gestures on the timeline: move, trim, roll, slip, rubber band, scrub.
+
+A gesture is created on press, follows the mouse with a live preview (ghost
+rectangles and a note with the delta), and touches the document only on
+release, with exactly one engine edit (or one group), so a drag is one undo
+step. Escape drops it and nothing happens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+
+from editor.timeline.geometry import SNAP_PIXELS
+from editor.timeline.layout import ClipBox, Row
+from editor.timeline.painting import Ghost, Overlay, clip_rect
+from editor.timeline.snapping import Snapper
+from engine.project import edits, trims
+from engine.project.times import rt, timecode
+
+if TYPE_CHECKING:
+    from editor.timeline.view import TimelineView
+
+
+def describe(delta: int, rate: float) -> str:
+    sign = "+" if delta >= 0 else "−"
+    return f"{sign}{abs(delta)} f  ({sign}{timecode(abs(delta), rate)})"
+
+
+class Gesture:
+    def __init__(self, view: TimelineView, pos: QPointF) -> None:
+        self.view = view
+        self.origin = pos
+        self.overlay = Overlay()
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        raise NotImplementedError
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        raise NotImplementedError
+
+    def frames_moved(self, pos: QPointF) -> int:
+        return round(self.view.geometry_.frames_in(pos.x() - self.origin.x()))
+
+    def snapper(self, exclude: set[str] = frozenset()) -> Snapper | None:
+        """Cuts of clips not being dragged, the playhead and markers; None when snapping is off."""
+        view = self.view
+        if not view.snapping:
+            return None
+        targets = {view.context.playhead.frame, *(m.frame for m in view.layout.markers)}
+        for row in view.layout.rows:
+            for box in row.boxes:
+                if box.ident not in exclude:
+                    targets.update((box.start, box.end))
+        return Snapper(targets, view.geometry_.pixels_per_frame, SNAP_PIXELS)
+
+
+class Scrub(Gesture):
+    """Click or drag on the ruler moves the shared playhead."""
+
+    def __init__(self, view: TimelineView, pos: QPointF) -> None:
+        super().__init__(view, pos)
+        self.overlay = None  # type: ignore[assignment]
+        self.move(pos, Qt.KeyboardModifier.NoModifier)
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        self.view.context.playhead.move_to(self.view.geometry_.frame_at(pos.x()))
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        pass
+
+
+class MoveClips(Gesture):
+    """Drag clips in time and (the grabbed one) across tracks of its kind; partners follow."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, grabbed: ClipBox) -> None:
+        super().__init__(view, pos)
+        self.grabbed = grabbed
+        layout = view.layout
+        chosen = [layout.find(i) for i in view.context.selection.ids]
+        boxes = [found[1] for found in chosen if found is not None]
+        if grabbed not in boxes:
+            boxes = [grabbed]
+        groups: dict[str, ClipBox] = {}  # one clip per link group: the engine moves its partners
+        for box in boxes:
+            key = box.link or box.ident
+            if box is grabbed or key not in groups:
+                groups[key] = box
+        self.leaders = list(groups.values())
+        self.moving = {b.ident: b for box in self.leaders for b in [box, *layout.partners(box)]}
+        self._snap = self.snapper(set(self.moving))
+        self.delta = 0
+        self.track = grabbed.track
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        view = self.view
+        delta = self.frames_moved(pos)
+        lowest = min(b.start for b in self.moving.values())
+        snapped = None
+        if self._snap is not None:
+            edges = [e + delta for b in self.moving.values() for e in (b.start, b.end)]
+            shift = self._snap.offset(edges)
+            if shift is not None:
+                delta += shift
+                snapped = next((e + shift for e in edges if self._snap.nearest(e) == e + shift), None)
+        self.delta = max(delta, -lowest)
+        self.overlay.line = snapped  # the snap line shows what the clip caught on
+        row = view.layout.row_at(pos.y() - view.canvas_top())
+        self.track = row.track if row is not None and row.kind == self.grabbed.kind else self.grabbed.track
+        if len(self.leaders) > 1:
+            self.track = self.grabbed.track  # a group keeps its tracks, as Premiere moves a multi-selection
+        self.overlay.ghosts = [
+            Ghost(
+                self.track if b is self.grabbed else b.track, b.start + self.delta, b.end + self.delta, b.name
+            )
+            for b in self.moving.values()
+        ]
+        self.overlay.note = describe(self.delta, view.rate)
+        self.overlay.note_at = pos
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        session, rate = self.view.context.session, self.view.rate
+        to_track = self.track if self.track != self.grabbed.track else None
+        if self.delta == 0 and to_track is None:
+            return
+        if len(self.leaders) == 1:
+            session.apply(edits.move, self.grabbed.ident, rt(self.grabbed.start + self.delta, rate), to_track)
+            return
+        # later clips first when moving later (earlier first when moving earlier), so none lands on another
+        ordered = sorted(self.leaders, key=lambda b: b.start, reverse=self.delta > 0)
+        with session.group("Move Clips"):
+            for box in ordered:
+                session.apply(edits.move, box.ident, rt(box.start + self.delta, rate))
+
+
+class Trim(Gesture):
+    """Drag a clip's head or tail; Alt held at release makes it a ripple trim."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox, side: str) -> None:
+        super().__init__(view, pos)
+        self.box, self.side = box, side
+        self.edge = box.start if side == "head" else box.end
+        self._snap = self.snapper({box.ident})
+        self.delta = 0
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        box = self.box
+        delta = self.frames_moved(pos)
+        if self._snap is not None:
+            delta += self._snap.offset([self.edge + delta]) or 0
+        if self.side == "head":
+            delta = max(-box.start, min(delta, box.end - box.start - 1))
+        else:
+            delta = max(delta, box.start - box.end + 1)
+        self.delta = delta
+        ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        if self.side == "head":
+            ghost = (
+                Ghost(box.track, box.start, box.end - delta)
+                if ripple
+                else Ghost(box.track, box.start + delta, box.end)
+            )
+        else:
+            ghost = Ghost(box.track, box.start, box.end + delta)
+        self.overlay.ghosts = [ghost]
+        self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
+        kind = "Ripple trim" if ripple else "Trim"
+        self.overlay.note = (
+            f"{kind} {'in' if self.side == 'head' else 'out'}: {describe(delta, self.view.rate)}"
+        )
+        self.overlay.note_at = pos
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        if self.delta == 0:
+            return
+        ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+        edit = trims.trim_head if self.side == "head" else trims.trim_tail
+        self.view.context.session.apply(edit, self.box.ident, rt(self.delta, self.view.rate), ripple=ripple)
+
+
+class Roll(Gesture):
+    """Drag the cut between two items: one gets longer as the other gets shorter."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, row: Row, cut: int) -> None:
+        super().__init__(view, pos)
+        self.row, self.cut = row, cut
+        beside = {b.ident for b in (row.box_at(cut - 1), row.box_at(cut)) if b is not None}
+        self._snap = self.snapper(beside)
+        self.delta = 0
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        delta = self.frames_moved(pos)
+        if self._snap is not None:
+            delta += self._snap.offset([self.cut + delta]) or 0
+        self.delta = delta
+        self.overlay.line = self.cut + delta
+        self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
+        self.overlay.note_at = pos
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        if self.delta:
+            rate = self.view.rate
+            self.view.context.session.apply(
+                trims.roll, self.row.track, rt(self.cut, rate), rt(self.delta, rate)
+            )
+
+
+class Slip(Gesture):
+    """Drag inside a clip to show another part of its media in the same place (left: later media)."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox) -> None:
+        super().__init__(view, pos)
+        self.box = box
+        self.delta = 0
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        self.delta = -self.frames_moved(pos)
+        box = self.box
+        self.overlay.ghosts = [
+            Ghost(
+                box.track, box.start, box.end, f"in {timecode(box.media_start + self.delta, self.view.rate)}"
+            )
+        ]
+        self.overlay.note = f"Slip: {describe(self.delta, self.view.rate)}"
+        self.overlay.note_at = pos
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        if self.delta:
+            self.view.context.session.apply(trims.slip, self.box.ident, rt(self.delta, self.view.rate))
+
+
+class RubberBand(Gesture):
+    """Drag on empty track space to select every clip the band touches (Shift/Ctrl: add to the selection)."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, additive: bool) -> None:
+        super().__init__(view, pos)
+        self.additive = additive
+        self.before = view.context.selection.ids if additive else []
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        band = QRectF(self.origin, pos).normalized()
+        self.overlay.band = band
+        view = self.view
+        hit = [
+            box.ident
+            for row in view.layout.rows
+            for box in row.visible(
+                view.geometry_.frame_at(band.left()) - 1, view.geometry_.frame_at(band.right()) + 1
+            )
+            if clip_rect(box, row, view.geometry_).intersects(band)
+        ]
+        view.context.selection.set([*self.before, *hit])
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        pass

@@ -1,0 +1,65 @@
+"""Track headers: the name, the target toggle and the mute/solo/lock/hide buttons of each row.
+
+Button places are computed here for both painting and clicking, so a click
+lands on the button that is drawn there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from editor.timeline.geometry import HEADER_WIDTH
+from editor.timeline.layout import Row
+from engine.project.document import VIDEO
+
+BUTTON = 20
+TARGET = "target"
+#: flag buttons right to left, with the letter drawn on them and what they say when hovered
+VIDEO_BUTTONS = (("hidden", "H", "Hide this track"), ("locked", "L", "Lock this track"))
+AUDIO_BUTTONS = (
+    ("solo", "S", "Solo this track"),
+    ("muted", "M", "Mute this track"),
+    ("locked", "L", "Lock this track"),
+)
+ON_COLORS = {
+    TARGET: QColor("#3a78c2"),
+    "hidden": QColor("#9a6fc0"),
+    "locked": QColor("#c2553a"),
+    "muted": QColor("#c29a3a"),
+    "solo": QColor("#3aa86f"),
+}
+
+
+def buttons(row: Row, top: float) -> list[tuple[str, QRectF, str, str]]:
+    """(flag or TARGET, rect, letter, tooltip) of the row's header buttons, at screen `top`."""
+    y = top + (row.height - BUTTON) / 2
+    out = [(TARGET, QRectF(4, y, 52, BUTTON), row.track, "Target this track for Add Edit and drops")]
+    x = HEADER_WIDTH - 6 - BUTTON
+    for flag, letter, tip in VIDEO_BUTTONS if row.kind == VIDEO else AUDIO_BUTTONS:
+        out.append((flag, QRectF(x, y, BUTTON, BUTTON), letter, tip))
+        x -= BUTTON + 3
+    return out
+
+
+def button_at(row: Row, top: float, x: float, y: float) -> str | None:
+    return next((name for name, rect, _, _ in buttons(row, top) if rect.contains(x, y)), None)
+
+
+def is_on(row: Row, name: str, targeted: bool) -> bool:
+    return targeted if name == TARGET else bool(getattr(row.flags, name))
+
+
+def paint(painter: QPainter, row: Row, top: float, targeted: bool) -> None:
+    header = QRectF(0, top, HEADER_WIDTH - 1, row.height - 1)
+    painter.fillRect(header, QColor("#2a2c30"))
+    painter.setPen(QPen(QColor("#17181a"), 1))
+    painter.drawLine(header.bottomLeft(), header.bottomRight())
+    for name, rect, letter, _ in buttons(row, top):
+        on = is_on(row, name, targeted)
+        painter.setPen(QPen(QColor("#55585e"), 1))
+        painter.setBrush(ON_COLORS[name] if on else QColor("#34363b"))
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(QColor("#f4f4f4") if on else QColor("#a8abb0"))
+        text = painter.fontMetrics().elidedText(letter, Qt.TextElideMode.ElideRight, int(rect.width()) - 4)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
