@@ -12,15 +12,15 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from editor.actions import MENUS
 from editor.context import EditorContext
+from editor.preferences.dialog import register_preferences
+from editor.project.file_actions import ProjectFiles
 from editor.settings import EditorSettings
 from editor.timeline.view import TimelineView
-from engine.errors import ShotlineError
-from engine.project import trackedit
 from engine.project.times import timecode
 
 
@@ -30,6 +30,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1400, 860)
         self.context = EditorContext.create(self, settings)
+        self.project_files = ProjectFiles(self, self.context)  # first: New/Open/Save head the File menu
         self.setDockNestingEnabled(True)
         self.timeline_view = TimelineView(self)
         self._dock("timeline", "Timeline", self.timeline_view, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         context = self.context
         context.status.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         context.session.replaced.connect(lambda: self.timeline_view.set_timeline(context.session.timeline))
+        context.session.replaced.connect(self.timeline_view.zoom_to_fit)
         context.session.changed.connect(self.timeline_view.update)
         context.session.pathChanged.connect(lambda _path: self._update_title())
         context.session.dirtyChanged.connect(lambda _dirty: self._update_title())
@@ -62,8 +64,7 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
-        actions.add("file.open", "&Open…", self._ask_open, "File", QKeySequence.StandardKey.Open, "project")
-        actions.add("file.quit", "&Quit", self.close, "File", QKeySequence.StandardKey.Quit, "quit")
+        actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")
         actions.add("edit.redo", "&Redo", redo, "Edit", "Ctrl+Shift+Z", "history")
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
         actions.add("view.fit", "Zoom to &Fit", self.timeline_view.zoom_to_fit, "View", "Shift+Z", "zoom")
+        register_preferences(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 
     def _name_history(self) -> None:
@@ -104,6 +106,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.project_files.close_requested():  # unsaved changes, and the user chose Cancel
+            event.ignore()
+            return
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         super().closeEvent(event)
 
@@ -118,14 +123,7 @@ class MainWindow(QMainWindow):
         return self.context.session.path
 
     def show_timeline(self, timeline: otio.schema.Timeline, path: Path | None) -> None:
-        self.context.session.replace(timeline, path)
-        self.timeline_view.zoom_to_fit()
-        settings = self.context.session.settings
-        frames = trackedit.timeline_end(timeline, settings.rate)
-        self.statusBar().showMessage(
-            f"{settings.width}x{settings.height}, {settings.rate:.3f} fps, "
-            f"{timecode(frames, settings.rate)} long"
-        )
+        self.project_files.show(timeline, path)
 
     def _update_title(self) -> None:
         session = self.context.session
@@ -135,26 +133,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(session.dirty)
 
     def open_project(self, path: Path) -> bool:
-        """Open a project file; a broken one gets a message, never a traceback."""
-        from engine.project.persistence import load
-
-        try:
-            loaded = load(path)
-        except ShotlineError as error:
-            QMessageBox.warning(self, "Cannot open project", str(error))
-            return False
-        self.show_timeline(loaded.timeline, Path(path))
-        if loaded.offline:
-            names = "\n".join(f"• {name}: {media}" for name, media in loaded.offline[:12])
-            QMessageBox.information(
-                self, "Offline media", f"These media files are missing and show as offline:\n{names}"
-            )
-        return True
-
-    def _ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "OpenTimelineIO (*.otio)")
-        if path:
-            self.open_project(Path(path))
+        return self.project_files.open_project(path)
 
     def _show_playhead(self, frame: int) -> None:
         self.statusBar().showMessage(f"Playhead {timecode(frame, self.context.session.rate)}", 3000)
