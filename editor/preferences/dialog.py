@@ -38,6 +38,7 @@ class PreferencesDialog(QDialog):
         self.keymap = KeymapEditor(context.actions, self)
         general = QWidget(self)
         form = QFormLayout(general)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.preview = QComboBox(general)
         for key, label in PREVIEW_LABELS.items():
             self.preview.addItem(label, key)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.actions import ActionRegistry
+from editor.actions import MENUS, ActionRegistry
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 CONFLICT = QColor("#8a3b3b")
@@ -39,7 +39,8 @@ class KeymapEditor(QWidget):
     def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._registry = registry
-        self._entries = registry.commands()
+        order = {menu: index for index, menu in enumerate(MENUS)}  # as the menu bar reads, left to right
+        self._entries = sorted(registry.commands(), key=lambda e: order.get(e.menu, len(MENUS)))
         self._edits: dict[str, QKeySequenceEdit] = {}
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search commands or shortcuts")
