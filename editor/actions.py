@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 #: The menus, left to right, as every NLE orders them.
 MENUS = ("File", "Edit", "Clip", "Sequence", "View", "Help")
@@ -27,6 +28,7 @@ class Entry:
     default: str  # portable text of the default shortcut ('' for none)
     action: QAction
     section: str = ""  # actions of one section are grouped between separators
+    submenu: QMenu | None = None  # a submenu (Open Recent) in place of a command: no shortcut
 
 
 class ActionRegistry(QObject):
@@ -65,6 +67,17 @@ class ActionRegistry(QObject):
         self._entries[action_id] = Entry(action_id, menu, default, action, section)
         return action
 
+    def add_submenu(self, action_id: str, text: str, menu: str, section: str = "") -> QMenu:
+        """A submenu its owner fills (for example when it is about to show); the keymap skips it."""
+        if action_id in self._entries:
+            raise ValueError(f"Two actions are called {action_id}")
+        if menu not in MENUS:
+            raise ValueError(f"No menu called {menu}")
+        submenu = QMenu(text)
+        submenu.setObjectName(action_id)
+        self._entries[action_id] = Entry(action_id, menu, "", submenu.menuAction(), section, submenu)
+        return submenu
+
     def action(self, action_id: str) -> QAction:
         return self._entries[action_id].action
 
@@ -74,9 +87,13 @@ class ActionRegistry(QObject):
     def shortcut(self, action_id: str) -> str:
         return self.action(action_id).shortcut().toString(QKeySequence.SequenceFormat.PortableText)
 
+    def commands(self) -> list[Entry]:
+        """The entries a shortcut can be given to (every one but the submenus)."""
+        return [e for e in self._entries.values() if e.submenu is None]
+
     def apply_keymap(self, keys: dict[str, str]) -> None:
         """Set the user's shortcuts over the defaults (unknown ids, from an older version, are ignored)."""
-        for entry in self._entries.values():
+        for entry in self.commands():
             sequence = keys.get(entry.action_id, entry.default)
             entry.action.setShortcut(QKeySequence(sequence))
 
@@ -88,11 +105,16 @@ class ActionRegistry(QObject):
             if self.shortcut(e.action_id) != e.default
         }
 
-    def conflicts(self) -> dict[str, list[str]]:
-        """Shortcuts given to more than one action, so preferences can warn before saving."""
+    def conflicts(self, keys: dict[str, str] | None = None) -> dict[str, list[str]]:
+        """Shortcuts given to more than one action, so preferences can warn before saving.
+
+        With `keys` (a keymap not applied yet, by action id) those shortcuts count
+        instead of the current ones.
+        """
+        keys = keys or {}
         by_key: dict[str, list[str]] = {}
-        for entry in self._entries.values():
-            key = self.shortcut(entry.action_id)
+        for entry in self.commands():
+            key = keys.get(entry.action_id, self.shortcut(entry.action_id))
             if key:
                 by_key.setdefault(key, []).append(entry.action_id)
         return {key: ids for key, ids in by_key.items() if len(ids) > 1}

@@ -1,4 +1,9 @@
-"""Starting the editor: the Qt application, the theme, and the first project shown."""
+"""Starting the editor: the Qt application, the theme, and the first project shown.
+
+At start the editor first offers what a crashed session left unsaved; when
+nothing is restored it opens the project named on the command line, or on
+a first run with no project the demo project.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from editor.background import run_in_background
 from editor.main_window import MainWindow
+from editor.project.recovery import offer_recovery
 from engine.project.document import new_project
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -30,20 +36,33 @@ def open_demo(window: MainWindow) -> None:
     from engine.demo import demo_project
 
     window.statusBar().showMessage("Preparing the demo project…")
+    session = window.context.session
+
+    def made(path: Path) -> None:
+        if session.path is None and not session.dirty:  # the user has not opened or started anything
+            window.open_project(path)
 
     def failed(error: Exception) -> None:
         window.statusBar().showMessage(f"The demo project could not be made: {error}")
 
-    window.demo_job = run_in_background(demo_project, window.open_project, failed, window)
+    window.demo_job = run_in_background(demo_project, made, failed, window)
 
 
-def run_editor(args: Sequence[str]) -> int:
-    app = make_application()
+def start_editor(args: Sequence[str]) -> MainWindow:
+    """The shown window with its first project (the part of `run_editor` before the event loop)."""
     window = MainWindow()
     window.show_timeline(new_project(), None)
+    window.show()
+    if offer_recovery(window, window.context.settings, window.project_files):
+        return window
     if args:
         window.open_project(Path(args[0]))
     else:
         open_demo(window)
-    window.show()
+    return window
+
+
+def run_editor(args: Sequence[str]) -> int:
+    app = make_application()
+    window = start_editor(args)  # noqa: F841 (kept alive until the event loop ends)
     return app.exec()

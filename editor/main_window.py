@@ -12,8 +12,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from editor import keyguard
 from editor.actions import MENUS
@@ -24,12 +24,11 @@ from editor.export.controller import ExportController
 from editor.generate.controller import GenerationController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
+from editor.preferences.dialog import register_preferences
+from editor.project.file_actions import ProjectFiles
 from editor.settings import EditorSettings
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
-from engine.errors import ShotlineError
-from engine.project import trackedit
-from engine.project.times import timecode
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.resize(1400, 860)
         self.context = EditorContext.create(self, settings)
+        self.project_files = ProjectFiles(self, self.context)  # first: New/Open/Save head the File menu
         keyguard.install(self)
         self.setDockNestingEnabled(True)
         self.timeline_panel = TimelinePanel(self.context, self)
@@ -83,9 +83,8 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
-        actions.add("file.open", "&Open…", self._ask_open, "File", QKeySequence.StandardKey.Open, "project")
         self.exporter = ExportController(self.context, self.jobs_panel.model, self)
-        actions.add("file.quit", "&Quit", self.close, "File", QKeySequence.StandardKey.Quit, "quit")
+        actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")
         actions.add("edit.redo", "&Redo", redo, "Edit", "Ctrl+Shift+Z", "history")
@@ -94,6 +93,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
+        register_preferences(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 
     def _name_history(self) -> None:
@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.project_files.close_requested():  # unsaved changes, and the user chose Cancel
+            event.ignore()
+            return
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         self.engine.stop()
         super().closeEvent(event)
@@ -140,14 +143,7 @@ class MainWindow(QMainWindow):
         return self.context.session.path
 
     def show_timeline(self, timeline: otio.schema.Timeline, path: Path | None) -> None:
-        self.context.session.replace(timeline, path)
-        self.timeline_view.zoom_to_fit()
-        settings = self.context.session.settings
-        frames = trackedit.timeline_end(timeline, settings.rate)
-        self.statusBar().showMessage(
-            f"{settings.width}x{settings.height}, {settings.rate:.3f} fps, "
-            f"{timecode(frames, settings.rate)} long"
-        )
+        self.project_files.show(timeline, path)
 
     def _update_title(self) -> None:
         session = self.context.session
@@ -157,23 +153,4 @@ class MainWindow(QMainWindow):
         self.setWindowModified(session.dirty)
 
     def open_project(self, path: Path) -> bool:
-        """Open a project file; a broken one gets a message, never a traceback."""
-        from engine.project.persistence import load
-
-        try:
-            loaded = load(path)
-        except ShotlineError as error:
-            QMessageBox.warning(self, "Cannot open project", str(error))
-            return False
-        self.show_timeline(loaded.timeline, Path(path))
-        if loaded.offline:
-            names = "\n".join(f"• {name}: {media}" for name, media in loaded.offline[:12])
-            QMessageBox.information(
-                self, "Offline media", f"These media files are missing and show as offline:\n{names}"
-            )
-        return True
-
-    def _ask_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "OpenTimelineIO (*.otio)")
-        if path:
-            self.open_project(Path(path))
+        return self.project_files.open_project(path)

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import os
+import sys
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _prompts_answer_without_blocking(monkeypatch):
+    """A window left with unsaved changes is closed at a test's end; its Save/Discard/Cancel
+    prompt would wait forever. Tests discard and keep journals unless they answer themselves."""
+    prompts = sys.modules.get("editor.project.prompts")  # loaded only where an editor test is
+    if prompts is not None:
+        monkeypatch.setattr(prompts, "ask_save_changes", lambda *_args: "discard")
+        monkeypatch.setattr(prompts, "ask_restore", lambda *_args: "later")

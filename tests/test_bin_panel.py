@@ -342,7 +342,7 @@ def test_reopening_with_a_file_gone_shows_it_offline_and_the_clip_menu_relinks_t
     backup = tmp_path / "backup"
     backup.mkdir()
     used.rename(backup / "shot.mp4")
-    monkeypatch.setattr("editor.main_window.QMessageBox.information", lambda *a: None)
+    monkeypatch.setattr("editor.project.file_actions.QMessageBox.information", lambda *a: None)
     assert window.open_project(path)
     qtbot.waitUntil(lambda: state(window, used) is State.OFFLINE, timeout=WAIT)
     # the user picks a clip on the timeline, then Clip > Relink Media…

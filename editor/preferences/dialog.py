@@ -1,0 +1,106 @@
+"""Edit > Preferences: the keymap, the viewer's preview size and the autosave interval.
+
+Apply writes the settings and changes the live window at once (shortcuts
+through the action registry; the viewer and autosave read their values when
+they next need them). A keymap with conflicts is refused with a message that
+names them, and the dialog stays open so they can be fixed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QMessageBox,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.context import EditorContext
+from editor.preferences import values
+from editor.preferences.keymap_editor import KeymapEditor
+
+PREVIEW_LABELS = {"full": "Full", "half": "1/2", "quarter": "1/4"}
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PreferencesDialog")
+        self.setWindowTitle("Preferences")
+        self.resize(760, 560)
+        self._context = context
+        settings = context.settings
+        self.keymap = KeymapEditor(context.actions, self)
+        general = QWidget(self)
+        form = QFormLayout(general)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.preview = QComboBox(general)
+        for key, label in PREVIEW_LABELS.items():
+            self.preview.addItem(label, key)
+        self.preview.setCurrentIndex(self.preview.findData(values.preview_resolution(settings)))
+        form.addRow("Default preview resolution", self.preview)
+        self.autosave = QSpinBox(general)
+        self.autosave.setRange(1, 600)
+        self.autosave.setSuffix(" s")
+        self.autosave.setValue(max(1, round(values.autosave_seconds(settings))))
+        self.autosave.setToolTip("How long after an edit the crash-recovery journal is written")
+        form.addRow("Autosave recovery journal after", self.autosave)
+        self._autosave_shown = self.autosave.value()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.keymap, "Keyboard Shortcuts")
+        self.tabs.addTab(general, "General")
+        buttons = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(buttons.Ok | buttons.Cancel | buttons.Apply, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(buttons.Apply).clicked.connect(self.apply)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.buttons)
+
+    def apply(self) -> bool:
+        """Save and use the preferences; False (and a message) when the keymap has conflicts."""
+        conflicts = self.keymap.describe_conflicts()
+        if conflicts:
+            self.tabs.setCurrentWidget(self.keymap)
+            QMessageBox.warning(
+                self,
+                "Shortcut conflicts",
+                f"These keys are given to more than one command:\n{conflicts}\n\n"
+                "Change one of each before applying.",
+            )
+            return False
+        context = self._context
+        keys = self.keymap.changed_from_defaults()
+        context.settings.set_keymap(keys)
+        context.actions.apply_keymap(keys)
+        values.set_preview_resolution(context.settings, self.preview.currentData())
+        if self.autosave.value() != self._autosave_shown:  # keep a finer value set outside the dialog
+            values.set_autosave_seconds(context.settings, self.autosave.value())
+            self._autosave_shown = self.autosave.value()
+        context.status.show("Preferences applied")
+        return True
+
+    def accept(self) -> None:
+        if self.apply():
+            super().accept()
+
+
+def register_preferences(parent: QWidget, context: EditorContext) -> None:
+    """Edit > Preferences… (Ctrl+,), opened window-modal without blocking the event loop."""
+
+    def show() -> None:
+        existing = parent.findChild(PreferencesDialog)
+        if existing is not None and existing.isVisible():
+            existing.raise_()
+            return
+        dialog = PreferencesDialog(context, parent)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    context.actions.add("edit.preferences", "&Preferences…", show, "Edit", "Ctrl+,", "preferences")
