@@ -64,5 +64,7 @@ def start_editor(args: Sequence[str]) -> MainWindow:
 
 def run_editor(args: Sequence[str]) -> int:
     app = make_application()
-    window = start_editor(args)  # noqa: F841 (kept alive until the event loop ends)
+    window = start_editor(args)
+    # the engine process warms up (imports torch, finds devices) while the user looks at the window
+    window.engine.start()
     return app.exec()
