@@ -78,6 +78,9 @@ class ActionRegistry(QObject):
         self._entries[action_id] = Entry(action_id, menu, "", submenu.menuAction(), section, submenu)
         return submenu
 
+    def __contains__(self, action_id: str) -> bool:
+        return action_id in self._entries
+
     def action(self, action_id: str) -> QAction:
         return self._entries[action_id].action
 

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self.engine = EngineClient(self)  # started by the application, or by the first job
         self.generation = GenerationController(self.context, self.engine, self.jobs_panel.model, self)
+        self.generation.clipProgress.connect(self.timeline_view.set_job_progress)
         self._connect()
         self._register_actions()
         self._build_menus()

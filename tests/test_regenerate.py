@@ -12,6 +12,7 @@ from mediagen import write_video
 
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
+from editor.timeline import menus
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
 from engine.generate.shot import shot_defaults
@@ -52,6 +53,11 @@ def test_a_regenerated_shot_is_a_new_active_take_and_undo_goes_back_to_the_old_o
     second = document.clip_id(document.track(session.timeline, "V1")[1])
     window.context.selection.set([second])
     assert window.generation.picture_clips() == [second]
+    row, box = window.timeline_view.layout.find(second)
+    menu = menus.clip_menu(window.timeline_view, row, box, box.start + 1)
+    assert "&Regenerate Shot…" in [a.text() for a in menu.actions()]
+    shown: list[float] = []
+    window.generation.clipProgress.connect(lambda ident, fraction: shown.append(fraction))
     asked = {"prompt": "A red door in the rain", "seed": 3}
     [token] = window.generation.regenerate([second], asked, "animatic")
 
@@ -59,6 +65,7 @@ def test_a_regenerated_shot_is_a_new_active_take_and_undo_goes_back_to_the_old_o
         return document.find_clip(session.timeline, second)[1].active_media_reference_key
 
     qtbot.waitUntil(lambda: playing_take() == "take-2", timeout=60000)
+    assert shown and shown[-1] == 1.0 and window.timeline_view.jobs == {}  # the clip showed the job, then not
     track, clip = document.find_clip(session.timeline, second)
     assert trackedit.duration_frames(clip, RATE) == 20
     assert [s.start for s in trackedit.layout(track, RATE)] == [0, 20]  # same place, same length

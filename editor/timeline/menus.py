@@ -44,6 +44,9 @@ def clip_menu(view: TimelineView, row: Row, box: ClipBox, frame: int) -> QMenu:
         menu.addAction("Gain…", lambda: ask_gain(view, box))
         menu.addAction("Fade In…", lambda: ask_fade(view, box, "in"))
         menu.addAction("Fade Out…", lambda: ask_fade(view, box, "out"))
+    if box.kind == VIDEO and "clip.regenerate" in context.actions:
+        menu.addSeparator()
+        menu.addAction(context.actions.action("clip.regenerate"))
     menu.addSeparator()
     found = [view.layout.find(i) for i in ids]
     if box.link is not None or any(f is not None and f[1].link for f in found):

@@ -83,6 +83,7 @@ class Scene:
     targeted: set[str]
     previews: PreviewCache | None
     overlay: Overlay | None = None
+    jobs: dict[str, float] = field(default_factory=dict)  # clip id -> progress of its generation job
 
 
 def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
@@ -235,6 +236,17 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     painter.setPen(QPen(SELECTED_EDGE if selected else QColor("#0f1012"), 2 if selected else 1))
     painter.drawRoundedRect(rect, 3, 3)
     _paint_label(painter, box, rect, scene)
+    if box.ident in scene.jobs:
+        _paint_job(painter, rect, scene.jobs[box.ident])
+
+
+def _paint_job(painter: QPainter, rect: QRectF, fraction: float) -> None:
+    """A generation running for this clip: a veil and a bar on the clip itself, as it fills."""
+    painter.fillRect(rect.adjusted(1, LABEL_BAND, -1, -1), QColor(0, 0, 0, 90))
+    track = QRectF(rect.left() + 4, rect.bottom() - 7, max(0.0, rect.width() - 8), 4)
+    painter.fillRect(track, QColor(255, 255, 255, 60))
+    done = QRectF(track.left(), track.top(), track.width() * fraction, track.height())
+    painter.fillRect(done, GENERATED_BADGE)
 
 
 def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) -> None:

@@ -65,6 +65,7 @@ class TimelineView(QWidget):
         self.geometry_ = TimelineGeometry()
         self.layout_ = TimelineLayout.empty()
         self.previews = previews if previews is not None else PreviewCache(self)
+        self.jobs: dict[str, float] = {}  # clip id -> progress of a generation job running for it
         self.tool = SELECT
         self.snapping = True
         self.targeted: set[str] | None = None  # None: every track (until the user picks)
@@ -196,7 +197,16 @@ class TimelineView(QWidget):
             targeted=set(self.targeted_tracks()),
             previews=self.previews,
             overlay=overlay,
+            jobs=dict(self.jobs),
         )
+
+    def set_job_progress(self, ident: str, fraction: float) -> None:
+        """Show a generation job on its clip; 1.0 (the job ended, whichever way) clears it."""
+        if fraction >= 1.0:
+            self.jobs.pop(ident, None)
+        else:
+            self.jobs[ident] = fraction
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
