@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from editor.background import run_in_background
+from editor.collector import MainThreadCollector
 from editor.main_window import MainWindow
 from editor.project.recovery import offer_recovery
 from engine.project.document import new_project
@@ -24,6 +25,8 @@ RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 def make_application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("Shotline")
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)  # cyclic garbage (Qt wrappers) is freed on this thread only
     app.setOrganizationName("Shotline")
     style = RESOURCES / "styles" / "dark.qss"
     if style.is_file():

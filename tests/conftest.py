@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -10,6 +11,15 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _garbage_is_collected_on_the_main_thread():
+    """As the editor does (editor/collector.py): a worker thread that happens to run the cyclic
+    collector would destroy the Qt objects of an earlier test's window there and deadlock."""
+    gc.disable()
+    yield
+    gc.collect(0)  # with collection off, all of the test's garbage is still in the youngest generation
 
 
 @pytest.fixture(autouse=True)

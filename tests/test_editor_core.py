@@ -159,3 +159,20 @@ def test_a_drag_from_the_bin_carries_paths_and_ranges_and_nothing_else_is_mistak
     broken = QMimeData()
     broken.setData(mime.MEDIA_MIME, b"{not json")
     assert mime.decode(broken) == []
+
+
+def test_cyclic_garbage_is_collected_by_the_gui_thread_on_a_timer(qtbot) -> None:
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    from editor.collector import MainThreadCollector
+
+    owner = QObject()
+    MainThreadCollector(owner, interval_ms=10)
+    assert not gc.isenabled()  # no worker thread can start a collection
+    for _ in range(gc.get_threshold()[0] + 10):
+        loop: list = []
+        loop.append(loop)
+    assert gc.get_count()[0] > gc.get_threshold()[0]
+    qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=2000)
