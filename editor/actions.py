@@ -21,6 +21,11 @@ from PySide6.QtWidgets import QMenu
 MENUS = ("File", "Edit", "Clip", "Sequence", "View", "Help")
 
 
+#: Sections that open their menu, and sections that close it, wherever they were registered.
+FIRST_SECTIONS = ("history", "project", "save", "import", "export")
+LAST_SECTIONS = ("preferences", "quit")
+
+
 @dataclass
 class Entry:
     action_id: str
@@ -85,7 +90,10 @@ class ActionRegistry(QObject):
         return self._entries[action_id].action
 
     def entries(self, menu: str | None = None) -> list[Entry]:
-        return [e for e in self._entries.values() if menu is None or e.menu == menu]
+        """A menu's actions in the order users expect (Undo first in Edit, Quit last in File),
+        otherwise in the order the panels registered them."""
+        chosen = [e for e in self._entries.values() if menu is None or e.menu == menu]
+        return sorted(chosen, key=_menu_rank)
 
     def shortcut(self, action_id: str) -> str:
         return self.action(action_id).shortcut().toString(QKeySequence.SequenceFormat.PortableText)
@@ -121,3 +129,11 @@ class ActionRegistry(QObject):
             if key:
                 by_key.setdefault(key, []).append(entry.action_id)
         return {key: ids for key, ids in by_key.items() if len(ids) > 1}
+
+
+def _menu_rank(entry: Entry) -> tuple[int, int]:
+    if entry.section in FIRST_SECTIONS:
+        return 0, FIRST_SECTIONS.index(entry.section)
+    if entry.section in LAST_SECTIONS:
+        return 2, LAST_SECTIONS.index(entry.section)
+    return 1, 0  # a stable sort keeps registration order here

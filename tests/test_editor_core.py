@@ -176,3 +176,14 @@ def test_cyclic_garbage_is_collected_by_the_gui_thread_on_a_timer(qtbot) -> None
         loop.append(loop)
     assert gc.get_count()[0] > gc.get_threshold()[0]
     qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=2000)
+
+
+def test_menus_open_with_what_users_look_for_first_and_no_two_commands_share_a_key(qtbot, tmp_path) -> None:
+    window = MainWindow(settings=EditorSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    actions = window.context.actions
+    assert [e.action_id for e in actions.entries("Edit")][:2] == ["edit.undo", "edit.redo"]
+    file_menu = [e.action_id for e in actions.entries("File")]
+    assert (file_menu[0], file_menu[-1]) == ("file.new", "file.quit")
+    assert actions.conflicts() == {}  # Qt fires neither of two actions sharing a shortcut
+    window.viewer.shutdown()

@@ -13,6 +13,7 @@ never the live document, which the GUI thread may be editing meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 
@@ -113,7 +114,8 @@ class FrameWorker:
                     while len(self._cache) > CACHE:
                         self._cache.popitem(last=False)
                     self.rendered_count += 1
-                self.relay.rendered.emit(generation, frame)
+                with contextlib.suppress(RuntimeError):  # the viewer closed while this frame rendered
+                    self.relay.rendered.emit(generation, frame)
 
     @staticmethod
     def _render(
