@@ -19,12 +19,12 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from engine.atomic import write_atomically
 from engine.project.document import Timeline
 
 DOCUMENT_SUFFIX = ".otio"
@@ -45,21 +45,6 @@ class JournalInfo:
     process_start: str | None
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".writing", dir=target.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-
-
 class Journal:
     """The journal one editor window writes. Its files exist only while it has unsaved changes."""
 
@@ -72,7 +57,7 @@ class Journal:
     def write(self, text: str, original: Path | None, name: str) -> None:
         """Journal `text` (the timeline's JSON). Raises OSError when the disk refuses."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.document, text.encode("utf-8"))
+        write_atomically(self.document, text.encode("utf-8"))
         self._write_meta(original, name, datetime.now(UTC))
 
     def _write_meta(self, original: Path | None, name: str, saved_at: datetime) -> None:
@@ -83,7 +68,7 @@ class Journal:
             "name": name,
             "saved_at": saved_at.isoformat(),
         }
-        _write_atomically(self.meta, json.dumps(meta, indent=1).encode("utf-8"))
+        write_atomically(self.meta, json.dumps(meta, indent=1).encode("utf-8"))
 
     def exists(self) -> bool:
         return self.document.exists() and self.meta.exists()

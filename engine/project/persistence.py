@@ -15,12 +15,12 @@ import contextlib
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import opentimelineio as otio
 
+from engine.atomic import write_atomically
 from engine.errors import EditError, ProjectFileError
 from engine.project import bin as media_bin
 from engine.project import trackedit
@@ -53,19 +53,8 @@ def save(timeline: Timeline, path: str | os.PathLike[str]) -> None:
     media_bin.write_paths(copy, folder)
     data = otio.adapters.write_to_string(copy, "otio_json").encode("utf-8")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".saving", dir=folder)
+        write_atomically(target, data, suffix=".saving")
     except OSError as error:
-        raise ProjectFileError(f"Cannot save {target.name} in {folder}: {error.strerror or error}") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
         raise ProjectFileError(
             f"Could not save {target.name}: {reason}. The previous version is unchanged."
