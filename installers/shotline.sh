@@ -21,6 +21,7 @@ apt_packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
   xvfb xauth ffmpeg
+  fluidsynth timgm6mb-soundfont espeak-ng
 )
 
 ensure_apt() {
@@ -59,7 +60,7 @@ ensure_venv() {
   # wheels on a machine that has no GPU. Users with a GPU install the CUDA
   # build of the same version into .venv themselves (see README).
   "$venv/bin/python" -c 'import torch' 2>/dev/null || "${pip[@]}" "torch==2.13.0"
-  "${pip[@]}" -e "$root[ai,test]"
+  "${pip[@]}" -e "$root[ai,test,piper]"
   echo "$want" > "$stamp"
 }
 
