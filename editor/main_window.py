@@ -21,7 +21,9 @@ from editor.bin.panel import BinPanel
 from editor.context import EditorContext
 from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
+from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
+from editor.generate.new_shot import NewShotController
 from editor.generate.runner import JobRunner
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
         self.generation = GenerationController(self.context, self.jobs, self)
+        self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
+        self.cache_cleaner = CacheCleaner(self.context, self)
         self._connect()
         self._register_actions()
         self._build_menus()

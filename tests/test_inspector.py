@@ -211,8 +211,9 @@ def test_takes_list_with_provenance_and_make_active(window, qtbot) -> None:
     qtbot.wait(20)  # the panel lays out the box it has just shown
     box = inspector.takes
     assert box.isVisible() and box.list.count() == 2
-    assert box.list.item(0).text().strip() == "Take 1 · recorded footage"
-    assert box.list.item(1).text() == "▶ Take 2 · video.generate · wan · seed 42 · “a lighthouse at dusk”"
+    assert box.list.item(0).text() == "Take 1\nrecorded footage"
+    model = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+    assert box.list.item(1).text() == f"Take 2   ▶ active\nseed 42 · wan · {model}\n“a lighthouse at dusk”"
     assert box.current_key() == "take-2"  # the playing take is the one shown
     assert "Model: Wan-AI/Wan2.1-T2V-1.3B-Diffusers" in box.details.text()
     assert "Guidance: 5.0" in box.details.text() and not box.make_active.isEnabled()
@@ -222,11 +223,11 @@ def test_takes_list_with_provenance_and_make_active(window, qtbot) -> None:
     assert box.details.text().startswith("Recorded footage") and box.make_active.isEnabled()
     qtbot.mouseClick(box.make_active, Qt.MouseButton.LeftButton)
     assert clip(window, target).active_media_reference_key == "take-1"
-    assert box.list.item(0).text().startswith("▶ Take 1") and not box.make_active.isEnabled()
+    assert box.list.item(0).text().startswith("Take 1   ▶ active") and not box.make_active.isEnabled()
     assert window.context.session.undo_stack.undoText() == "Switch to take-1"
     undo(window)
     assert clip(window, target).active_media_reference_key == "take-2"
-    assert box.list.item(1).text().startswith("▶ Take 2")
+    assert box.list.item(1).text().startswith("Take 2   ▶ active")
 
 
 def test_rename_clip_is_exact_under_undo() -> None:

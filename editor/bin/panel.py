@@ -409,4 +409,6 @@ class BinPanel(QWidget):
             menu.addSeparator()
         menu.addAction("Import…", self.ask_import)
         menu.addAction("Import Folder…", self.ask_import_folder)
+        if "file.new_generated_shot" in self.context.actions:  # registered by the generation tools
+            menu.addAction(self.context.actions.action("file.new_generated_shot"))
         menu.exec(view.viewport().mapToGlobal(position))

@@ -26,6 +26,10 @@ class TakeFacts:
     active: bool
     summary: str  # one line for the list
     details: str  # every provenance field, for the panel under the list
+    path: Path | None = None  # the take's file, for its thumbnail
+    seed: int | None = None
+    prompt: str = ""
+    backend: str = ""  # as a user reads it: "Animatic (no AI model)", "wan-2.1", "recorded footage"
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,30 @@ def _takes(clip: otio.schema.Clip) -> tuple[TakeFacts, ...]:
         except EditError as error:  # a damaged provenance is shown as such, never a traceback
             out.append(TakeFacts(take.key, number, take.active, f"Take {number} · {error}", str(error)))
             continue
+        url = getattr(take.reference, "target_url", None)
         out.append(
-            TakeFacts(take.key, number, take.active, _summary(number, take, prov), _details(take, prov))
+            TakeFacts(
+                take.key,
+                number,
+                take.active,
+                _summary(number, take, prov),
+                _details(take, prov),
+                path=path_from_url(url) if url else None,
+                seed=prov.seed if prov else None,
+                prompt=prov.prompt if prov else "",
+                backend=backend_label(prov),
+            )
         )
     return tuple(out)
+
+
+def backend_label(prov: Provenance | None) -> str:
+    """Which backend made a take, with the animatic named as what it is (a storyboard, not a model)."""
+    if prov is None:
+        return "recorded footage"
+    if prov.backend == "animatic" or prov.extra.get("animatic"):
+        return "Animatic (storyboard, no AI model)"
+    return f"{prov.backend} · {prov.model_id}" if prov.model_id else prov.backend
 
 
 def _summary(number: int, take: takes.Take, prov: Provenance | None) -> str:

@@ -101,6 +101,7 @@ class Inspector(QScrollArea):
         self.fade_in.valueChanged.connect(lambda value: self._set_fade(value, None))
         self.fade_out.valueChanged.connect(lambda value: self._set_fade(None, value))
         self.takes.activateRequested.connect(self._make_active)
+        self.takes.deleteRequested.connect(self._delete_take)
         context.session.changed.connect(self.refresh)
         context.session.replaced.connect(self.refresh)
         context.selection.changed.connect(self.refresh)
@@ -233,3 +234,7 @@ class Inspector(QScrollArea):
     def _make_active(self, key: str) -> None:
         if len(self._shown) == 1:
             self._apply("Switch Take", takes.set_active_take, [(self._shown[0].ident, key)])
+
+    def _delete_take(self, key: str) -> None:
+        if len(self._shown) == 1:
+            self._apply("Delete Take", takes.delete_take, [(self._shown[0].ident, key)])

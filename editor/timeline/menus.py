@@ -12,6 +12,7 @@ import opentimelineio as otio
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
+from editor.generate import new_shot, takes_menu
 from editor.timeline import hits
 from editor.timeline.layout import ClipBox, Row
 from engine.project import document, edits, effects, links, trackedit, tracks, transitions
@@ -26,7 +27,7 @@ def menu_for(view: TimelineView, hit: hits.Hit) -> QMenu | None:
     if hit.box is not None and hit.row is not None:
         return clip_menu(view, hit.row, hit.box, hit.frame)
     if hit.row is not None:
-        return track_menu(view, hit.row)
+        return track_menu(view, hit.row, hit.frame)
     return None
 
 
@@ -47,6 +48,8 @@ def clip_menu(view: TimelineView, row: Row, box: ClipBox, frame: int) -> QMenu:
     if box.kind == VIDEO and "clip.regenerate" in context.actions:
         menu.addSeparator()
         menu.addAction(context.actions.action("clip.regenerate"))
+    if box.kind == VIDEO:
+        takes_menu.add_takes(menu, context, box.ident)
     menu.addSeparator()
     found = [view.layout.find(i) for i in ids]
     if box.link is not None or any(f is not None and f[1].link for f in found):
@@ -59,15 +62,28 @@ def clip_menu(view: TimelineView, row: Row, box: ClipBox, frame: int) -> QMenu:
     return menu
 
 
-def track_menu(view: TimelineView, row: Row) -> QMenu:
+def track_menu(view: TimelineView, row: Row, frame: int | None = None) -> QMenu:
     session = view.context.session
     menu = QMenu(view)
+    if row.kind == VIDEO and frame is not None and new_shot.ACTION in view.context.actions:
+        start, length = gap_at(row, frame)
+        menu.addAction(
+            "Generate Shot in Gap…", lambda: new_shot.ask_gap(view.context.actions, row.track, start, length)
+        )
+        menu.addSeparator()
     menu.addAction("Add Video Track", lambda: session.apply(tracks.add_track, VIDEO))
     menu.addAction("Add Audio Track", lambda: session.apply(tracks.add_track, AUDIO))
     menu.addSeparator()
     menu.addAction(f"Rename {row.track}…", lambda: ask_rename(view, row.track))
     menu.addAction(f"Remove {row.track}", lambda: session.apply(tracks.remove_track, row.track))
     return menu
+
+
+def gap_at(row: Row, frame: int) -> tuple[int, int | None]:
+    """The empty stretch of `row` around `frame`: (first frame, length), length None after the last clip."""
+    start = max((b.end for b in row.boxes if b.end <= frame), default=0)
+    end = min((b.start for b in row.boxes if b.start > frame), default=None)
+    return start, None if end is None else end - start
 
 
 # the clip actions ---------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""The Takes submenu of a clip's right-click menu: every version of the shot, the playing one ticked.
+
+Choosing another take plays it as one undo step, the same edit as the
+inspector's "Make active", so the timeline and the inspector never disagree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMenu
+
+from editor.context import EditorContext
+from engine.errors import ShotlineError
+from engine.project import document, takes
+from engine.project.takes import Take
+
+PROMPT_CHARS = 32
+
+
+def take_label(number: int, take: Take) -> str:
+    """'Take 2 · seed 7 · “A red door…”' (recorded footage says so)."""
+    made = take.provenance
+    if made is None:
+        return f"Take {number} · recorded footage"
+    parts = [f"Take {number}"]
+    if made.seed is not None:
+        parts.append(f"seed {made.seed}")
+    if made.prompt:
+        prompt = made.prompt if len(made.prompt) <= PROMPT_CHARS else made.prompt[: PROMPT_CHARS - 1] + "…"
+        parts.append(f"“{prompt}”")
+    if made.backend == "animatic":
+        parts.append("animatic")
+    return " · ".join(parts)
+
+
+def add_takes(menu: QMenu, context: EditorContext, ident: str) -> QMenu | None:
+    """Add a Takes submenu for clip `ident` when it has more than one take or a generated one."""
+    try:
+        _track, clip = document.find_clip(context.session.timeline, ident)
+        found = takes.takes(clip)
+    except ShotlineError:
+        return None
+    if len(found) < 2 and all(t.provenance is None for t in found):
+        return None
+    sub = menu.addMenu("Takes")
+    sub.setObjectName("clip-takes-menu")
+    for number, take in enumerate(found, start=1):
+        action = sub.addAction(take_label(number, take))
+        action.setCheckable(True)
+        action.setChecked(take.active)
+        action.setData(take.key)
+        if take.active:
+            action.setToolTip("This take plays now")
+        else:
+            key = take.key
+            action.triggered.connect(
+                lambda _checked=False, key=key: context.session.apply(takes.set_active_take, ident, key)
+            )
+    return sub
