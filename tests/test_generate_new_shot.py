@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from editor.generate.new_shot_dialog import GenerateShotDialog
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
+from editor.timeline import menus
 from editor.timeline.hits import row_top
 from engine.media.reference import clips_for
 from engine.project import bin as media_bin
@@ -101,7 +102,7 @@ def test_right_click_a_gap_generates_a_shot_of_the_gaps_length_as_one_undo_step(
     seen = answer(qtbot, window.new_shot.dialog, "A gull takes off from the pier", name="Gull")
     offered = right_click_menu(window, monkeypatch, 30, "V1", "Generate Shot in Gap…")
     assert "Add Video Track" in offered
-    assert seen["frames"] == 20 and "On V1 from 00:00:00:20" in str(seen["where"])
+    assert seen["frames"] == 20 and "On V1 from 00:00:00:20 to 00:00:01:15" in str(seen["where"])
     assert "overwritten" in str(seen["where"])
     qtbot.waitUntil(lambda: layout(window)[1][0] == "Gull", timeout=60000)
 
@@ -148,7 +149,7 @@ def test_an_empty_prompt_keeps_the_dialog_open_and_says_why(window, qtbot) -> No
     dialog.show()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and "needs a prompt" in dialog.where.text()
-    assert dialog.length_text.text() == "00:00:00:12 at 24 fps"
+    assert dialog.length_text.text() == "= 00:00:00:12 at 24 fps"
     dialog.reject()
 
 
@@ -167,3 +168,11 @@ def test_new_generated_shot_from_the_bin_lands_in_the_bin_under_its_name(window,
     qtbot.waitUntil(lambda: window.bin.model.item(path) is not None)
     assert layout(window) == [("Harbour", 0, 20), ("gap", 20, 40), ("Pier", 40, 60)]  # the cut is untouched
     assert session.undo_stack.undoText() == "Import Storm.mp4"
+
+
+def test_the_gap_under_the_mouse_is_found_and_after_the_last_clip_it_is_open_ended(window) -> None:
+    row = window.timeline_view.layout.row("V1")
+    assert menus.gap_at(row, 25) == (20, 20)
+    assert menus.gap_at(row, 90) == (60, None)  # the dialog then offers five seconds
+    empty = window.timeline_view.layout.row("V2")
+    assert menus.gap_at(empty, 7) == (0, None)

@@ -103,9 +103,9 @@ class NewShotController(QObject):
 
     def describe(self, spot: Spot) -> str:
         rate = self._context.session.rate
-        first, last = timecode(spot.start, rate), timecode(spot.start + spot.frames, rate)
+        first, last = timecode(spot.start, rate), timecode(spot.start + spot.frames - 1, rate)
         return (
-            f"On {spot.track} from {first} to {last}. A changed duration keeps the start; "
+            f"On {spot.track} from {first} to {last} (inclusive). A changed duration keeps the start; "
             "whatever lies under the new shot is overwritten (one undo step)."
         )
 

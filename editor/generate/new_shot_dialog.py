@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from editor.generate.dialog import MAX_SEED, RegenerateDialog
 from engine.project.times import timecode
@@ -43,8 +43,10 @@ class GenerateShotDialog(RegenerateDialog):
         assert isinstance(form, QFormLayout)
         form.insertRow(0, self.where)
         form.insertRow(1, "Name", self.name)
-        form.insertRow(2, "Duration", self.frames)
-        form.insertRow(3, "", self.length_text)
+        length_row = QHBoxLayout()
+        length_row.addWidget(self.frames, 1)
+        length_row.addWidget(self.length_text)
+        form.insertRow(2, "Duration", length_row)
         self.prompt.setObjectName("generate-prompt")
         self._ok.setText("Generate")
 
@@ -73,7 +75,7 @@ class GenerateShotDialog(RegenerateDialog):
         self._ok.setDefault(True)
 
     def _show_length(self, frames: int) -> None:
-        self.length_text.setText(f"{timecode(frames, self._rate)} at {self._rate:g} fps")
+        self.length_text.setText(f"= {timecode(frames, self._rate)} at {self._rate:g} fps")
 
     def shot_name(self) -> str:
         return self.name.text().strip() or "Shot"

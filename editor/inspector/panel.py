@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
+from editor.inspector.path_label import PathLabel
 from editor.inspector.takes_box import TakesBox
 from engine.project import effects, takes
 from engine.project.naming import rename_clip
@@ -57,10 +57,8 @@ class Inspector(QScrollArea):
 
         self.name = QLineEdit(body)
         self.name.setObjectName("inspector-name")
-        self.source = QLabel(body)
+        self.source = PathLabel(body)  # elided in the middle: a long path never widens the panel
         self.source.setObjectName("inspector-source")
-        self.source.setWordWrap(True)
-        self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.source_in, self.source_out = QLabel(body), QLabel(body)
         self.duration, self.position = QLabel(body), QLabel(body)
         self.gain = QDoubleSpinBox(body)

@@ -54,7 +54,7 @@ class TakesBox(QGroupBox):
         self.list = QListWidget(self)
         self.list.setObjectName("inspector-takes")
         self.list.setIconSize(THUMB)
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(False)  # each of the three lines is elided on its own, never wrapped
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
