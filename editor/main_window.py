@@ -25,6 +25,8 @@ from editor.generate.controller import GenerationController
 from editor.generate.runner import JobRunner
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
+from editor.masks.inpaint import InpaintController
+from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
 from editor.settings import EditorSettings
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
         self.generation = GenerationController(self.context, self.jobs, self)
+        self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
+        self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
         self._connect()
         self._register_actions()
         self._build_menus()
@@ -133,6 +137,7 @@ class MainWindow(QMainWindow):
             return
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         self.engine.stop()
+        self.masks.shutdown()
         super().closeEvent(event)
 
     # the project ----------------------------------------------------------------
