@@ -165,7 +165,7 @@ class ViewerPanel(QWidget):
 
     def add_tool(self, button: QWidget, bar: QWidget) -> None:
         """A tool's toggle in the top row and its bar (hidden until the tool is on) under it."""
-        self._top.insertWidget(1, button)
+        self._top.insertWidget(self._top.indexOf(self.source_label) + 1, button)
         layout = self.layout()
         layout.insertWidget(1, bar)
         bar.hide()
