@@ -27,6 +27,8 @@ from editor.generate.new_shot import NewShotController
 from editor.generate.runner import JobRunner
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
+from editor.masks.inpaint import InpaintController
+from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
 from editor.settings import EditorSettings
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
+        self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
+        self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
         self._connect()
         self._register_actions()
         self._build_menus()
@@ -137,6 +141,7 @@ class MainWindow(QMainWindow):
             return
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         self.engine.stop()
+        self.masks.shutdown()
         super().closeEvent(event)
 
     # the project ----------------------------------------------------------------

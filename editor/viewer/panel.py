@@ -115,6 +115,7 @@ class ViewerPanel(QWidget):
         top.addWidget(self.source_label, 1)
         top.addWidget(QLabel("Resolution", self))
         top.addWidget(self.resolution)
+        self._top = top
 
         self.picture = PictureView(self)
         self.picture.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -161,6 +162,13 @@ class ViewerPanel(QWidget):
         self.tabs.currentChanged.connect(lambda index: self.set_mode(SOURCE if index == 0 else TIMELINE))
         self.resolution.currentIndexChanged.connect(self._resolution_changed)
         self.timecode.returnPressed.connect(self._timecode_entered)
+
+    def add_tool(self, button: QWidget, bar: QWidget) -> None:
+        """A tool's toggle in the top row and its bar (hidden until the tool is on) under it."""
+        self._top.insertWidget(self._top.indexOf(self.source_label) + 1, button)
+        layout = self.layout()
+        layout.insertWidget(1, bar)
+        bar.hide()
 
     def _trigger(self, name: str) -> None:
         self.context.actions.action(f"viewer.{name}").trigger()

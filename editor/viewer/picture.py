@@ -1,10 +1,24 @@
-"""The picture area: a frame scaled to fit with its shape kept, or a slate with a message."""
+"""The picture area: a frame scaled to fit with its shape kept, or a slate with a message.
+
+A tool (the mask painter) can lay an `Overlay` over it: the overlay draws
+after the picture and takes the mouse, so the viewer needs no knowledge of
+what is drawn on it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from typing import Protocol
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class Overlay(Protocol):
+    def paint(self, painter: QPainter, picture: QRectF) -> None: ...
+    def press(self, point: QPointF, picture: QRectF) -> bool: ...
+    def move(self, point: QPointF, picture: QRectF) -> None: ...
+    def release(self, point: QPointF, picture: QRectF) -> None: ...
 
 
 class PictureView(QWidget):
@@ -16,6 +30,13 @@ class PictureView(QWidget):
         self.image: QImage | None = None
         self.message = ""
         self.frame: int | None = None  # the frame shown, for tests and the playback logic
+        self.overlay: Overlay | None = None
+        self._dragging = False
+
+    def set_overlay(self, overlay: Overlay | None) -> None:
+        self.overlay = overlay
+        self.setMouseTracking(overlay is not None)  # a brush outline follows the pointer
+        self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
@@ -50,4 +71,28 @@ class PictureView(QWidget):
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
         elif self.image is not None:
             painter.drawImage(self.picture_rect(), self.image)
+        if self.overlay is not None and not self.message:
+            self.overlay.paint(painter, self.picture_rect())
         painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        left = event.button() == Qt.MouseButton.LeftButton
+        if self.overlay is not None and left and self.overlay.press(event.position(), self.picture_rect()):
+            self._dragging = True
+            self.update()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.overlay is not None:
+            self.overlay.move(event.position(), self.picture_rect())
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.overlay is not None and self._dragging and event.button() == Qt.MouseButton.LeftButton:
+            self._dragging = False
+            self.overlay.release(event.position(), self.picture_rect())
+            self.update()
+            return
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,203 @@
+"""Clip > Inpaint Shot: the selected clip's media and mask to a `video.inpaint` job, the result to a take.
+
+The job reads the media frames the clip shows and the clip's mask folder
+(what Mask mode painted and tracked); the engine fills the masked region in
+every frame and returns a video of exactly those frames. It becomes a new,
+active take of the clip as one undo step, like Regenerate Shot: the take
+joins the clip for good, and undo switches back to the take that played.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QSpinBox, QWidget
+
+from editor.context import EditorContext
+from editor.generate.runner import JobRunner
+from editor.masks.mode import MaskMode
+from editor.masks.target import MaskTarget, clip_media, media_range
+from engine.errors import GenerateError, ShotlineError
+from engine.jobs.spec import default_cache_dir
+from engine.project import document, takes
+from engine.project.clips import media_reference
+from engine.project.masks import mask_of
+from engine.project.provenance import Provenance
+
+TASK = "video.inpaint"
+MAX_SEED = 2**31 - 1
+
+
+class InpaintDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inpaint-dialog")
+        self.setWindowTitle("Inpaint Shot")
+        self.setMinimumWidth(440)
+        self.prompt = QLineEdit(self)
+        self.prompt.setObjectName("inpaint-prompt")
+        self.prompt.setPlaceholderText("What should fill the masked region (AI backends; optional)")
+        self.seed = QSpinBox(self)
+        self.seed.setObjectName("inpaint-seed")
+        self.seed.setRange(0, MAX_SEED)
+        self.seed.setValue(random.randint(0, 99999))
+        self.backend = QComboBox(self)
+        self.backend.setObjectName("inpaint-backend")
+        form = QFormLayout(self)
+        form.addRow("Prompt", self.prompt)
+        form.addRow("Seed", self.seed)
+        form.addRow("Backend", self.backend)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Inpaint")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def set_backends(self, backends: list[dict[str, Any]]) -> None:
+        self.backend.clear()
+        for entry in backends:
+            ready = entry.get("ready", True)
+            label = entry.get("label") or entry["name"]
+            self.backend.addItem(label if ready else f"{label} (not installed)", entry["name"])
+        names = [e["name"] for e in backends]
+        default = (
+            "opencv" if "opencv" in names else next((e["name"] for e in backends if e.get("default")), None)
+        )
+        if default is not None:
+            self.backend.setCurrentIndex(names.index(default))
+
+    def values(self) -> dict[str, Any]:
+        return {"prompt": self.prompt.text().strip(), "seed": self.seed.value()}
+
+
+class InpaintController(QObject):
+    def __init__(self, context: EditorContext, runner: JobRunner, masks: MaskMode, window: QWidget) -> None:
+        super().__init__(window)
+        self._context, self.runner, self._masks = context, runner, masks
+        self.dialog = InpaintDialog(window)
+        context.actions.add("clip.inpaint", "&Inpaint Shot…", self.inpaint_selected, "Clip", "", "generate")
+        masks.bar.inpaint.clicked.connect(self.inpaint_selected)
+
+    def _selected(self) -> tuple[str, str] | None:
+        """The selected picture clip with a mask: (clip id, mask folder relative to the mask root)."""
+        timeline = self._context.session.timeline
+        for ident in self._context.selection.ids:
+            try:
+                clip_media(timeline, ident)
+            except ShotlineError:
+                continue
+            _, clip = document.find_clip(timeline, ident)
+            folder = mask_of(clip)
+            if folder is None:
+                self._context.status.show(
+                    f"{clip.name or 'The clip'} has no mask: paint one in Mask mode first"
+                )
+                return None
+            return ident, folder
+        self._context.status.show("Select a picture clip with a mask to inpaint")
+        return None
+
+    def inpaint_selected(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        engine = self.runner.engine
+        if not engine.running:
+            engine.start()
+        self.dialog.set_backends(self.runner.backends(TASK) or _opencv_only())
+        if self.dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.inpaint(chosen[0], self.dialog.values(), self.dialog.backend.currentData())
+
+    def inpaint(self, ident: str, values: dict[str, Any], backend: str | None) -> str | None:
+        """Queue the job for clip `ident` with its current mask; returns the jobs panel token."""
+        session = self._context.session
+        try:
+            media = clip_media(session.timeline, ident)
+        except ShotlineError as error:
+            self._context.status.show(str(error))
+            return None
+        _, clip = document.find_clip(session.timeline, ident)
+        folder = mask_of(clip)
+        if folder is None:
+            self._context.status.show(f"{clip.name or 'The clip'} has no mask: paint one in Mask mode first")
+            return None
+        name = clip.name or media.name
+        params: dict[str, Any] = {
+            "input": str(media),
+            "mask": str(self._masks.store.root / folder),
+            "seed": int(values.get("seed", 0)),
+            "title": f"Inpaint {name}",
+            "clip_id": ident,
+            "cache_dir": str(default_cache_dir(session.path)),
+        }
+        if values.get("prompt"):
+            params["prompt"] = values["prompt"]
+        spec: dict[str, Any] = {"task": TASK, "params": params}
+        if backend:
+            spec["backend"] = backend
+        snapshot, store = session.timeline.clone(), self._masks.store
+        made_at: dict[str, Fraction] = {}
+
+        def prepare(spec: dict[str, Any]) -> None:
+            """Off the GUI thread: the media frames the clip shows, and the mask folder written out."""
+            from engine.media.probe import probe
+
+            info = probe(media)
+            if info.video is None:
+                raise GenerateError(f"{media.name} has no picture to inpaint")
+            target = MaskTarget(ident, name, media, (info.video.width, info.video.height), info.video.rate)
+            start, count = media_range(snapshot, target)
+            made_at["rate"] = Fraction(info.video.rate)
+            spec["params"] |= {"start": start, "frames": count}
+            store.flush()
+
+        return self.runner.submit(spec, params["title"], self._as_take(ident, name, made_at), ident, prepare)
+
+    def _as_take(
+        self, ident: str, name: str, made_at: dict[str, Fraction]
+    ) -> Callable[[dict[str, Any]], str]:
+        def on_done(result: dict[str, Any]) -> str:
+            session = self._context.session
+            reference, made = inpainted_take(result, made_at.get("rate"))
+            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            change = session.apply(takes.set_active_take, ident, added.result) if added else None
+            if change is None:
+                raise ShotlineError(
+                    "The clip is gone, locked or longer than the result; it is kept in the cache"
+                )
+            self._context.status.show(f"{name}: inpainted {change.result} is playing")
+            return f"{change.result} ({'from the cache' if result.get('cached') else 'new'})"
+
+        return on_done
+
+
+def inpainted_take(
+    result: dict[str, Any], media_rate: Fraction | None
+) -> tuple[otio.schema.ExternalReference, Provenance]:
+    """The take of a finished video.inpaint job: its file, at the source media's rate, with provenance."""
+    try:
+        path = Path(result["files"][0])
+        made = dict(result["provenance"])
+        frames = int(made["frames"])
+        rate = Fraction(str(made.get("rate") or media_rate))
+    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
+        raise GenerateError("The engine's result names no video file and frame count") from None
+    seconds = otio.opentime.RationalTime(frames, float(rate))
+    available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, float(rate)), seconds)
+    made.setdefault("task", TASK)
+    made.setdefault("backend", "unknown")
+    return media_reference(path.as_uri(), available), Provenance.from_dict(made)
+
+
+def _opencv_only() -> list[dict[str, Any]]:
+    """Until the engine has answered, the backend that needs no download."""
+    return [{"name": "opencv", "label": "OpenCV (no AI model)", "ready": True, "default": True}]
