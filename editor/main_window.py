@@ -25,6 +25,7 @@ from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
 from editor.generate.new_shot import NewShotController
 from editor.generate.runner import JobRunner
+from editor.generate.voice_controller import VoiceController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
 from editor.masks.inpaint import InpaintController
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
         self.cache_cleaner = CacheCleaner(self.context, self)
         self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
+        self.voice = VoiceController(self.context, self.jobs, self)
+        self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self._connect()
         self._register_actions()
         self._build_menus()

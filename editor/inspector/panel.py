@@ -30,6 +30,7 @@ from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
 from editor.inspector.takes_box import TakesBox
+from editor.inspector.voice_text import VoiceTextBox
 from engine.project import effects, takes
 from engine.project.naming import rename_clip
 from engine.project.times import rt, timecode
@@ -86,10 +87,12 @@ class Inspector(QScrollArea):
         self.form.addRow("Fade in", self.fade_in)
         self.form.addRow("Fade out", self.fade_out)
         self.takes = TakesBox(body)
+        self.voice_text = VoiceTextBox(context, body)  # shows itself for a voice-over clip
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
+        layout.addWidget(self.voice_text)
         layout.addWidget(self.takes)
         layout.addStretch(1)
         self.setWidget(body)

@@ -9,6 +9,7 @@ as for 5,000.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -34,6 +35,7 @@ PLAYHEAD = QColor("#e0524c")
 OFFLINE = QColor("#7a2626")
 SELECTED_EDGE = QColor("#f4f4f4")
 WAVE = QColor("#bfe8d2")
+DUCK_LINE = QColor("#f2c14e")
 LABEL_BAND = 15
 THUMB_HEIGHT = 36  # pixels asked of the decoder; drawn scaled to the lane
 PEAKS_PER_SECOND = AUDIO_SAMPLE_RATE / DEFAULT_SAMPLES_PER_PEAK
@@ -84,6 +86,31 @@ class Scene:
     previews: PreviewCache | None
     overlay: Overlay | None = None
     jobs: dict[str, float] = field(default_factory=dict)  # clip id -> progress of its generation job
+    duck: DuckEnvelope | None = None  # music under voice-over, drawn as a gain line on music clips
+
+
+@dataclass(frozen=True)
+class DuckEnvelope:
+    """Where the music tracks duck: their names and the duck gain (dB) at sample positions."""
+
+    music: frozenset[str]
+    amount_db: float
+    gain_db: Callable[[np.ndarray], np.ndarray]
+
+
+def duck_envelope(timeline: object) -> DuckEnvelope | None:
+    """The timeline's duck line, or None when nothing ducks (no music, no voice, or ducking off)."""
+    from engine.project.roles import MUSIC, role_tracks
+    from engine.render import ducking
+
+    settings = ducking.duck_settings(timeline)
+    music = frozenset(t.name for t in role_tracks(timeline, MUSIC))
+    spans = ducking.voice_spans(timeline)
+    if not (settings.enabled and music and spans):
+        return None
+    return DuckEnvelope(
+        music, settings.amount_db, lambda at: -settings.amount_db * ducking.depth_at(spans, settings, at)
+    )
 
 
 def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
@@ -232,6 +259,8 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
             _paint_waveform(painter, scene, box, body, visible)
     if box.fades != (0, 0):
         _paint_fades(painter, scene, box, rect)
+    if scene.duck is not None and box.track in scene.duck.music and visible.width() > 0:
+        _paint_duck(painter, scene, scene.duck, body, visible)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(QPen(SELECTED_EDGE if selected else QColor("#0f1012"), 2 if selected else 1))
     painter.drawRoundedRect(rect, 3, 3)
@@ -335,6 +364,19 @@ def _paint_waveform(painter: QPainter, scene: Scene, box: ClipBox, body: QRectF,
     ]
     painter.setPen(QPen(WAVE, 1))
     painter.drawLines(lines)
+
+
+def _paint_duck(painter: QPainter, scene: Scene, duck: DuckEnvelope, body: QRectF, visible: QRectF) -> None:
+    """The music's gain as a line: high where it plays at its level, lower where it ducks under a voice."""
+    g = scene.geometry
+    columns = np.arange(int(visible.left()), int(visible.right()) + 1, dtype=np.float64)
+    frames = (columns - HEADER_WIDTH) / g.pixels_per_frame + g.first_frame
+    depth = -duck.gain_db(frames * AUDIO_SAMPLE_RATE / scene.rate) / max(duck.amount_db, 1e-6)
+    top, drop = body.top() + 3, body.height() * 0.55
+    points = [QPointF(x, top + d * drop) for x, d in zip(columns.tolist(), depth.tolist(), strict=True)]
+    painter.setPen(QPen(DUCK_LINE, 1.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPolyline(QPolygonF(points))
 
 
 def _paint_fades(painter: QPainter, scene: Scene, box: ClipBox, rect: QRectF) -> None:

@@ -33,7 +33,7 @@ from editor.timeline import gestures, headers, hits, menus
 from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
 from editor.timeline.layout import Row, TimelineLayout
-from editor.timeline.painting import Overlay, Scene, paint
+from editor.timeline.painting import Overlay, Scene, duck_envelope, paint
 from editor.timeline.previews import PreviewCache
 from engine.project import edits, tracks
 from engine.project.times import rt
@@ -198,6 +198,7 @@ class TimelineView(QWidget):
             previews=self.previews,
             overlay=overlay,
             jobs=dict(self.jobs),
+            duck=duck_envelope(self.context.session.timeline),
         )
 
     def set_job_progress(self, ident: str, fraction: float) -> None:

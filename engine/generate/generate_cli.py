@@ -28,6 +28,9 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list tasks and backends, and which are ready")
     parser.add_argument("--task", default="video.generate", help="what to make (default video.generate)")
     parser.add_argument("--prompt", default="", help="what the shot shows")
+    parser.add_argument("--text", help="voice.speak: the words to speak")
+    parser.add_argument("--voice", help="voice.speak: the voice (see --list; default: the backend's)")
+    parser.add_argument("--speed", type=float, help="voice.speak: speaking speed, 1.0 normal")
     parser.add_argument("--negative-prompt", default="", help="what it must not show")
     parser.add_argument("--frames", type=int, help="exact number of frames of the shot")
     parser.add_argument("--fps", default="30", help="frame rate, e.g. 24, 29.97 or 30000/1001")
@@ -89,6 +92,10 @@ def _list() -> int:
 
 
 def _params(args: argparse.Namespace) -> dict:
+    if args.task == "voice.speak":
+        from engine.generate.voice_clip import cli_params
+
+        return cli_params(args)
     if args.frames is None:
         raise GenerateError("--frames is required: how many frames the shot has")
     params = {

@@ -14,10 +14,12 @@ from typing import Any
 from engine.errors import GenerateError
 from engine.generate.base import Backend
 from engine.generate.requests import VideoRequest
+from engine.generate.voice_request import VoiceRequest
 
 #: task -> how its parameters are checked and turned into a request
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
+    "voice.speak": VoiceRequest.from_params,
 }
 
 
@@ -67,6 +69,7 @@ def default_registry() -> Registry:
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
+    _register_voice(registry)
     try:
         from engine.generate.diffusers_video import video_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
@@ -74,3 +77,11 @@ def default_registry() -> Registry:
     for backend in video_backends():
         registry.register(backend)
     return registry
+
+
+def _register_voice(registry: Registry) -> None:
+    from engine.generate.voice_backends import voice_backends
+
+    backends, default = voice_backends()
+    for backend in backends:
+        registry.register(backend, default=backend.name == default)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import opentimelineio as otio
 
-from engine.render import plan
+from engine.render import ducking, plan
 from engine.render.sources import Sources
 
 
@@ -23,6 +23,7 @@ def mix_audio(timeline: otio.schema.Timeline, start: int, count: int, sources: S
     out = np.zeros((max(count, 0), 2), np.float32)
     if count <= 0:
         return out
+    ducked = ducking.BlockDucking(timeline, start, count)  # music under voice-over
     for segment in plan.audio_segments(timeline, start, count):
         reader = sources.audio(segment.clip)
         if reader is None:
@@ -34,6 +35,7 @@ def mix_audio(timeline: otio.schema.Timeline, start: int, count: int, sources: S
             samples *= scale[:, None]
         elif segment.gain != 1.0:
             samples *= np.float32(segment.gain)
+        ducked.apply(segment.clip, segment.out_start, samples)
         out[segment.out_start : segment.out_start + segment.count] += samples
     return out
 
