@@ -84,6 +84,7 @@ class Scene:
     previews: PreviewCache | None
     overlay: Overlay | None = None
     jobs: dict[str, float] = field(default_factory=dict)  # clip id -> progress of its generation job
+    patched: set[str] = field(default_factory=set)  # tracks the source viewer's V and A go to
 
 
 def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
@@ -207,7 +208,7 @@ def _paint_row(painter: QPainter, scene: Scene, row: Row, top: float, first: int
             QBrush(QColor(0, 0, 0, 60), Qt.BrushStyle.FDiagPattern),
         )
     painter.restore()
-    headers.paint(painter, row, top, row.track in scene.targeted)
+    headers.paint(painter, row, top, row.track in scene.targeted, row.track in scene.patched)
 
 
 def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None:

@@ -36,6 +36,7 @@ from editor.timeline.layout import Row, TimelineLayout
 from editor.timeline.painting import Overlay, Scene, paint
 from editor.timeline.previews import PreviewCache
 from engine.project import edits, tracks
+from engine.project.document import VIDEO
 from engine.project.times import rt
 
 EDGE_SCROLL_PIXELS = 24
@@ -83,6 +84,7 @@ class TimelineView(QWidget):
         session.replaced.connect(self._replaced)
         context.playhead.moved.connect(lambda _frame: self.update())
         context.selection.changed.connect(self.update)
+        context.patch.changed.connect(self.update)
         self.previews.ready.connect(self.update)
         self.rebuild()
 
@@ -114,6 +116,7 @@ class TimelineView(QWidget):
     def _replaced(self) -> None:
         self._exists.clear()
         self.targeted = None
+        self.context.patch.reset()
         self.rebuild()
         self.zoom_to_fit()
 
@@ -198,6 +201,7 @@ class TimelineView(QWidget):
             previews=self.previews,
             overlay=overlay,
             jobs=dict(self.jobs),
+            patched={t for t in self.context.patch.destinations(self.context.session.timeline).values() if t},
         )
 
     def set_job_progress(self, ident: str, fraction: float) -> None:
@@ -364,6 +368,12 @@ class TimelineView(QWidget):
             return
         if hit.button == headers.TARGET:
             self.toggle_target(hit.row.track)
+            return
+        if hit.button == headers.SOURCE:
+            names = [r.track for r in self.layout_.rows if r.kind == hit.row.kind]
+            if hit.row.kind == VIDEO:
+                names.reverse()  # V1 first, as the patch counts them
+            self.context.patch.toggle(hit.row.kind, hit.row.track, names)
             return
         value = not getattr(hit.row.flags, hit.button)
         self.context.session.apply(tracks.set_track_flags, hit.row.track, **{hit.button: value})
