@@ -182,41 +182,45 @@ class MoveClips(Gesture):
 
 
 class Trim(Gesture):
-    """Drag a clip's head or tail; Alt held at release makes it a ripple trim."""
+    """Drag a clip's head or tail; Alt held at release makes it a ripple trim.
+
+    The engine moves a linked partner's edge with the clip's, so the ghost
+    shows the partner's new edge too: what the editor sees is what happens.
+    """
 
     def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox, side: str) -> None:
         super().__init__(view, pos)
         self.box, self.side = box, side
         self.edge = box.start if side == "head" else box.end
-        self._snap = self.snapper({box.ident})
+        self.group = [box, *view.layout.partners(box)]
+        self._snap = self.snapper({b.ident for b in self.group})
         self.delta = 0
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        box = self.box
         delta = self.frames_moved(pos)
         if self._snap is not None:
             delta += self._snap.offset([self.edge + delta]) or 0
-        if self.side == "head":
-            delta = max(-box.start, min(delta, box.end - box.start - 1))
-        else:
-            delta = max(delta, box.start - box.end + 1)
+        for member in self.group:  # every clip of the group keeps at least a frame
+            if self.side == "head":
+                delta = max(-member.start, min(delta, member.end - member.start - 1))
+            else:
+                delta = max(delta, member.start - member.end + 1)
         self.delta = delta
         ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-        if self.side == "head":
-            ghost = (
-                Ghost(box.track, box.start, box.end - delta)
-                if ripple
-                else Ghost(box.track, box.start + delta, box.end)
-            )
-        else:
-            ghost = Ghost(box.track, box.start, box.end + delta)
-        self.overlay.ghosts = [ghost]
+        self.overlay.ghosts = [self._ghost(member, delta, ripple) for member in self.group]
         self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
         kind = "Ripple trim" if ripple else "Trim"
         self.overlay.note = (
             f"{kind} {'in' if self.side == 'head' else 'out'}: {describe(delta, self.view.rate)}"
         )
         self.overlay.note_at = pos
+
+    def _ghost(self, box: ClipBox, delta: int, ripple: bool) -> Ghost:
+        if self.side == "tail":
+            return Ghost(box.track, box.start, box.end + delta)
+        if ripple:  # the head's media moves; the clip stays put and what follows closes up
+            return Ghost(box.track, box.start, box.end - delta)
+        return Ghost(box.track, box.start + delta, box.end)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta == 0:
