@@ -74,6 +74,7 @@ class TimelineView(QWidget):
         self.drops = DropHandler(self)
         self.overlay: Overlay | None = None
         self._exists: dict[str, bool] = {}
+        self._fit_pending = False
         # dragging against the left or right edge scrolls the timeline, as NLEs do
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(40)
@@ -146,6 +147,10 @@ class TimelineView(QWidget):
         return self.layout_.end
 
     def zoom_to_fit(self) -> None:
+        if self.width() <= HEADER_WIDTH + 16:  # not laid out yet: fit once it has its real width
+            self._fit_pending = True
+            return
+        self._fit_pending = False
         self.geometry_.fit(max(self.total_frames(), round(self.rate * 10)), self.width())
         self.viewChanged.emit()
         self.update()
@@ -182,6 +187,8 @@ class TimelineView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._fit_pending:
+            self.zoom_to_fit()
         self.geometry_.scroll_y = min(self.geometry_.scroll_y, self.max_scroll_y())
         self.viewChanged.emit()
 

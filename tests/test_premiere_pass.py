@@ -1,0 +1,73 @@
+"""What a Premiere user looks for first: panels back from View, Help, a readable empty timeline."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from editor.main_window import MainWindow
+from editor.preferences.dialog import PreferencesDialog
+from engine.project.document import new_project
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.viewer.shutdown()
+
+
+def menu(window: MainWindow, title: str) -> list[str]:
+    found = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == title)
+    return [a.text().replace("&", "") for a in found.actions() if not a.isSeparator()]
+
+
+def test_every_menu_has_commands_and_help_is_not_empty(window) -> None:
+    for title in ("File", "Edit", "Clip", "Sequence", "View", "Help"):
+        assert menu(window, title), f"{title} is empty"
+    assert menu(window, "Help") == ["Keyboard Shortcuts…", "About Shotline"]
+    assert {"Media", "Viewer", "Timeline", "Inspector", "Jobs"} <= set(menu(window, "View"))
+
+
+def test_a_closed_panel_comes_back_from_the_view_menu(window, qtbot) -> None:
+    dock = window.findChild(type(window.bin.parentWidget()), "dock-bin")
+    action = window.context.actions.action("view.panel.bin")
+    dock.close()  # its own × button
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    assert not action.isChecked()
+    action.trigger()
+    qtbot.waitUntil(dock.isVisible)
+    assert action.isChecked()
+    action.trigger()  # and the menu hides it again
+    qtbot.waitUntil(lambda: not dock.isVisible())
+
+
+def test_help_opens_the_keymap_and_says_the_version(window, qtbot, monkeypatch) -> None:
+    window.context.actions.action("help.shortcuts").trigger()
+    dialog = window.findChild(PreferencesDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.tabs.currentIndex() == 0
+    assert dialog.tabs.tabText(0) == "Keyboard Shortcuts"
+    dialog.done(QDialog.DialogCode.Rejected)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, text: said.append(f"{title}: {text}"))
+    window.context.actions.action("help.about").trigger()
+    assert said and said[0].startswith("About Shotline: <b>Shotline</b>")
+
+
+def test_a_new_window_shows_the_empty_timeline_at_a_readable_zoom(qtbot, tmp_path, monkeypatch) -> None:
+    """As the app starts: the project is shown before the window, when the timeline has no width yet."""
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_timeline(new_project(), None)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.timeline_view
+    qtbot.waitUntil(lambda: view.width() > 400)
+    shown = view.geometry_.frames_in(view.width())
+    assert 10 * 30 <= shown <= 15 * 30  # ten seconds (and a little) at 30 fps, not half an hour
+    window.viewer.shutdown()
