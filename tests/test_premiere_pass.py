@@ -71,3 +71,46 @@ def test_a_new_window_shows_the_empty_timeline_at_a_readable_zoom(qtbot, tmp_pat
     shown = view.geometry_.frames_in(view.width())
     assert 10 * 30 <= shown <= 15 * 30  # ten seconds (and a little) at 30 fps, not half an hour
     window.viewer.shutdown()
+
+
+def test_unlink_and_link_from_the_clip_menu(qtbot, tmp_path, monkeypatch) -> None:
+    from editing import av_shot, project
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+    from timeline_harness import make_harness
+
+    from engine.project import edits
+
+    tl = make_harness(qtbot, tmp_path)
+    timeline = project()
+    video, audio = av_shot("Talk", 60)
+    edits.append(timeline, {"V1": video, "A1": audio})
+    tl.open(timeline)
+
+    def right_click_and_choose(pos: QPoint, text: str) -> list[str]:
+        offered: list[str] = []
+
+        def run(menu: QMenu, _at: QPoint) -> None:
+            offered.extend(a.text() for a in menu.actions() if not a.isSeparator())
+            for action in menu.actions():  # (raising in here would take Qt down with it)
+                if action.text() == text:
+                    action.trigger()
+
+        monkeypatch.setattr(tl.view, "run_menu", run)
+        event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, tl.view.mapToGlobal(pos))
+        QApplication.sendEvent(tl.view, event)
+        return offered
+
+    offered = right_click_and_choose(tl.at(30, "V1"), "Unlink")
+    assert "Link" in offered  # picture and sound both selected by the click
+    assert all(b.link is None for row in tl.view.layout.rows for b in row.boxes)
+    assert tl.context.session.undo_stack.undoText() == "Unlink clips"
+    # now a click selects one clip only (the selection narrows to it); Ctrl adds the other; Link
+    tl.click(tl.at(30, "V1"))
+    assert len(tl.context.selection.ids) == 1
+    tl.click(tl.at(30, "A1"), Qt.KeyboardModifier.ControlModifier)
+    offered = right_click_and_choose(tl.at(30, "A1"), "Link")
+    assert "Unlink" not in offered
+    links = {b.link for row in tl.view.layout.rows for b in row.boxes}
+    assert len(links) == 1 and None not in links

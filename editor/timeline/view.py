@@ -275,8 +275,13 @@ class TimelineView(QWidget):
         self._moved = False
         self.update()
 
-    def select_clicked(self, ident: str, modifiers: Qt.KeyboardModifier) -> bool:
-        """Select a clicked clip with its linked partners; Shift/Ctrl toggles. True when it toggled."""
+    def select_clicked(self, ident: str, modifiers: Qt.KeyboardModifier, only: bool = False) -> bool:
+        """Select a clicked clip with its linked partners; Shift/Ctrl toggles. True when it toggled.
+
+        A press on a clip already selected keeps the selection (it may be the
+        start of dragging them all); `only` (a click let go without moving)
+        narrows it to the clip and its partners.
+        """
         found = self.layout_.find(ident)
         group = [ident, *(b.ident for b in self.layout_.partners(found[1]))] if found else [ident]
         selection = self.context.selection
@@ -286,7 +291,7 @@ class TimelineView(QWidget):
             else:
                 selection.add(group)
             return True
-        if ident not in selection:
+        if only or ident not in selection:
             selection.set(group)
         return False
 
@@ -341,6 +346,9 @@ class TimelineView(QWidget):
         if self._moved or isinstance(gesture, gestures.Scrub):
             gesture.move(event.position(), event.modifiers())
             gesture.finish(event.modifiers())
+        elif isinstance(gesture, gestures.MoveClips):
+            # a click (no drag) on a clip of a multi-selection selects just it, as in every NLE
+            self.select_clicked(gesture.grabbed.ident, Qt.KeyboardModifier.NoModifier, only=True)
         self.update()
 
     def leaveEvent(self, event: QEvent) -> None:
