@@ -114,3 +114,24 @@ def test_unlink_and_link_from_the_clip_menu(qtbot, tmp_path, monkeypatch) -> Non
     assert "Unlink" not in offered
     links = {b.link for row in tl.view.layout.rows for b in row.boxes}
     assert len(links) == 1 and None not in links
+
+
+def test_the_timelines_in_and_out_are_shaded_on_the_ruler(qtbot, tmp_path) -> None:
+    from editing import project
+    from PySide6.QtGui import QColor
+    from timeline_harness import make_harness
+
+    tl = make_harness(qtbot, tmp_path)
+    tl.open(project())
+
+    def ruler_pixel(frame: int) -> QColor:
+        return tl.view.grab().toImage().pixelColor(tl.x(frame) + 1, 1)
+
+    outside = ruler_pixel(30)
+    tl.context.playhead.mark_in(20)
+    tl.context.playhead.mark_out(59)
+    assert tl.view.scene().marks == (20, 59)
+    assert ruler_pixel(40) != outside and ruler_pixel(40).blue() > outside.blue()  # the range is shaded blue
+    assert ruler_pixel(70) == ruler_pixel(10) == outside
+    tl.context.playhead.clear_marks()
+    assert ruler_pixel(40) == outside

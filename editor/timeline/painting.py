@@ -85,6 +85,7 @@ class Scene:
     overlay: Overlay | None = None
     jobs: dict[str, float] = field(default_factory=dict)  # clip id -> progress of its generation job
     patched: set[str] = field(default_factory=set)  # tracks the source viewer's V and A go to
+    marks: tuple[int | None, int | None] = (None, None)  # the timeline's in and (inclusive) out
 
 
 def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
@@ -100,6 +101,11 @@ def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
         if top + row.height < RULER_HEIGHT or top > scene.height:
             continue
         _paint_row(painter, scene, row, top, first, last)
+    if scene.marks != (None, None):
+        painter.save()
+        painter.setClipRect(QRectF(HEADER_WIDTH, RULER_HEIGHT, scene.width - HEADER_WIDTH, scene.height))
+        _paint_marks(painter, scene, scene.height - RULER_HEIGHT, MARKED_TRACKS, RULER_HEIGHT, lines=False)
+        painter.restore()
     if scene.overlay is not None:
         _paint_overlay(painter, scene, scene.overlay)
     painter.restore()
@@ -131,6 +137,29 @@ def _label_step(rate: float, pixels_per_frame: float) -> int:
     return round(7200 * rate)
 
 
+MARK_COLOR = QColor("#6f9be0")
+MARKED_RULER = QColor(111, 155, 224, 90)
+MARKED_TRACKS = QColor(111, 155, 224, 22)
+
+
+def _paint_marks(
+    painter: QPainter, scene: Scene, height: float, fill: QColor, top: float = 0, lines: bool = True
+) -> None:
+    """The in/out range a three-point edit fills, shaded as Premiere shades it; each mark as a line."""
+    in_point, out_point = scene.marks
+    g = scene.geometry
+    if in_point is not None and out_point is not None:
+        left, right = g.x_of(in_point), g.x_of(out_point + 1)
+        painter.fillRect(QRectF(left, top, right - left, height), fill)
+    if not lines:
+        return
+    painter.setPen(QPen(MARK_COLOR, 2))
+    for edge in (in_point, None if out_point is None else out_point + 1):
+        if edge is not None:
+            x = g.x_of(edge)
+            painter.drawLine(QPointF(x, top), QPointF(x, top + height))
+
+
 def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None:
     g = scene.geometry
     painter.fillRect(QRectF(0, 0, scene.width, RULER_HEIGHT), QColor("#26282b"))
@@ -156,6 +185,7 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
                 xm = g.x_of(frame + m)
                 ticks.append(QLineF(xm, RULER_HEIGHT - 4, xm, RULER_HEIGHT))
         frame += step
+    _paint_marks(painter, scene, RULER_HEIGHT, MARKED_RULER)
     painter.setPen(QColor("#6c6f75"))
     painter.drawLines(ticks)
     for mark in scene.layout.markers:

@@ -86,6 +86,7 @@ class TimelineView(QWidget):
         context.playhead.moved.connect(lambda _frame: self.update())
         context.selection.changed.connect(self.update)
         context.patch.changed.connect(self.update)
+        context.playhead.marksChanged.connect(self.update)
         self.previews.ready.connect(self.update)
         self.rebuild()
 
@@ -209,6 +210,7 @@ class TimelineView(QWidget):
             overlay=overlay,
             jobs=dict(self.jobs),
             patched={t for t in self.context.patch.destinations(self.context.session.timeline).values() if t},
+            marks=(self.context.playhead.in_point, self.context.playhead.out_point),
         )
 
     def set_job_progress(self, ident: str, fraction: float) -> None:
