@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from editor.actions import ActionRegistry
+from editor.patch import SourcePatch
 from editor.playhead import Playhead
 from editor.selection import Selection
 from editor.session import ProjectSession
@@ -42,6 +43,7 @@ class EditorContext:
     settings: EditorSettings
     status: StatusLine = field(default_factory=StatusLine)
     media: MediaRequests = field(default_factory=MediaRequests)
+    patch: SourcePatch = field(default_factory=SourcePatch)
 
     @classmethod
     def create(cls, owner: QObject, settings: EditorSettings | None = None) -> EditorContext:
@@ -53,6 +55,7 @@ class EditorContext:
             settings=settings or EditorSettings(),
             status=StatusLine(owner),
             media=MediaRequests(owner),
+            patch=SourcePatch(owner),
         )
         # a refused edit is news for the status bar, in the engine's own words
         context.session.refused.connect(lambda text: context.status.show(text))

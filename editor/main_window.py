@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-from editor import keyguard
+from editor import keyguard, window_menus
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
 from editor.context import EditorContext
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
         register_preferences(self, self.context)
+        window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 
     def _name_history(self) -> None:

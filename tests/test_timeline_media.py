@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QApplication
 from timeline_harness import Harness, make_harness
 
 from editor import mime
+from editor.bin.items import State
+from editor.main_window import MainWindow
+from editor.timeline.hits import row_top
 from editor.timeline.painting import OFFLINE, clip_rect
 from engine.media.reference import clips_for
+from engine.project import bin as media_bin
 from engine.project import document, edits
 
 COPY = Qt.DropAction.CopyAction
@@ -161,3 +165,50 @@ def test_takes_and_generated_clips_are_labelled(tl: Harness) -> None:
     box = tl.view.layout.row("V1").boxes[0]
     assert box.take == "take 2/2" and box.generated
     assert isinstance(clip, otio.schema.Clip)
+
+
+def test_a_file_from_the_file_manager_also_joins_the_bin_in_the_same_undo_step(
+    tl: Harness, clip_file: Path
+) -> None:
+    before = tl.serialized()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(clip_file))])
+    drag_over_and_drop(tl, data, tl.at(130, "V1"))
+    assert tl.layout("V1")[-1] == ("take", 130, 175)
+    assert media_bin.entries(tl.timeline) == [clip_file.resolve()]
+    tl.undo_redo_restores(before, tl.serialized())  # clip and bin entry come and go together
+    # dropped again: placed again, not listed twice
+    drag_over_and_drop(tl, data, tl.at(0, "V2"))
+    assert tl.layout("V2")[:1] == [("take", 0, 45)]
+    assert media_bin.entries(tl.timeline) == [clip_file.resolve()]
+
+
+def test_a_bin_item_dropped_is_not_imported_again(tl: Harness, clip_file: Path) -> None:
+    drag_over_and_drop(tl, mime.encode([mime.MediaDrag(clip_file)]), tl.at(130, "V1"))
+    assert tl.layout("V1")[-1] == ("take", 130, 175)
+    assert media_bin.entries(tl.timeline) == []  # a bin item's entry is the bin's business
+
+
+def test_the_bin_probes_a_file_dropped_on_the_timeline_off_the_gui_thread(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    path = write_video(tmp_path / "dropped.mp4", frames=20, size=(64, 36))
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    view = window.timeline_view
+    row = view.layout.row("V1")
+    assert row is not None
+    pos = QPoint(round(view.geometry_.x_of(0)) + 5, round(row_top(row, view.geometry_) + row.height / 2))
+    QApplication.sendEvent(view, QDragEnterEvent(pos, COPY, data, LEFT, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(view, QDropEvent(QPointF(pos), COPY, data, LEFT, Qt.KeyboardModifier.NoModifier))
+    item = window.bin.model.item(path.resolve())
+    assert item is not None  # listed at once, "Probing…"
+    qtbot.waitUntil(lambda: window.bin.model.item(path.resolve()).state == State.READY, timeout=10000)
+    assert window.bin.model.item(path.resolve()).info.video is not None
+    window.viewer.shutdown()

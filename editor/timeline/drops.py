@@ -2,9 +2,12 @@
 
 While dragging over, a ghost shows where each file lands on the track under
 the mouse; dropping overwrites there (Ctrl held: inserts), picture and sound
-linked, as one undo step. A file's length comes from a probe started in the
-background when the drag enters and kept for later drags; if the drop comes
-before the probe is back, it probes then (a local probe takes milliseconds).
+linked, as one undo step. Files from the file manager also join the media
+bin in that same step (the bin probes them in the background, as it does
+every import), so what is on the timeline can be found again. A file's
+length comes from a probe started in the background when the drag enters and
+kept for later drags; if the drop comes before the probe is back, it probes
+then (a local probe takes milliseconds).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from editor.timeline.painting import Ghost, Overlay
 from engine.errors import ShotlineError
 from engine.media.probe import MediaInfo, probe
 from engine.media.reference import reference_for
+from engine.project import bin as media_bin
 from engine.project import edits
 from engine.project.clips import linked_av, media_clip
 from engine.project.document import AUDIO, VIDEO, Clip
@@ -172,19 +176,21 @@ class DropHandler:
         inserting = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         pos = event.position()
         row = self._row_at(pos)
-        placed = self.place(pos, row, inserting)
+        from_files = not mime.decode(event.mimeData())  # not our bin's own items: import them too
+        placed = self.place(pos, row, inserting, add_to_bin=from_files)
         self.leave()
         if placed:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def place(self, pos: QPointF, row: Row | None, inserting: bool) -> bool:
-        """Overwrite (or insert) every dragged file at the mouse, as one undo step."""
+    def place(self, pos: QPointF, row: Row | None, inserting: bool, add_to_bin: bool = False) -> bool:
+        """Overwrite (or insert) every dragged file at the mouse, as one undo step (with the import)."""
         view = self.view
         session, rate = view.context.session, view.rate
         video, audio = self.tracks_for(row)
         steps: list[tuple[int, dict[str, Clip]]] = []
+        files: list[Path] = []
         for item, start, length, _info in self.plan(pos, known_only=False):
             try:
                 clips = self.clips(item, length)
@@ -198,16 +204,29 @@ class DropHandler:
                     placements[track] = clip
             if placements:
                 steps.append((start, placements))
+                files.append(item.path)
         if not steps:
             return False
         edit = edits.insert if inserting else edits.overwrite
-        if len(steps) == 1:
+        listed = set(media_bin.entries(session.timeline))
+        new = (
+            [p for p in dict.fromkeys(files) if Path(media_bin.normalized(p)) not in listed]
+            if add_to_bin
+            else []
+        )
+        if len(steps) == 1 and not new:
             start, placements = steps[0]
             return session.apply(edit, rt(start, rate), placements) is not None
+        done = False
         with session.group("Insert" if inserting else "Overwrite"):
+            if new:
+                session.apply(media_bin.add_media, new)
             for start, placements in steps:
                 session.apply(edit, rt(start, rate), placements)
-        return True
+            done = True
+        if done and new:
+            view.context.media.imported.emit([Path(media_bin.normalized(p)) for p in new])
+        return done
 
     def clips(self, item: mime.MediaDrag, length: int) -> list[Clip]:
         """The clips a file makes (picture and sound linked), from its cached probe."""

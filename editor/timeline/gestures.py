@@ -17,6 +17,7 @@ from editor.timeline.layout import ClipBox, Row
 from editor.timeline.painting import Ghost, Overlay, clip_rect
 from editor.timeline.snapping import Snapper
 from engine.project import edits, trims
+from engine.project.document import VIDEO
 from engine.project.times import rt, timecode
 
 if TYPE_CHECKING:
@@ -72,7 +73,14 @@ class Scrub(Gesture):
 
 
 class MoveClips(Gesture):
-    """Drag clips in time and (the grabbed one) across tracks of its kind; partners follow."""
+    """Drag clips in time and across tracks; linked partners follow in time on their own tracks.
+
+    A multi-selection moves as one block: every selected clip of the grabbed
+    clip's kind shifts by the same number of tracks (video among video tracks,
+    audio among audio tracks), as Premiere moves a selection. A block that
+    would leave the tracks there are, or land on a locked track, is refused
+    with the reason shown while dragging and in the status bar on release.
+    """
 
     def __init__(self, view: TimelineView, pos: QPointF, grabbed: ClipBox) -> None:
         super().__init__(view, pos)
@@ -85,13 +93,29 @@ class MoveClips(Gesture):
         groups: dict[str, ClipBox] = {}  # one clip per link group: the engine moves its partners
         for box in boxes:
             key = box.link or box.ident
-            if box is grabbed or key not in groups:
+            held = groups.get(key)
+            better = held is None or (held.kind != grabbed.kind and box.kind == grabbed.kind)
+            if held is not grabbed and (box is grabbed or better):
                 groups[key] = box
         self.leaders = list(groups.values())
         self.moving = {b.ident: b for box in self.leaders for b in [box, *layout.partners(box)]}
         self._snap = self.snapper(set(self.moving))
         self.delta = 0
         self.track = grabbed.track
+        self.offset = 0  # tracks moved, counted away from the middle (V1 -> V2, A1 -> A2)
+        self.refusal = ""
+        rows = [r for r in layout.rows if r.kind == grabbed.kind]
+        # V1 first for video (drawn bottom-up), A1 first for audio (drawn top-down)
+        self.order = [r.track for r in (reversed(rows) if grabbed.kind == VIDEO else rows)]
+        self.locked = {r.track for r in rows if r.flags.locked}
+        self.shifting = {b.ident for b in self.leaders if b.kind == grabbed.kind}
+
+    def destination(self, box: ClipBox) -> str:
+        """The track `box` lands on at the current offset (its own when it does not shift)."""
+        if box.ident not in self.shifting or not self.offset:
+            return box.track
+        index = self.order.index(box.track) + self.offset
+        return self.order[index] if 0 <= index < len(self.order) else ""
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         view = self.view
@@ -107,69 +131,96 @@ class MoveClips(Gesture):
         self.delta = max(delta, -lowest)
         self.overlay.line = snapped  # the snap line shows what the clip caught on
         row = view.layout.row_at(pos.y() - view.canvas_top())
-        self.track = row.track if row is not None and row.kind == self.grabbed.kind else self.grabbed.track
-        if len(self.leaders) > 1:
-            self.track = self.grabbed.track  # a group keeps its tracks, as Premiere moves a multi-selection
+        over = row.track if row is not None and row.kind == self.grabbed.kind else self.grabbed.track
+        self.offset = self.order.index(over) - self.order.index(self.grabbed.track)
+        self.track = over
+        self.refusal = self._refusal()
+        shown = {b.ident: (b.track if self.refusal else self.destination(b)) for b in self.moving.values()}
         self.overlay.ghosts = [
-            Ghost(
-                self.track if b is self.grabbed else b.track, b.start + self.delta, b.end + self.delta, b.name
-            )
+            Ghost(shown[b.ident], b.start + self.delta, b.end + self.delta, b.name)
             for b in self.moving.values()
         ]
-        self.overlay.note = describe(self.delta, view.rate)
+        self.overlay.note = self.refusal or describe(self.delta, view.rate)
         self.overlay.note_at = pos
+
+    def _refusal(self) -> str:
+        for ident in self.shifting:
+            box = self.moving[ident]
+            track = self.destination(box)
+            if not track:
+                return f"Cannot move: {box.name} would go past the last {self.grabbed.kind.lower()} track"
+            if track != box.track and track in self.locked:
+                return f"Cannot move: {track} is locked"
+        return ""
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         session, rate = self.view.context.session, self.view.rate
-        to_track = self.track if self.track != self.grabbed.track else None
-        if self.delta == 0 and to_track is None:
+        if self.refusal:
+            self.view.context.status.show(self.refusal)
+            return
+        if self.delta == 0 and self.offset == 0:
             return
         if len(self.leaders) == 1:
+            to_track = self.track if self.track != self.grabbed.track else None
             session.apply(edits.move, self.grabbed.ident, rt(self.grabbed.start + self.delta, rate), to_track)
             return
-        # later clips first when moving later (earlier first when moving earlier), so none lands on another
-        ordered = sorted(self.leaders, key=lambda b: b.start, reverse=self.delta > 0)
+
+        # the clip furthest along the way goes first, so none lands on one that has not moved yet
+        def ahead(box: ClipBox) -> tuple[int, int]:
+            index = self.order.index(box.track) if box.ident in self.shifting else 0
+            return (index * (1 if self.offset >= 0 else -1), box.start * (1 if self.delta >= 0 else -1))
+
         with session.group("Move Clips"):
-            for box in ordered:
-                session.apply(edits.move, box.ident, rt(box.start + self.delta, rate))
+            for box in sorted(self.leaders, key=ahead, reverse=True):
+                to_track = self.destination(box)
+                session.apply(
+                    edits.move,
+                    box.ident,
+                    rt(box.start + self.delta, rate),
+                    to_track if to_track != box.track else None,
+                )
 
 
 class Trim(Gesture):
-    """Drag a clip's head or tail; Alt held at release makes it a ripple trim."""
+    """Drag a clip's head or tail; Alt held at release makes it a ripple trim.
+
+    The engine moves a linked partner's edge with the clip's, so the ghost
+    shows the partner's new edge too: what the editor sees is what happens.
+    """
 
     def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox, side: str) -> None:
         super().__init__(view, pos)
         self.box, self.side = box, side
         self.edge = box.start if side == "head" else box.end
-        self._snap = self.snapper({box.ident})
+        self.group = [box, *view.layout.partners(box)]
+        self._snap = self.snapper({b.ident for b in self.group})
         self.delta = 0
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        box = self.box
         delta = self.frames_moved(pos)
         if self._snap is not None:
             delta += self._snap.offset([self.edge + delta]) or 0
-        if self.side == "head":
-            delta = max(-box.start, min(delta, box.end - box.start - 1))
-        else:
-            delta = max(delta, box.start - box.end + 1)
+        for member in self.group:  # every clip of the group keeps at least a frame
+            if self.side == "head":
+                delta = max(-member.start, min(delta, member.end - member.start - 1))
+            else:
+                delta = max(delta, member.start - member.end + 1)
         self.delta = delta
         ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-        if self.side == "head":
-            ghost = (
-                Ghost(box.track, box.start, box.end - delta)
-                if ripple
-                else Ghost(box.track, box.start + delta, box.end)
-            )
-        else:
-            ghost = Ghost(box.track, box.start, box.end + delta)
-        self.overlay.ghosts = [ghost]
+        self.overlay.ghosts = [self._ghost(member, delta, ripple) for member in self.group]
         self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
         kind = "Ripple trim" if ripple else "Trim"
         self.overlay.note = (
             f"{kind} {'in' if self.side == 'head' else 'out'}: {describe(delta, self.view.rate)}"
         )
         self.overlay.note_at = pos
+
+    def _ghost(self, box: ClipBox, delta: int, ripple: bool) -> Ghost:
+        if self.side == "tail":
+            return Ghost(box.track, box.start, box.end + delta)
+        if ripple:  # the head's media moves; the clip stays put and what follows closes up
+            return Ghost(box.track, box.start, box.end - delta)
+        return Ghost(box.track, box.start + delta, box.end)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta == 0:

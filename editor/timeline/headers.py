@@ -1,4 +1,8 @@
-"""Track headers: the name, the target toggle and the mute/solo/lock/hide buttons of each row.
+"""Track headers: source patch, the name/target toggle and the mute/solo/lock/hide buttons of each row.
+
+The source patch cell (left, as Premiere's V/A source indicators) says which
+track the source viewer's picture or sound goes to on Insert/Overwrite; the
+target toggle (the track's name) says which tracks Add Edit cuts.
 
 Button places are computed here for both painting and clicking, so a click
 lands on the button that is drawn there.
@@ -15,6 +19,7 @@ from engine.project.document import VIDEO
 
 BUTTON = 20
 TARGET = "target"
+SOURCE = "source"
 #: flag buttons right to left, with the letter drawn on them and what they say when hovered
 VIDEO_BUTTONS = (("hidden", "H", "Hide this track"), ("locked", "L", "Lock this track"))
 AUDIO_BUTTONS = (
@@ -23,6 +28,7 @@ AUDIO_BUTTONS = (
     ("locked", "L", "Lock this track"),
 )
 ON_COLORS = {
+    SOURCE: QColor("#2f8f7a"),
     TARGET: QColor("#3a78c2"),
     "hidden": QColor("#9a6fc0"),
     "locked": QColor("#c2553a"),
@@ -34,7 +40,16 @@ ON_COLORS = {
 def buttons(row: Row, top: float) -> list[tuple[str, QRectF, str, str]]:
     """(flag or TARGET, rect, letter, tooltip) of the row's header buttons, at screen `top`."""
     y = top + (row.height - BUTTON) / 2
-    out = [(TARGET, QRectF(4, y, 52, BUTTON), row.track, "Target this track for Add Edit and drops")]
+    source = "V" if row.kind == VIDEO else "A"
+    out = [
+        (
+            SOURCE,
+            QRectF(4, y, BUTTON, BUTTON),
+            source,
+            f"Patch the source's {source} here (Insert/Overwrite)",
+        ),
+        (TARGET, QRectF(4 + BUTTON + 4, y, 46, BUTTON), row.track, "Target this track for Add Edit"),
+    ]
     x = HEADER_WIDTH - 6 - BUTTON
     for flag, letter, tip in VIDEO_BUTTONS if row.kind == VIDEO else AUDIO_BUTTONS:
         out.append((flag, QRectF(x, y, BUTTON, BUTTON), letter, tip))
@@ -46,17 +61,24 @@ def button_at(row: Row, top: float, x: float, y: float) -> str | None:
     return next((name for name, rect, _, _ in buttons(row, top) if rect.contains(x, y)), None)
 
 
-def is_on(row: Row, name: str, targeted: bool) -> bool:
+def is_on(row: Row, name: str, targeted: bool, patched: bool = False) -> bool:
+    if name == SOURCE:
+        return patched
     return targeted if name == TARGET else bool(getattr(row.flags, name))
 
 
-def paint(painter: QPainter, row: Row, top: float, targeted: bool) -> None:
+def paint(painter: QPainter, row: Row, top: float, targeted: bool, patched: bool = False) -> None:
     header = QRectF(0, top, HEADER_WIDTH - 1, row.height - 1)
     painter.fillRect(header, QColor("#2a2c30"))
     painter.setPen(QPen(QColor("#17181a"), 1))
     painter.drawLine(header.bottomLeft(), header.bottomRight())
     for name, rect, letter, _ in buttons(row, top):
-        on = is_on(row, name, targeted)
+        on = is_on(row, name, targeted, patched)
+        if name == SOURCE and not on:  # an empty socket, as Premiere draws an unpatched source
+            painter.setPen(QPen(QColor("#45484e"), 1))
+            painter.setBrush(QColor("#26282c"))
+            painter.drawRoundedRect(rect, 3, 3)
+            continue
         painter.setPen(QPen(QColor("#55585e"), 1))
         painter.setBrush(ON_COLORS[name] if on else QColor("#34363b"))
         painter.drawRoundedRect(rect, 3, 3)

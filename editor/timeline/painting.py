@@ -87,6 +87,8 @@ class Scene:
     overlay: Overlay | None = None
     jobs: dict[str, float] = field(default_factory=dict)  # clip id -> progress of its generation job
     duck: DuckEnvelope | None = None  # music under voice-over, drawn as a gain line on music clips
+    patched: set[str] = field(default_factory=set)  # tracks the source viewer's V and A go to
+    marks: tuple[int | None, int | None] = (None, None)  # the timeline's in and (inclusive) out
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,11 @@ def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
         if top + row.height < RULER_HEIGHT or top > scene.height:
             continue
         _paint_row(painter, scene, row, top, first, last)
+    if scene.marks != (None, None):
+        painter.save()
+        painter.setClipRect(QRectF(HEADER_WIDTH, RULER_HEIGHT, scene.width - HEADER_WIDTH, scene.height))
+        _paint_marks(painter, scene, scene.height - RULER_HEIGHT, MARKED_TRACKS, RULER_HEIGHT, lines=False)
+        painter.restore()
     if scene.overlay is not None:
         _paint_overlay(painter, scene, scene.overlay)
     painter.restore()
@@ -157,6 +164,29 @@ def _label_step(rate: float, pixels_per_frame: float) -> int:
     return round(7200 * rate)
 
 
+MARK_COLOR = QColor("#6f9be0")
+MARKED_RULER = QColor(111, 155, 224, 90)
+MARKED_TRACKS = QColor(111, 155, 224, 22)
+
+
+def _paint_marks(
+    painter: QPainter, scene: Scene, height: float, fill: QColor, top: float = 0, lines: bool = True
+) -> None:
+    """The in/out range a three-point edit fills, shaded as Premiere shades it; each mark as a line."""
+    in_point, out_point = scene.marks
+    g = scene.geometry
+    if in_point is not None and out_point is not None:
+        left, right = g.x_of(in_point), g.x_of(out_point + 1)
+        painter.fillRect(QRectF(left, top, right - left, height), fill)
+    if not lines:
+        return
+    painter.setPen(QPen(MARK_COLOR, 2))
+    for edge in (in_point, None if out_point is None else out_point + 1):
+        if edge is not None:
+            x = g.x_of(edge)
+            painter.drawLine(QPointF(x, top), QPointF(x, top + height))
+
+
 def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None:
     g = scene.geometry
     painter.fillRect(QRectF(0, 0, scene.width, RULER_HEIGHT), QColor("#26282b"))
@@ -182,6 +212,7 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
                 xm = g.x_of(frame + m)
                 ticks.append(QLineF(xm, RULER_HEIGHT - 4, xm, RULER_HEIGHT))
         frame += step
+    _paint_marks(painter, scene, RULER_HEIGHT, MARKED_RULER)
     painter.setPen(QColor("#6c6f75"))
     painter.drawLines(ticks)
     for mark in scene.layout.markers:
@@ -234,7 +265,7 @@ def _paint_row(painter: QPainter, scene: Scene, row: Row, top: float, first: int
             QBrush(QColor(0, 0, 0, 60), Qt.BrushStyle.FDiagPattern),
         )
     painter.restore()
-    headers.paint(painter, row, top, row.track in scene.targeted)
+    headers.paint(painter, row, top, row.track in scene.targeted, row.track in scene.patched)
 
 
 def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None:

@@ -36,6 +36,7 @@ from editor.timeline.layout import Row, TimelineLayout
 from editor.timeline.painting import Overlay, Scene, duck_envelope, paint
 from editor.timeline.previews import PreviewCache
 from engine.project import edits, tracks
+from engine.project.document import VIDEO
 from engine.project.times import rt
 
 EDGE_SCROLL_PIXELS = 24
@@ -73,6 +74,7 @@ class TimelineView(QWidget):
         self.drops = DropHandler(self)
         self.overlay: Overlay | None = None
         self._exists: dict[str, bool] = {}
+        self._fit_pending = False
         # dragging against the left or right edge scrolls the timeline, as NLEs do
         self._edge_timer = QTimer(self)
         self._edge_timer.setInterval(40)
@@ -83,6 +85,8 @@ class TimelineView(QWidget):
         session.replaced.connect(self._replaced)
         context.playhead.moved.connect(lambda _frame: self.update())
         context.selection.changed.connect(self.update)
+        context.patch.changed.connect(self.update)
+        context.playhead.marksChanged.connect(self.update)
         self.previews.ready.connect(self.update)
         self.rebuild()
 
@@ -114,6 +118,7 @@ class TimelineView(QWidget):
     def _replaced(self) -> None:
         self._exists.clear()
         self.targeted = None
+        self.context.patch.reset()
         self.rebuild()
         self.zoom_to_fit()
 
@@ -143,6 +148,10 @@ class TimelineView(QWidget):
         return self.layout_.end
 
     def zoom_to_fit(self) -> None:
+        if self.width() <= HEADER_WIDTH + 16:  # not laid out yet: fit once it has its real width
+            self._fit_pending = True
+            return
+        self._fit_pending = False
         self.geometry_.fit(max(self.total_frames(), round(self.rate * 10)), self.width())
         self.viewChanged.emit()
         self.update()
@@ -179,6 +188,8 @@ class TimelineView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._fit_pending:
+            self.zoom_to_fit()
         self.geometry_.scroll_y = min(self.geometry_.scroll_y, self.max_scroll_y())
         self.viewChanged.emit()
 
@@ -199,6 +210,8 @@ class TimelineView(QWidget):
             overlay=overlay,
             jobs=dict(self.jobs),
             duck=duck_envelope(self.context.session.timeline),
+            patched={t for t in self.context.patch.destinations(self.context.session.timeline).values() if t},
+            marks=(self.context.playhead.in_point, self.context.playhead.out_point),
         )
 
     def set_job_progress(self, ident: str, fraction: float) -> None:
@@ -265,8 +278,13 @@ class TimelineView(QWidget):
         self._moved = False
         self.update()
 
-    def select_clicked(self, ident: str, modifiers: Qt.KeyboardModifier) -> bool:
-        """Select a clicked clip with its linked partners; Shift/Ctrl toggles. True when it toggled."""
+    def select_clicked(self, ident: str, modifiers: Qt.KeyboardModifier, only: bool = False) -> bool:
+        """Select a clicked clip with its linked partners; Shift/Ctrl toggles. True when it toggled.
+
+        A press on a clip already selected keeps the selection (it may be the
+        start of dragging them all); `only` (a click let go without moving)
+        narrows it to the clip and its partners.
+        """
         found = self.layout_.find(ident)
         group = [ident, *(b.ident for b in self.layout_.partners(found[1]))] if found else [ident]
         selection = self.context.selection
@@ -276,7 +294,7 @@ class TimelineView(QWidget):
             else:
                 selection.add(group)
             return True
-        if ident not in selection:
+        if only or ident not in selection:
             selection.set(group)
         return False
 
@@ -331,6 +349,9 @@ class TimelineView(QWidget):
         if self._moved or isinstance(gesture, gestures.Scrub):
             gesture.move(event.position(), event.modifiers())
             gesture.finish(event.modifiers())
+        elif isinstance(gesture, gestures.MoveClips):
+            # a click (no drag) on a clip of a multi-selection selects just it, as in every NLE
+            self.select_clicked(gesture.grabbed.ident, Qt.KeyboardModifier.NoModifier, only=True)
         self.update()
 
     def leaveEvent(self, event: QEvent) -> None:
@@ -365,6 +386,12 @@ class TimelineView(QWidget):
             return
         if hit.button == headers.TARGET:
             self.toggle_target(hit.row.track)
+            return
+        if hit.button == headers.SOURCE:
+            names = [r.track for r in self.layout_.rows if r.kind == hit.row.kind]
+            if hit.row.kind == VIDEO:
+                names.reverse()  # V1 first, as the patch counts them
+            self.context.patch.toggle(hit.row.kind, hit.row.track, names)
             return
         value = not getattr(hit.row.flags, hit.button)
         self.context.session.apply(tracks.set_track_flags, hit.row.track, **{hit.button: value})

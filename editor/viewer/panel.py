@@ -32,12 +32,15 @@ from editor.viewer import transport
 from editor.viewer.frames import FrameWorker
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
-from engine.playback import cuts, shuttle
+from engine.playback import cuts, shuttle, threepoint
 from engine.playback.audio_output import StreamOpener, open_sounddevice
 from engine.playback.player import Player
 from engine.playback.source import placements, source_length, source_timeline
 from engine.playback.timecode import parse_timecode
-from engine.project import document, edits, trackedit
+from engine.project import document, trackedit, tracks
+from engine.project.document import AUDIO, VIDEO
+from engine.project.edits import insert as insert_edit
+from engine.project.edits import overwrite as overwrite_edit
 from engine.project.times import rt, timecode
 
 SOURCE, TIMELINE = "source", "timeline"
@@ -414,33 +417,49 @@ class ViewerPanel(QWidget):
     def overwrite(self) -> None:
         self._edit_from_source(overwrite=True)
 
-    def source_range(self) -> tuple[int, int] | None:
-        """(first frame, frames) to edit in: between the source marks, or the whole file."""
-        if self.source is None:
-            return None
-        length = source_length(self.source)
-        head = self.source_playhead
-        first = head.in_point if head.in_point is not None else 0
-        last = head.out_point if head.out_point is not None else length - 1
-        first, last = max(0, first), min(last, length - 1)
-        return (first, last - first + 1) if last >= first else None
-
     def _edit_from_source(self, overwrite: bool) -> None:
-        marked = self.source_range()
-        if marked is None:
+        """Three-point edit from the source's marks and the timeline's marks onto the patched tracks.
+
+        Marks on the timeline that decided the edit are cleared afterwards (as
+        Avid and Premiere's "clear in/out after edit" do), so the next `,`
+        goes at the playhead, which moves to the end of what was edited in.
+        """
+        if self.source is None:
             self.context.status.show("Open a clip in the source viewer first (double-click it in the bin)")
             return
-        session, head = self.context.session, self.context.playhead
+        session, head, status = self.context.session, self.context.playhead, self.context.status
         rate = session.rate
         if document.settings(self.source).rate != rate:
-            self.context.status.show("The project's frame rate changed: open the source clip again")
+            status.show("The project's frame rate changed: open the source clip again")
             return
-        first, count = marked
-        at = head.frame
-        edit = edits.overwrite if overwrite else edits.insert
-        if session.apply(edit, rt(at, rate), placements(self.source, first, count)) is None:
+        source_marks = threepoint.Marks(self.source_playhead.in_point, self.source_playhead.out_point)
+        timeline_marks = threepoint.Marks(head.in_point, head.out_point)
+        try:
+            edit = threepoint.resolve(
+                source_marks, source_length(self.source), timeline_marks, head.frame, rate
+            )
+        except EditError as error:
+            status.show(f"Cannot {'overwrite' if overwrite else 'insert'}: {error}")
             return
-        head.move_to(at + count)  # as in Premiere: ready for the next edit
+        destinations = self.context.patch.destinations(session.timeline)
+        placed = {}
+        for name, clip in placements(self.source, edit.source_first, edit.frames).items():
+            track = destinations[VIDEO if name.startswith("V") else AUDIO]
+            if track is not None:
+                placed[track] = clip
+        if not placed:
+            status.show("No track is patched for this source: click V or A at the left of a track header")
+            return
+        locked = [t for t in placed if tracks.track_flags(document.track(session.timeline, t)).locked]
+        if locked:
+            status.show(f"Cannot edit into {', '.join(locked)}: the track is locked")
+            return
+        if session.apply(overwrite_edit if overwrite else insert_edit, rt(edit.at, rate), placed) is None:
+            return
+        if head.in_point is not None or head.out_point is not None:
+            head.clear_marks()
+        head.move_to(edit.at + edit.frames)  # as in Premiere: ready for the next edit
         verb = "Overwrote" if overwrite else "Inserted"
         name = self.source_path.name if self.source_path else "the source"
-        self.context.status.show(f"{verb} {name} ({timecode(count, rate)}) at {timecode(at, rate)}")
+        where = ", ".join(placed)
+        status.show(f"{verb} {name} ({timecode(edit.frames, rate)}) at {timecode(edit.at, rate)} on {where}")
