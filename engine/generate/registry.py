@@ -13,11 +13,13 @@ from typing import Any
 
 from engine.errors import GenerateError
 from engine.generate.base import Backend
+from engine.generate.inpaint_request import InpaintRequest
 from engine.generate.requests import VideoRequest
 
 #: task -> how its parameters are checked and turned into a request
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
+    "video.inpaint": InpaintRequest.from_params,
 }
 
 
@@ -64,13 +66,16 @@ class Registry:
 def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
+    from engine.generate.inpaint_opencv import OpenCVInpaintBackend
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
+    registry.register(OpenCVInpaintBackend(), default=True)
     try:
         from engine.generate.diffusers_video import video_backends
+        from engine.generate.inpaint_diffusers import inpaint_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
         return registry
-    for backend in video_backends():
+    for backend in [*video_backends(), *inpaint_backends()]:
         registry.register(backend)
     return registry
