@@ -82,10 +82,11 @@ def composite(source: np.ndarray, fill: np.ndarray, alpha: np.ndarray) -> np.nda
     """`fill` over `source` by `alpha` (0..255): where alpha is 0 the result IS the source."""
     if fill.shape != source.shape:
         raise GenerateError(f"A fill of {fill.shape[1::-1]} does not fit a frame of {source.shape[1::-1]}")
-    weight = alpha.astype(np.float32)[..., None] / 255.0
-    mixed = source.astype(np.float32) + (fill.astype(np.float32) - source) * weight
-    out = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
-    out[alpha == 0] = source[alpha == 0]
+    out = source.copy()
+    touched = alpha > 0
+    weight = alpha[touched].astype(np.float32)[:, None] / 255.0
+    under = source[touched].astype(np.float32)
+    out[touched] = np.clip(under + (fill[touched] - under) * weight + 0.5, 0, 255).astype(np.uint8)
     return out
 
 

@@ -113,7 +113,6 @@ class TemporalFiller:
         remaining = hole[crop].copy()
         fill = target.copy()
         holes = Holes(remaining, min(1.0, FLOW_SIDE / max(x1 - x0, y1 - y0)), _gray(target, 1.0))
-        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
         motion: dict[int, np.ndarray] = {}
 
         def motion_to(s: int) -> np.ndarray:
@@ -129,34 +128,37 @@ class TemporalFiller:
                     self.flows += 1
             return motion[s]
 
-        def maps(s: int) -> tuple[np.ndarray, np.ndarray]:
+        grid: list[np.ndarray] = []
+
+        def warp(image: np.ndarray, s: int) -> np.ndarray:
+            """`image` (at frame s) moved onto frame t; outside it, or where the motion is unknown: 0."""
             shift = np.nan_to_num(_snapped(motion_to(s)), nan=-1e5)  # unknown: sampled from nowhere
-            return xs + shift[holes.labels, 0], ys + shift[holes.labels, 1]
+            if not shift.any():
+                return image  # a still background: copied, never resampled
+            if not grid:
+                grid.extend(np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32))
+            map_x, map_y = grid[1] + shift[holes.labels, 0], grid[0] + shift[holes.labels, 1]
+            return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderValue=0)
 
         for offset in OFFSETS:
             s = t + offset
             if not 0 <= s < clip.count:
                 continue
-            map_x, map_y = maps(s)
             # a place counts as seen in frame s when it and its neighbours are unmasked there
             clear = np.where(clip.alpha(s)[crop] > 0, 0, 255).astype(np.uint8)
-            clear = cv2.erode(clear, np.ones((3, 3), np.uint8))
-            seen = cv2.remap(clear, map_x, map_y, cv2.INTER_LINEAR, borderValue=0) == 255
+            seen = warp(cv2.erode(clear, np.ones((3, 3), np.uint8)), s) == 255
             take = remaining & seen
             if take.any():
-                warped = cv2.remap(clip.frame(s)[crop], map_x, map_y, cv2.INTER_LINEAR)
-                fill[take] = warped[take]
+                fill[take] = warp(clip.frame(s)[crop], s)[take]
                 remaining &= ~take
                 stats["temporal"] += int(take.sum())
                 if not remaining.any():
                     break
         if remaining.any() and previous is not None:
-            map_x, map_y = maps(t - 1)
-            inside = (map_x >= 0) & (map_y >= 0) & (map_x <= x1 - x0 - 1) & (map_y <= y1 - y0 - 1)
+            inside = warp(np.full(remaining.shape, 255, np.uint8), t - 1) == 255
             take = remaining & inside
             if take.any():
-                carried = cv2.remap(previous[crop], map_x, map_y, cv2.INTER_LINEAR)
-                fill[take] = carried[take]
+                fill[take] = warp(previous[crop], t - 1)[take]
                 remaining &= ~take
                 stats["carried"] += int(take.sum())
         if remaining.any():
@@ -186,6 +188,14 @@ class Holes:
         self.count = count  # label 0 is outside every hole
         self.labels = labels
         self.labels_small = _scaled(labels.astype(np.uint16), scale, cv2.INTER_NEAREST).astype(np.int32)
+        self._nears: dict[int, np.ndarray] = {}
+
+    def _near(self, label: int) -> np.ndarray:
+        """The pixels within reach of hole `label` (small scale), the same for every other frame."""
+        if label not in self._nears:
+            hole = (self.labels_small == label).astype(np.uint8)
+            self._nears[label] = cv2.dilate(hole, _disc(SMEAR + RING)) > 0
+        return self._nears[label]
 
     def motion(
         self, dis: cv2.DISOpticalFlow, other_rgb: np.ndarray, other_hole: np.ndarray, guess: np.ndarray | None
@@ -207,8 +217,7 @@ class Holes:
         unreliable = cv2.dilate((self.hole_small | other_small).astype(np.uint8), _disc(SMEAR))
         shifts = np.zeros((self.count, 2), np.float32)
         for label in range(1, self.count):
-            near = cv2.dilate((self.labels_small == label).astype(np.uint8), _disc(SMEAR + RING))
-            ring = (near > 0) & (unreliable == 0)
+            ring = self._near(label) & (unreliable == 0)
             if ring.sum() < 8:
                 shifts[label] = np.nan
                 continue
