@@ -128,6 +128,8 @@ def test_a_logo_over_a_panning_shot_is_filled_from_where_the_pan_reveals_it(tmp_
     errors = [_mae(f, truth, logo) for f, truth in zip(frames, panning.backgrounds[4:20], strict=True)]
     assert max(errors) < REVEALED_MAE, errors
     assert provenance["start"] == 4 and provenance["filled_pixels"]["temporal"] > 0
+    # the media's frames around the range count too: frame 4 sees what frames 0-3 reveal
+    assert provenance["filled_pixels"]["spatial"] == 0
 
 
 def test_feathered_mask_blends_and_leaves_the_rest_alone(clip, source, noise, tmp_path) -> None:

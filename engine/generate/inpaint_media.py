@@ -23,6 +23,9 @@ from engine.media.video import VideoDecoder, upright_rgb
 class ClipWindow:
     """The request's source frames (0 = its first) and their masks, decoded forward, a few kept.
 
+    Frames of the media just before or after the range can be asked for too
+    (negative indices, or `count` and on): they may show what a hole hides.
+
     Temporal filling looks a few frames back and ahead; keeping only that
     window bounds memory whatever the clip's length (25 frames at 1080p
     are about 150 MB).
@@ -32,6 +35,9 @@ class ClipWindow:
         self.request = request
         self.masks = masks
         self.count = request.frames
+        # frames of the media around the range may be looked at too (request frame -1 is media start-1)
+        self.first = -request.start
+        self.end = max(request.frames, request.media_frames - request.start)
         try:
             self._decoder = VideoDecoder(request.input)
         except MediaError as error:
@@ -47,6 +53,10 @@ class ClipWindow:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def has(self, index: int) -> bool:
+        """Whether request frame `index` (negative: before the range) is a frame of the media."""
+        return self.first <= index < self.end
 
     def frame(self, index: int) -> np.ndarray:
         """RGB (h, w, 3) of request frame `index`, upright, at the media's size."""

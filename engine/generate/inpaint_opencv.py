@@ -142,7 +142,7 @@ class TemporalFiller:
 
         for offset in OFFSETS:
             s = t + offset
-            if not 0 <= s < clip.count:
+            if not clip.has(s):
                 continue
             # a place counts as seen in frame s when it and its neighbours are unmasked there
             clear = np.where(clip.alpha(s)[crop] > 0, 0, 255).astype(np.uint8)

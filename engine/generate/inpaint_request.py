@@ -44,6 +44,7 @@ class InpaintRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    media_frames: int = 0  # frames in the whole media: those around the range can show what a hole hides
 
     @property
     def size(self) -> tuple[int, int]:
@@ -119,6 +120,7 @@ class InpaintRequest:
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
+            media_frames=total,
         )
 
     def provenance(self, masks: MaskSequence, **extra: Any) -> dict[str, Any]:
