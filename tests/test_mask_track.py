@@ -41,6 +41,16 @@ def test_a_correction_is_a_key_that_later_frames_follow_after_tracking_again(mov
     assert iou(masks.hard_mask_at(15), wrong) > 0.7  # a static patch of background stays put
 
 
+def test_a_flat_coloured_sign_over_texture_is_followed_without_lagging(tmp_path):
+    from tests.inpaintclip import write_clip
+
+    clip = write_clip(tmp_path / "sign.mp4")  # a flat red square crossing a textured background
+    masks = MaskSequence((160, 90))
+    masks.set_key(0, clip.squares[0])
+    assert track_mask(clip.path, masks, 0, len(clip.squares))
+    assert min(iou(masks.hard_mask_at(n), clip.squares[n]) for n in range(len(clip.squares))) > 0.9
+
+
 def test_cancelling_leaves_the_masks_as_they_were_and_no_key_is_refused(moving):
     masks = MaskSequence(SIZE)
     with pytest.raises(MaskError, match="Paint a mask"):

@@ -345,19 +345,21 @@ def _versions() -> dict[str, str]:
 # running ---------------------------------------------------------------------------------
 
 
-def _step_callback(context: JobContext, steps: int) -> Any:
+def _step_callback(context: JobContext, steps: int, part: int = 0, parts: int = 1) -> Any:
     """Report each denoising step, and stop at the next one when the user cancels.
 
     JobCancelled raised here leaves the pipeline's loop at once: diffusers
-    calls this between steps and does not catch what it raises.
+    calls this between steps and does not catch what it raises. A job that
+    calls its pipeline several times (per frame, per chunk) is at `part` of `parts`.
     """
 
     def on_step_end(pipe: Any, index: int, timestep: Any, tensors: dict[str, Any]) -> dict[str, Any]:
         total = int(getattr(pipe, "_num_timesteps", 0) or steps)
         done = min(index + 1, total)
-        context.progress(LOADED + (DENOISED - LOADED) * done / total, DENOISING, done, total)
+        share = (part + done / total) / parts
+        context.progress(LOADED + (DENOISED - LOADED) * share, DENOISING, done, total)
         context.check_cancelled()
-        if done == total:
+        if done == total and part == parts - 1:
             context.progress(DENOISED, DECODING)
         return {}
 

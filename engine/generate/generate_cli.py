@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vae-tiling", action="store_true", help="decode frames in tiles (small GPUs)")
     parser.add_argument("--dtype", default="auto", help="bfloat16, float16, float32 or auto")
     parser.add_argument("--cache-dir", help="where results are cached (default: the per-user cache)")
+    inpaint = parser.add_argument_group("video.inpaint")
+    inpaint.add_argument("--input", help="the clip's media file to inpaint")
+    inpaint.add_argument("--mask", help="a PNG (white = region to fill) or a mask folder")
+    inpaint.add_argument("--start", type=int, help="first source frame of the input (default 0)")
+    inpaint.add_argument("--method", choices=("telea", "ns"), help="the opencv backend's spatial fill")
+    inpaint.add_argument("--track", action="store_true", help="make the mask follow the content first")
     parser.add_argument("-o", "--output", help="file to write")
 
 
@@ -91,11 +98,70 @@ def _list() -> int:
     return 0
 
 
+def _tracked_mask(args: argparse.Namespace, folder: Path) -> str:
+    """--track: the mask, painted on the first frame asked, follows the content through the frames asked.
+
+    The tracked masks are written as a mask folder (the editor's format), so
+    the job's cache key covers every tracked frame, and the folder is what
+    the inpaint job reads.
+    """
+    from engine.masks.sequence import MaskSequence
+    from engine.masks.track import track_mask
+    from engine.media.probe import probe
+
+    media = Path(args.input)
+    if not media.is_file():
+        raise GenerateError(f"{media} does not exist")
+    info = probe(media)
+    if info.video is None:
+        raise GenerateError(f"{media.name} has no picture to inpaint")
+    size = (info.video.width, info.video.height)
+    start = args.start or 0
+    count = args.frames if args.frames is not None else (info.video.frames or 0) - start
+    mask_path = Path(args.mask)
+    masks = MaskSequence.load(mask_path, size)
+    if mask_path.is_file():  # one picture: it shows the object where the range starts
+        masks = MaskSequence(masks.size, keys={start: masks.keys[0]})
+    print(f"Tracking the mask through {count} frames", file=sys.stderr)
+    track_mask(media, masks, start, count)
+    masks.save(folder)
+    return str(folder)
+
+
+def _inpaint_params(args: argparse.Namespace, tracked_into: str | None = None) -> dict:
+    """video.inpaint takes its frames, rate and size from the input; --frames and --start pick a part."""
+    if not args.input:
+        raise GenerateError("--input is required: the clip's media file to inpaint")
+    if not args.mask:
+        raise GenerateError("--mask is required: a PNG (white = region to fill) or a mask folder")
+    params = {
+        "input": args.input,
+        "mask": _tracked_mask(args, Path(tracked_into)) if args.track and tracked_into else args.mask,
+        "start": args.start,
+        "frames": args.frames,
+        "prompt": args.prompt,
+        "negative_prompt": args.negative_prompt,
+        "seed": args.seed,
+        "steps": args.steps,
+        "guidance": args.guidance,
+        "model": args.model,
+        "method": args.method,
+        "device": args.device,
+        "cpu_offload": args.cpu_offload,
+        "vae_tiling": args.vae_tiling,
+        "dtype": None if args.dtype == "auto" else args.dtype,
+        "cache_dir": args.cache_dir,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
 def _params(args: argparse.Namespace) -> dict:
     if args.task == "voice.speak":
         from engine.generate.voice_clip import cli_params
 
         return cli_params(args)
+    if args.task == "video.inpaint":
+        return _inpaint_params(args)
     if args.frames is None:
         raise GenerateError("--frames is required: how many frames the shot has")
     params = {
@@ -128,7 +194,13 @@ def _run(args: argparse.Namespace) -> int:
     output = Path(args.output).absolute()
     if not output.parent.is_dir():
         raise GenerateError(f"The folder {output.parent} does not exist")
-    spec = JobSpec(args.task, _params(args), backend=args.backend)
+    with tempfile.TemporaryDirectory(prefix="shotline-mask-") as scratch:
+        return _generate(args, output, scratch)
+
+
+def _generate(args: argparse.Namespace, output: Path, scratch: str) -> int:
+    params = _inpaint_params(args, scratch) if args.task == "video.inpaint" else _params(args)
+    spec = JobSpec(args.task, params, backend=args.backend)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     waiter = _Waiter(bar)
     jobs = JobQueue(default_registry(), waiter)

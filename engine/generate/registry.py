@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.errors import GenerateError
 from engine.generate.base import Backend
+from engine.generate.inpaint_request import InpaintRequest
 from engine.generate.requests import VideoRequest
 from engine.generate.voice_request import VoiceRequest
 
@@ -20,6 +21,7 @@ from engine.generate.voice_request import VoiceRequest
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
     "voice.speak": VoiceRequest.from_params,
+    "video.inpaint": InpaintRequest.from_params,
 }
 
 
@@ -66,15 +68,18 @@ class Registry:
 def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
+    from engine.generate.inpaint_opencv import OpenCVInpaintBackend
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
     _register_voice(registry)
+    registry.register(OpenCVInpaintBackend(), default=True)
     try:
         from engine.generate.diffusers_video import video_backends
+        from engine.generate.inpaint_diffusers import inpaint_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
         return registry
-    for backend in video_backends():
+    for backend in [*video_backends(), *inpaint_backends()]:
         registry.register(backend)
     return registry
 

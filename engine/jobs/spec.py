@@ -67,9 +67,16 @@ def _file_identity(path: str) -> dict[str, Any]:
     """A file as the key sees it: where it is, and a hash of what is in it."""
     try:
         digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        # a folder (a mask folder) is named by the names and contents of the files in it
+        files = [Path(path)]
+        if os.path.isdir(path):
+            files = sorted(p for p in Path(path).rglob("*") if p.is_file())
+        for file in files:
+            if file != Path(path):
+                digest.update(str(file.relative_to(path)).encode() + b"\0")
+            with open(file, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
         return {"path": os.path.abspath(path), "sha256": digest.hexdigest()}
     except OSError:
         return {"path": os.path.abspath(path), "sha256": None}

@@ -18,6 +18,7 @@ and invert are applied on reading, so changing them never repaints a file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -118,6 +119,24 @@ class MaskSequence:
 
     def frames(self) -> Iterable[int]:
         return sorted(set(self.keys) | set(self.tracked))
+
+    def file_names(self) -> list[str]:
+        """The PNG files `save` writes for this sequence, in frame order (keys before tracked)."""
+        names = [f"key_{f:06d}.png" for f in sorted(self.keys)]
+        return names + [f"frame_{f:06d}.png" for f in sorted(self.tracked)]
+
+    def digest(self) -> str:
+        """A hash of what the masks are (pixels, frames, feather, invert), not of how they are stored.
+
+        Provenance records it so a take says exactly which mask made it,
+        even after the mask folder was repainted.
+        """
+        hashed = hashlib.sha256(json.dumps([list(self.size), self.feather, self.invert]).encode())
+        for kind, table in (("key", self.keys), ("frame", self.tracked)):
+            for frame in sorted(table):
+                hashed.update(f"{kind}{frame}".encode())
+                hashed.update(np.ascontiguousarray(table[frame]).tobytes())
+        return hashed.hexdigest()
 
 
 def _read_png(path: Path) -> np.ndarray:

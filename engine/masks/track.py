@@ -137,9 +137,14 @@ def _step(before: np.ndarray, after: np.ndarray, mask: np.ndarray) -> np.ndarray
         return np.eye(3)
     region = cv2.dilate(small, np.ones((3, 3), np.uint8))
     corners = cv2.goodFeaturesToTrack(before, 200, 0.01, 3, mask=region)
-    move = _from_corners(before, after, corners) if corners is not None else None
-    if move is None:
-        move = _from_dense_flow(before, after, small)
+    candidates = [
+        _from_corners(before, after, corners) if corners is not None else None,
+        _from_template(before, after, small),
+    ]
+    found = [move for move in candidates if move is not None]
+    if not found:
+        found = [_from_dense_flow(before, after, small)]
+    move = min(found, key=lambda m: _residual(before, after, small, m))
     to_work = np.diag([scale, scale, 1.0])
     return np.linalg.inv(to_work) @ move @ to_work
 
@@ -159,6 +164,39 @@ def _from_corners(before: np.ndarray, after: np.ndarray, corners: np.ndarray) ->
     if fitted is None:
         return None
     return np.vstack([fitted, [0.0, 0.0, 1.0]])
+
+
+def _from_template(before: np.ndarray, after: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
+    """The shift that best lays the masked pixels of `before` onto `after` (masked template matching).
+
+    Finds a flat object (a sign, a logo) whose only corners are its own
+    few edges, where corners of the background around it outvote it in the
+    corner fit and dense flow sees no motion inside it.
+    """
+    ys, xs = np.nonzero(mask)
+    top, bottom, left, right = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    reach = max(8, (right - left + bottom - top) // 2)
+    height, width = before.shape
+    s_top, s_left = max(0, top - reach), max(0, left - reach)
+    s_bottom, s_right = min(height, bottom + reach), min(width, right + reach)
+    template = before[top:bottom, left:right]
+    search = after[s_top:s_bottom, s_left:s_right]
+    if search.shape[0] < template.shape[0] or search.shape[1] < template.shape[1]:
+        return None
+    scores = cv2.matchTemplate(search, template, cv2.TM_SQDIFF, mask=mask[top:bottom, left:right])
+    _low, _high, (x, y), _ = cv2.minMaxLoc(np.nan_to_num(scores, nan=np.inf))
+    dx, dy = s_left + x - left, s_top + y - top
+    return np.array([[1.0, 0.0, float(dx)], [0.0, 1.0, float(dy)], [0.0, 0.0, 1.0]])
+
+
+def _residual(before: np.ndarray, after: np.ndarray, mask: np.ndarray, move: np.ndarray) -> float:
+    """How badly `move` explains the pixels under the mask: mean absolute difference after moving them."""
+    height, width = before.shape
+    moved = cv2.warpAffine(before, move[:2], (width, height), flags=cv2.INTER_LINEAR)
+    where = cv2.warpAffine(mask, move[:2], (width, height), flags=cv2.INTER_NEAREST) > 0
+    if not where.any():
+        return float("inf")
+    return float(np.abs(moved[where].astype(np.int16) - after[where].astype(np.int16)).mean())
 
 
 def _from_dense_flow(before: np.ndarray, after: np.ndarray, mask: np.ndarray) -> np.ndarray:
