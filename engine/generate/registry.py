@@ -14,10 +14,12 @@ from typing import Any
 from engine.errors import GenerateError
 from engine.generate.base import Backend
 from engine.generate.requests import VideoRequest
+from engine.generate.score import ScoreRequest
 
 #: task -> how its parameters are checked and turned into a request
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
+    "music.score": ScoreRequest.from_params,
 }
 
 
@@ -64,9 +66,11 @@ class Registry:
 def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
+    from engine.generate.score_composer import ComposerBackend
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
+    registry.register(ComposerBackend(), default=True)
     try:
         from engine.generate.diffusers_video import video_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
