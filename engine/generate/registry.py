@@ -77,4 +77,8 @@ def default_registry() -> Registry:
         return registry
     for backend in video_backends():
         registry.register(backend)
+    from engine.generate.score_diffusers import music_backends
+
+    for backend in music_backends():
+        registry.register(backend)
     return registry

@@ -36,6 +36,8 @@ class ScoreRequest:
     guidance: float | None = None
     device: str = "auto"
     dtype: str = "auto"
+    cpu_offload: bool = False  # diffusers backends on small GPUs
+    vae_tiling: bool = False  # (no audio VAE tiles; kept so the shared loader reads one shape)
 
     @property
     def duration(self) -> float:
@@ -83,6 +85,7 @@ class ScoreRequest:
             guidance=_number(params, "guidance", None),
             device=str(params.get("device") or "auto"),
             dtype=str(params.get("dtype") or "auto"),
+            cpu_offload=bool(params.get("cpu_offload", False)),
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:
