@@ -60,7 +60,7 @@ def _answer_dialog(window: MainWindow, prompt: str) -> None:
         dialog.prompt.setPlainText(prompt)
         dialog.seed.setValue(11)
         assert dialog.hit_cuts.isChecked() and dialog.chosen_backend == "composer"
-        assert "1 cuts" in dialog.range_label.text()
+        assert "1 cut)" in dialog.range_label.text()
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, answer)

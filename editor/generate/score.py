@@ -78,9 +78,9 @@ class ScoreController(QObject):
         rate = self._context.session.rate
         cuts = range_cuts(self._context.session.timeline, start, frames)
         self.dialog.set_backends(self._runner.backends("music.score") or _composer_only())
-        self.dialog.set_range(
-            f"{timecode(start, rate)} – {timecode(start + frames, rate)}  ({frames} frames, {len(cuts)} cuts)"
-        )
+        plural = "" if len(cuts) == 1 else "s"
+        span_text = f"{timecode(start, rate)} – {timecode(start + frames, rate)}"
+        self.dialog.set_range(f"{span_text}  ({frames} frames, {len(cuts)} cut{plural})")
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.score(start, frames, self.dialog.values(), self.dialog.chosen_backend)
