@@ -196,3 +196,25 @@ def test_the_cli_writes_exactly_the_duration_asked(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     audio, rate = read_wav(out)
     assert rate == RATE and audio.shape == (round(3.21 * RATE), 2)
+
+
+def test_a_long_cue_never_repeats_a_passage_of_melody_or_harmony() -> None:
+    """Nothing loops audibly: no two passages of a two-minute cue play the same tune over the same chords."""
+    from engine.generate.music.composer import LEAD, compose
+
+    style = style_for("happy folk guitar")
+    grid = plan(120.0, [7.1, 19.4, 33.0, 48.2, 61.9, 80.3, 97.5], style.tempo, style.beats_per_bar)
+    score_ = compose(grid, style, Key(7, "major"), seed=2)
+    starts = [bar.start for bar in grid.bars]
+    passages: dict[int, list[tuple]] = {}
+    for note in score_.notes:
+        if note.channel != LEAD:
+            continue
+        bar = max(i for i, s in enumerate(starts) if s <= note.start + 1e-9)
+        section = grid.bars[bar].section
+        first = next(b for b in grid.bars if b.section == section).start
+        passages.setdefault(section, []).append((round(note.start - first, 3), note.pitch))
+    tunes = [tuple(notes[:8]) for notes in passages.values() if len(notes) >= 4]
+    assert len(tunes) >= 6 and len(set(tunes)) == len(tunes)
+    crashes = {round(n.start, 3) for n in score_.notes if n.channel == 9 and n.pitch == 49}
+    assert {round(c, 3) for c in grid.cuts} <= crashes  # every shot starts on a crash

@@ -66,6 +66,8 @@ class ScoreDialog(QDialog):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, MAX_SEED)
         self.seed.setValue(random.randint(0, MAX_SEED))
+        self.seed_lock = QCheckBox("Keep this seed", self)
+        self.seed_lock.setToolTip("Unticked, each score draws a new seed (another tune for the same words)")
         self.backend = QComboBox(self)
         self.backend.setObjectName("score-backend")
         tempo_row = QHBoxLayout()
@@ -82,7 +84,10 @@ class ScoreDialog(QDialog):
         form.addRow("Key", self.key)
         form.addRow("Intensity", intensity_row)
         form.addRow("", self.hit_cuts)
-        form.addRow("Seed", self.seed)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.seed_lock)
+        form.addRow("Seed", seed_row)
         form.addRow("Backend", self.backend)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel, self)
@@ -105,6 +110,9 @@ class ScoreDialog(QDialog):
         self.range_label.setText(text)
 
     def values(self) -> dict[str, Any]:
+        """What to ask for; a new seed (shown in the box) unless the user kept this one."""
+        if not self.seed_lock.isChecked():
+            self.seed.setValue(random.randint(0, MAX_SEED))
         key = self.key.currentText()
         return {
             "prompt": self.prompt.toPlainText().strip(),
