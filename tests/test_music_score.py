@@ -181,8 +181,9 @@ def test_keys_parse_and_bad_requests_are_refused_with_a_message() -> None:
         ScoreRequest.from_params({"prompt": "x"})
     with pytest.raises(GenerateError, match="intensity"):
         ScoreRequest.from_params({"duration": 2, "intensity": 3})
-    request = ScoreRequest.from_params({"duration": 2, "cuts": "0.5, 1.0, 5"})
+    request = ScoreRequest.from_params({"duration": 2, "cuts": "0.5, 1.0, 5", "hit_cuts": "false"})
     assert request.cuts == (24_000, 48_000)  # a cut outside the range is not a cut in it
+    assert request.hit_cuts is False
 
 
 def test_the_cli_writes_exactly_the_duration_asked(tmp_path) -> None:

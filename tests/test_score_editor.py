@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 from mediagen import write_video
 from PySide6.QtCore import QTimer
@@ -12,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
+from engine.export.mp4 import export_mp4
+from engine.export.presets import ExportSettings
 from engine.generate.music.master import read_wav
 from engine.generate.score_timeline import range_cuts, score_spec
 from engine.media.reference import clips_for
@@ -76,7 +80,15 @@ def _music_clips(session):
     return found
 
 
-def test_score_music_on_the_marked_range_puts_an_exact_clip_on_a_music_track_and_again_a_take(window, qtbot):
+def _decoded_audio(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        chunks = [f.to_ndarray()[0] for f in container.decode(audio=0)]  # planar: the left channel
+    return np.concatenate(chunks)
+
+
+def test_score_music_on_the_marked_range_puts_an_exact_clip_on_a_music_track_and_again_a_take(
+    window, qtbot, tmp_path
+):
     session = window.context.session
     window.context.playhead.mark_in(10)
     window.context.playhead.mark_out(33)  # frames 10-33: 24 frames, one second, a cut at frame 20
@@ -95,6 +107,14 @@ def test_score_music_on_the_marked_range_puts_an_exact_clip_on_a_music_track_and
     made = takes.takes(clip)[0].provenance
     assert made.task == "music.score" and made.prompt == "tense cinematic strings" and made.seed == 11
     assert made.extra["cut_samples"] == [20_000]  # the cut at frame 20, 10 frames (20,000 samples) in
+
+    # the export has the score, under the picture, in the range and only there
+    out = tmp_path / "cut.mp4"
+    export_mp4(session.timeline, out, ExportSettings(crf=0, x264_preset="ultrafast"))
+    sound = _decoded_audio(out)
+    inside = sound[round(11 / RATE * 48_000) : round(32 / RATE * 48_000)]
+    assert np.sqrt(np.mean(inside**2)) > 10 ** (-40 / 20)  # the score is heard (at -12 dB)
+    assert np.abs(sound[: round(9 / RATE * 48_000)]).max() < 1e-3  # before the range: silence
 
     # one undo step takes the score and its new track away; redo brings both back
     window.context.actions.action("edit.undo").trigger()

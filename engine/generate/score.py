@@ -77,7 +77,7 @@ class ScoreRequest:
             bpm=bpm,
             key=str(key) if key else None,
             intensity=intensity,
-            hit_cuts=bool(params.get("hit_cuts", True)),
+            hit_cuts=_flag(params.get("hit_cuts", True)),
             seed=_int(params, "seed", 0, 0, 2**63 - 1) or 0,
             negative_prompt=str(params.get("negative_prompt") or ""),
             model=str(params["model"]) if params.get("model") else None,
@@ -119,6 +119,13 @@ def _number(params: dict[str, Any], key: str, default: float | None) -> float | 
     if number != number or number in (float("inf"), float("-inf")):
         raise GenerateError(f"{key} must be a finite number")
     return number
+
+
+def _flag(value: Any) -> bool:
+    """A JSON or command-line yes/no: true, "true", 1, "yes" are yes; false, "false", 0, "no" are no."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
 
 
 def _cuts(params: dict[str, Any], samples: int) -> tuple[int, ...]:
