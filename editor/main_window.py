@@ -25,6 +25,7 @@ from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
 from editor.generate.new_shot import NewShotController
 from editor.generate.runner import JobRunner
+from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
         self.voice = VoiceController(self.context, self.jobs, self)
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
+        self.scoring = ScoreController(self.context, self.jobs, self)
         self._connect()
         self._register_actions()
         self._build_menus()

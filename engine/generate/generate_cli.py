@@ -47,6 +47,12 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cpu-offload", action="store_true", help="offload model parts to RAM (small GPUs)")
     parser.add_argument("--vae-tiling", action="store_true", help="decode frames in tiles (small GPUs)")
     parser.add_argument("--dtype", default="auto", help="bfloat16, float16, float32 or auto")
+    parser.add_argument("--duration", type=float, help="music.score: length in seconds (at 48 kHz)")
+    parser.add_argument("--cuts", help="music.score: cut times in seconds from the start, T1,T2,...")
+    parser.add_argument("--bpm", type=float, help="music.score: tempo (default: auto)")
+    parser.add_argument("--key", help="music.score: key such as 'A minor' (default: auto)")
+    parser.add_argument("--intensity", type=float, help="music.score: 0 (sparse) to 1 (full)")
+    parser.add_argument("--no-hit-cuts", action="store_true", help="music.score: do not fit the cuts")
     parser.add_argument("--cache-dir", help="where results are cached (default: the per-user cache)")
     inpaint = parser.add_argument_group("video.inpaint")
     inpaint.add_argument("--input", help="the clip's media file to inpaint")
@@ -162,6 +168,8 @@ def _params(args: argparse.Namespace) -> dict:
         return cli_params(args)
     if args.task == "video.inpaint":
         return _inpaint_params(args)
+    if args.task == "music.score":
+        return _score_params(args)
     if args.frames is None:
         raise GenerateError("--frames is required: how many frames the shot has")
     params = {
@@ -183,6 +191,29 @@ def _params(args: argparse.Namespace) -> dict:
     }
     if args.cache_dir:
         params["cache_dir"] = args.cache_dir
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _score_params(args: argparse.Namespace) -> dict:
+    if args.duration is None:
+        raise GenerateError("--duration is required: how many seconds of music")
+    params = {
+        "duration": args.duration,
+        "cuts": args.cuts or [],
+        "prompt": args.prompt,
+        "negative_prompt": args.negative_prompt,
+        "bpm": args.bpm,
+        "key": args.key,
+        "intensity": args.intensity,
+        "hit_cuts": not args.no_hit_cuts,
+        "seed": args.seed,
+        "steps": args.steps,
+        "guidance": args.guidance,
+        "model": args.model,
+        "device": args.device,
+        "dtype": None if args.dtype == "auto" else args.dtype,
+        "cache_dir": args.cache_dir,
+    }
     return {k: v for k, v in params.items() if v is not None}
 
 

@@ -15,6 +15,7 @@ from engine.errors import GenerateError
 from engine.generate.base import Backend
 from engine.generate.inpaint_request import InpaintRequest
 from engine.generate.requests import VideoRequest
+from engine.generate.score import ScoreRequest
 from engine.generate.voice_request import VoiceRequest
 
 #: task -> how its parameters are checked and turned into a request
@@ -22,6 +23,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
     "voice.speak": VoiceRequest.from_params,
     "video.inpaint": InpaintRequest.from_params,
+    "music.score": ScoreRequest.from_params,
 }
 
 
@@ -69,17 +71,23 @@ def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
     from engine.generate.inpaint_opencv import OpenCVInpaintBackend
+    from engine.generate.score_composer import ComposerBackend
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
     _register_voice(registry)
     registry.register(OpenCVInpaintBackend(), default=True)
+    registry.register(ComposerBackend(), default=True)
     try:
         from engine.generate.diffusers_video import video_backends
         from engine.generate.inpaint_diffusers import inpaint_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
         return registry
     for backend in [*video_backends(), *inpaint_backends()]:
+        registry.register(backend)
+    from engine.generate.score_diffusers import music_backends
+
+    for backend in music_backends():
         registry.register(backend)
     return registry
 
