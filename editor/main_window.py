@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
-        self.exporter = ExportController(self.context, self.jobs_panel.model, self)
+        self.exporter = ExportController(self.context, self.jobs_panel.model, self.engine, self)
         actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")

@@ -1,7 +1,10 @@
-"""File > Export as a user drives it: real MP4s, progress, cancel, failures, and a GUI that keeps up."""
+"""File > Export as a user drives it: real MP4s written by the real engine process, progress, cancel,
+failures, an engine killed mid-export, and a GUI that keeps up."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 from mediagen import write_video
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from editor.export.dialog import ExportDialog
 from editor.jobs.model import State
@@ -55,6 +58,7 @@ def window(qtbot, tmp_path, monkeypatch, media) -> MainWindow:
     win.show_timeline(a_cut(media), project)
     yield win
     win.exporter.runner.shutdown()
+    win.engine.stop()
 
 
 def open_dialog(window: MainWindow, qtbot) -> ExportDialog:
@@ -162,7 +166,7 @@ def test_cancel_stops_within_a_second_and_leaves_no_file(window, qtbot, media, t
     choose(dialog, qtbot, "project", out)
     qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
     job_id = dialog.job_id
-    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=60000)  # the engine starts first
     assert dialog.progress.maximum() == 2000
     assert "left" in dialog.status.text()
     row = window.jobs_panel.model.job(job_id)
@@ -182,7 +186,7 @@ def test_a_failing_export_shows_the_engines_message_and_can_be_retried(window, q
     choose(dialog, qtbot, "project", folder / "film.mp4")
     qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
     job_id = dialog.job_id
-    qtbot.waitUntil(lambda: dialog.job_id is None, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.job_id is None, timeout=60000)
     expected = f"Cannot export to {folder / 'film.mp4'}: the folder {folder} does not exist"
     assert dialog.status.text() == expected and "color" in dialog.status.styleSheet()
     assert window.statusBar().currentMessage() == expected
@@ -207,7 +211,7 @@ def test_a_failure_with_the_dialog_closed_gets_a_warning(window, qtbot, tmp_path
     qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: window.exporter.notice is not None and window.exporter.notice.isVisible(), timeout=10000
+        lambda: window.exporter.notice is not None and window.exporter.notice.isVisible(), timeout=60000
     )
     notice = window.exporter.notice
     assert notice.windowTitle() == "Export failed"
@@ -235,3 +239,49 @@ def test_the_gui_thread_keeps_beating_during_an_export(window, qtbot, media, tmp
     worst = max(gaps[1:])
     print(f"worst GUI-thread gap during a 300-frame export: {worst} ms over {len(gaps)} beats")
     assert len(gaps) > 10 and worst < 200
+
+
+def test_the_export_runs_in_the_engine_process(window, qtbot, tmp_path) -> None:
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, "project", tmp_path / "engine.mp4")
+    qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
+    assert window.engine.running  # started by the export
+    job = window.exporter.runner.job(dialog.job_id)
+    qtbot.waitUntil(lambda: job.engine_job is not None, timeout=30000)
+    assert job.engine_job.startswith("export-")
+    qtbot.waitUntil(lambda: dialog.job_id is None, timeout=30000)
+    assert frame_count(tmp_path / "engine.mp4")[0] == 50
+
+
+def test_an_engine_killed_mid_export_is_reported_keeps_the_earlier_file_and_restarts(
+    window, qtbot, media, tmp_path, monkeypatch
+) -> None:
+    window.show_timeline(a_cut(media, repeats=40), window.project_path)  # 2000 frames
+    out = tmp_path / "film.mp4"
+    out.write_bytes(b"last week's export")
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, "project", out)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)  # "Replace it?" Yes
+    job_id = dialog.job_id
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=30000)
+    first = window.engine.pid
+    os.kill(first, signal.SIGKILL)
+    row = window.jobs_panel.model.job(job_id)
+    qtbot.waitUntil(lambda: row.state == State.FAILED, timeout=10000)
+    assert dialog.status.text().startswith("The engine stopped unexpectedly")
+    assert "an earlier file there is kept" in dialog.status.text() and "Retry" in dialog.status.text()
+    assert "color" in dialog.status.styleSheet() and dialog.export.isEnabled()
+    assert out.read_bytes() == b"last week's export"
+    assert not list(tmp_path.glob("*.part.mp4"))
+    qtbot.waitUntil(lambda: window.engine.running and window.engine.pid != first, timeout=10000)
+    # Retry on the job's row exports the same snapshot with the restarted engine; cancel it there
+    buttons = window.jobs_panel.buttons(job_id)
+    qtbot.mouseClick(buttons.retry, Qt.MouseButton.LeftButton)
+    model = window.jobs_panel.model
+    qtbot.waitUntil(
+        lambda: model.job(job_id).state == State.RUNNING and model.job(job_id).fraction > 0, timeout=30000
+    )
+    qtbot.mouseClick(window.jobs_panel.buttons(job_id).cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.job(job_id).state == State.CANCELLED, timeout=5000)
+    assert out.read_bytes() == b"last week's export"

@@ -1,1 +1,1 @@
-"""File > Export: the dialog, the export thread, and the notice when it is done."""
+"""File > Export: the dialog, the engine job that writes the file, and the notice when it is done."""

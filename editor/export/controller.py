@@ -1,5 +1,7 @@
 """File > Export in the window: the action, the dialog, and the notice when a file is ready.
 
+The export itself runs in the engine process (see runner.py).
+
 The notice is a small non-modal message so finishing an export never
 interrupts a cut in progress; a failure the user cannot see in the dialog
 (closed meanwhile) gets a warning with the engine's own words.
@@ -14,6 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.context import EditorContext
+from editor.engine_client import EngineClient
 from editor.export.dialog import ExportDialog
 from editor.export.runner import ExportRunner
 from editor.jobs.model import JobsModel
@@ -26,10 +29,12 @@ def show_in_folder(path: Path) -> None:
 
 
 class ExportController(QObject):
-    def __init__(self, context: EditorContext, jobs: JobsModel, window: QWidget) -> None:
+    def __init__(
+        self, context: EditorContext, jobs: JobsModel, engine: EngineClient, window: QWidget
+    ) -> None:
         super().__init__(window)
         self._context, self._window = context, window
-        self.runner = ExportRunner(jobs, self)
+        self.runner = ExportRunner(jobs, engine, self)
         self.dialog = ExportDialog(context, self.runner, window)
         self.notice: QMessageBox | None = None
         open_dialog = self.dialog.open_for_project

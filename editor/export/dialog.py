@@ -3,7 +3,7 @@
 The dialog is not modal: the user can keep cutting while the export runs,
 close the dialog (the jobs panel keeps the progress), and open it again to
 see the same progress. It shows the export it started; the runner does the
-work on its own thread.
+work in the engine process.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """The engine process's main loop: read requests, answer them, and tell the client about jobs.
 
-Requests: `initialize`, `submit`, `cancel`, `status`, `shutdown`.
+Requests: `initialize`, `submit`, `export`, `cancel`, `status`, `shutdown`.
 Notifications sent: `progress`, `log`, `done`, `failed`, `cancelled`.
+
+`export` (engine/export/job.py says why it is not a `submit`ted task) takes
+the timeline as OTIO JSON, the output path and the settings; its jobs run
+on a lane of their own and are never cached.
 
 Replies and notifications come from several threads (the reader, the job
 workers), so every write takes one lock: a line is never interleaved with
@@ -18,7 +22,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, BinaryIO, TextIO
 
-from engine.errors import GenerateError
+from engine.errors import ShotlineError
+from engine.export.job import ExportJobs
 from engine.generate.base import ProgressReport
 from engine.generate.registry import Registry, default_registry
 from engine.jobs.cache import CachedResult
@@ -54,6 +59,9 @@ class _Notifier:
     def cancelled(self, job_id: str) -> None:
         self._send(protocol.notification("cancelled", {"job": job_id}))
 
+    def exported(self, job_id: str, result: dict[str, Any]) -> None:
+        self._send(protocol.notification("done", {"job": job_id, "cached": False, **result}))
+
 
 class EngineServer:
     def __init__(self, output: TextIO, registry: Registry | None = None) -> None:
@@ -61,6 +69,7 @@ class EngineServer:
         self._lock = threading.Lock()
         self.registry = registry or default_registry()
         self.queue = JobQueue(self.registry, _Notifier(self.send))
+        self.exports = ExportJobs(_Notifier(self.send))
         self.running = True
 
     def send(self, line: str) -> None:
@@ -88,7 +97,7 @@ class EngineServer:
             return
         try:
             value = method(message.params)
-        except GenerateError as error:
+        except ShotlineError as error:
             if message.is_request:
                 self.send(protocol.error(message.id, protocol.JOB_ERROR, str(error)))
             return
@@ -129,18 +138,29 @@ class EngineServer:
         spec = JobSpec.from_json(params.get("spec", params))
         return {"job": self.queue.submit(spec)}
 
+    def _rpc_export(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"job": self.exports.submit(params)}
+
     def _rpc_cancel(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"cancelled": self.queue.cancel(str(params["job"]))}
+        job = str(params["job"])
+        if self.exports.owns(job):
+            return {"cancelled": self.exports.cancel(job)}
+        return {"cancelled": self.queue.cancel(job)}
 
     def _rpc_status(self, params: dict[str, Any]) -> dict[str, Any]:
         job = params.get("job")
-        return {"jobs": self.queue.status(str(job) if job is not None else None)}
+        if job is None:
+            return {"jobs": self.queue.status() + self.exports.status()}
+        if self.exports.owns(str(job)):
+            return {"jobs": self.exports.status(str(job))}
+        return {"jobs": self.queue.status(str(job))}
 
     def _rpc_shutdown(self, params: dict[str, Any]) -> dict[str, Any]:
         self.running = False
         return {"ok": True}
 
     def close(self) -> None:
+        self.exports.shutdown(wait=True)
         self.queue.shutdown(wait=True)
 
 
