@@ -32,6 +32,8 @@ FOLDER_PRESET = "shotline.json"
 
 T2V_PIPELINES = frozenset({"WanPipeline", "LTXPipeline"})
 I2V_PIPELINES = frozenset({"WanImageToVideoPipeline", "LTXImageToVideoPipeline"})
+#: Pipelines that continue a video (video.extend, resources/models/extend.json).
+EXTEND_PIPELINES = frozenset({"LTXConditionPipeline", "WanVACEPipeline"})
 DTYPES = frozenset({"bfloat16", "float16", "float32"})
 
 
@@ -142,7 +144,7 @@ def parse_preset(name: str, data: dict[str, Any], where: str) -> VideoPreset:
         raise GenerateError(f"{where}: {missing.args[0]} is missing") from None
     except (TypeError, ValueError, ZeroDivisionError) as error:
         raise GenerateError(f"{where}: {error}") from None
-    if preset.pipeline not in T2V_PIPELINES | I2V_PIPELINES:
+    if preset.pipeline not in T2V_PIPELINES | I2V_PIPELINES | EXTEND_PIPELINES:
         raise GenerateError(f"{where}: unknown pipeline {preset.pipeline}")
     if preset.i2v_pipeline is not None and preset.i2v_pipeline not in I2V_PIPELINES:
         raise GenerateError(f"{where}: unknown image-to-video pipeline {preset.i2v_pipeline}")
@@ -158,9 +160,13 @@ def parse_preset(name: str, data: dict[str, Any], where: str) -> VideoPreset:
     return preset
 
 
-@cache
 def load_presets(path: Path = PRESETS_FILE) -> dict[str, VideoPreset]:
-    """Every preset in the file, by name."""
+    """Every preset in the file, by name (read once per file, however the path is passed)."""
+    return _load_presets(Path(path))
+
+
+@cache
+def _load_presets(path: Path) -> dict[str, VideoPreset]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         entries = data["presets"]
@@ -169,9 +175,9 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, VideoPreset]:
     return {name: parse_preset(name, entry, Path(path).name) for name, entry in entries.items()}
 
 
-def presets_for(backend: str) -> list[VideoPreset]:
-    """A backend's presets, its default first."""
-    found = [p for p in load_presets().values() if p.backend == backend]
+def presets_for(backend: str, path: Path = PRESETS_FILE) -> list[VideoPreset]:
+    """A backend's presets (from `path`, another task's presets file), its default first."""
+    found = [p for p in load_presets(path).values() if p.backend == backend]
     return sorted(found, key=lambda p: not p.default)
 
 
@@ -182,7 +188,7 @@ def default_preset(backend: str) -> VideoPreset:
     return found[0]
 
 
-def preset_for_model(backend: str, model: str | None) -> VideoPreset:
+def preset_for_model(backend: str, model: str | None, path: Path = PRESETS_FILE) -> VideoPreset:
     """The preset that drives `model` (a preset name, a hub id or a local folder) on `backend`.
 
     A preset's name or hub id picks it; a local folder picks the preset its
@@ -190,9 +196,9 @@ def preset_for_model(backend: str, model: str | None) -> VideoPreset:
     `model_index.json` matches, else the backend's default; its
     `shotline.json` then overrides fields of that preset.
     """
-    presets = presets_for(backend)
+    presets = presets_for(backend, path)
     if not presets:
-        raise GenerateError(f"No model preset for the {backend} backend in {PRESETS_FILE.name}")
+        raise GenerateError(f"No model preset for the {backend} backend in {Path(path).name}")
     if model is None:
         return presets[0]
     for preset in presets:

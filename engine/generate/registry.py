@@ -15,9 +15,17 @@ from engine.errors import GenerateError
 from engine.generate.base import Backend
 from engine.generate.requests import VideoRequest
 
+
+def _extend_request(params: dict[str, Any]) -> Any:
+    from engine.generate.extend import ExtendRequest  # probes the input: imported when a job needs it
+
+    return ExtendRequest.from_params(params)
+
+
 #: task -> how its parameters are checked and turned into a request
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
+    "video.extend": _extend_request,
 }
 
 
@@ -64,9 +72,14 @@ class Registry:
 def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
+    from engine.generate.extend_diffusers import extend_backends
+    from engine.generate.extend_motion import MotionExtendBackend
 
     registry = Registry()
     registry.register(AnimaticBackend(), default=True)
+    registry.register(MotionExtendBackend(), default=True)
+    for backend in extend_backends():
+        registry.register(backend)
     try:
         from engine.generate.diffusers_video import video_backends
     except ImportError:  # not written yet in this build, or a broken install: the defaults still work
