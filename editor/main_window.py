@@ -22,6 +22,7 @@ from editor.context import EditorContext
 from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
 from editor.generate.controller import GenerationController
+from editor.generate.runner import JobRunner
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
 from editor.preferences.dialog import register_preferences
@@ -58,8 +59,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self.engine = EngineClient(self)  # started by the application, or by the first job
-        self.generation = GenerationController(self.context, self.engine, self.jobs_panel.model, self)
-        self.generation.clipProgress.connect(self.timeline_view.set_job_progress)
+        self.jobs = JobRunner(self.engine, self.jobs_panel.model, self)
+        self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
+        self.generation = GenerationController(self.context, self.jobs, self)
         self._connect()
         self._register_actions()
         self._build_menus()

@@ -57,7 +57,7 @@ def test_a_regenerated_shot_is_a_new_active_take_and_undo_goes_back_to_the_old_o
     menu = menus.clip_menu(window.timeline_view, row, box, box.start + 1)
     assert "&Regenerate Shot…" in [a.text() for a in menu.actions()]
     shown: list[float] = []
-    window.generation.clipProgress.connect(lambda ident, fraction: shown.append(fraction))
+    window.jobs.clipProgress.connect(lambda ident, fraction: shown.append(fraction))
     asked = {"prompt": "A red door in the rain", "seed": 3}
     [token] = window.generation.regenerate([second], asked, "animatic")
 

@@ -1,29 +1,25 @@
 """Clip > Regenerate Shot: from the selected clips to engine jobs, and from results to takes.
 
-Each selected picture clip becomes one job with exactly its frames. The
-jobs panel shows them (cancel and retry included); a finished job becomes a
-new, active take on the same clip as one undo step, found by the clip's id
-so an edit made meanwhile (the clip moved, other clips cut) does not get in
-the way. Job ids are the editor's own: an engine restarted after a crash
-counts its jobs from 1 again.
+Each selected picture clip becomes one job with exactly its frames, run by
+the JobRunner (jobs panel, cancel, retry). A finished job becomes a new,
+active take on the same clip as one undo step, found by the clip's id so an
+edit made meanwhile (the clip moved, other clips cut) does not get in the
+way.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
-from editor.background import run_in_background
 from editor.context import EditorContext
-from editor.engine_client import EngineClient
 from editor.generate.dialog import RegenerateDialog
-from editor.jobs.model import JobsModel
+from editor.generate.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.shot import shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
@@ -31,33 +27,13 @@ from engine.project import document, takes, trackedit
 from engine.project.document import VIDEO
 
 
-@dataclass
-class ShotJob:
-    token: str
-    clip_id: str
-    spec: dict[str, Any]
-    engine_job: str | None = None
-
-
 class GenerationController(QObject):
-    clipProgress = Signal(str, float)  # clip id, fraction (1.0 when its job ends)
-
-    def __init__(
-        self, context: EditorContext, engine: EngineClient, jobs: JobsModel, window: QWidget
-    ) -> None:
+    def __init__(self, context: EditorContext, runner: JobRunner, window: QWidget) -> None:
         super().__init__(window)
-        self._context, self._engine, self._jobs, self._window = context, engine, jobs, window
-        self._tokens = itertools.count(1)
-        self._shots: dict[str, ShotJob] = {}  # by token
+        self._context, self._runner, self._window = context, runner, window
         self.dialog = RegenerateDialog(window)
         text, run = "&Regenerate Shot…", self.regenerate_selected
         context.actions.add("clip.regenerate", text, run, "Clip", "Ctrl+Shift+G", "generate")
-        engine.progress.connect(self._progress)
-        engine.done.connect(self._done)
-        engine.failed.connect(self._failed)
-        engine.cancelled.connect(self._cancelled)
-        jobs.cancelRequested.connect(self._cancel)
-        jobs.retryRequested.connect(self._retry)
 
     # asking -----------------------------------------------------------------------------
 
@@ -78,11 +54,11 @@ class GenerationController(QObject):
         if not clips:
             self._context.status.show("Select a picture clip to regenerate")
             return
-        if not self._engine.running:
-            self._engine.start()
+        engine = self._runner.engine
+        if not engine.running:
+            engine.start()
         timeline = self._context.session.timeline
-        info = self._engine.info or {}
-        self.dialog.set_backends(info.get("tasks", {}).get("video.generate", []) or _animatic_only())
+        self.dialog.set_backends(self._runner.backends("video.generate") or _animatic_only())
         self.dialog.fill(shot_defaults(timeline, clips[0]), len(clips))
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -105,30 +81,23 @@ class GenerationController(QObject):
             except ShotlineError as error:
                 self._context.status.show(str(error))
                 continue
-            token = f"shot-{next(self._tokens)}"
-            self._shots[token] = ShotJob(token, ident, spec)
-            self._jobs.add(token, spec["params"]["title"], retryable=True)
-            tokens.append(token)
-            if from_previous:
-                self._with_previous_frame(token, cache)
-            else:
-                self._submit(token)
+            prepare = self._previous_frame(ident, cache) if from_previous else None
+            on_done = self._as_take(ident, spec["params"]["shot"])
+            tokens.append(self._runner.submit(spec, spec["params"]["title"], on_done, ident, prepare))
         return tokens
 
-    def _with_previous_frame(self, token: str, cache: Path) -> None:
-        """Render the last frame before the clip (off the GUI thread) and use it as the reference."""
-        shot = self._shots[token]
+    def _previous_frame(self, ident: str, cache: Path) -> Callable[[dict[str, Any]], None] | None:
+        """A job step (run off the GUI thread) that renders the frame before the clip as its reference."""
         timeline = self._context.session.timeline
-        track, clip = document.find_clip(timeline, shot.clip_id)
+        track, clip = document.find_clip(timeline, ident)
         start = trackedit.slot_of(track, clip, self._context.session.rate).start
         if start == 0:
             self._context.status.show("This shot is the first: there is no previous frame to start from")
-            self._submit(token)
-            return
+            return None
         snapshot = timeline.clone()
-        target = cache / "references" / f"{shot.clip_id}-{start - 1}.png"
+        target = cache / "references" / f"{ident}-{start - 1}.png"
 
-        def render() -> str:
+        def render(spec: dict[str, Any]) -> None:
             from PIL import Image
 
             from engine.render.video import video_frame
@@ -138,92 +107,26 @@ class GenerationController(QObject):
             partial = target.with_suffix(".part.png")
             Image.fromarray(rgb).save(partial)
             partial.replace(target)
-            return str(target)
+            spec["params"]["image"] = str(target)
 
-        def rendered(path: str) -> None:
-            shot.spec["params"]["image"] = path
-            self._submit(token)
-
-        def failed(error: Exception) -> None:
-            self._jobs.failed(token, f"Could not take the previous shot's last frame: {error}")
-
-        run_in_background(render, rendered, failed, self)
-
-    def _submit(self, token: str) -> None:
-        shot = self._shots[token]
-
-        def submitted(result: dict[str, Any] | None, error: str | None) -> None:
-            if result is None:
-                self._jobs.failed(token, error or "The engine refused the job")
-                return
-            shot.engine_job = result["job"]
-
-        self._engine.submit(shot.spec, submitted)
+        return render
 
     # hearing back -------------------------------------------------------------------------
 
-    def _token(self, engine_job: str) -> ShotJob | None:
-        return next((s for s in self._shots.values() if s.engine_job == engine_job), None)
+    def _as_take(self, ident: str, shot: str) -> Callable[[dict[str, Any]], str]:
+        """What a finished job does: a new take on the clip, made active as one undo step."""
 
-    def _progress(self, engine_job: str, params: dict[str, Any]) -> None:
-        shot = self._token(engine_job)
-        if shot is None:
-            return
-        fraction = float(params.get("fraction", 0.0))
-        stage = str(params.get("stage", ""))
-        if params.get("steps"):
-            stage = f"{stage} {params.get('step')}/{params['steps']}"
-        self._jobs.progress(shot.token, fraction, stage, params.get("eta"))
-        self.clipProgress.emit(shot.clip_id, fraction)
-
-    def _done(self, engine_job: str, result: dict[str, Any]) -> None:
-        shot = self._token(engine_job)
-        if shot is None:
-            return
-        shot.engine_job = None
-        self.clipProgress.emit(shot.clip_id, 1.0)
-        session = self._context.session
-        try:
+        def on_done(result: dict[str, Any]) -> str:
+            session = self._context.session
             reference, made = take_from_result(result, session.rate)
-        except ShotlineError as error:
-            self._jobs.failed(shot.token, str(error))
-            return
-        added = session.apply_outside_history(takes.add_take, shot.clip_id, reference, made, activate=False)
-        change = session.apply(takes.set_active_take, shot.clip_id, added.result) if added else None
-        if change is None:
-            self._jobs.failed(shot.token, "The clip is gone or locked; the result is kept in the cache")
-            return
-        name = "from the cache" if result.get("cached") else "new"
-        self._jobs.done(shot.token, f"{change.result} ({name})")
-        self._context.status.show(f"{shot.spec['params']['shot']}: {change.result} is playing")
+            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            change = session.apply(takes.set_active_take, ident, added.result) if added else None
+            if change is None:
+                raise ShotlineError("The clip is gone or locked; the result is kept in the cache")
+            self._context.status.show(f"{shot}: {change.result} is playing")
+            return f"{change.result} ({'from the cache' if result.get('cached') else 'new'})"
 
-    def _failed(self, engine_job: str, message: str) -> None:
-        shot = self._token(engine_job)
-        if shot is not None:
-            shot.engine_job = None
-            self.clipProgress.emit(shot.clip_id, 1.0)
-            self._jobs.failed(shot.token, message)
-
-    def _cancelled(self, engine_job: str) -> None:
-        shot = self._token(engine_job)
-        if shot is not None:
-            shot.engine_job = None
-            self.clipProgress.emit(shot.clip_id, 1.0)
-            self._jobs.cancelled(shot.token)
-
-    def _cancel(self, token: str) -> None:
-        shot = self._shots.get(token)
-        if shot is not None and shot.engine_job is not None:
-            self._engine.cancel(shot.engine_job)
-
-    def _retry(self, token: str) -> None:
-        shot = self._shots.get(token)
-        if shot is None:
-            return
-        if not self._engine.running:
-            self._engine.start()
-        self._jobs.add(token, shot.spec["params"]["title"], retryable=True)
-        self._submit(token)
+        return on_done
 
 
 def _animatic_only() -> list[dict[str, Any]]:
