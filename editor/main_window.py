@@ -22,6 +22,7 @@ from editor.context import EditorContext
 from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
 from editor.generate.controller import GenerationController
+from editor.generate.extend_controller import ExtendController
 from editor.generate.runner import JobRunner
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
         self.generation = GenerationController(self.context, self.jobs, self)
+        self.extending = ExtendController(self.context, self.jobs, self)
         self._connect()
         self._register_actions()
         self._build_menus()

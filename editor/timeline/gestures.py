@@ -11,16 +11,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu
 
 from editor.timeline.geometry import SNAP_PIXELS
 from editor.timeline.layout import ClipBox, Row
 from editor.timeline.painting import Ghost, Overlay, clip_rect
 from editor.timeline.snapping import Snapper
-from engine.project import edits, trims
+from engine.errors import ShotlineError
+from engine.project import document, edits, trackedit, trims
+from engine.project.document import VIDEO
 from engine.project.times import rt, timecode
 
 if TYPE_CHECKING:
     from editor.timeline.view import TimelineView
+
+#: The action that opens the extend dialog (editor.generate.extend_controller registers it).
+EXTEND_ACTION = "clip.extend"
 
 
 def describe(delta: int, rate: float) -> str:
@@ -143,6 +150,13 @@ class Trim(Gesture):
         self.edge = box.start if side == "head" else box.end
         self._snap = self.snapper({box.ident})
         self.delta = 0
+        self.room = _media_room(view, box, side)
+
+    @property
+    def past_media(self) -> int:
+        """Frames the drag asks for beyond the end (or start) of the clip's media."""
+        outward = self.delta if self.side == "tail" else -self.delta
+        return max(0, outward - self.room) if self.room is not None else 0
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         box = self.box
@@ -169,6 +183,8 @@ class Trim(Gesture):
         self.overlay.note = (
             f"{kind} {'in' if self.side == 'head' else 'out'}: {describe(delta, self.view.rate)}"
         )
+        if self.past_media:
+            self.overlay.note += f"  ·  {self.past_media} f past the media: release to extend with AI"
         self.overlay.note_at = pos
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
@@ -176,7 +192,44 @@ class Trim(Gesture):
             return
         ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
         edit = trims.trim_head if self.side == "head" else trims.trim_tail
+        past = self.past_media
         self.view.context.session.apply(edit, self.box.ident, rt(self.delta, self.view.rate), ripple=ripple)
+        if past:
+            self._offer_extend(past)
+
+    def _offer_extend(self, frames: int) -> None:
+        """The trim stopped at the media's end; offer to make the frames it could not show."""
+        actions = self.view.context.actions
+        if EXTEND_ACTION not in actions:
+            return
+        extend = actions.action(EXTEND_ACTION)
+        menu = QMenu(self.view)
+        offer = menu.addAction(f"Extend with AI… (+{frames} frames)")
+        offer.setObjectName("extend-offer")
+
+        def chosen() -> None:
+            extend.setData({"clip": self.box.ident, "side": self.side, "frames": frames})
+            extend.trigger()
+
+        offer.triggered.connect(chosen)
+        self.view.run_menu(menu, QCursor.pos())
+
+
+def _media_room(view: TimelineView, box: ClipBox, side: str) -> int | None:
+    """Frames of media beyond the clip's edge on `side`; None when there is no limit to offer past
+    (sound, stills, offline media)."""
+    if box.kind != VIDEO or box.offline:
+        return None
+    rate = view.rate
+    try:
+        _, clip = document.find_clip(view.context.session.timeline, box.ident)
+    except ShotlineError:
+        return None
+    limits = trackedit.media_limits(clip, rate)
+    if limits is None:
+        return None
+    start, length = trackedit.source_frames(clip, rate)
+    return limits[1] - start - length if side == "tail" else start - limits[0]
 
 
 class Roll(Gesture):
