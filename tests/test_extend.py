@@ -240,3 +240,25 @@ def test_the_command_line_extends_a_clip(square, tmp_path, capsys) -> None:
     assert all(np.array_equal(frames[7 + i], original[i]) for i in range(20))
     assert main(["generate", "--task", "video.extend", "--frames", "3", "-o", str(out)]) == 2
     assert "--input CLIP is required" in capsys.readouterr().err
+
+
+def test_footage_at_another_rate_is_extended_at_the_projects_rate_frame_for_frame(tmp_path) -> None:
+    footage = write_square(tmp_path / "film24.mp4", frames=20, rate=24)
+    path, made = _run({"input": str(footage), "rate": "30", "frames": 5}, tmp_path)
+    out, original = decoded(path), decoded(footage)
+    assert made["extend"]["source_frames"] == 25 and len(out) == 30  # 20 frames at 24 fps = 25 at 30
+    # each project frame shows the footage frame showing at its time, untouched
+    assert all(np.array_equal(out[i], original[i * 24 // 30]) for i in range(25))
+    with av.open(str(path)) as container:
+        assert container.streams.video[0].average_rate == 30
+
+
+def test_the_jobs_panel_wording_names_what_made_the_frames() -> None:
+    from engine.project.provenance import Provenance
+
+    moved = Provenance("video.extend", "motion", extra={"method": "motion"})
+    assert backend_said(moved) == "motion continuation"
+    held = Provenance("video.extend", "motion", extra={"method": "freeze", "reason": "static shot"})
+    assert backend_said(held) == "freeze frame (static shot)"
+    model = Provenance("video.extend", "ltx-extend", model_id="Lightricks/LTX-Video-0.9.5")
+    assert backend_said(model) == "ltx-extend (Lightricks/LTX-Video-0.9.5)"

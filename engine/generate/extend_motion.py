@@ -77,36 +77,61 @@ def velocity(previous: np.ndarray, last: np.ndarray) -> np.ndarray:
 
 
 def background(shown: list[np.ndarray]) -> np.ndarray:
-    """What is behind moving things: the per-pixel median of the context frames."""
-    return np.median(np.stack(shown), axis=0).astype(np.uint8)
+    """What is behind moving things: the per-pixel median of the context frames.
+
+    All of them: a thing is only left out of the median where it covers a
+    pixel in fewer than half the frames, so fewer frames leave more of it in.
+    """
+    stacked = np.sort(np.stack(shown), axis=0)  # uint8 stays uint8: an eighth of np.median's memory
+    return stacked[len(shown) // 2]
 
 
-def splat(picture: np.ndarray, offset: np.ndarray, fill: np.ndarray) -> np.ndarray:
-    """Push each pixel of `picture` by `offset`; faster pixels land over slower ones; holes get `fill`."""
-    h, w = picture.shape[:2]
-    ys, xs = np.mgrid[0:h, 0:w]
-    tx = np.rint(xs + offset[..., 0]).astype(np.int64).ravel()
-    ty = np.rint(ys + offset[..., 1]).astype(np.int64).ravel()
-    order = np.argsort(np.hypot(offset[..., 0], offset[..., 1]).ravel(), kind="stable")
-    inside = (tx[order] >= 0) & (tx[order] < w) & (ty[order] >= 0) & (ty[order] < h)
-    order = order[inside]
-    out = fill.copy()
-    written = np.zeros((h, w), bool)
-    # numpy writes repeated targets in order, so the fastest pixel (last) wins
-    out[ty[order], tx[order]] = picture.reshape(-1, picture.shape[2])[order]
-    written[ty[order], tx[order]] = True
-    holes = ~written
-    if not holes.any():
+class Splatter:
+    """Pushes the last frame's pixels along its motion; what is fixed for every new frame is made once.
+
+    The drawing order (slowest first, so the fastest pixel wins a target it
+    shares) is the same for every new frame, because each frame scales the
+    same velocities; sorting 2 million pixels once rather than per frame is
+    most of the difference between 1 and 5 frames a second at 1080p.
+    """
+
+    def __init__(self, picture: np.ndarray, motion: np.ndarray, fill: np.ndarray) -> None:
+        h, w = picture.shape[:2]
+        self.size = (h, w)
+        self.fill = fill
+        flat = motion.reshape(-1, 2)
+        order = np.argsort(np.hypot(flat[:, 0], flat[:, 1]), kind="stable")
+        # everything per pixel, in drawing order, so a frame is arithmetic and one scatter
+        ys, xs = np.divmod(order, w)
+        self.xs, self.ys = xs.astype(np.float32), ys.astype(np.float32)
+        self.dx, self.dy = np.ascontiguousarray(flat[order, 0]), np.ascontiguousarray(flat[order, 1])
+        self.pixels = picture.reshape(-1, picture.shape[2])[order]
+
+    def frame(self, travelled: float) -> np.ndarray:
+        """The picture with every pixel moved `travelled` times its velocity; holes get the fill."""
+        h, w = self.size
+        tx = np.rint(self.xs + self.dx * np.float32(travelled)).astype(np.int32)
+        ty = np.rint(self.ys + self.dy * np.float32(travelled)).astype(np.int32)
+        inside = (tx >= 0) & (tx < w) & (ty >= 0) & (ty < h)
+        target = (ty * w + tx)[inside]
+        out = self.fill.copy()
+        written = np.zeros((h, w), bool)
+        # numpy writes repeated targets in order, so the fastest pixel (last) wins
+        out.reshape(-1, out.shape[2])[target] = self.pixels[inside]
+        written.reshape(-1)[target] = True
+        holes = ~written
+        if not holes.any():
+            return out
+        # a pixel missed only by rounding (stretching motion) takes its neighbours, not the background
+        lone = holes & (cv2.blur(written.astype(np.float32), (3, 3)) > 0.5)
+        out[lone] = cv2.medianBlur(out, 3)[lone]
+        holes &= ~lone
+        # the uncovered background fades in over a soft edge instead of a hard seam
+        soft = cv2.GaussianBlur(holes.astype(np.float32), (2 * FEATHER + 1, 2 * FEATHER + 1), 0)
+        edge = (soft > 0) & ~holes
+        weight = soft[edge][:, None]
+        out[edge] = (out[edge] * (1 - weight) + self.fill[edge] * weight + 0.5).astype(np.uint8)
         return out
-    # a pixel missed only by rounding (stretching motion) takes its neighbours, not the background
-    blurred = cv2.medianBlur(out, 3)
-    lone = holes & (cv2.blur(written.astype(np.float32), (3, 3)) > 0.5)
-    out[lone] = blurred[lone]
-    holes &= ~lone
-    # the uncovered background fades in over a soft edge instead of a hard seam
-    soft = cv2.GaussianBlur(holes.astype(np.float32), (2 * FEATHER + 1, 2 * FEATHER + 1), 0)
-    soft = np.maximum(soft, holes)[..., None]
-    return (out * (1 - soft) + fill * soft + 0.5).astype(np.uint8)
 
 
 def continue_motion(
@@ -120,14 +145,14 @@ def continue_motion(
     speed = float(np.percentile(np.hypot(motion[..., 0], motion[..., 1]), 95))
     if speed < STATIC_SPEED:
         return HOLD, {"method": FREEZE, "reason": "static shot", "speed": round(speed, 3)}
-    behind = background(shown)
+    splatter = Splatter(last, motion, background(shown))
     made: list[np.ndarray] = []
-    travelled = np.zeros(1, np.float32)
+    travelled = 0.0
     for n in range(1, count + 1):
         if context is not None:
             context.check_cancelled()
             context.progress(0.8 * n / count, RENDERING, n, count)
-        travelled = travelled + DAMPING**n
-        made.append(splat(last, motion * travelled, behind))
+        travelled += DAMPING**n
+        made.append(splatter.frame(travelled))
     facts = {"method": MOTION, "speed": round(speed, 3), "damping": DAMPING}
     return made, facts
