@@ -137,7 +137,8 @@ def test_trimming_past_the_media_offers_extend_with_the_frames_asked(window, qtb
     qtbot.mousePress(view, LEFT, NONE, start)
     for i in range(1, 5):
         qtbot.mouseMove(view, start + (end - start) * (i / 4))
-    assert "past the media" in view.gesture.overlay.note
+    assert "4 f past the media" in view.gesture.overlay.note
+    assert [(g.start, g.end, g.label) for g in view.gesture.overlay.ghosts][1:] == [(16, 20, "AI +4")]
     qtbot.mouseRelease(view, LEFT, NONE, end)
 
     assert offered == ["Extend with AI… (+4 frames)"]

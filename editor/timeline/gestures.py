@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu
 
 from editor.timeline.geometry import SNAP_PIXELS
@@ -151,6 +150,7 @@ class Trim(Gesture):
         self._snap = self.snapper({box.ident})
         self.delta = 0
         self.room = _media_room(view, box, side)
+        self.released_at = pos
 
     @property
     def past_media(self) -> int:
@@ -177,7 +177,7 @@ class Trim(Gesture):
             )
         else:
             ghost = Ghost(box.track, box.start, box.end + delta)
-        self.overlay.ghosts = [ghost]
+        self.overlay.ghosts = [ghost, *self._past_media_ghost(ripple)]
         self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
         kind = "Ripple trim" if ripple else "Trim"
         self.overlay.note = (
@@ -185,7 +185,17 @@ class Trim(Gesture):
         )
         if self.past_media:
             self.overlay.note += f"  ·  {self.past_media} f past the media: release to extend with AI"
-        self.overlay.note_at = pos
+        self.overlay.note_at = self.released_at = pos
+
+    def _past_media_ghost(self, ripple: bool) -> list[Ghost]:
+        """The part of the drag beyond the media, marked as what an extend would make."""
+        past, box = self.past_media, self.box
+        if not past or self.room is None:
+            return []
+        label = f"AI +{past}"
+        if self.side == "tail":
+            return [Ghost(box.track, box.end + self.room, box.end + self.delta, label)]
+        return [] if ripple else [Ghost(box.track, box.start + self.delta, box.start - self.room, label)]
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta == 0:
@@ -212,7 +222,7 @@ class Trim(Gesture):
             extend.trigger()
 
         offer.triggered.connect(chosen)
-        self.view.run_menu(menu, QCursor.pos())
+        self.view.run_menu(menu, self.view.mapToGlobal(self.released_at.toPoint()))
 
 
 def _media_room(view: TimelineView, box: ClipBox, side: str) -> int | None:
