@@ -262,3 +262,14 @@ def test_the_jobs_panel_wording_names_what_made_the_frames() -> None:
     assert backend_said(held) == "freeze frame (static shot)"
     model = Provenance("video.extend", "ltx-extend", model_id="Lightricks/LTX-Video-0.9.5")
     assert backend_said(model) == "ltx-extend (Lightricks/LTX-Video-0.9.5)"
+
+
+def test_a_cancelled_extend_stops_and_leaves_no_file(square, tmp_path) -> None:
+    from engine.errors import JobCancelled
+
+    request = ExtendRequest.from_params({"input": str(square), "frames": 8})
+    asked = iter([False, False, False, True])  # cancelled while the new frames are made
+    context = JobContext(tmp_path, is_cancelled=lambda: next(asked, True))
+    with pytest.raises(JobCancelled):
+        MotionExtendBackend().run(request, context)
+    assert list(tmp_path.iterdir()) == []
