@@ -78,6 +78,11 @@ def _answer_dialog(win: MainWindow, qtbot, fill=None) -> list[dict]:
     return seen
 
 
+def _pick_offer(menu: QMenu, at: QPoint) -> None:
+    """Stand in for the user choosing "Extend with AI…" in the menu a trim past the media shows."""
+    next(a for a in menu.actions() if a.objectName() == "extend-offer").trigger()
+
+
 def test_clip_menu_extend_shot_adds_a_second_and_undo_restores_the_timeline(window, qtbot) -> None:
     session = window.context.session
     ident = _first(window)
@@ -174,3 +179,27 @@ def test_nothing_selected_says_so(window) -> None:
     window.context.selection.clear()
     window.extending.extend_selected()
     assert window.statusBar().currentMessage() == "Select a picture clip to extend"
+
+
+def test_trimming_a_head_past_the_media_start_extends_before_the_first_frame(
+    window, qtbot, monkeypatch
+) -> None:
+    session = window.context.session
+    view = window.timeline_view
+    following = document.clip_id(document.track(session.timeline, "V1")[2])  # "Next" shows media from 0
+    monkeypatch.setattr(view, "run_menu", _pick_offer)
+    seen = _answer_dialog(window, qtbot)
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start, end = QPoint(round(view.geometry_.x_of(30.2)), y), QPoint(round(view.geometry_.x_of(25)), y)
+    qtbot.mousePress(view, LEFT, NONE, start)
+    for i in range(1, 5):
+        qtbot.mouseMove(view, start + (end - start) * (i / 4))
+    qtbot.mouseRelease(view, LEFT, NONE, end)
+    assert seen == [{"frames": 5, "head": True, "unit": FRAMES}]
+    clip_takes = lambda: takes.takes(document.find_clip(session.timeline, following)[1])  # noqa: E731
+    qtbot.waitUntil(lambda: len(clip_takes()) == 2, timeout=60000)
+    # ripple: the clip keeps its start and is 5 frames longer; its old first frame is now its sixth
+    assert layout(session.timeline, "V1")[-1] == ("Next", 30, 45)
+    made = clip_takes()[-1].provenance
+    assert made.extra["extend"]["side"] == "head" and made.frames == 15
