@@ -23,6 +23,7 @@ from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
 from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
+from editor.generate.extend_controller import ExtendController
 from editor.generate.new_shot import NewShotController
 from editor.generate.runner import JobRunner
 from editor.generate.score import ScoreController
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.voice = VoiceController(self.context, self.jobs, self)
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
+        self.extending = ExtendController(self.context, self.jobs, self)
         self._connect()
         self._register_actions()
         self._build_menus()

@@ -11,17 +11,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtWidgets import QMenu
 
 from editor.timeline.geometry import SNAP_PIXELS
 from editor.timeline.layout import ClipBox, Row
 from editor.timeline.painting import Ghost, Overlay, clip_rect
 from editor.timeline.snapping import Snapper
-from engine.project import edits, trims
+from engine.errors import ShotlineError
+from engine.project import document, edits, trackedit, trims
 from engine.project.document import VIDEO
 from engine.project.times import rt, timecode
 
 if TYPE_CHECKING:
     from editor.timeline.view import TimelineView
+
+#: The action that opens the extend dialog (editor.generate.extend_controller registers it).
+EXTEND_ACTION = "clip.extend"
 
 
 def describe(delta: int, rate: float) -> str:
@@ -195,6 +200,14 @@ class Trim(Gesture):
         self.group = [box, *view.layout.partners(box)]
         self._snap = self.snapper({b.ident for b in self.group})
         self.delta = 0
+        self.room = _media_room(view, box, side)
+        self.released_at = pos
+
+    @property
+    def past_media(self) -> int:
+        """Frames the drag asks for beyond the end (or start) of the clip's media."""
+        outward = self.delta if self.side == "tail" else -self.delta
+        return max(0, outward - self.room) if self.room is not None else 0
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         delta = self.frames_moved(pos)
@@ -207,13 +220,28 @@ class Trim(Gesture):
                 delta = max(delta, member.start - member.end + 1)
         self.delta = delta
         ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
-        self.overlay.ghosts = [self._ghost(member, delta, ripple) for member in self.group]
+        self.overlay.ghosts = [
+            *(self._ghost(m, delta, ripple) for m in self.group),
+            *self._past_media_ghost(ripple),
+        ]
         self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
         kind = "Ripple trim" if ripple else "Trim"
         self.overlay.note = (
             f"{kind} {'in' if self.side == 'head' else 'out'}: {describe(delta, self.view.rate)}"
         )
-        self.overlay.note_at = pos
+        if self.past_media:
+            self.overlay.note += f"  ·  {self.past_media} f past the media: release to extend with AI"
+        self.overlay.note_at = self.released_at = pos
+
+    def _past_media_ghost(self, ripple: bool) -> list[Ghost]:
+        """The part of the drag beyond the media, marked as what an extend would make."""
+        past, box = self.past_media, self.box
+        if not past or self.room is None:
+            return []
+        label = f"AI +{past}"
+        if self.side == "tail":
+            return [Ghost(box.track, box.end + self.room, box.end + self.delta, label)]
+        return [] if ripple else [Ghost(box.track, box.start + self.delta, box.start - self.room, label)]
 
     def _ghost(self, box: ClipBox, delta: int, ripple: bool) -> Ghost:
         if self.side == "tail":
@@ -227,7 +255,44 @@ class Trim(Gesture):
             return
         ripple = bool(modifiers & Qt.KeyboardModifier.AltModifier)
         edit = trims.trim_head if self.side == "head" else trims.trim_tail
+        past = self.past_media
         self.view.context.session.apply(edit, self.box.ident, rt(self.delta, self.view.rate), ripple=ripple)
+        if past:
+            self._offer_extend(past)
+
+    def _offer_extend(self, frames: int) -> None:
+        """The trim stopped at the media's end; offer to make the frames it could not show."""
+        actions = self.view.context.actions
+        if EXTEND_ACTION not in actions:
+            return
+        extend = actions.action(EXTEND_ACTION)
+        menu = QMenu(self.view)
+        offer = menu.addAction(f"Extend with AI… (+{frames} frames)")
+        offer.setObjectName("extend-offer")
+
+        def chosen() -> None:
+            extend.setData({"clip": self.box.ident, "side": self.side, "frames": frames})
+            extend.trigger()
+
+        offer.triggered.connect(chosen)
+        self.view.run_menu(menu, self.view.mapToGlobal(self.released_at.toPoint()))
+
+
+def _media_room(view: TimelineView, box: ClipBox, side: str) -> int | None:
+    """Frames of media beyond the clip's edge on `side`; None when there is no limit to offer past
+    (sound, stills, offline media)."""
+    if box.kind != VIDEO or box.offline:
+        return None
+    rate = view.rate
+    try:
+        _, clip = document.find_clip(view.context.session.timeline, box.ident)
+    except ShotlineError:
+        return None
+    limits = trackedit.media_limits(clip, rate)
+    if limits is None:
+        return None
+    start, length = trackedit.source_frames(clip, rate)
+    return limits[1] - start - length if side == "tail" else start - limits[0]
 
 
 class Roll(Gesture):

@@ -33,15 +33,16 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", help="voice.speak: the voice (see --list; default: the backend's)")
     parser.add_argument("--speed", type=float, help="voice.speak: speaking speed, 1.0 normal")
     parser.add_argument("--negative-prompt", default="", help="what it must not show")
-    parser.add_argument("--frames", type=int, help="exact number of frames of the shot")
-    parser.add_argument("--fps", default="30", help="frame rate, e.g. 24, 29.97 or 30000/1001")
-    parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT of the output")
+    parser.add_argument("--frames", type=int, help="exact number of frames of the shot (extend: to add)")
+    parser.add_argument("--fps", help="frame rate, e.g. 24, 29.97 or 30000/1001 (default 30, or the input's)")
+    parser.add_argument("--size", help="WIDTHxHEIGHT of the output (default 1280x720, or the input's)")
     parser.add_argument("--backend", help="backend name (default: the task's default; see --list)")
     parser.add_argument("--model", help="hub id or local folder of the model")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
     parser.add_argument("--steps", type=int, help="denoising steps (default: the model preset's)")
     parser.add_argument("--guidance", type=float, help="guidance scale (default: the model preset's)")
     parser.add_argument("--image", help="reference image for image-to-video")
+    parser.add_argument("--head", action="store_true", help="video.extend: add the frames before the clip")
     parser.add_argument("--fit", choices=("fit", "crop"), default="crop", help="conform a model's size by")
     parser.add_argument("--device", default="auto", help="cuda, mps, cpu or auto")
     parser.add_argument("--cpu-offload", action="store_true", help="offload model parts to RAM (small GPUs)")
@@ -55,7 +56,7 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-hit-cuts", action="store_true", help="music.score: do not fit the cuts")
     parser.add_argument("--cache-dir", help="where results are cached (default: the per-user cache)")
     inpaint = parser.add_argument_group("video.inpaint")
-    inpaint.add_argument("--input", help="the clip's media file to inpaint")
+    inpaint.add_argument("--input", help="video.inpaint / video.extend: the clip's media file")
     inpaint.add_argument("--mask", help="a PNG (white = region to fill) or a mask folder")
     inpaint.add_argument("--start", type=int, help="first source frame of the input (default 0)")
     inpaint.add_argument("--method", choices=("telea", "ns"), help="the opencv backend's spatial fill")
@@ -161,7 +162,24 @@ def _inpaint_params(args: argparse.Namespace, tracked_into: str | None = None) -
     return {k: v for k, v in params.items() if v is not None}
 
 
+def _extend_params(args: argparse.Namespace) -> dict:
+    """video.extend takes its rate and size from the clip unless told otherwise."""
+    if not args.input:
+        raise GenerateError("--input CLIP is required: the clip to extend")
+    if args.frames is None:
+        raise GenerateError("--frames N is required: how many frames to add")
+    params = {"input": str(Path(args.input).absolute()), "frames": args.frames, "head": args.head}
+    params |= {"rate": args.fps, "size": args.size}
+    named = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model", "device", "cache_dir")
+    for key in (*named, "cpu_offload", "vae_tiling"):
+        params[key] = getattr(args, key)
+    params["dtype"] = None if args.dtype == "auto" else args.dtype
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
 def _params(args: argparse.Namespace) -> dict:
+    if args.task == "video.extend":
+        return _extend_params(args)
     if args.task == "voice.speak":
         from engine.generate.voice_clip import cli_params
 
@@ -176,8 +194,8 @@ def _params(args: argparse.Namespace) -> dict:
         "prompt": args.prompt,
         "negative_prompt": args.negative_prompt,
         "frames": args.frames,
-        "rate": args.fps,
-        "size": args.size,
+        "rate": args.fps or "30",
+        "size": args.size or "1280x720",
         "seed": args.seed,
         "steps": args.steps,
         "guidance": args.guidance,

@@ -34,6 +34,8 @@ T2V_PIPELINES = frozenset({"WanPipeline", "LTXPipeline"})
 I2V_PIPELINES = frozenset({"WanImageToVideoPipeline", "LTXImageToVideoPipeline"})
 #: Pipelines of other tasks whose presets share this format (resources/models/inpaint.json).
 INPAINT_PIPELINES = frozenset({"WanVACEPipeline", "StableDiffusionInpaintPipeline"})
+#: Pipelines that continue a video (video.extend, resources/models/extend.json).
+EXTEND_PIPELINES = frozenset({"LTXConditionPipeline", "WanVACEPipeline"})
 DTYPES = frozenset({"bfloat16", "float16", "float32"})
 
 
@@ -144,7 +146,7 @@ def parse_preset(name: str, data: dict[str, Any], where: str) -> VideoPreset:
         raise GenerateError(f"{where}: {missing.args[0]} is missing") from None
     except (TypeError, ValueError, ZeroDivisionError) as error:
         raise GenerateError(f"{where}: {error}") from None
-    if preset.pipeline not in T2V_PIPELINES | I2V_PIPELINES | INPAINT_PIPELINES:
+    if preset.pipeline not in T2V_PIPELINES | I2V_PIPELINES | INPAINT_PIPELINES | EXTEND_PIPELINES:
         raise GenerateError(f"{where}: unknown pipeline {preset.pipeline}")
     if preset.i2v_pipeline is not None and preset.i2v_pipeline not in I2V_PIPELINES:
         raise GenerateError(f"{where}: unknown image-to-video pipeline {preset.i2v_pipeline}")
@@ -176,7 +178,7 @@ def _load_presets(path: Path) -> dict[str, VideoPreset]:
 
 
 def presets_for(backend: str, path: Path = PRESETS_FILE) -> list[VideoPreset]:
-    """A backend's presets, its default first (from video.json, or the task's own file)."""
+    """A backend's presets (from `path`, another task's presets file), its default first."""
     found = [p for p in load_presets(path).values() if p.backend == backend]
     return sorted(found, key=lambda p: not p.default)
 
@@ -198,7 +200,7 @@ def preset_for_model(backend: str, model: str | None, path: Path = PRESETS_FILE)
     """
     presets = presets_for(backend, path)
     if not presets:
-        raise GenerateError(f"No model preset for the {backend} backend in {path.name}")
+        raise GenerateError(f"No model preset for the {backend} backend in {Path(path).name}")
     if model is None:
         return presets[0]
     for preset in presets:

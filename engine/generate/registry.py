@@ -18,12 +18,20 @@ from engine.generate.requests import VideoRequest
 from engine.generate.score import ScoreRequest
 from engine.generate.voice_request import VoiceRequest
 
+
+def _extend_request(params: dict[str, Any]) -> Any:
+    from engine.generate.extend import ExtendRequest  # probes the input: imported when a job needs it
+
+    return ExtendRequest.from_params(params)
+
+
 #: task -> how its parameters are checked and turned into a request
 TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "video.generate": VideoRequest.from_params,
     "voice.speak": VoiceRequest.from_params,
     "video.inpaint": InpaintRequest.from_params,
     "music.score": ScoreRequest.from_params,
+    "video.extend": _extend_request,
 }
 
 
@@ -70,6 +78,8 @@ class Registry:
 def default_registry() -> Registry:
     """Every backend this build knows, defaults first."""
     from engine.generate.animatic import AnimaticBackend
+    from engine.generate.extend_diffusers import extend_backends
+    from engine.generate.extend_motion import MotionExtendBackend
     from engine.generate.inpaint_opencv import OpenCVInpaintBackend
     from engine.generate.score_composer import ComposerBackend
 
@@ -78,6 +88,9 @@ def default_registry() -> Registry:
     _register_voice(registry)
     registry.register(OpenCVInpaintBackend(), default=True)
     registry.register(ComposerBackend(), default=True)
+    registry.register(MotionExtendBackend(), default=True)
+    for backend in extend_backends():
+        registry.register(backend)
     try:
         from engine.generate.diffusers_video import video_backends
         from engine.generate.inpaint_diffusers import inpaint_backends

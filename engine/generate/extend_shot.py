@@ -1,0 +1,126 @@
+"""From a clip on the timeline to a `video.extend` job spec, and from its result back to a take.
+
+The job is given the clip's media and the exact source frames the clip
+shows (at the project rate, counted from the file's first frame, as the
+decoder counts), so the new take starts with precisely what the user sees
+now. The prompt and seed come from the take when it was generated, so an
+extended AI shot is continued with the words that made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from engine.errors import GenerateError
+from engine.project import document, provenance, trackedit
+from engine.project.clips import media_reference
+from engine.project.document import VIDEO, Timeline
+from engine.project.mediapaths import path_from_url
+from engine.project.provenance import Provenance
+from engine.project.times import rate_fraction, tr
+
+#: What the extend dialog may change, with the keys the job spec uses.
+EXTEND_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model")
+
+
+@dataclass(frozen=True)
+class ExtendDefaults:
+    """What an extend dialog is prefilled with for one clip."""
+
+    clip_id: str
+    name: str
+    media: Path
+    start: int  # the clip's first source frame, counted from the file's first frame
+    count: int  # frames the clip shows
+    values: dict[str, Any]
+
+
+def extend_defaults(timeline: Timeline, ident: str) -> ExtendDefaults:
+    track, clip = document.find_clip(timeline, ident)
+    name = clip.name or "This clip"
+    if track.kind != VIDEO:
+        raise GenerateError(f"{name} is sound; extend works on picture clips")
+    ref = clip.media_reference
+    media = path_from_url(ref.target_url) if isinstance(ref, otio.schema.ExternalReference) else None
+    if media is None or ref.available_range is None or ref.metadata.get("shotline", {}).get("still"):
+        raise GenerateError(f"{name} is not a video file: only moving pictures can be extended")
+    if not media.is_file():
+        raise GenerateError(f"{name}'s media {media.name} is missing: relink it first")
+    rate = document.settings(timeline).rate
+    start, count = trackedit.source_frames(clip, rate)
+    origin = round(ref.available_range.start_time.value_rescaled_to(rate))
+    made = provenance.read(ref)
+    values: dict[str, Any] = {"prompt": clip.name or ""}
+    if made is not None:
+        values = {
+            "prompt": made.prompt,
+            "negative_prompt": made.negative_prompt,
+            "seed": made.seed,
+            "steps": made.steps,
+            "guidance": made.guidance,
+        }
+    return ExtendDefaults(ident, clip.name or "Shot", media, start - origin, count, values)
+
+
+def extend_spec(
+    timeline: Timeline,
+    ident: str,
+    frames: int,
+    head: bool = False,
+    values: dict[str, Any] | None = None,
+    backend: str | None = None,
+    cache_dir: Path | None = None,
+) -> dict[str, Any]:
+    """The job spec that adds `frames` new frames after (or, with `head`, before) clip `ident`."""
+    defaults = extend_defaults(timeline, ident)
+    rate = rate_fraction(document.settings(timeline).rate)
+    chosen = values if values is not None else defaults.values
+    params: dict[str, Any] = {k: v for k, v in chosen.items() if k in EXTEND_FIELDS and v not in (None, "")}
+    side = "head" if head else "tail"
+    params |= {
+        "input": str(defaults.media),
+        "start": defaults.start,
+        "count": defaults.count,
+        "frames": int(frames),
+        "head": bool(head),
+        "rate": f"{rate.numerator}/{rate.denominator}",
+        "title": f"Extend {defaults.name} ({side}, {frames} frames)",
+        "clip_id": ident,
+    }
+    if cache_dir is not None:
+        params["cache_dir"] = str(cache_dir)
+    spec: dict[str, Any] = {"task": "video.extend", "params": params}
+    if backend:
+        spec["backend"] = backend
+    return spec
+
+
+def extended_take(result: dict[str, Any], rate: float) -> tuple[otio.schema.ExternalReference, Provenance]:
+    """The media reference and provenance of a finished video.extend job, for `extend_clip`."""
+    try:
+        path = Path(result["files"][0])
+        made = dict(result["provenance"])
+        frames = int(made["frames"])
+        made_rate = Fraction(str(made["rate"]))
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise GenerateError("The engine's result names no video file and frame count") from None
+    if made_rate != rate_fraction(rate):
+        raise GenerateError(f"The result is at {made_rate} fps, not the project's {rate}")
+    reference = media_reference(path.as_uri(), tr(0, frames, rate))
+    made.setdefault("task", "video.extend")
+    made.setdefault("backend", "unknown")
+    return reference, Provenance.from_dict(made)
+
+
+def backend_said(made: Provenance) -> str:
+    """How the jobs panel says what made the new frames ("motion continuation", "freeze frame"...)."""
+    method = made.extra.get("method")
+    if made.backend == "motion":
+        reason = made.extra.get("reason", "static shot")
+        return f"freeze frame ({reason})" if method == "freeze" else "motion continuation"
+    return f"{made.backend} ({made.model_id})" if made.model_id else made.backend

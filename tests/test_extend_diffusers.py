@@ -1,0 +1,147 @@
+"""The LTX-condition and Wan VACE extend backends, run for real on tiny random-weight models.
+
+The models are built once per session, saved with safetensors and loaded by
+the path a user's checkpoint takes (registry, job queue, ModelPool,
+`from_pretrained(folder, use_safetensors=True)`), offline. Their new frames
+are noise, but the frame counts, the clip's frames kept bit for bit, the
+model's rate conformed to the clip's and the provenance are all real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_extend import decoded, write_square
+from test_generate_diffusers import _tiny_ltx, _tokenizer
+from test_jobs import Recorder
+
+from engine.errors import GenerateError
+from engine.generate.extend import ExtendRequest
+from engine.generate.extend_diffusers import PRESETS_FILE, _Plan
+from engine.generate.presets import load_presets, preset_for_model
+from engine.generate.registry import default_registry
+from engine.jobs.queue import JobQueue
+from engine.jobs.spec import JobSpec
+
+pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
+
+
+def _tiny_ltx_condition(folder: Path, scratch: Path) -> None:
+    """The tiny LTX model, saved as an LTXConditionPipeline (as LTX 0.9.5+ checkpoints load)."""
+    from diffusers import LTXConditionPipeline
+
+    _tiny_ltx(scratch)
+    LTXConditionPipeline.from_pretrained(scratch, use_safetensors=True).save_pretrained(
+        folder, safe_serialization=True
+    )
+
+
+def _tiny_vace(folder: Path) -> None:
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanVACEPipeline,
+        WanVACETransformer3DModel,
+    )
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    tokenizer = _tokenizer()
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
+                   relative_attention_num_buckets=8)
+    )  # fmt: skip
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
+    )
+    # VACE's control path takes the masked video's latents (z_dim), the kept part's (z_dim) and the mask (64)
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0], vace_in_channels=96,
+    )  # fmt: skip
+    pipe = WanVACEPipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_extend(tmp_path_factory) -> dict[str, Path]:
+    import torch
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("extend-models")
+    folders = {"ltx": root / "tiny-ltx-condition", "vace": root / "tiny-vace"}
+    _tiny_ltx_condition(folders["ltx"], root / "scratch-ltx")
+    (folders["ltx"] / "shotline.json").write_text(
+        json.dumps({"preset": "ltx-0.9.5-condition", "native_sizes": [[64, 32]], "free_aspect": False})
+    )
+    _tiny_vace(folders["vace"])
+    (folders["vace"] / "shotline.json").write_text(
+        json.dumps({"preset": "wan2.1-vace-1.3b", "native_sizes": [[64, 32]], "free_aspect": False})
+    )
+    return folders
+
+
+def _extend(backend: str, model: Path, clip: Path, cache: Path, **params) -> tuple[Path, dict]:
+    recorder = Recorder()
+    jobs = JobQueue(default_registry(), recorder)
+    params |= {"input": str(clip), "model": str(model), "device": "cpu", "steps": 2, "cache_dir": str(cache)}
+    spec = JobSpec("video.extend", params, backend=backend)
+    try:
+        job = jobs.submit(spec)
+        recorder.wait(job, timeout=300)
+    finally:
+        jobs.shutdown()
+    failed = recorder.of("failed", job)
+    assert not failed, failed
+    result = recorder.of("done", job)[0][2].to_json()
+    return Path(result["files"][0]), result["provenance"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "pipeline", "head"),
+    [("ltx-extend", "LTXConditionPipeline", False), ("vace-extend", "WanVACEPipeline", True)],
+)
+def test_a_tiny_model_extends_a_clip_and_keeps_its_frames(
+    tiny_extend, tmp_path, backend, pipeline, head
+) -> None:
+    clip = write_square(tmp_path / "clip.mp4", frames=12)
+    model = tiny_extend["ltx" if backend == "ltx-extend" else "vace"]
+    path, made = _extend(backend, model, clip, tmp_path / "cache", frames=5, head=head, start=2, count=8)
+    out, original = decoded(path), decoded(clip)
+    assert len(out) == 13
+    offset = 5 if head else 0
+    assert all(np.array_equal(out[offset + i], original[2 + i]) for i in range(8))
+    assert made["backend"] == backend and made["pipeline"] == pipeline
+    assert made["model_id"] == str(model) and made["extend"]["side"] == ("head" if head else "tail")
+    assert made["frames"] == 13 and made["rate"] == "30/1"
+    multiple = 8 if backend == "ltx-extend" else 4
+    assert (made["native_frames"] - 1) % multiple == 0
+
+
+def test_the_presets_name_real_checkpoints_with_their_frame_rules() -> None:
+    presets = load_presets(PRESETS_FILE)
+    ltx = preset_for_model("ltx-extend", None, PRESETS_FILE)
+    vace = preset_for_model("vace-extend", None, PRESETS_FILE)
+    assert ltx.model == "Lightricks/LTX-Video-0.9.5" and ltx.pipeline == "LTXConditionPipeline"
+    assert vace.model == "Wan-AI/Wan2.1-VACE-1.3B-diffusers" and vace.pipeline == "WanVACEPipeline"
+    assert all(p.frame_multiple == (8 if p.backend == "ltx-extend" else 4) for p in presets.values())
+
+
+def test_an_extension_longer_than_the_model_makes_in_one_go_is_refused(tmp_path) -> None:
+    clip = write_square(tmp_path / "clip.mp4", frames=12)
+    request = ExtendRequest.from_params({"input": str(clip), "frames": 300})
+    vace = preset_for_model("vace-extend", None, PRESETS_FILE)
+    with pytest.raises(GenerateError, match="extend again"):
+        _Plan.make(vace, request)
+    plan = _Plan.make(preset_for_model("ltx-extend", None, PRESETS_FILE), replace(request, frames=30))
+    assert (plan.known - 1) % 8 == 0 and (plan.total - 1) % 8 == 0 and plan.total - plan.known >= 24
