@@ -33,7 +33,7 @@ from engine.errors import GenerateError
 from engine.generate.base import DECODING, DENOISING, ENCODING, LOADING, JobContext, Output, Readiness
 from engine.generate.conform import conform, fit_picture
 from engine.generate.mezzanine import write_video
-from engine.generate.presets import I2V_PIPELINES, VideoPreset, preset_for_model, presets_for
+from engine.generate.presets import I2V_PIPELINES, PRESETS_FILE, VideoPreset, preset_for_model, presets_for
 from engine.generate.requests import VideoRequest
 
 #: Weight files that are Python pickles: loading one can run arbitrary code.
@@ -43,18 +43,17 @@ LOADED, DENOISED, DECODED = 0.05, 0.85, 0.9
 DTYPE_NAMES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32", "half": "float16"}
 
 
-class DiffusersVideoBackend:
-    """Text- or image-to-video with one family of diffusers pipelines (`wan` or `ltx`)."""
+class PresetBackend:
+    """A family of diffusers pipelines whose models are named in a presets file (resources/models)."""
 
-    task = "video.generate"
+    task: str
     gpu = True
+    presets_file: Path = PRESETS_FILE
 
     def __init__(self, name: str, label: str, needs: tuple[str, ...] = ()) -> None:
         self.name = name
         self.label = label
         self._needs = needs  # packages this family's pipelines import besides torch and diffusers
-
-    # readiness -----------------------------------------------------------------------
 
     def readiness(self) -> Readiness:
         """Ready when torch, diffusers and transformers import and a GPU is there.
@@ -63,7 +62,13 @@ class DiffusersVideoBackend:
         (the tests do, with tiny models), but a real checkpoint would take
         hours per shot, so it is reported not ready rather than offered.
         """
-        return _readiness(self.name, self._needs)
+        return _readiness(self.name, self._needs, self.presets_file)
+
+
+class DiffusersVideoBackend(PresetBackend):
+    """Text- or image-to-video with one family of diffusers pipelines (`wan` or `ltx`)."""
+
+    task = "video.generate"
 
     # running -------------------------------------------------------------------------
 
@@ -171,12 +176,12 @@ def video_backends() -> list[DiffusersVideoBackend]:
 # readiness ---------------------------------------------------------------------------
 
 
-def _readiness(backend: str, needs: tuple[str, ...]) -> Readiness:
+def _readiness(backend: str, needs: tuple[str, ...], presets_file: Path = PRESETS_FILE) -> Readiness:
     machine = _machine(needs)
     if not machine.ready:
         return machine
     try:
-        presets = presets_for(backend)
+        presets = presets_for(backend, presets_file)
     except GenerateError as error:
         return Readiness(False, str(error))
     if not presets:

@@ -32,47 +32,33 @@ from typing import Any
 import numpy as np
 
 from engine.errors import GenerateError
-from engine.generate.base import DECODING, LOADING, JobContext, Output, Readiness
+from engine.generate.base import DECODING, LOADING, JobContext, Output
 from engine.generate.conform import fit_picture, to_uint8, valid_count
 from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
-    _cached,
+    PresetBackend,
     _check_model,
     _device,
     _dtype,
     _load,
-    _machine,
     _revision,
     _step_callback,
     _versions,
 )
 from engine.generate.extend import ExtendRequest, extend_video
-from engine.generate.presets import VideoPreset, preset_for_model, presets_for
+from engine.generate.presets import VideoPreset, preset_for_model
 
 PRESETS_FILE = Path(__file__).resolve().parents[2] / "resources" / "models" / "extend.json"
 #: Grey (0.5) marks frames VACE is to make, as its authors' own tools do.
 VACE_FILL = 127
 
 
-class DiffusersExtendBackend:
+class DiffusersExtendBackend(PresetBackend):
     """Extend a clip with one family of diffusers pipelines: `ltx-extend` or `vace-extend`."""
 
     task = "video.extend"
-    gpu = True
-
-    def __init__(self, name: str, label: str, needs: tuple[str, ...] = ()) -> None:
-        self.name = name
-        self.label = label
-        self._needs = needs
-
-    def readiness(self) -> Readiness:
-        machine = _machine(self._needs)
-        if not machine.ready:
-            return machine
-        presets = presets_for(self.name, PRESETS_FILE)
-        state = "downloaded" if presets and _cached(presets[0].model) else "downloads on first use"
-        return Readiness(True, f"{machine.reason}; {presets[0].model} {state}" if presets else machine.reason)
+    presets_file = PRESETS_FILE
 
     def run(self, request: ExtendRequest, context: JobContext) -> Output:
         preset = preset_for_model(self.name, request.model, PRESETS_FILE)

@@ -24,17 +24,16 @@ import cv2
 import numpy as np
 
 from engine.errors import GenerateError
-from engine.generate.base import ENCODING, LOADING, JobContext, Output, Readiness
+from engine.generate.base import ENCODING, LOADING, JobContext, Output
 from engine.generate.conform import to_uint8, valid_count
 from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
-    _cached,
+    PresetBackend,
     _check_model,
     _device,
     _dtype,
     _load,
-    _machine,
     _revision,
     _step_callback,
     _versions,
@@ -42,30 +41,17 @@ from engine.generate.diffusers_video import (
 from engine.generate.inpaint_media import ClipWindow, composite
 from engine.generate.inpaint_request import InpaintRequest
 from engine.generate.mezzanine import write_video
-from engine.generate.presets import VideoPreset, preset_for_model, presets_for
+from engine.generate.presets import VideoPreset, preset_for_model
 
 INPAINT_PRESETS = Path(__file__).resolve().parents[2] / "resources" / "models" / "inpaint.json"
 VACE, SD_INPAINT = "vace", "sd-inpaint"
 
 
-class DiffusersInpaintBackend:
+class DiffusersInpaintBackend(PresetBackend):
     """Inpainting with one family of diffusers pipelines (`vace` or `sd-inpaint`)."""
 
     task = "video.inpaint"
-    gpu = True
-
-    def __init__(self, name: str, label: str, needs: tuple[str, ...] = ()) -> None:
-        self.name = name
-        self.label = label
-        self._needs = needs
-
-    def readiness(self) -> Readiness:
-        machine = _machine(self._needs)
-        if not machine.ready:
-            return machine
-        presets = presets_for(self.name, INPAINT_PRESETS)
-        state = "downloaded" if _cached(presets[0].model) else "downloads on first use"
-        return Readiness(True, f"{machine.reason}; {presets[0].model} {state}")
+    presets_file = INPAINT_PRESETS
 
     def run(self, request: InpaintRequest, context: JobContext) -> Output:
         preset = preset_for_model(self.name, request.model, INPAINT_PRESETS)
