@@ -129,6 +129,10 @@ def test_requests_are_checked_with_messages_that_say_what_to_fix(square, tmp_pat
         ExtendRequest.from_params({"input": str(square)})
     with pytest.raises(GenerateError, match="not all in it"):
         ExtendRequest.from_params({"input": str(square), "start": 15, "count": 10, "frames": 3})
+    with pytest.raises(GenerateError, match="guidance must be a number, not 'strong'"):
+        ExtendRequest.from_params({"input": str(square), "frames": 3, "guidance": "strong"})
+    request = ExtendRequest.from_params({"input": str(square), "frames": 3, "guidance": "4.5"})
+    assert request.guidance == 4.5
     request = ExtendRequest.from_params({"input": str(square), "frames": 3})
     assert (request.count, request.rate, request.width, request.height) == (20, Fraction(30), 64, 36)
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from engine.errors import GenerateError, MediaError
 from engine.generate.base import ENCODING, JobContext
-from engine.generate.requests import MAX_FRAMES, _int, parse_rate, parse_size
+from engine.generate.requests import MAX_FRAMES, _float, _int, parse_rate, parse_size
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
 from engine.render.picture import CROP, Picture, frame_from_rgb, from_frame, tag_bt709
@@ -107,12 +107,7 @@ class ExtendRequest:
         prompt = params.get("prompt", "")
         if not isinstance(prompt, str):
             raise GenerateError("prompt must be text")
-        guidance = params.get("guidance")
-        if guidance is not None:
-            try:
-                guidance = float(guidance)
-            except (TypeError, ValueError):
-                raise GenerateError(f"guidance must be a number, not {guidance!r}") from None
+        guidance = _float(params, "guidance")
         return cls(
             input=str(Path(source).absolute()),
             start=start,

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError, MediaError
-from engine.generate.requests import MAX_FRAMES, _int
+from engine.generate.requests import MAX_FRAMES, _float, _int
 from engine.masks.sequence import MANIFEST, MaskError, MaskSequence
 from engine.media.probe import probe
 
@@ -89,12 +89,7 @@ class InpaintRequest:
                 f"Frames {start}-{start + frames - 1} run past the end of {Path(source).name} "
                 f"({total} frames, the last is {total - 1})"
             )
-        guidance = params.get("guidance")
-        if guidance is not None:
-            try:
-                guidance = float(guidance)
-            except (TypeError, ValueError):
-                raise GenerateError(f"guidance must be a number, not {guidance!r}") from None
+        guidance = _float(params, "guidance")
         method = str(params.get("method") or TELEA).lower()
         if method not in (TELEA, NAVIER_STOKES):
             raise GenerateError(f"method must be {TELEA} or {NAVIER_STOKES}, not {method!r}")

@@ -49,6 +49,17 @@ def parse_size(value: Any) -> tuple[int, int]:
     return width, height
 
 
+def _float(params: dict[str, Any], key: str) -> float | None:
+    """An optional number such as guidance; None when not given."""
+    value = params.get(key)
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise GenerateError(f"{key} must be a number, not {value!r}") from None
+
+
 def _int(params: dict[str, Any], key: str, default: int | None, low: int, high: int) -> int | None:
     value = params.get(key, default)
     if value is None:
@@ -99,12 +110,7 @@ class VideoRequest:
         width, height = parse_size(params.get("size") or (params.get("width"), params.get("height")))
         seed = _int(params, "seed", 0, 0, 2**63 - 1)
         steps = _int(params, "steps", None, 1, 500)
-        guidance = params.get("guidance")
-        if guidance is not None:
-            try:
-                guidance = float(guidance)
-            except (TypeError, ValueError):
-                raise GenerateError(f"guidance must be a number, not {guidance!r}") from None
+        guidance = _float(params, "guidance")
         image = params.get("image")
         if image is not None:
             image = str(image)
