@@ -1,9 +1,10 @@
 """What the bin learns about a file, worked out on a pool thread.
 
 Probing opens the file, and a thumbnail decodes a frame (a waveform reads the
-whole sound): all of it runs here, off the GUI thread, and comes back as one
-plain result. Pictures are `QImage`s, which (unlike pixmaps) may be made and
-painted on any thread; the GUI thread turns them into icons.
+whole sound), and a generation result's manifest is read beside it: all of
+it runs here, off the GUI thread, and comes back as one plain result.
+Pictures are `QImage`s, which (unlike pixmaps) may be made and painted on
+any thread; the GUI thread turns them into icons.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from engine.errors import MediaError
+from engine.jobs.generated_files import provenance_of
 from engine.media import thumbnails, waveform
 from engine.media.probe import MediaInfo, probe
+from engine.project.provenance import Provenance
 
 #: Thumbnails are made this high; views scale them down for the list.
 THUMB_HEIGHT = 72
@@ -32,6 +35,7 @@ class Examined:
     picture: QImage | None = None
     error: str = ""  # the engine's one-line message when the file cannot be read
     offline: bool = False  # the file is not there at all
+    made: Provenance | None = None  # how it was generated, when it is a result in the generation cache
 
 
 def examine(path: Path) -> Examined:
@@ -46,7 +50,7 @@ def examine(path: Path) -> Examined:
         picture = _picture(path, info)
     except MediaError:
         picture = None  # readable but no picture: the item draws its kind's icon instead
-    return Examined(path, info, picture)
+    return Examined(path, info, picture, made=provenance_of(path))
 
 
 def _picture(path: Path, info: MediaInfo) -> QImage | None:

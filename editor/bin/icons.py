@@ -18,6 +18,7 @@ from editor.bin.items import State
 SIZE = (128, THUMB_HEIGHT)
 ERROR_COLOR = QColor("#ff6b6b")
 OFFLINE_COLOR = QColor("#f0a640")
+GENERATED_COLOR = QColor("#c28b2c")  # the timeline's "AI" badge, so a bin item and its clips match
 
 
 def _canvas(fill: str) -> tuple[QImage, QPainter]:
@@ -84,5 +85,30 @@ def offline_badge(icon: QIcon) -> QIcon:
     painter.setFont(font)
     painter.setPen(OFFLINE_COLOR)
     painter.drawText(QRectF(base.rect()), Qt.AlignmentFlag.AlignCenter, "OFFLINE")
+    painter.end()
+    return QIcon(QPixmap.fromImage(base))
+
+
+def generated_badge(icon: QIcon | None, animatic: bool) -> QIcon:
+    """A generation result's picture with the timeline's amber tag in its corner ("ANIMATIC" for the
+    storyboard backend, so nobody mistakes it for a model's output)."""
+    if icon is None:
+        base, painter = _canvas("#2a2d33")
+        painter.end()
+    else:
+        base = icon.pixmap(*SIZE).toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    text = "ANIMATIC" if animatic else "AI"
+    painter = QPainter(base)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = QFont()
+    font.setPixelSize(max(10, base.height() // 5))
+    font.setBold(True)
+    painter.setFont(font)
+    width = painter.fontMetrics().horizontalAdvance(text) + 8
+    height = painter.fontMetrics().height() + 2
+    tag = QRectF(3, 3, width, height)
+    painter.fillRect(tag, GENERATED_COLOR)
+    painter.setPen(QColor("#1b1c1f"))
+    painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return QIcon(QPixmap.fromImage(base))

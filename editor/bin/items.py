@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 
 from engine.media.probe import MediaInfo
+from engine.project.provenance import Provenance
 from engine.project.times import rate_fraction, timecode
 
 
@@ -34,6 +35,13 @@ class MediaItem:
     info: MediaInfo | None = None
     error: str = ""
     icon: QIcon | None = None  # the thumbnail or waveform once it has arrived
+    made: Provenance | None = None  # a generation result's provenance, read from its cache entry
+
+    @property
+    def animatic(self) -> bool:
+        """Made by the storyboard backend, not a model: said so wherever the item shows."""
+        made = self.made
+        return made is not None and (made.backend == "animatic" or bool(made.extra.get("animatic")))
 
     @property
     def name(self) -> str:
@@ -69,7 +77,10 @@ class MediaItem:
             return self.error
         if self.state is State.OFFLINE:
             return "Offline: the file is missing (right-click to relink)"
-        return "" if self.imported else "On the timeline"
+        parts = [] if self.imported else ["On the timeline"]
+        if self.made is not None:
+            parts.append(f"Generated: {made_by(self.made)}")
+        return " · ".join(parts)
 
     def tooltip(self, project_rate: float) -> str:
         lines = [str(self.path)]
@@ -78,7 +89,19 @@ class MediaItem:
             lines.append(status)
         if self.info is not None and self.state is not State.ERROR:
             lines.append(f"{self.duration_text(project_rate)} · {self.format_text()}")
+        made = self.made
+        if made is not None and self.state is not State.ERROR:
+            lines.append(f"{made.task}" + (f" · seed {made.seed}" if made.seed is not None else ""))
+            if made.prompt:
+                lines.append(f"Prompt: {made.prompt}")
         return "\n".join(lines)
+
+
+def made_by(made: Provenance) -> str:
+    """Which backend made a result, the animatic named as a storyboard so nobody takes it for a model's."""
+    if made.backend == "animatic" or made.extra.get("animatic"):
+        return "animatic (storyboard, no AI model)"
+    return f"{made.backend} · {made.model_id}" if made.model_id else made.backend
 
 
 def fps_text(rate: Fraction) -> str:

@@ -45,7 +45,7 @@ class BinModel(QAbstractTableModel):
         super().__init__(parent)
         self._rate = project_rate
         self._items: list[MediaItem] = []
-        self._badges: dict[Path, Any] = {}  # offline-marked thumbnails, drawn once
+        self._badges: dict[Path, Any] = {}  # offline- or generated-marked thumbnails, drawn once
 
     # the items ------------------------------------------------------------------
 
@@ -149,6 +149,10 @@ class BinModel(QAbstractTableModel):
                 return icons.state_icon(State.OFFLINE)
             if item.path not in self._badges:
                 self._badges[item.path] = icons.offline_badge(item.icon)
+            return self._badges[item.path]
+        if item.made is not None and item.state is State.READY:
+            if item.path not in self._badges:
+                self._badges[item.path] = icons.generated_badge(item.icon, item.animatic)
             return self._badges[item.path]
         if item.icon is not None:
             return item.icon

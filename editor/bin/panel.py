@@ -204,7 +204,7 @@ class BinPanel(QWidget):
         item = self.model.item(result.path)
         if item is None:
             return
-        item.info, item.error = result.info, result.error
+        item.info, item.error, item.made = result.info, result.error, result.made
         if result.picture is not None:
             item.icon = QIcon(QPixmap.fromImage(result.picture))
         if result.offline:

@@ -24,7 +24,16 @@ from editor.context import EditorContext
 from editor.jobs.model import JobsModel
 from editor.masks.canvas import BRUSH, ERASER, MaskCanvas, overlay_image
 from editor.masks.store import MaskStore, copy_of
-from editor.masks.target import MaskTarget, clip_media, media_frame, media_range, media_rect, to_media
+from editor.masks.store_cleanup import reachable_versions
+from editor.masks.target import (
+    MaskTarget,
+    clip_media,
+    media_frame,
+    media_range,
+    media_rect,
+    solo_timeline,
+    to_media,
+)
 from editor.masks.toolbar import MaskBar
 from engine.errors import ShotlineError
 from engine.masks.sequence import MaskSequence
@@ -55,7 +64,8 @@ class MaskMode(QObject):
         self.bar = MaskBar()
         self.size = DEFAULT_SIZE
         self.active = False
-        self.target: MaskTarget | None = None
+        self._target: MaskTarget | None = None
+        self._solo: str | None = None  # the clip the viewer shows alone
         self.masks: MaskSequence | None = None
         self.version: str | None = None  # the folder self.masks was loaded from or saved as
         self._canvas: MaskCanvas | None = None
@@ -109,6 +119,23 @@ class MaskMode(QObject):
 
     # mode and target ------------------------------------------------------------------------------
 
+    @property
+    def target(self) -> MaskTarget | None:
+        return self._target
+
+    @target.setter
+    def target(self, target: MaskTarget | None) -> None:
+        self._target = target
+        self._show_alone()
+
+    def _show_alone(self) -> None:
+        """While painting, the viewer shows the target clip's own picture, even under a higher track."""
+        ident = self._target.clip_id if self.active and self._target is not None else None
+        if ident == self._solo:
+            return
+        self._solo = ident
+        self.viewer.set_picture_filter(None if ident is None else lambda copy: solo_timeline(copy, ident))
+
     def _toggled(self) -> None:
         self.set_active(self.action.isChecked())
 
@@ -126,6 +153,7 @@ class MaskMode(QObject):
             self._selection_changed()
         else:
             self.viewer.picture.set_overlay(None)
+        self._show_alone()
 
     def _selection_changed(self, *_args: object) -> None:
         if not self.active:
@@ -206,12 +234,17 @@ class MaskMode(QObject):
         self.viewer.picture.update()
 
     def _path_changed(self, path) -> None:
-        """A first save or Save As carries the masks along; opening another project just looks elsewhere."""
+        """A save carries the masks along (Save As) and tidies them; opening a project looks elsewhere."""
         session = self.context.session
         same_document = session.timeline is self._timeline
         self._timeline = session.timeline
-        ids = [document.clip_id(c) for _, c in document.iter_clips(session.timeline)]
-        self.store.move_to(mask_root(path, data_dir()), ids, copy=same_document)
+        root = mask_root(path, data_dir())
+        if same_document and path is not None:  # saved: the masks follow, unreachable versions go
+            keep = reachable_versions(session, self.store.root)
+            self.store.move_to(root, keep, copy=True)
+            self.store.clean(keep)
+        else:
+            self.store.move_to(root, (), copy=False)
         if not same_document:
             self.target = self.masks = self.version = None
             self._selection_changed()

@@ -8,9 +8,10 @@ reads or copies it. Versions made in this session stay in memory, so undo
 and redo show the old mask at once.
 
 An unsaved project keeps its masks in the data folder; on the first save (or
-Save As to a new name) the clips' folders are copied beside the project into
-``<project>.masks`` (see `engine.project.masks.mask_root`), because the
-references in the document are relative to that folder.
+Save As to a new name) every version the session can reach is copied beside
+the project into ``<project>.masks`` (see `engine.project.masks.mask_root`),
+because the references in the document are relative to that folder. Every
+save then removes the versions there that nothing reachable points at.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.masks.sequence import MaskSequence
 from engine.project.document import new_id
+from engine.project.masks import remove_versions, unused_versions
 
 
 def copy_of(masks: MaskSequence) -> MaskSequence:
@@ -86,19 +88,40 @@ class MaskStore(QObject):
 
     # the project's folder ----------------------------------------------------------------------
 
-    def move_to(self, root: Path, clip_ids: Iterable[str], copy: bool) -> None:
-        """Use `root` from now on; with `copy`, the clips' folders follow (a first save, Save As)."""
+    def move_to(self, root: Path, versions: Iterable[str], copy: bool) -> None:
+        """Use `root` from now on; with `copy`, these versions follow (a first save, Save As).
+
+        The versions are every one the session can reach (see `store_cleanup`),
+        not just those the clips use now, so an undo after Save As finds its
+        mask beside the new project too. The old folder is left as it was: the
+        project saved there (or a take inpainted from an unsaved mask) still
+        points into it.
+        """
         old, self.root = self.root, root
         if not copy or old == root:
             return
-        names = list(clip_ids)
+        names = sorted(versions)
 
         def copy_folders() -> None:
             for name in names:
-                if (old / name).is_dir():
+                if (old / name).is_dir() and not (root / name / "mask.json").is_file():
                     shutil.copytree(old / name, root / name, dirs_exist_ok=True)
 
         self._writer.submit(self._guarded, copy_folders, f"Could not copy the masks to {root}")
+
+    def clean(self, keep: set[str]) -> None:
+        """Delete the versions under the root that `keep` does not name, after every queued write.
+
+        Run when the project is saved: `keep` is what the saved document and
+        this session's undo history can reach, so nothing undo may want goes.
+        """
+        root = self.root
+        self._kept = {name: masks for name, masks in self._kept.items() if name in keep}
+
+        def remove() -> None:
+            remove_versions(unused_versions(root, keep))
+
+        self._writer.submit(self._guarded, remove, f"Could not tidy the masks in {root}")
 
     def _guarded(self, work: Callable[[], None], message: str) -> None:
         try:

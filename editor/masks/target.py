@@ -1,8 +1,11 @@
 """The clip a mask is painted on: its media, and where a viewer point and a playhead frame land in it.
 
-The viewer shows the timeline frame, where the clip's media is fitted into
-the project frame with its shape kept (letterbox or pillarbox) and the frame
-is fitted into the widget the same way. A point on screen is mapped back
+In Mask mode the viewer shows the timeline frame with only the target clip's
+track in it (`solo_timeline`), so a clip covered by a higher track is still
+seen while it is painted, as Resolve's Magic Mask shows a lower clip. The
+clip's media is fitted into the project frame with its shape kept
+(letterbox or pillarbox) and the frame is fitted into the widget the same
+way. A point on screen is mapped back
 through both fits to the media's own pixels, and the playhead's frame to the
 media frame showing there, because masks are stored per media frame at the
 media's size (see `engine.masks.sequence`).
@@ -20,7 +23,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from engine.errors import ShotlineError
 from engine.project import document, trackedit
-from engine.project.document import VIDEO
+from engine.project.document import VIDEO, shotline_meta
 from engine.project.times import rate_fraction
 from engine.render import plan
 from engine.render.sources import media_path
@@ -41,6 +44,26 @@ def clip_media(timeline: otio.schema.Timeline, ident: str) -> Path:
     if track.kind != VIDEO:
         raise ShotlineError(f"{clip.name or 'This clip'} is sound: select a picture clip to paint a mask")
     return media_path(clip)
+
+
+def solo_timeline(timeline: otio.schema.Timeline, ident: str) -> otio.schema.Timeline:
+    """`timeline` (a copy the caller owns) with every picture track but clip `ident`'s switched off.
+
+    The clip's own track is shown even when the user hid it: what is painted
+    must be seen. Other clips of that track stay, so the picture around the
+    clip (and a dissolve into it) reads as the cut does. A clip that is gone
+    leaves the timeline as it was.
+    """
+    try:
+        own, _ = document.find_clip(timeline, ident)
+    except ShotlineError:
+        return timeline
+    for track in document.tracks(timeline, VIDEO):
+        shown = track is own
+        track.enabled = shown
+        if shown:
+            shotline_meta(track)["hidden"] = False
+    return timeline
 
 
 def media_frame(timeline: otio.schema.Timeline, target: MaskTarget, frame: int) -> int | None:

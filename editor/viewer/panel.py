@@ -10,6 +10,7 @@ which a fast timer reads to move the playhead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import opentimelineio as otio
@@ -44,6 +45,7 @@ from engine.project.edits import overwrite as overwrite_edit
 from engine.project.times import rt, timecode
 
 SOURCE, TIMELINE = "source", "timeline"
+PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
 #: Preview sizes: the label in the combo and how much smaller than the project's frame.
 RESOLUTIONS = (("Full", 1), ("1/2", 2), ("1/4", 4))
 TICK_MS = 5
@@ -78,6 +80,8 @@ class ViewerPanel(QWidget):
         self.source: otio.schema.Timeline | None = None
         self.source_path: Path | None = None
         self.source_playhead = Playhead(self)
+        # what the timeline picture is made from (Mask mode shows its clip alone); None: the whole cut
+        self.picture_filter: PictureFilter | None = None
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -215,6 +219,12 @@ class ViewerPanel(QWidget):
         self._reload()
         self._show_marks()
 
+    def set_picture_filter(self, picture: PictureFilter | None) -> None:
+        """Make the timeline picture from `picture(copy of the timeline)` from now on (None: the cut)."""
+        self.picture_filter = picture
+        if self.mode == TIMELINE:
+            self._reload()
+
     def toggle_mode(self) -> None:
         self.set_mode(TIMELINE if self.mode == SOURCE else SOURCE)
 
@@ -226,7 +236,10 @@ class ViewerPanel(QWidget):
             self.picture.show_frame(0, "No source clip: open one from the bin")
             self._show_timecode()
             return
-        self.worker.set_timeline(timeline.clone(), self.preview_size())
+        copy = timeline.clone()
+        if self.mode == TIMELINE and self.picture_filter is not None:
+            copy = self.picture_filter(copy)
+        self.worker.set_timeline(copy, self.preview_size())
         self._request()
         self._show_timecode()
 

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import opentimelineio as otio
 
+from engine.jobs.generated_files import provenance_of
 from engine.media.probe import MediaInfo, probe
 from engine.project.clips import linked_av, media_clip, media_reference
 from engine.project.document import AUDIO, AUDIO_SAMPLE_RATE, VIDEO
+from engine.project.provenance import attach
 
 
 def available_range(info: MediaInfo) -> otio.opentime.TimeRange | None:
@@ -33,8 +35,13 @@ def available_range(info: MediaInfo) -> otio.opentime.TimeRange | None:
 def reference_for(
     path: str | os.PathLike[str], info: MediaInfo | None = None
 ) -> otio.schema.ExternalReference:
+    """A file's reference; a generation result (in its cache entry) carries how it was made."""
     info = info or probe(path)
-    return media_reference(str(Path(path).absolute()), available_range(info), still=info.kind == "image")
+    reference = media_reference(str(Path(path).absolute()), available_range(info), still=info.kind == "image")
+    made = provenance_of(path)
+    if made is not None:
+        attach(reference, made)
+    return reference
 
 
 def clips_for(

@@ -5,17 +5,30 @@ document: ``clip.metadata["shotline"]["mask"]`` is a folder path relative to
 the project's mask folder (`mask_root`). Every change of a mask is written to
 a new folder and only then referenced, so undo and redo just switch the
 reference back and forth and the old pixels are still there to point at.
+
+That leaves versions nobody points at any more (every stroke is one), so
+`unused_versions` finds the folders under a mask root that a given set of
+references does not name: the editor passes every version its document and
+undo history can still reach, plus the masks generated takes were made
+from, and removes the rest when the project is saved or the cache cleaned.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+import opentimelineio as otio
 
 from engine.errors import EditError
+from engine.jobs.cache import CacheEntry, remove_entries
 from engine.project.change import Change, mutation
 from engine.project.document import VIDEO, Clip, Timeline, find_clip, shotline_meta
 
 KEY = "mask"
+VERSION_PREFIX = "m-"  # how the editor names a version folder: <clip id>/m-<id>
 
 
 def mask_root(project: Path | None, data_dir: Path) -> Path:
@@ -49,3 +62,72 @@ def set_mask(timeline: Timeline, ident: str, folder: str | None, description: st
             meta[KEY] = folder
         change.result = folder
     return change
+
+
+# housekeeping -----------------------------------------------------------------------------------
+
+
+def versions_used(tracks: Iterable[otio.schema.Track], root: Path) -> set[str]:
+    """The mask versions (relative to `root`) the clips on `tracks` use or were inpainted with.
+
+    A take's provenance names the mask folder it was made from (an absolute
+    path); one under `root` is kept, so "re-render exactly" still finds it.
+    """
+    found: set[str] = set()
+    base = Path(os.path.abspath(root))
+    for track in tracks:
+        for item in track:
+            if not isinstance(item, otio.schema.Clip):
+                continue
+            folder = mask_of(item)
+            if folder:
+                found.add(PurePosixPath(folder).as_posix())
+            for reference in item.media_references().values():
+                made = reference.metadata.get("shotline", {}).get(KEY)
+                if not isinstance(made, str) or not made:
+                    continue
+                with contextlib.suppress(ValueError):
+                    found.add(Path(os.path.abspath(made)).relative_to(base).as_posix())
+    return found
+
+
+def unused_versions(root: Path, keep: set[str]) -> list[CacheEntry]:
+    """Version folders under `root` (``<clip>/m-*``) that `keep` does not name, with their sizes.
+
+    Only what the editor writes is considered: hidden folders, loose files
+    and anything not named like a version are left alone.
+    """
+    found: list[CacheEntry] = []
+    try:
+        clips = sorted(p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return found
+    for clip in clips:
+        try:
+            versions = sorted(clip.iterdir())
+        except OSError:
+            continue
+        for version in versions:
+            name = f"{clip.name}/{version.name}"
+            if version.is_dir() and version.name.startswith(VERSION_PREFIX) and name not in keep:
+                found.append(CacheEntry(version, _size(version)))
+    return found
+
+
+def remove_versions(versions: Iterable[CacheEntry]) -> int:
+    """Delete these version folders (and clip folders left empty); returns the bytes freed."""
+    versions = list(versions)
+    freed = remove_entries(versions)
+    for parent in {v.folder.parent for v in versions}:
+        with contextlib.suppress(OSError):
+            parent.rmdir()  # only when empty
+    return freed
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for base, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += (Path(base) / name).lstat().st_size
+    return total
