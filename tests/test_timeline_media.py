@@ -163,8 +163,13 @@ def test_takes_and_generated_clips_are_labelled(tl: Harness) -> None:
     generated.metadata["shotline"] = {"generated": True}
     tl.context.session.apply(add_take, document.clip_id(clip), generated)
     box = tl.view.layout.row("V1").boxes[0]
-    assert box.take == "take 2/2" and box.generated
+    assert box.take == "take 2/2" and box.generated == "AI"
     assert isinstance(clip, otio.schema.Clip)
+    storyboard = media_reference("/media/panel.mp4", tr(0, 300, 30.0))
+    storyboard.metadata["shotline"] = {"generated": True, "task": "video.generate", "backend": "animatic"}
+    tl.context.session.apply(add_take, document.clip_id(clip), storyboard)
+    box = tl.view.layout.row("V1").boxes[0]
+    assert box.take == "take 3/3" and box.generated == "ANIMATIC"  # a storyboard is not called AI
 
 
 def test_a_file_from_the_file_manager_also_joins_the_bin_in_the_same_undo_step(

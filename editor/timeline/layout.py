@@ -30,7 +30,7 @@ class ClipBox:
     end: int
     name: str
     take: str  # "take 2/3" or ""
-    generated: bool
+    generated: str  # the badge: "" for footage, "AI" for a model's take, "ANIMATIC" for a storyboard panel
     path: str | None  # the local file the active take plays
     media_start: int  # first frame shown, counted from the file's first frame
     offline: bool
@@ -199,7 +199,7 @@ def _box(
         end=end,
         name=clip.name or "clip",
         take=take,
-        generated=bool(ref.metadata.get("shotline", {}).get("generated")) if ref is not None else False,
+        generated=_badge(ref),
         path=path,
         media_start=media_start,
         offline=path is None or not exists(path),
@@ -207,3 +207,12 @@ def _box(
         fades=effects.fades(clip),
         gain_db=effects.gain_db(clip),
     )
+
+
+def _badge(reference: otio.core.MediaReference | None) -> str:
+    """What the clip's badge says: the animatic is named, so nobody takes a storyboard for a model's shot."""
+    meta = reference.metadata.get("shotline", {}) if reference is not None else {}
+    if not meta.get("generated"):
+        return ""
+    animatic = meta.get("backend") == "animatic" or bool(meta.get("animatic"))
+    return "ANIMATIC" if animatic else "AI"

@@ -322,12 +322,13 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
     if box.gain_db:
         parts.append(f"{box.gain_db:+.1f} dB")
     badge = 0
-    if box.generated and band.width() > 40:
-        badge = 22
-        b = QRectF(band.left(), band.top() + 2, 18, LABEL_BAND - 4)
+    width = painter.fontMetrics().horizontalAdvance(box.generated) + 8 if box.generated else 0
+    if box.generated and band.width() > width + 24:
+        badge = width + 4
+        b = QRectF(band.left(), band.top() + 2, width, LABEL_BAND - 4)
         painter.fillRect(b, GENERATED_BADGE)
         painter.setPen(QColor("#1b1c1f"))
-        painter.drawText(b, Qt.AlignmentFlag.AlignCenter, "AI")
+        painter.drawText(b, Qt.AlignmentFlag.AlignCenter, box.generated)
     painter.setPen(QColor("#f0f0f0"))
     text = painter.fontMetrics().elidedText(
         "  ·  ".join(parts), Qt.TextElideMode.ElideRight, int(band.width()) - badge
