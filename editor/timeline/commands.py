@@ -1,7 +1,7 @@
 """The timeline's keyboard commands, registered in the action registry so the keymap stays editable.
 
 Premiere's defaults: V select, C razor, N roll, Y slip, Ctrl+K add edit,
-Delete lift, Shift+Delete ripple delete, M marker, S snapping, +/- zoom,
+Delete lift, Shift+Delete ripple delete, M marker, S snapping, +/= and - zoom,
 Shift+Z zoom to fit, Ctrl+D default transition, Ctrl+L link.
 """
 
@@ -84,6 +84,8 @@ def register(view: TimelineView) -> None:
         "link",
     )
     add("view.zoom_in", "Zoom &In", lambda: view.zoom(1.5), "View", "+", "zoom")
+    # Premiere's zoom-in key is "=" (unshifted); a second, menu-less command keeps "+" too (both rebindable)
+    view.addAction(add("view.zoom_in_equal", "Zoom In (Second Key)", lambda: view.zoom(1.5), "", "=", "zoom"))
     add("view.zoom_out", "Zoom &Out", lambda: view.zoom(1 / 1.5), "View", "-", "zoom")
     add("view.fit", "Zoom to &Fit", view.zoom_to_fit, "View", "Shift+Z", "zoom")
 
