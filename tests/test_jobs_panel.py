@@ -102,3 +102,30 @@ def test_the_jobs_panel_is_a_dock_in_the_window(qtbot, tmp_path, monkeypatch) ->
     dock = window.findChild(QDockWidget, "dock-jobs")
     assert dock is not None and dock.widget() is window.jobs_panel
     assert window.exporter.runner.jobs_model is window.jobs_panel.model
+
+
+def test_in_a_narrow_dock_status_and_time_fold_into_the_bar_and_a_row_fits(panel, qtbot) -> None:
+    model = panel.model
+    model.add("inp", "Inpaint Broadcast", retryable=True)
+    model.progress("inp", 0.4, "inpainting", 12)
+    model.add("trk", "Track mask of Broadcast")
+    model.failed("trk", "no picture")
+    assert not panel.compact and not panel.table.isColumnHidden(Column.STAGE)
+    panel.resize(360, 240)  # as tabbed behind the inspector
+    qtbot.waitUntil(lambda: panel.compact)
+    assert panel.table.isColumnHidden(Column.STAGE) and panel.table.isColumnHidden(Column.ETA)
+    assert panel.progress.text(model.index(0, Column.PROGRESS)) == "40% · inpainting · 0:12"
+    assert panel.progress.text(model.index(1, Column.PROGRESS)) == "Failed: no picture"
+    header = panel.table.horizontalHeader()
+    used = sum(header.sectionSize(c) for c in range(len(Column.TITLES)) if not header.isSectionHidden(c))
+    assert used <= panel.table.viewport().width() + 1, "no sideways scrolling"
+    assert header.sectionSize(Column.NAME) >= 100, "the job's name has room"
+    buttons = panel.buttons("inp")
+    qtbot.wait(50)
+    assert buttons.cancel.isVisible() and panel.table.viewport().rect().contains(buttons.geometry())
+    model.done("inp", "take-2 (new)")
+    assert panel.progress.text(model.index(0, Column.PROGRESS)) == "Done"
+    panel.resize(700, 240)
+    qtbot.waitUntil(lambda: not panel.compact)
+    assert not panel.table.isColumnHidden(Column.STAGE)
+    assert panel.progress.text(model.index(0, Column.PROGRESS)) == "100%"

@@ -98,6 +98,7 @@ def test_editing_the_text_in_the_inspector_and_speaking_again_makes_a_new_take(w
     qtbot.waitUntil(lambda: len(_voice_clips(window)) == 1, timeout=60000)
     ident = document.clip_id(_voice_clips(window)[0])
     window.context.selection.set([ident])
+    first_length = trackedit.duration_frames(_voice_clips(window)[0], RATE)
     box = window.inspector.voice_text
     assert box.isVisible() and box.text.toPlainText() == "The door was red."
     box.text.selectAll()
@@ -115,8 +116,50 @@ def test_editing_the_text_in_the_inspector_and_speaking_again_makes_a_new_take(w
     made = takes.takes(clip)[1].provenance
     assert (made.backend, made.extra["voice"], made.extra["character"]) == ("espeak", "en-gb", "Narrator")
     assert box.text.toPlainText() == "The door was blue, and it was locked."
+    assert clip.name == "Narrator: The door was blue, and it was locked.", "the name says what is heard"
+    longer = trackedit.duration_frames(clip, RATE)
+
+    # undo works as after Regenerate: the previous line plays again, whole; the new take stays listed
     window.context.actions.action("edit.undo").trigger()
-    assert spoken_text(document.find_clip(session.timeline, ident)[1]) == "The door was red."
+    clip = document.find_clip(session.timeline, ident)[1]
+    assert spoken_text(clip) == "The door was red." and clip.name == "Narrator: The door was red."
+    assert [t.key for t in takes.takes(clip)] == ["take-1", "take-2"]
+    assert trackedit.duration_frames(clip, RATE) == first_length < longer
+    assert _take_rows(window)[1].startswith("Take 2")
+    window.context.actions.action("edit.redo").trigger()
+    assert playing() == "take-2"
+    assert trackedit.duration_frames(document.find_clip(session.timeline, ident)[1], RATE) == longer
+
+    # Make active in the takes list plays a take whole, at its own length, as one undo step
+    window.context.actions.action("edit.undo").trigger()
+    rows = window.inspector.takes.list
+    rows.setCurrentRow(1)
+    qtbot.mouseClick(window.inspector.takes.make_active, Qt.MouseButton.LeftButton)
+    clip = document.find_clip(session.timeline, ident)[1]
+    assert playing() == "take-2" and spoken_text(clip) == "The door was blue, and it was locked."
+    assert trackedit.duration_frames(clip, RATE) == longer, "the longer line is heard whole"
+    rows.setCurrentRow(0)
+    qtbot.mouseClick(window.inspector.takes.make_active, Qt.MouseButton.LeftButton)
+    clip = document.find_clip(session.timeline, ident)[1]
+    assert trackedit.duration_frames(clip, RATE) == first_length
+    assert clip.name == "Narrator: The door was red."
+    window.context.actions.action("edit.undo").trigger()
+    assert playing() == "take-2"
+
+    # a name the user gave stays when the take changes
+    window.inspector.name.setFocus()
+    window.inspector.name.selectAll()
+    qtbot.keyClicks(window.inspector.name, "Door line")
+    qtbot.keyClick(window.inspector.name, Qt.Key.Key_Return)
+    rows.setCurrentRow(0)
+    qtbot.mouseClick(window.inspector.takes.make_active, Qt.MouseButton.LeftButton)
+    clip = document.find_clip(session.timeline, ident)[1]
+    assert playing() == "take-1" and clip.name == "Door line"
+
+
+def _take_rows(window) -> list[str]:
+    rows = window.inspector.takes.list
+    return [rows.item(r).text() for r in range(rows.count())]
 
 
 def test_ducking_settings_from_the_sequence_menu_are_one_undo_step(window, qtbot):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from engine.generate.shot import ShotDefaults
 
 MAX_SEED = 2**31 - 1
@@ -50,6 +51,7 @@ class RegenerateDialog(QDialog):
         self.seed_lock.setToolTip("Unticked, each regenerate draws a new seed (a new variation)")
         self.backend = QComboBox(self)
         self.backend.setObjectName("regenerate-backend")
+        fit_backend_box(self.backend)
         self.model = QLineEdit(self)
         self.model.setPlaceholderText("The backend's default model (a hub id or a local folder)")
         self.steps = QSpinBox(self)
@@ -94,6 +96,7 @@ class RegenerateDialog(QDialog):
         for backend in sorted(backends, key=lambda b: (not b["ready"], not b.get("default"))):
             label = backend["label"] if backend["ready"] else f"{backend['label']} — {backend['reason']}"
             self.backend.addItem(label, backend["name"])
+        show_items_whole(self.backend)
 
     def fill(self, defaults: ShotDefaults, count: int = 1) -> None:
         values = defaults.values

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from engine.generate.extend_shot import ExtendDefaults
 from engine.project.extend import OVERWRITE, RIPPLE
 from engine.project.times import timecode
@@ -66,6 +67,7 @@ class ExtendDialog(QDialog):
         self._modes.addButton(self.overwrite)
         self.backend = QComboBox(self)
         self.backend.setObjectName("extend-backend")
+        fit_backend_box(self.backend)
         self.prompt = QPlainTextEdit(self)
         self.prompt.setPlaceholderText("What happens next (for AI models; motion continuation ignores it)")
         self.prompt.setFixedHeight(70)
@@ -114,6 +116,7 @@ class ExtendDialog(QDialog):
                 label = f"{label} — {backend['reason']}"
             self.backend.addItem(label, backend["name"])
         self.backend.setCurrentIndex(0)
+        show_items_whole(self.backend)
 
     def fill(self, defaults: ExtendDefaults, rate: float, frames: int = 0, head: bool = False) -> None:
         """Prefill for one clip; `frames` (from a trim past the media's end) sets the length asked."""

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+
 MAX_SEED = 2**31 - 1
 KEYS = ("Auto", "C major", "G major", "D major", "A major", "E major", "F major", "Bb major", "Eb major",
         "A minor", "E minor", "B minor", "D minor", "G minor", "C minor", "F# minor", "D dorian")  # fmt: skip
@@ -70,6 +72,7 @@ class ScoreDialog(QDialog):
         self.seed_lock.setToolTip("Unticked, each score draws a new seed (another tune for the same words)")
         self.backend = QComboBox(self)
         self.backend.setObjectName("score-backend")
+        fit_backend_box(self.backend)
         tempo_row = QHBoxLayout()
         tempo_row.addWidget(self.auto_tempo)
         tempo_row.addWidget(self.bpm, 1)
@@ -105,6 +108,7 @@ class ScoreDialog(QDialog):
             )
             self.backend.addItem(label, backend["name"])
         self.backend.setCurrentIndex(max(0, self.backend.findData(current)))
+        show_items_whole(self.backend)
 
     def set_range(self, text: str) -> None:
         self.range_label.setText(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 
 from editor.context import EditorContext
+from editor.inspector.take_switch import play_take
 from engine.errors import ShotlineError
 from engine.project import document, takes
 from engine.project.takes import Take
@@ -52,7 +53,5 @@ def add_takes(menu: QMenu, context: EditorContext, ident: str) -> QMenu | None:
             action.setToolTip("This take plays now")
         else:
             key = take.key
-            action.triggered.connect(
-                lambda _checked=False, key=key: context.session.apply(takes.set_active_take, ident, key)
-            )
+            action.triggered.connect(lambda _checked=False, key=key: play_take(context.session, ident, key))
     return sub

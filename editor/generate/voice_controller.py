@@ -8,6 +8,9 @@ once every line's job has ended; a line that failed is left out, and if it
 is retried and then succeeds it is placed after the others.
 
 Speaking a clip again keeps its character and voice and makes a new take.
+As with Regenerate Shot, the new take joins the clip outside the undo
+history and switching to it is the undo step: undo plays the previous line
+again (at its own length) and the new one stays in the takes list.
 """
 
 from __future__ import annotations
@@ -24,10 +27,16 @@ from editor.context import EditorContext
 from editor.generate.runner import JobRunner
 from editor.generate.voice_dialog import VoiceDialog
 from editor.generate.voice_ducking_dialog import DuckingDialog
+from editor.inspector.take_switch import play_take
 from engine.errors import ShotlineError
-from engine.generate.voice_clip import add_voice_take, place_voice_clips, voice_clip, voice_spec
+from engine.generate.voice_clip import (
+    place_voice_clips,
+    voice_clip,
+    voice_spec,
+    voice_take,
+)
 from engine.jobs.spec import default_cache_dir
-from engine.project import document, provenance, roles, trackedit, voices
+from engine.project import document, provenance, roles, takes, trackedit, voices
 from engine.project.voices import CharacterVoice
 from engine.render import ducking
 
@@ -42,6 +51,7 @@ class _Batch:
     frame: int
     lines: list[str]
     results: dict[int, dict[str, Any]] = field(default_factory=dict)
+    tokens: dict[int, str] = field(default_factory=dict)  # the runner's job of each line
     ended: set[int] = field(default_factory=set)
     placed: bool = False
 
@@ -87,7 +97,9 @@ class VoiceController(QObject):
             title = f"{character}: {line[:40]}"
             spec = voice_spec(line, character, voice, cache, title)
             on_done = self._line_done(number, index)
-            tokens.append(self._runner.submit(spec, title, on_done, f"{LINE_PREFIX}{number}:{index}"))
+            token = self._runner.submit(spec, title, on_done, f"{LINE_PREFIX}{number}:{index}")
+            self._batches[number].tokens[index] = token
+            tokens.append(token)
         return tokens
 
     def _line_done(self, number: int, index: int) -> Callable[[dict[str, Any]], str]:
@@ -113,6 +125,9 @@ class VoiceController(QObject):
 
     def _line_ended(self, number: int, index: int) -> None:
         batch = self._batches.get(number)
+        job = self._runner.job(batch.tokens.get(index, "")) if batch is not None else None
+        if job is not None and job.engine_job is not None:
+            return  # the engine said 100% before sending the result: the line has not ended yet
         if batch is not None and not batch.placed:
             batch.ended.add(index)
             self._place_when_complete(number)
@@ -173,10 +188,12 @@ class VoiceController(QObject):
         title = f"Speak again: {text[:40]}"
 
         def on_done(result: dict[str, Any]) -> str:
-            change = session.apply(add_voice_take, ident, result)
-            if change is None:
+            # as Regenerate: the take joins the clip for good, and playing it is the undoable step
+            reference, made, _frames = voice_take(result, session.rate)
+            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            if added is None or not play_take(session, ident, added.result, "Speak Again"):
                 raise ShotlineError("The clip is gone or locked; the take is kept in the cache")
-            return f"{change.result} is playing"
+            return f"{added.result} is playing"
 
         return self._runner.submit(spec, title, on_done, ident)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from engine.generate.voice_backends import ESPEAK_DEFAULT_VOICE, PIPER_DEFAULT_VOICE, PIPER_VOICE_PACKAGES
 from engine.generate.voice_clip import split_lines
 from engine.project.voices import DEFAULT_CHARACTER, CharacterVoice
@@ -50,6 +51,7 @@ class VoiceDialog(QDialog):
         self.character.setEditable(True)
         self.backend = QComboBox(self)
         self.backend.setObjectName("voice-backend")
+        fit_backend_box(self.backend)
         self.voice = QComboBox(self)
         self.voice.setObjectName("voice-voice")
         self.voice.setEditable(True)
@@ -98,6 +100,7 @@ class VoiceDialog(QDialog):
                 default = row
         self.backend.setCurrentIndex(default)
         self.backend.blockSignals(False)
+        show_items_whole(self.backend)
         self._fill_voices()
 
     def set_cast(self, cast: dict[str, CharacterVoice], character: str | None = None) -> None:

@@ -29,6 +29,7 @@ from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
+from editor.inspector.take_switch import play_take
 from editor.inspector.takes_box import TakesBox
 from editor.inspector.voice_text import VoiceTextBox
 from engine.project import effects, takes
@@ -233,8 +234,8 @@ class Inspector(QScrollArea):
         self._apply(f"Set Fades ({len(calls)} clips)", effects.set_fades, calls)
 
     def _make_active(self, key: str) -> None:
-        if len(self._shown) == 1:
-            self._apply("Switch Take", takes.set_active_take, [(self._shown[0].ident, key)])
+        if len(self._shown) == 1 and not play_take(self._context.session, self._shown[0].ident, key):
+            self.refresh()  # refused: show the take that still plays
 
     def _delete_take(self, key: str) -> None:
         if len(self._shown) == 1:

@@ -2,12 +2,17 @@
 
 The buttons on a row are bound to the job's id, not its row, so they act on
 the right job however the list changes under them.
+
+The dock usually sits in a tab behind the inspector, about 350 pixels wide:
+too narrow for five columns, which scrolled sideways and hid Status and
+Cancel. Below `COMPACT_WIDTH` the Status and Time left columns fold into the
+progress bar's text ("40% · inpainting · 0:12"), so a row fits the dock.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,18 +30,33 @@ from PySide6.QtWidgets import (
 
 from editor.jobs.model import FRACTION_ROLE, JOB_ID_ROLE, STATE_ROLE, Column, JobsModel, State
 
+COMPACT_WIDTH = 560  # below this the table shows Job, Progress (with status) and the buttons
+PROGRESS_WIDTH, COMPACT_PROGRESS_WIDTH = 140, 150
+
 
 class ProgressDelegate(QStyledItemDelegate):
     """Draws the progress column as a progress bar with its percentage.
 
     It draws through a hidden QProgressBar, so the bar in a row looks like
-    every other progress bar under the application's style sheet.
+    every other progress bar under the application's style sheet. When the
+    table is compact the bar also says the status and time left.
     """
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._look = QProgressBar(parent)
         self._look.hide()
+        self.compact = False
+
+    def text(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        percent = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        if not self.compact:
+            return percent
+        stage = index.siblingAtColumn(Column.STAGE).data(Qt.ItemDataRole.DisplayRole) or ""
+        eta = index.siblingAtColumn(Column.ETA).data(Qt.ItemDataRole.DisplayRole) or ""
+        if stage.startswith(("Failed", "Cancelled", "Done")):
+            return stage
+        return " · ".join(p for p in (percent, stage if stage != "Done" else "", eta) if p)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -45,7 +65,9 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.rect = option.rect.adjusted(3, 4, -3, -4)
         bar.minimum, bar.maximum = 0, 1000
         bar.progress = round((index.data(FRACTION_ROLE) or 0.0) * 1000)
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bar.text = option.fontMetrics.elidedText(
+            self.text(index), Qt.TextElideMode.ElideRight, max(0, bar.rect.width() - 6)
+        )
         bar.textVisible = True
         bar.textAlignment = Qt.AlignmentFlag.AlignCenter
         bar.state = option.state | QStyle.StateFlag.State_Horizontal
@@ -88,7 +110,8 @@ class JobsPanel(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("jobs-table")
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
+        self.progress = ProgressDelegate(self.table)
+        self.table.setItemDelegateForColumn(Column.PROGRESS, self.progress)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -96,8 +119,9 @@ class JobsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.STAGE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(Column.PROGRESS, 140)
+        header.resizeSection(Column.PROGRESS, PROGRESS_WIDTH)
         header.resizeSection(Column.ETA, 70)
+        header.setMinimumSectionSize(40)
         header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.ResizeToContents)
         self.clear = QPushButton("Clear finished", self)
         self.clear.setObjectName("jobs-clear")
@@ -111,6 +135,25 @@ class JobsPanel(QWidget):
         self.model.modelReset.connect(lambda: self._add_buttons(0, self.model.rowCount() - 1))
         self.model.dataChanged.connect(lambda first, last, _roles=(): self._update(first.row(), last.row()))
         self._add_buttons(0, self.model.rowCount() - 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    @property
+    def compact(self) -> bool:
+        return self.progress.compact
+
+    def _fit_columns(self) -> None:
+        compact = self.width() < COMPACT_WIDTH
+        if compact == self.progress.compact and self.table.isColumnHidden(Column.STAGE) == compact:
+            return
+        self.progress.compact = compact
+        self.table.setColumnHidden(Column.STAGE, compact)
+        self.table.setColumnHidden(Column.ETA, compact)
+        width = COMPACT_PROGRESS_WIDTH if compact else PROGRESS_WIDTH
+        self.table.horizontalHeader().resizeSection(Column.PROGRESS, width)
+        self.table.viewport().update()
 
     def buttons(self, job_id: str) -> JobButtons:
         return self._buttons[job_id]

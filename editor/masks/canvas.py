@@ -15,6 +15,8 @@ BRUSH, ERASER, RECTANGLE, ELLIPSE = "brush", "eraser", "rectangle", "ellipse"
 TOOLS = (BRUSH, ERASER, RECTANGLE, ELLIPSE)
 FILL, EMPTY = QColor(255, 255, 255), QColor(0, 0, 0)
 OVERLAY_RGB = (230, 40, 40)
+OUTLINE_RGB = (255, 235, 235)
+OUTLINE_ALPHA = 220
 
 
 def to_image(mask: np.ndarray) -> QImage:
@@ -30,12 +32,29 @@ def to_array(image: QImage) -> np.ndarray:
 
 
 def overlay_image(mask: np.ndarray, opacity: float) -> QImage:
-    """The mask in red at `opacity` (soft where feathered), transparent elsewhere."""
+    """The mask in red at `opacity` (soft where feathered), transparent elsewhere, with its edge drawn.
+
+    A tint alone disappears over red or dark footage, so the mask's edge is
+    also drawn in a near-white line at a strength of its own: the user always
+    sees where the mask ends. Opacity 0 hides the overlay completely.
+    """
     height, width = mask.shape
     rgba = np.zeros((height, width, 4), np.uint8)
     rgba[..., :3] = OVERLAY_RGB
     rgba[..., 3] = (mask.astype(np.uint16) * round(opacity * 255) // 255).astype(np.uint8)
+    if opacity > 0:
+        edge = mask_edge(mask)
+        rgba[edge, :3] = OUTLINE_RGB
+        rgba[edge, 3] = OUTLINE_ALPHA
     return QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+
+
+def mask_edge(mask: np.ndarray) -> np.ndarray:
+    """The masked pixels (half or more) that touch an unmasked one, or the frame's border."""
+    inside = mask >= 128
+    padded = np.pad(inside, 1, constant_values=False)
+    core = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    return inside & ~core
 
 
 class MaskCanvas:

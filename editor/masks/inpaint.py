@@ -17,15 +17,25 @@ from typing import Any
 
 import opentimelineio as otio
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from editor.context import EditorContext
+from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.jobs.spec import default_cache_dir
-from engine.project import document, takes
+from engine.project import document, takes, trackedit
 from engine.project.clips import media_reference
 from engine.project.masks import mask_of
 from engine.project.provenance import Provenance
@@ -39,7 +49,7 @@ class InpaintDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("inpaint-dialog")
         self.setWindowTitle("Inpaint Shot")
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(520)
         self.prompt = QLineEdit(self)
         self.prompt.setObjectName("inpaint-prompt")
         self.prompt.setPlaceholderText("What should fill the masked region (AI backends; optional)")
@@ -47,9 +57,14 @@ class InpaintDialog(QDialog):
         self.seed.setObjectName("inpaint-seed")
         self.seed.setRange(0, MAX_SEED)
         self.seed.setValue(random.randint(0, 99999))
+        self.about = QLabel(self)
+        self.about.setObjectName("inpaint-about")
+        self.about.setWordWrap(True)
         self.backend = QComboBox(self)
         self.backend.setObjectName("inpaint-backend")
+        fit_backend_box(self.backend)
         form = QFormLayout(self)
+        form.addRow(self.about)
         form.addRow("Prompt", self.prompt)
         form.addRow("Seed", self.seed)
         form.addRow("Backend", self.backend)
@@ -61,18 +76,28 @@ class InpaintDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def fill(self, name: str, frames: int, mask: str) -> None:
+        """Say which clip and mask the job is for (the dialog otherwise looks the same for every clip)."""
+        self.setWindowTitle(f"Inpaint {name}")
+        self.about.setText(
+            f"Fills the masked region of {name} in all {frames} frames it shows ({mask});"
+            " outside the mask the picture stays as it is. The result is a new take."
+        )
+
     def set_backends(self, backends: list[dict[str, Any]]) -> None:
         self.backend.clear()
         for entry in backends:
             ready = entry.get("ready", True)
             label = entry.get("label") or entry["name"]
-            self.backend.addItem(label if ready else f"{label} (not installed)", entry["name"])
+            reason = entry.get("reason") or "not installed"
+            self.backend.addItem(label if ready else f"{label} — {reason}", entry["name"])
         names = [e["name"] for e in backends]
         default = (
             "opencv" if "opencv" in names else next((e["name"] for e in backends if e.get("default")), None)
         )
         if default is not None:
             self.backend.setCurrentIndex(names.index(default))
+        show_items_whole(self.backend)
 
     def values(self) -> dict[str, Any]:
         return {"prompt": self.prompt.text().strip(), "seed": self.seed.value()}
@@ -113,9 +138,22 @@ class InpaintController(QObject):
         if not engine.running:
             engine.start()
         self.dialog.set_backends(self.runner.backends(TASK) or _opencv_only())
+        self.dialog.fill(*self._describe(chosen[0]))
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.inpaint(chosen[0], self.dialog.values(), self.dialog.backend.currentData())
+
+    def _describe(self, ident: str) -> tuple[str, int, str]:
+        """The clip's name, the frames it shows and what its mask is, for the dialog."""
+        session = self._context.session
+        _, clip = document.find_clip(session.timeline, ident)
+        frames = trackedit.duration_frames(clip, session.rate)
+        masks, target = self._masks.masks, self._masks.target
+        if masks is not None and target is not None and target.clip_id == ident:
+            mask = "tracked through the clip" if masks.tracked else "the same mask on every frame"
+        else:
+            mask = "its saved mask"
+        return clip.name or clip_media(session.timeline, ident).name, frames, mask
 
     def inpaint(self, ident: str, values: dict[str, Any], backend: str | None) -> str | None:
         """Queue the job for clip `ident` with its current mask; returns the jobs panel token."""

@@ -34,7 +34,7 @@ from editor.masks.target import (
     solo_timeline,
     to_media,
 )
-from editor.masks.toolbar import MaskBar
+from editor.masks.toolbar import CHECKED_STYLE, DEFAULT_OPACITY, MaskBar
 from engine.errors import ShotlineError
 from engine.masks.sequence import MaskSequence
 from engine.masks.track import track_mask
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 SIZES = (2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256)
 DEFAULT_SIZE = 24
-OPACITY = 0.5
+OPACITY_KEY = "masks/overlay_opacity"  # percent, remembered across sessions
 
 
 class _TrackRelay(QObject):
@@ -85,6 +85,8 @@ class MaskMode(QObject):
         self._register()
         self._connect()
         self._show_size()
+        self.bar.opacity.setValue(stored_opacity(context.settings.value(OPACITY_KEY, DEFAULT_OPACITY)))
+        self.bar.opacity.valueChanged.connect(self._opacity_changed)
 
     # assembly -------------------------------------------------------------------------------
 
@@ -98,6 +100,7 @@ class MaskMode(QObject):
         self.toggle.setObjectName("viewer-mask-mode")
         self.toggle.setDefaultAction(self.action)
         self.toggle.setText("Mask")
+        self.toggle.setStyleSheet(CHECKED_STYLE)  # on or off at a glance
         self.toggle.setToolTip("Mask mode: paint what to inpaint on the selected clip (Shift+M)")
         self.viewer.add_tool(self.toggle, self.bar)
 
@@ -229,7 +232,8 @@ class MaskMode(QObject):
         self.bar.feather.blockSignals(False)
         self.bar.invert.setChecked(masks.invert)
         keys, tracked = len(masks.keys), len(masks.tracked)
-        self._say(f"{self.target.name}: {keys} key(s), {tracked} tracked frame(s)" if self.target else "")
+        summary = f"{_count(keys, 'key')}, {_count(tracked, 'tracked frame')}"
+        self._say(f"{self.target.name}: {summary}" if self.target else "")
         self._overlay_key = None
         self.viewer.picture.update()
 
@@ -269,12 +273,13 @@ class MaskMode(QObject):
         shown, frame = self._shown(picture), self.current_frame()
         if shown is None or self.masks is None or frame is None:
             return
+        opacity = self.opacity
         if self._canvas is not None:
-            image = overlay_image(self._canvas.array(), OPACITY)
+            image = overlay_image(self._canvas.array(), opacity)
         else:
-            key = (id(self.masks), self.version, frame, self.masks.feather, self.masks.invert)
+            key = (id(self.masks), self.version, frame, self.masks.feather, self.masks.invert, opacity)
             if key != self._overlay_key:
-                self._overlay = overlay_image(self.masks.mask_at(frame), OPACITY)
+                self._overlay = overlay_image(self.masks.mask_at(frame), opacity)
                 self._overlay_key = key
             image = self._overlay
         painter.drawImage(shown, image)
@@ -283,6 +288,15 @@ class MaskMode(QObject):
             painter.setPen(QPen(QColor(255, 255, 255, 200), 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(self._pointer, radius, radius)
+
+    @property
+    def opacity(self) -> float:
+        """The overlay's strength, 0..1, as the mask bar's slider sets it."""
+        return self.bar.opacity.value() / 100
+
+    def _opacity_changed(self, value: int) -> None:
+        self.context.settings.set_value(OPACITY_KEY, value)
+        self.viewer.picture.update()
 
     # painting ---------------------------------------------------------------------------------------
 
@@ -418,3 +432,15 @@ class MaskMode(QObject):
     def _cancel_tracking(self, token: str) -> None:
         if token in self._tracking:
             self._tracking[token].set()
+
+
+def stored_opacity(value: object) -> int:
+    """The remembered overlay opacity in percent; anything unreadable is the default."""
+    try:
+        return min(100, max(0, int(str(value))))
+    except ValueError:
+        return DEFAULT_OPACITY
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
