@@ -181,3 +181,18 @@ def test_portaudio_failing_leaves_playback_on_the_wall_clock_and_says_audio_is_o
     assert time.monotonic() - started >= 0.1
     press(qtbot, editor, Qt.Key.Key_Space)
     assert viewer.player.speed == 0
+
+
+def test_portaudio_is_loaded_on_a_worker_thread_and_a_failure_there_is_left_to_playback(monkeypatch) -> None:
+    from engine.playback.audio_output import warm_up_sounddevice
+
+    seen: list[str] = []
+
+    def listing(*_args, **_kwargs):
+        seen.append(threading.current_thread().name)
+        raise sounddevice.PortAudioError("Error querying device -1", -9996)
+
+    monkeypatch.setattr(sounddevice, "query_devices", listing)
+    worker = warm_up_sounddevice()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and seen == ["portaudio-warm-up"]  # not the GUI thread, and no exception

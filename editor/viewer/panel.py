@@ -34,7 +34,7 @@ from editor.viewer.frames import FrameWorker
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
 from engine.playback import cuts, shuttle, threepoint
-from engine.playback.audio_output import StreamOpener, open_sounddevice
+from engine.playback.audio_output import StreamOpener, open_sounddevice, warm_up_sounddevice
 from engine.playback.player import Player
 from engine.playback.source import placements, source_length, source_timeline
 from engine.playback.timecode import parse_timecode
@@ -75,6 +75,8 @@ class ViewerPanel(QWidget):
         self.setObjectName("viewer")
         self.context = context
         self.player = Player(open_stream)
+        if open_stream is open_sounddevice:
+            warm_up_sounddevice()  # PortAudio loads off the GUI thread, so the first Space does not stall
         self.worker = FrameWorker()
         self.mode = TIMELINE
         self.source: otio.schema.Timeline | None = None

@@ -65,6 +65,29 @@ def open_sounddevice(samplerate: int, channels: int, callback: Callback) -> Outp
         raise AudioUnavailable("no output device") from error
 
 
+def warm_up_sounddevice() -> threading.Thread:
+    """Load PortAudio and list its devices on a worker thread, long before the first Space.
+
+    Importing sounddevice initializes PortAudio, which scans the sound
+    system: 20 ms here, more on a machine with real devices. Done inside the
+    first `open_sounddevice`, that would be a stall of the GUI thread at the
+    moment playback starts. Any failure is left for `open_sounddevice` to
+    report when playback asks for a stream.
+    """
+
+    def load() -> None:
+        try:
+            import sounddevice
+
+            sounddevice.query_devices()
+        except Exception:  # no PortAudio or no device: said when playback starts, not here
+            pass
+
+    thread = threading.Thread(target=load, name="portaudio-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 class QuietSources(Sources):
     """Sources for playback: a clip whose file is offline is silent instead of stopping the sound."""
 
