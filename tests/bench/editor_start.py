@@ -52,7 +52,9 @@ def project(folder: Path) -> Path:
     from engine.project.document import new_project
     from tests import mediagen
 
-    footage = mediagen.write_video(folder / "shot.mp4", frames=48, rate=Fraction(24), size=(320, 180), tone_hz=440)
+    footage = mediagen.write_video(
+        folder / "shot.mp4", frames=48, rate=Fraction(24), size=(320, 180), tone_hz=440
+    )
     timeline = new_project("start bench", rate=24.0, size=(1280, 720))
     for start in (0, 24):
         clips = clips_for(footage, 24.0, 24, start)
