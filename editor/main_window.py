@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self.engine = EngineClient(self)  # started by the application, or by the first job
-        self.jobs = JobRunner(self.engine, self.jobs_panel.model, self)
+        self.jobs = JobRunner(self.engine, self.jobs_panel.model, self, self.context.settings)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
-        register_preferences(self, self.context)
+        register_preferences(self, self.context, self.engine)
         window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 

@@ -17,9 +17,17 @@ import threading
 import numpy as np
 import pytest
 
+from engine.generate.base import JobContext
 from engine.generate.music.master import read_wav
 from engine.generate.registry import default_registry
-from engine.generate.score_diffusers import chunk_plan, crossfade, load_presets, preset_for
+from engine.generate.score import ScoreRequest
+from engine.generate.score_diffusers import (
+    DiffusersMusicBackend,
+    chunk_plan,
+    crossfade,
+    load_presets,
+    preset_for,
+)
 from engine.jobs.models import ModelPool
 from engine.jobs.queue import JobQueue
 from engine.jobs.spec import JobSpec
@@ -103,9 +111,9 @@ class _Listener:
         self.ended.set()
 
 
-def _run(tmp_path, folder, **params):
+def _run(tmp_path, folder, pool=None, **params):
     listener = _Listener()
-    pool = ModelPool()
+    pool = pool or ModelPool()
     jobs = JobQueue(default_registry(), listener, models=pool)
     base = {"prompt": "calm piano", "model": str(folder), "device": "cpu", "steps": 2, "seed": 5,
             "cache_dir": str(tmp_path / "cache")}  # fmt: skip
@@ -140,6 +148,24 @@ def test_a_score_longer_than_the_model_is_made_in_crossfaded_chunks(tmp_path, ti
     quarter = len(audio) // 4
     for part in range(4):  # sound all the way through: no gap where pieces join
         assert float(np.sqrt(np.mean(audio[part * quarter : (part + 1) * quarter] ** 2))) > 1e-3
+
+
+def test_settings_vae_tiling_reaches_the_music_pipeline_and_is_part_of_what_is_kept_loaded(
+    tmp_path, tiny_stable_audio
+) -> None:
+    """Settings > Models sends cpu_offload and vae_tiling to music jobs too; a change reloads the model."""
+    base = {"duration": 0.5, "model": str(tiny_stable_audio), "device": "cpu", "steps": 1}
+    asked = ScoreRequest.from_params({**base, "cpu_offload": "true", "vae_tiling": True})
+    assert asked.cpu_offload and asked.vae_tiling
+    pool, backend = ModelPool(), DiffusersMusicBackend()
+    backend.run(ScoreRequest.from_params(base), JobContext(tmp_path, models=pool))
+    untiled = pool.loaded
+    tiled = ScoreRequest.from_params({**base, "vae_tiling": True})
+    made = backend.run(tiled, JobContext(tmp_path, models=pool))
+    assert pool.loaded != untiled and pool.loaded[-2:] == (False, True)  # reloaded, not reused
+    assert pool.get(pool.loaded, lambda: None).vae.use_tiling
+    assert made.provenance["model_id"] == str(tiny_stable_audio)
+    pool.release()
 
 
 def test_the_chunk_plan_and_the_equal_power_crossfade() -> None:

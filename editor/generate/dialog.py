@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +33,8 @@ from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from engine.generate.shot import ShotDefaults
 
 MAX_SEED = 2**31 - 1
+DEFAULT_MODEL = "The backend's default model (a hub id or a local folder)"
+SETTINGS_MODEL = Qt.ItemDataRole.UserRole + 1  # a backend's model from Settings > Models
 
 
 class RegenerateDialog(QDialog):
@@ -53,7 +56,8 @@ class RegenerateDialog(QDialog):
         self.backend.setObjectName("regenerate-backend")
         fit_backend_box(self.backend)
         self.model = QLineEdit(self)
-        self.model.setPlaceholderText("The backend's default model (a hub id or a local folder)")
+        self.model.setPlaceholderText(DEFAULT_MODEL)
+        self.backend.currentIndexChanged.connect(lambda _index: self._show_settings_model())
         self.steps = QSpinBox(self)
         self.steps.setRange(0, 500)
         self.steps.setSpecialValueText("model default")
@@ -96,7 +100,14 @@ class RegenerateDialog(QDialog):
         for backend in sorted(backends, key=lambda b: (not b["ready"], not b.get("default"))):
             label = backend["label"] if backend["ready"] else f"{backend['label']} — {backend['reason']}"
             self.backend.addItem(label, backend["name"])
+            self.backend.setItemData(self.backend.count() - 1, backend.get("settings_model"), SETTINGS_MODEL)
         show_items_whole(self.backend)
+        self._show_settings_model()
+
+    def _show_settings_model(self) -> None:
+        """An empty Model field loads what Settings > Models chose for this backend: say which."""
+        chosen = self.backend.currentData(SETTINGS_MODEL)
+        self.model.setPlaceholderText(f"Settings: {chosen}" if chosen else DEFAULT_MODEL)
 
     def fill(self, defaults: ShotDefaults, count: int = 1) -> None:
         values = defaults.values

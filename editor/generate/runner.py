@@ -6,6 +6,10 @@ the job is for), cancel, retry, a failure message when the engine refuses a
 job or dies under it, and a callback when the result arrives. Keeping that
 here lets each feature be a dialog plus what to do with the result.
 
+Settings > Models is applied here, as each job is sent (a retry too): the
+user's model for the backend that will run it, and the load options that
+backend reads (editor.preferences.models).
+
 Tokens are the editor's own ("job-1", ...): an engine restarted after a crash
 counts its job ids from 1 again, so the engine's ids never name a row.
 """
@@ -22,6 +26,8 @@ from PySide6.QtCore import QObject, Signal
 from editor.background import run_in_background
 from editor.engine_client import EngineClient
 from editor.jobs.model import JobsModel
+from editor.preferences import models
+from editor.settings import EditorSettings
 from engine.errors import ShotlineError
 
 Spec = dict[str, Any]
@@ -41,9 +47,15 @@ class Job:
 class JobRunner(QObject):
     clipProgress = Signal(str, float)  # clip id, fraction (1.0 when its job ends)
 
-    def __init__(self, engine: EngineClient, jobs: JobsModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine: EngineClient,
+        jobs: JobsModel,
+        parent: QObject | None = None,
+        settings: EditorSettings | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._engine, self._jobs = engine, jobs
+        self._engine, self._jobs, self._settings = engine, jobs, settings
         self._numbers = itertools.count(1)
         self._by_token: dict[str, Job] = {}
         engine.progress.connect(self._progress)
@@ -62,7 +74,24 @@ class JobRunner(QObject):
         return self._engine.info or {}
 
     def backends(self, task: str) -> list[dict[str, Any]]:
-        return list(self.engine_info().get("tasks", {}).get(task, []))
+        """The engine's backends for `task`; one with a model chosen in Settings > Models says which."""
+        found = [dict(b) for b in self.engine_info().get("tasks", {}).get(task, [])]
+        if self._settings is not None:
+            for backend in found:
+                chosen = models.chosen_model(self._settings, task, str(backend.get("name")))
+                if chosen:
+                    backend["settings_model"] = chosen
+        return found
+
+    def outgoing(self, spec: Spec) -> Spec:
+        """The spec as it is sent: with Settings > Models for the backend that will run it."""
+        if self._settings is None:
+            return spec
+        task = str(spec.get("task", ""))
+        backend = spec.get("backend") or next(
+            (b.get("name") for b in self.backends(task) if b.get("default")), None
+        )
+        return {**spec, "params": models.job_params(self._settings, task, backend, spec.get("params") or {})}
 
     def submit(
         self,
@@ -108,7 +137,7 @@ class JobRunner(QObject):
                 return
             job.engine_job = result["job"]
 
-        self._engine.submit(job.spec, submitted)
+        self._engine.submit(self.outgoing(job.spec), submitted)
 
     # hearing back -----------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
-"""Edit > Preferences: the keymap, the viewer's preview size and the autosave interval.
+"""Edit > Preferences: the keymap, the viewer's preview size, the autosave interval, and the models.
 
 Apply writes the settings and changes the live window at once (shortcuts
 through the action registry; the viewer and autosave read their values when
 they next need them). A keymap with conflicts is refused with a message that
-names them, and the dialog stays open so they can be fixed.
+names them, and the dialog stays open so they can be fixed; so is a model
+folder the engine would refuse (editor.preferences.models_tab).
 """
 
 from __future__ import annotations
@@ -21,18 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.engine_client import EngineClient
 from editor.preferences import values
 from editor.preferences.keymap_editor import KeymapEditor
+from editor.preferences.models_tab import ModelsTab
 
 PREVIEW_LABELS = {"full": "Full", "half": "1/2", "quarter": "1/4"}
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: EditorContext, parent: QWidget | None = None, engine: EngineClient | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PreferencesDialog")
         self.setWindowTitle("Preferences")
-        self.resize(760, 560)
+        self.resize(820, 640)
         self._context = context
         settings = context.settings
         self.keymap = KeymapEditor(context.actions, self)
@@ -54,6 +59,8 @@ class PreferencesDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.keymap, "Keyboard Shortcuts")
         self.tabs.addTab(general, "General")
+        self.models = ModelsTab(settings, engine, self)
+        self.tabs.addTab(self.models, "Models")
         buttons = QDialogButtonBox.StandardButton
         self.buttons = QDialogButtonBox(buttons.Ok | buttons.Cancel | buttons.Apply, self)
         self.buttons.accepted.connect(self.accept)
@@ -75,6 +82,16 @@ class PreferencesDialog(QDialog):
                 "Change one of each before applying.",
             )
             return False
+        problems = self.models.problems()
+        if problems:
+            self.tabs.setCurrentWidget(self.models)
+            QMessageBox.warning(
+                self,
+                "Model folder refused",
+                f"The engine would refuse these models:\n{problems}\n\n"
+                "Choose another folder, a hub id, or leave the field empty for the default.",
+            )
+            return False
         context = self._context
         keys = self.keymap.changed_from_defaults()
         context.settings.set_keymap(keys)
@@ -83,6 +100,7 @@ class PreferencesDialog(QDialog):
         if self.autosave.value() != self._autosave_shown:  # keep a finer value set outside the dialog
             values.set_autosave_seconds(context.settings, self.autosave.value())
             self._autosave_shown = self.autosave.value()
+        self.models.apply()
         context.status.show("Preferences applied")
         return True
 
@@ -91,15 +109,17 @@ class PreferencesDialog(QDialog):
             super().accept()
 
 
-def register_preferences(parent: QWidget, context: EditorContext) -> None:
-    """Edit > Preferences… (Ctrl+,), opened window-modal without blocking the event loop."""
+def register_preferences(parent: QWidget, context: EditorContext, engine: EngineClient | None = None) -> None:
+    """Edit > Preferences… (Ctrl+,), opened window-modal without blocking the event loop.
+
+    `engine` is asked nothing: its last `initialize` answer fills the Models tab."""
 
     def show() -> None:
         existing = parent.findChild(PreferencesDialog)
         if existing is not None and existing.isVisible():
             existing.raise_()
             return
-        dialog = PreferencesDialog(context, parent)
+        dialog = PreferencesDialog(context, parent, engine)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

@@ -37,7 +37,7 @@ class ScoreRequest:
     device: str = "auto"
     dtype: str = "auto"
     cpu_offload: bool = False  # diffusers backends on small GPUs
-    vae_tiling: bool = False  # (no audio VAE tiles; kept so the shared loader reads one shape)
+    vae_tiling: bool = False  # Stable Audio's VAE decodes long audio in pieces: less memory
 
     @property
     def duration(self) -> float:
@@ -85,7 +85,8 @@ class ScoreRequest:
             guidance=_number(params, "guidance", None),
             device=str(params.get("device") or "auto"),
             dtype=str(params.get("dtype") or "auto"),
-            cpu_offload=bool(params.get("cpu_offload", False)),
+            cpu_offload=_flag(params.get("cpu_offload", False)),
+            vae_tiling=_flag(params.get("vae_tiling", False)),
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

@@ -115,7 +115,7 @@ class DiffusersMusicBackend:
         device = shared._device(request.device, torch)
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.progress(0.0, LOADING)
-        key = ("music", model, preset.pipeline, device, str(dtype))
+        key = ("music", model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
         pipe = context.models.get(
             key, lambda: shared._load(preset.pipeline, model, local, device, dtype, request, context.log)
         )

@@ -1,0 +1,134 @@
+"""Which backends load a model, the presets each offers, and which load options each reads.
+
+Settings > Models in the editor lists these before the engine has started
+and without importing torch, so this module only reads the presets' JSON
+files. The same table tells the editor which of the user's load options
+(device, dtype, CPU offload, VAE tiling) a job may carry: a backend that
+loads no model (animatic, opencv, motion, composer, espeak, piper) is not
+here and is sent none of them, so it runs exactly as it always has.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from engine.errors import GenerateError
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
+DEVICE, DTYPE, CPU_OFFLOAD, VAE_TILING = "device", "dtype", "cpu_offload", "vae_tiling"
+#: Every load option, in the order Settings > Models shows them.
+LOAD_OPTIONS = (DEVICE, DTYPE, CPU_OFFLOAD, VAE_TILING)
+DEVICES = ("auto", "cuda", "mps", "cpu")
+DTYPES = ("auto", "bfloat16", "float16", "float32")
+#: What a diffusers pipeline's loader reads (engine.generate.diffusers_video._load).
+DIFFUSERS = LOAD_OPTIONS
+
+
+@dataclass(frozen=True)
+class ModelPreset:
+    name: str  # as the presets file names it; a job may send it as its model
+    model: str  # the hub id it loads
+    label: str
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class ModelBackend:
+    task: str
+    name: str  # the backend's name, as the engine registers it
+    presets_file: str  # in resources/models
+    options: tuple[str, ...]  # the load options its request reads and its loader honours
+    model_params: tuple[str, ...] = ("model",)  # a job naming any of these has chosen its model
+
+    def presets(self, folder: Path = MODELS_DIR) -> list[ModelPreset]:
+        """This backend's presets, its default first."""
+        return [p for backend, p in _read(folder / self.presets_file) if backend in (None, self.name)]
+
+    def default_model(self, folder: Path = MODELS_DIR) -> str:
+        found = self.presets(folder)
+        return found[0].model if found else ""
+
+
+#: The backends that load a model, by (task, backend name). tests/test_model_settings.py checks that
+#: every other backend the registry holds needs no model, and that each request reads these options.
+MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
+    (b.task, b.name): b
+    for b in (
+        ModelBackend("video.generate", "wan", "video.json", DIFFUSERS),
+        ModelBackend("video.generate", "ltx", "video.json", DIFFUSERS),
+        ModelBackend("video.inpaint", "vace", "inpaint.json", DIFFUSERS),
+        ModelBackend("video.inpaint", "sd-inpaint", "inpaint.json", DIFFUSERS),
+        ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),
+        ModelBackend("video.extend", "vace-extend", "extend.json", DIFFUSERS),
+        ModelBackend("music.score", "stable-audio", "music.json", DIFFUSERS),
+        # no dtype or offload there; a voice preset name ("mms-tts-fra") is a model choice too
+        ModelBackend("voice.speak", "transformers", "voice.json", (DEVICE,), ("model", "voice")),
+    )
+}
+
+
+def model_backend(task: str, name: str | None) -> ModelBackend | None:
+    """The model-loading backend `name` of `task`, or None for one that loads no model."""
+    return MODEL_BACKENDS.get((task, name)) if name else None
+
+
+def model_backends() -> list[ModelBackend]:
+    return list(MODEL_BACKENDS.values())
+
+
+@cache
+def _read(path: Path) -> tuple[tuple[str | None, ModelPreset], ...]:
+    """(backend or None for a file of one backend, preset) for every preset in a presets file."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["presets"]
+        found = [
+            (
+                str(e["backend"]) if e.get("backend") else None,
+                ModelPreset(name, str(e["model"]), str(e.get("label") or name), bool(e.get("default"))),
+            )
+            for name, e in entries.items()
+        ]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise GenerateError(f"The model presets {path.name} cannot be read: {error}") from None
+    return tuple(sorted(found, key=lambda pair: not pair[1].default))
+
+
+def names_folder(model: str) -> bool:
+    """Whether a model the user typed is a local folder rather than a hub id ("org/name").
+
+    The engine's own rule: an existing folder, or anything absolute, relative
+    with ./ or ~, or with more or fewer than one slash.
+    """
+    text = model.strip()
+    if not text:
+        return False
+    if Path(text).expanduser().is_dir():
+        return True
+    return Path(text).is_absolute() or text.startswith((".", "~")) or "\\" in text or text.count("/") != 1
+
+
+def folder_problem(folder: Path) -> str:
+    """Why a local model folder will be refused, or "" when it looks loadable.
+
+    The same rules as the engine's loader (safetensors only, a diffusers
+    model_index.json or a transformers config.json), checked when the user
+    picks the folder rather than when a job fails minutes later.
+    """
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        return f"The folder {folder} does not exist"
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    if not any(p.suffix == ".safetensors" for p in files):
+        pickles = sorted({p.suffix for p in files if p.suffix in (".bin", ".pt", ".pth", ".ckpt", ".pkl")})
+        if pickles:
+            return (
+                f"{folder.name} has only pickle weights ({', '.join(pickles)}), which can run code: "
+                "Shotline loads .safetensors only. Download or convert the model to safetensors."
+            )
+        return f"{folder.name} has no .safetensors weights"
+    if not (folder / "model_index.json").is_file() and not (folder / "config.json").is_file():
+        return f"{folder.name} is not a model folder (no model_index.json or config.json)"
+    return ""
