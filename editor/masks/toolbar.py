@@ -9,13 +9,11 @@ is drawn highlighted, as the bin's List/Icons buttons are.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -23,39 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.elided_label import ElidedLabel
 from editor.masks.canvas import BRUSH, ELLIPSE, ERASER, RECTANGLE
 
 TOOL_LABELS = ((BRUSH, "Brush"), (ERASER, "Eraser"), (RECTANGLE, "Rectangle"), (ELLIPSE, "Ellipse"))
 DEFAULT_OPACITY = 50  # percent
 CHECKED_STYLE = "QToolButton:checked { background: #3d5a80; border-color: #6f9be0; }"
-
-
-class ElidedLabel(QLabel):
-    """One line of text that shortens at its end to the width it is given; the whole text is its tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setToolTip(text)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, self.fontMetrics().height())
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.fontMetrics().horizontalAdvance(self.text()), self.fontMetrics().height())
-
-    def shown_text(self) -> str:
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        painter.drawText(self.rect(), flags, self.shown_text())
-        painter.end()
 
 
 class MaskBar(QWidget):
