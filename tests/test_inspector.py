@@ -242,3 +242,18 @@ def test_rename_clip_is_exact_under_undo() -> None:
     for bad in ("", "two\nlines", "x" * 201, "A"):
         with pytest.raises(EditError):
             rename_clip(timeline, target, bad)
+
+
+def test_a_backends_own_provenance_reads_as_words_and_long_lists_are_counted() -> None:
+    from editor.inspector.facts import _details
+
+    reference = media_reference("/cache/k/voice.wav", tr(0, 48, RATE))
+    made = Provenance(
+        task="voice.speak",
+        backend="espeak",
+        prompt="It began at dawn.",
+        extra={"engine_rate": 22050, "mask_files": [f"key_{n:06d}.png" for n in range(40)], "voices": ["a"]},
+    )
+    shown = _details(takes.Take("take-1", reference, made, True), made)
+    assert "Engine rate: 22050" in shown and "engine_rate" not in shown
+    assert "Mask files: 40 items" in shown and "Voices: a" in shown

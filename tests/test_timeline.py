@@ -359,3 +359,17 @@ def test_dragging_against_the_right_edge_scrolls_and_the_drop_lands_further_on(t
     # C was grabbed at its middle (frame 150): it lands with its middle under the mouse
     (c,) = [item for item in tl.layout("V1") if item[0] == "C"]
     assert abs(c[1] + 30 - frame_under_mouse) <= 1
+
+
+def test_a_voice_over_tracks_name_fits_its_header_on_every_row(tl: Harness) -> None:
+    from editor.timeline import headers
+    from engine.project import roles
+
+    tl.context.session.apply(roles.add_role_track, roles.VOICE)
+    metrics = tl.view.fontMetrics()
+    widths = set()
+    for row in tl.view.layout.rows:
+        (_, target, name, _) = next(b for b in headers.buttons(row, 0) if b[0] == headers.TARGET)
+        widths.add(target.width())
+        assert metrics.horizontalAdvance(name) <= target.width() - 4, name  # drawn whole, not "Voic…"
+    assert len(widths) == 1  # the name buttons line up on picture and sound rows

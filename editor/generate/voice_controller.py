@@ -165,7 +165,7 @@ class VoiceController(QObject):
             return
         batch.frame += sum(trackedit.duration_frames(c, session.rate) for c in clips)
         self._context.selection.set(change.result)
-        self._context.status.show(f"{len(clips)} voice clip(s) on {track}")
+        self._context.status.show(f"{len(clips)} voice clip{'' if len(clips) == 1 else 's'} on {track}")
 
     # Speak again ---------------------------------------------------------------------------------
 

@@ -155,10 +155,22 @@ def _details(take: takes.Take, prov: Provenance | None) -> str:
         ("Mask", prov.mask),
         ("Engine", prov.engine_version),
         ("Created", prov.created),
-        *((str(k), v) for k, v in sorted(prov.extra.items())),
+        *((_label(k), _shown(v)) for k, v in sorted(prov.extra.items())),
         ("File", url),
     ]
     return "\n".join(f"{label}: {value}" for label, value in rows if value not in (None, "", ()))
+
+
+def _label(key: object) -> str:
+    """A backend's own provenance key as a user reads it: engine_rate -> Engine rate."""
+    return str(key).replace("_", " ").capitalize()
+
+
+def _shown(value: object) -> object:
+    """Long lists (a mask's hundred frame files) are counted, not printed."""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) if len(value) <= 3 else f"{len(value)} items"
+    return value
 
 
 def common(values: list) -> object | None:

@@ -48,12 +48,16 @@ def buttons(row: Row, top: float) -> list[tuple[str, QRectF, str, str]]:
             source,
             f"Patch the source's {source} here (Insert/Overwrite)",
         ),
-        (TARGET, QRectF(4 + BUTTON + 4, y, 46, BUTTON), row.track, "Target this track for Add Edit"),
     ]
     x = HEADER_WIDTH - 6 - BUTTON
     for flag, letter, tip in VIDEO_BUTTONS if row.kind == VIDEO else AUDIO_BUTTONS:
         out.append((flag, QRectF(x, y, BUTTON, BUTTON), letter, tip))
         x -= BUTTON + 3
+    # the name takes the room an audio row's flag buttons leave ("Voice-over" fits), the same on every row
+    name_left = 4 + BUTTON + 4
+    flags_left = HEADER_WIDTH - 6 - len(AUDIO_BUTTONS) * (BUTTON + 3) + 3
+    target = QRectF(name_left, y, flags_left - 4 - name_left, BUTTON)
+    out.insert(1, (TARGET, target, row.track, "Target this track for Add Edit"))
     return out
 
 
