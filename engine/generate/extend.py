@@ -31,14 +31,14 @@ import numpy as np
 
 from engine.errors import GenerateError, MediaError
 from engine.generate.base import ENCODING, JobContext
+from engine.generate.mezzanine import x264_stream
 from engine.generate.requests import MAX_FRAMES, _float, _int, parse_rate, parse_size
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
-from engine.render.picture import CROP, Picture, frame_from_rgb, from_frame, tag_bt709
+from engine.render.picture import CROP, Picture, frame_from_rgb, from_frame
 
 #: How many of the clip's frames a backend is shown to continue from, at most.
 CONTEXT_FRAMES = 16
-KEYFRAME_INTERVAL = 12
 #: Where writing starts on the job's progress bar; making the new frames comes before.
 ENCODE_FROM = 0.8
 
@@ -260,13 +260,7 @@ def write_lossless(
     written = 0
     try:
         with av.open(str(temp), "w", format="mp4") as container:
-            stream = container.add_stream("libx264", rate=rate)
-            stream.width, stream.height = size
-            stream.pix_fmt = "yuv420p"
-            stream.time_base = 1 / rate
-            stream.codec_context.time_base = 1 / rate
-            stream.options = {"qp": "0", "preset": "veryfast", "g": str(KEYFRAME_INTERVAL)}
-            tag_bt709(stream)
+            stream = x264_stream(container, rate, size, {"qp": "0", "preset": "veryfast"})
             for frame in frames:
                 context.check_cancelled()
                 pts, time_base = frame.pts, frame.time_base

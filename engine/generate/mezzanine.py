@@ -25,6 +25,20 @@ MEZZANINE_CRF = 10
 KEYFRAME_INTERVAL = 12
 
 
+def x264_stream(
+    container: av.container.OutputContainer, rate: Fraction, size: tuple[int, int], options: dict[str, str]
+) -> av.VideoStream:
+    """An H.264 4:2:0 BT.709 stream at `rate` with a keyframe every KEYFRAME_INTERVAL frames (for seeking)."""
+    stream = container.add_stream("libx264", rate=rate)
+    stream.width, stream.height = size
+    stream.pix_fmt = "yuv420p"
+    stream.time_base = 1 / rate
+    stream.codec_context.time_base = 1 / rate
+    stream.options = {**options, "g": str(KEYFRAME_INTERVAL)}
+    tag_bt709(stream)
+    return stream
+
+
 def write_video(
     path: Path,
     frames: Iterable[np.ndarray],
@@ -38,14 +52,8 @@ def write_video(
     written = 0
     try:
         with av.open(str(temp), "w", format="mp4") as container:
-            stream = container.add_stream("libx264", rate=rate)
-            stream.width, stream.height = size
-            stream.pix_fmt = "yuv420p"
-            stream.time_base = 1 / rate
-            stream.codec_context.time_base = 1 / rate
-            stream.options = {"crf": str(MEZZANINE_CRF), "preset": "fast", "g": str(KEYFRAME_INTERVAL)}
+            stream = x264_stream(container, rate, size, {"crf": str(MEZZANINE_CRF), "preset": "fast"})
             stream.codec_context.thread_type = "FRAME"
-            tag_bt709(stream)
             for rgb in frames:
                 if rgb.shape[:2] != (size[1], size[0]):
                     raise GenerateError(
