@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from test_extend import decoded, write_square
-from test_generate_diffusers import _tiny_ltx, _tokenizer
 from test_jobs import Recorder
 
 from engine.errors import GenerateError
@@ -27,6 +26,7 @@ from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
 from engine.jobs.queue import JobQueue
 from engine.jobs.spec import JobSpec
+from tests.tinymodels import tiny_ltx, tiny_vace
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
 
@@ -35,40 +35,10 @@ def _tiny_ltx_condition(folder: Path, scratch: Path) -> None:
     """The tiny LTX model, saved as an LTXConditionPipeline (as LTX 0.9.5+ checkpoints load)."""
     from diffusers import LTXConditionPipeline
 
-    _tiny_ltx(scratch)
+    tiny_ltx(scratch)
     LTXConditionPipeline.from_pretrained(scratch, use_safetensors=True).save_pretrained(
         folder, safe_serialization=True
     )
-
-
-def _tiny_vace(folder: Path) -> None:
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanVACEPipeline,
-        WanVACETransformer3DModel,
-    )
-    from transformers import UMT5Config, UMT5EncoderModel
-
-    tokenizer = _tokenizer()
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
-                   relative_attention_num_buckets=8)
-    )  # fmt: skip
-    vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
-    )
-    # VACE's control path takes the masked video's latents (z_dim), the kept part's (z_dim) and the mask (64)
-    transformer = WanVACETransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0], vace_in_channels=96,
-    )  # fmt: skip
-    pipe = WanVACEPipeline(
-        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
-    )  # fmt: skip
-    pipe.save_pretrained(folder, safe_serialization=True)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +54,7 @@ def tiny_extend(tmp_path_factory) -> dict[str, Path]:
     (folders["ltx"] / "shotline.json").write_text(
         json.dumps({"preset": "ltx-0.9.5-condition", "native_sizes": [[64, 32]], "free_aspect": False})
     )
-    _tiny_vace(folders["vace"])
+    tiny_vace(folders["vace"])
     (folders["vace"] / "shotline.json").write_text(
         json.dumps({"preset": "wan2.1-vace-1.3b", "native_sizes": [[64, 32]], "free_aspect": False})
     )

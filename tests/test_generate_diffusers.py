@@ -29,128 +29,9 @@ from engine.generate.registry import default_registry
 from engine.jobs.models import ModelPool
 from engine.jobs.queue import CANCELLED, FAILED, JobQueue
 from engine.jobs.spec import JobSpec
+from tests.tinymodels import drive_as, tiny_ltx, tiny_wan, tiny_wan_i2v
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
-
-WORDS = "a the shot of lighthouse at dusk sea waves red car city night rain camera moves".split()  # noqa: SIM905
-
-
-def _tokenizer():
-    """A T5/UMT5-style tokenizer from a word list: no sentencepiece file, nothing downloaded."""
-    from transformers import T5Tokenizer
-
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
-        (f"▁{w}", -float(i)) for i, w in enumerate(WORDS)
-    ]
-    return T5Tokenizer(vocab=vocab, extra_ids=0)
-
-
-def _tiny_wan(folder: Path) -> None:
-    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
-    from transformers import UMT5Config, UMT5EncoderModel
-
-    tokenizer = _tokenizer()
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
-                   relative_attention_num_buckets=8)
-    )  # fmt: skip
-    vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
-    )
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
-    )  # fmt: skip
-    scheduler = UniPCMultistepScheduler(
-        prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
-    )
-    pipe = WanPipeline(
-        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer, scheduler=scheduler
-    )
-    pipe.save_pretrained(folder, safe_serialization=True)
-
-
-def _tiny_wan_i2v(folder: Path) -> None:
-    """Wan 2.1's image-to-video layout: 36 input channels and a CLIP vision encoder."""
-    from diffusers import (
-        AutoencoderKLWan,
-        UniPCMultistepScheduler,
-        WanImageToVideoPipeline,
-        WanTransformer3DModel,
-    )
-    from transformers import (
-        CLIPImageProcessor,
-        CLIPVisionConfig,
-        CLIPVisionModel,
-        UMT5Config,
-        UMT5EncoderModel,
-    )
-
-    tokenizer = _tokenizer()
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
-                   relative_attention_num_buckets=8)
-    )  # fmt: skip
-    vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
-    )
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, image_dim=4,
-    )  # fmt: skip
-    image_encoder = CLIPVisionModel(
-        CLIPVisionConfig(hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2,
-                         image_size=32, intermediate_size=16, patch_size=1)
-    )  # fmt: skip
-    pipe = WanImageToVideoPipeline(
-        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True),
-        image_encoder=image_encoder, image_processor=CLIPImageProcessor(crop_size=32, size=32),
-    )  # fmt: skip
-    pipe.save_pretrained(folder, safe_serialization=True)
-
-
-def _tiny_ltx(folder: Path) -> None:
-    from diffusers import (
-        AutoencoderKLLTXVideo,
-        FlowMatchEulerDiscreteScheduler,
-        LTXPipeline,
-        LTXVideoTransformer3DModel,
-    )
-    from transformers import T5Config, T5EncoderModel
-
-    tokenizer = _tokenizer()
-    text_encoder = T5EncoderModel(
-        T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
-                 relative_attention_num_buckets=8)
-    )  # fmt: skip
-    # caption_channels = T5 d_model; cross_attention_dim = heads x head_dim; channels = latent_channels
-    transformer = LTXVideoTransformer3DModel(
-        in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4,
-        attention_head_dim=8, cross_attention_dim=32, num_layers=1, caption_channels=32,
-    )  # fmt: skip
-    vae = AutoencoderKLLTXVideo(
-        in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),
-        decoder_block_out_channels=(8, 8, 8, 8), layers_per_block=(1, 1, 1, 1, 1),
-        decoder_layers_per_block=(1, 1, 1, 1, 1), spatio_temporal_scaling=(True, True, False, False),
-        decoder_spatio_temporal_scaling=(True, True, False, False),
-        decoder_inject_noise=(False, False, False, False, False),
-        upsample_residual=(False, False, False, False),
-        upsample_factor=(1, 1, 1, 1), timestep_conditioning=False, patch_size=1, patch_size_t=1,
-        encoder_causal=True, decoder_causal=False,
-    )  # fmt: skip
-    pipe = LTXPipeline(
-        scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
-        transformer=transformer,
-    )  # fmt: skip
-    pipe.save_pretrained(folder, safe_serialization=True)
-
-
-def _drive_as(folder: Path, preset: str, **fields) -> None:
-    """Tell Shotline to drive the tiny model like `preset`, at a tiny native size."""
-    (folder / "shotline.json").write_text(json.dumps({"preset": preset, **fields}))
 
 
 @pytest.fixture(scope="session")
@@ -163,13 +44,13 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("models")
     folders = {"wan": root / "tiny-wan", "ltx": root / "tiny-ltx", "ltx2": root / "tiny-ltx-2"}
-    _tiny_wan(folders["wan"])
-    _drive_as(folders["wan"], "wan2.1-t2v-1.3b", native_sizes=[[64, 64]])
+    tiny_wan(folders["wan"])
+    drive_as(folders["wan"], "wan2.1-t2v-1.3b", native_sizes=[[64, 64]])
     for name in ("ltx", "ltx2"):
-        _tiny_ltx(folders[name])
-        _drive_as(folders[name], "ltx-video", native_sizes=[[64, 64]], free_aspect=False)
+        tiny_ltx(folders[name])
+        drive_as(folders[name], "ltx-video", native_sizes=[[64, 64]], free_aspect=False)
     folders["wan_i2v"] = root / "tiny-wan-i2v"
-    _tiny_wan_i2v(folders["wan_i2v"])
+    tiny_wan_i2v(folders["wan_i2v"])
     # no preset named: its model_index.json (WanImageToVideoPipeline) picks Wan 2.1 I2V
     (folders["wan_i2v"] / "shotline.json").write_text(json.dumps({"native_sizes": [[64, 64]]}))
     pickles = root / "pickle-only"

@@ -29,48 +29,9 @@ from engine.jobs.models import ModelPool
 from engine.jobs.queue import JobQueue
 from engine.jobs.spec import JobSpec
 from tests.inpaintclip import Clip, decode, write_clip
+from tests.tinymodels import tiny_vace
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
-
-WORDS = "a the shot of lighthouse at dusk sea waves red car city night rain camera moves".split()  # noqa: SIM905
-
-
-def _t5_tokenizer():
-    from transformers import T5Tokenizer
-
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [
-        (f"▁{w}", -float(i)) for i, w in enumerate(WORDS)
-    ]
-    return T5Tokenizer(vocab=vocab, extra_ids=0)
-
-
-def _tiny_vace(folder: Path) -> None:
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanVACEPipeline,
-        WanVACETransformer3DModel,
-    )
-    from transformers import UMT5Config, UMT5EncoderModel
-
-    tokenizer = _t5_tokenizer()
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=32, num_layers=1, num_heads=4,
-                   relative_attention_num_buckets=8)
-    )  # fmt: skip
-    vae = AutoencoderKLWan(
-        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
-    )
-    transformer = WanVACETransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0], vace_in_channels=96,
-    )  # fmt: skip
-    pipe = WanVACEPipeline(
-        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
-    )  # fmt: skip
-    pipe.save_pretrained(folder, safe_serialization=True)
 
 
 def _clip_tokenizer(folder: Path):
@@ -124,7 +85,7 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("inpaint-models")
     folders = {"vace": root / "tiny-vace", "sd": root / "tiny-sd-inpaint"}
-    _tiny_vace(folders["vace"])
+    tiny_vace(folders["vace"])
     # chunks of 9 frames, so a 12-frame clip is two calls (9, then 3 asked as 5)
     (folders["vace"] / "shotline.json").write_text(
         json.dumps({"preset": "wan2.1-vace-1.3b", "native_sizes": [[64, 64]], "max_frames": 9})

@@ -29,12 +29,13 @@ SIZE = (64, 36)
 @pytest.fixture(scope="module")
 def tiny_wan(tmp_path_factory) -> Path:
     import torch
-    from test_generate_diffusers import _drive_as, _tiny_wan
+
+    from tests.tinymodels import drive_as, tiny_wan
 
     torch.manual_seed(0)
     folder = tmp_path_factory.mktemp("models") / "tiny-wan"
-    _tiny_wan(folder)
-    _drive_as(folder, "wan2.1-t2v-1.3b", native_sizes=[[64, 64]])
+    tiny_wan(folder)
+    drive_as(folder, "wan2.1-t2v-1.3b", native_sizes=[[64, 64]])
     return folder
 
 

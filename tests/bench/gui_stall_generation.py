@@ -135,11 +135,10 @@ def build_tiny_wan(folder: Path) -> Path:
     """A tiny random-weight Wan pipeline saved to `folder`, built in a child process (torch stays out
     of the editor's process, as in the real application)."""
     code = (
-        "import json, sys, torch; from pathlib import Path; sys.path.insert(0, 'tests');"
-        "torch.manual_seed(0); from test_generate_diffusers import _tiny_wan;"
-        f"p = Path({str(folder)!r}); _tiny_wan(p);"
-        "drive = {'preset': 'wan2.1-t2v-1.3b', 'native_sizes': [[64, 64]]};"
-        "(p / 'shotline.json').write_text(json.dumps(drive))"
+        "import torch; from pathlib import Path; torch.manual_seed(0);"
+        "from tests.tinymodels import drive_as, tiny_wan;"
+        f"p = Path({str(folder)!r}); tiny_wan(p);"
+        "drive_as(p, 'wan2.1-t2v-1.3b', native_sizes=[[64, 64]])"
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
