@@ -145,12 +145,7 @@ class DiffusersVideoBackend(PresetBackend):
         pictures = conform(list(frames), played_rate, request.frames, request.rate, size, request.fit)
         write_video(path, pictures, request.rate, size, on_frame=encoded)
         provenance = request.provenance(
-            backend=self.name,
-            preset=preset.name,
-            model_id=model,
-            model_revision=_revision(model, local),
-            pipeline=type(pipe).__name__,
-            library_versions=_versions(),
+            **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
             guidance=guidance,
             negative_prompt=negative,
@@ -158,8 +153,6 @@ class DiffusersVideoBackend(PresetBackend):
             generated_height=height,
             native_frames=int(frames.shape[0]),
             native_rate=f"{played_rate.numerator}/{played_rate.denominator}",
-            device=device,
-            dtype=str(dtype).removeprefix("torch."),
             fit=request.fit,
         )
         return Output([path], provenance)
@@ -174,6 +167,22 @@ def video_backends() -> list[DiffusersVideoBackend]:
 
 
 # readiness ---------------------------------------------------------------------------
+
+
+def model_facts(
+    backend: str, preset: VideoPreset, model: str, local: bool, pipe: Any, device: str, dtype: Any
+) -> dict[str, Any]:
+    """What a take's provenance says about the model that made it, the same for every diffusers backend."""
+    return {
+        "backend": backend,
+        "preset": preset.name,
+        "model_id": model,
+        "model_revision": _revision(model, local),
+        "pipeline": type(pipe).__name__,
+        "library_versions": _versions(),
+        "device": device,
+        "dtype": str(dtype).removeprefix("torch."),
+    }
 
 
 def _readiness(backend: str, needs: tuple[str, ...], presets_file: Path = PRESETS_FILE) -> Readiness:

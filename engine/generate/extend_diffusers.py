@@ -42,9 +42,8 @@ from engine.generate.diffusers_video import (
     _device,
     _dtype,
     _load,
-    _revision,
     _step_callback,
-    _versions,
+    model_facts,
 )
 from engine.generate.extend import ExtendRequest, extend_video
 from engine.generate.presets import VideoPreset, preset_for_model
@@ -131,20 +130,13 @@ class DiffusersExtendBackend(PresetBackend):
         path = context.workdir / f"{self.name}.mp4"
         written = extend_video(request, context, path, continuation)
         provenance = request.provenance(
-            backend=self.name,
-            preset=preset.name,
-            model_id=model,
-            model_revision=_revision(model, local),
-            pipeline=type(pipe).__name__,
-            library_versions=_versions(),
+            **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
             guidance=guidance,
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
             native_rate=f"{preset.native_fps.numerator}/{preset.native_fps.denominator}",
-            device=device,
-            dtype=str(dtype).removeprefix("torch."),
             **facts,
             **written,
         )

@@ -34,9 +34,8 @@ from engine.generate.diffusers_video import (
     _device,
     _dtype,
     _load,
-    _revision,
     _step_callback,
-    _versions,
+    model_facts,
 )
 from engine.generate.inpaint_media import ClipWindow, composite
 from engine.generate.inpaint_request import InpaintRequest
@@ -108,20 +107,13 @@ class DiffusersInpaintBackend(PresetBackend):
         write_video(path, pictures(), request.rate, request.size)
         provenance = request.provenance(
             masks,
-            backend=self.name,
-            preset=preset.name,
-            model_id=model,
-            model_revision=_revision(model, local),
-            pipeline=type(pipe).__name__,
-            library_versions=_versions(),
+            **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
             guidance=guidance,
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
             native_frames=asked,
-            device=device,
-            dtype=str(dtype).removeprefix("torch."),
         )
         return Output([path], provenance)
 
