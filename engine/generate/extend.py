@@ -29,10 +29,10 @@ from typing import Any
 import av
 import numpy as np
 
-from engine.errors import GenerateError, MediaError
+from engine.errors import GenerateError
 from engine.generate.base import ENCODING, JobContext
 from engine.generate.mezzanine import x264_stream
-from engine.generate.requests import MAX_FRAMES, _float, _int, parse_rate, parse_size
+from engine.generate.requests import MAX_FRAMES, _float, _int, input_video, parse_rate, parse_size
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
 from engine.render.picture import CROP, Picture, frame_from_rgb, from_frame
@@ -70,18 +70,8 @@ class ExtendRequest:
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> ExtendRequest:
-        source = params.get("input")
-        if not source:
-            raise GenerateError("input is required: the clip's media file to extend")
-        source = str(source)
-        if not Path(source).is_file():
-            raise GenerateError(f"The clip's media {source} does not exist")
-        try:
-            info = probe(source)
-        except MediaError as error:
-            raise GenerateError(str(error)) from None
-        if info.video is None or info.kind != "video":
-            raise GenerateError(f"{Path(source).name} is not a video: only moving pictures can be extended")
+        source, info = input_video(params, "extend")
+        assert info.video is not None
         rate = parse_rate(params["rate"]) if params.get("rate") else info.video.rate
         if not rate:
             raise GenerateError(f"{Path(source).name} has no frame rate; give one with rate")

@@ -16,10 +16,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine.errors import GenerateError, MediaError
-from engine.generate.requests import MAX_FRAMES, _float, _int
+from engine.errors import GenerateError
+from engine.generate.requests import MAX_FRAMES, _float, _int, input_video
 from engine.masks.sequence import MANIFEST, MaskError, MaskSequence
-from engine.media.probe import probe
 
 TELEA, NAVIER_STOKES = "telea", "ns"
 
@@ -63,19 +62,9 @@ class InpaintRequest:
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> InpaintRequest:
-        source = params.get("input")
-        if not source:
-            raise GenerateError("input is required: the clip's media file to inpaint")
-        source = str(source)
-        if not Path(source).is_file():
-            raise GenerateError(f"The input {source} does not exist")
-        try:
-            info = probe(source)
-        except MediaError as error:
-            raise GenerateError(f"The input cannot be read: {error}") from None
-        if info.kind != "video" or info.video is None:
-            raise GenerateError(f"The input {Path(source).name} has no moving picture to inpaint")
+        source, info = input_video(params, "inpaint")
         video = info.video
+        assert video is not None
         total = video.frames or (math.floor(info.duration * video.rate) if info.duration else 0)
         if total < 1:
             raise GenerateError(f"The input {Path(source).name} has no frames")

@@ -12,7 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from engine.errors import GenerateError
+from engine.errors import GenerateError, MediaError
+from engine.media.probe import MediaInfo, probe
 
 FIT, CROP = "fit", "crop"
 MAX_FRAMES = 10_000
@@ -47,6 +48,23 @@ def parse_size(value: Any) -> tuple[int, int]:
     if not (16 <= width <= 8192 and 16 <= height <= 8192) or width % 2 or height % 2:
         raise GenerateError(f"Size {width}x{height} must be even, from 16 to 8192 pixels each way")
     return width, height
+
+
+def input_video(params: dict[str, Any], verb: str) -> tuple[str, MediaInfo]:
+    """The `input` clip a job works on (inpaint, extend), refused in words unless it is a readable video."""
+    source = params.get("input")
+    if not source:
+        raise GenerateError(f"input is required: the clip's media file to {verb}")
+    source = str(source)
+    if not Path(source).is_file():
+        raise GenerateError(f"The input {source} does not exist")
+    try:
+        info = probe(source)
+    except MediaError as error:
+        raise GenerateError(f"The input cannot be read: {error}") from None
+    if info.kind != "video" or info.video is None:
+        raise GenerateError(f"The input {Path(source).name} has no moving picture to {verb}")
+    return source, info
 
 
 def _float(params: dict[str, Any], key: str) -> float | None:
