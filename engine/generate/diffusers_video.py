@@ -64,6 +64,15 @@ class PresetBackend:
         """
         return _readiness(self.name, self._needs, self.presets_file)
 
+    def model_for(self, requested: str | None) -> tuple[VideoPreset, str, bool]:
+        """(preset, model to load, whether it is a local folder) for a job's `model`, refused before loading.
+
+        `requested` is a preset name, a hub id or a folder; none means the backend's default preset.
+        """
+        preset = preset_for_model(self.name, requested, self.presets_file)
+        model = preset.model if requested in (None, preset.name) else str(requested)
+        return preset, model, _check_model(model)
+
 
 class DiffusersVideoBackend(PresetBackend):
     """Text- or image-to-video with one family of diffusers pipelines (`wan` or `ltx`)."""
@@ -73,9 +82,7 @@ class DiffusersVideoBackend(PresetBackend):
     # running -------------------------------------------------------------------------
 
     def run(self, request: VideoRequest, context: JobContext) -> Output:
-        preset = preset_for_model(self.name, request.model)
-        model = preset.model if request.model in (None, preset.name) else str(request.model)
-        local = _check_model(model)
+        preset, model, local = self.model_for(request.model)
         if request.image and not preset.image_to_video:
             raise GenerateError(
                 f"{preset.label} makes video from text only: choose a model that takes a reference image"

@@ -38,7 +38,6 @@ from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
     PresetBackend,
-    _check_model,
     _device,
     _dtype,
     _load,
@@ -46,7 +45,7 @@ from engine.generate.diffusers_video import (
     model_facts,
 )
 from engine.generate.extend import ExtendRequest, extend_video
-from engine.generate.presets import VideoPreset, preset_for_model
+from engine.generate.presets import VideoPreset
 
 PRESETS_FILE = Path(__file__).resolve().parents[2] / "resources" / "models" / "extend.json"
 #: Grey (0.5) marks frames VACE is to make, as its authors' own tools do.
@@ -60,9 +59,7 @@ class DiffusersExtendBackend(PresetBackend):
     presets_file = PRESETS_FILE
 
     def run(self, request: ExtendRequest, context: JobContext) -> Output:
-        preset = preset_for_model(self.name, request.model, PRESETS_FILE)
-        model = preset.model if request.model in (None, preset.name) else str(request.model)
-        local = _check_model(model)
+        preset, model, local = self.model_for(request.model)
         plan = _Plan.make(preset, request)
 
         import torch

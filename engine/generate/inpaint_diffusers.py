@@ -30,7 +30,6 @@ from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
     PresetBackend,
-    _check_model,
     _device,
     _dtype,
     _load,
@@ -40,7 +39,7 @@ from engine.generate.diffusers_video import (
 from engine.generate.inpaint_media import ClipWindow, composite
 from engine.generate.inpaint_request import InpaintRequest
 from engine.generate.mezzanine import write_video
-from engine.generate.presets import VideoPreset, preset_for_model
+from engine.generate.presets import VideoPreset
 
 INPAINT_PRESETS = Path(__file__).resolve().parents[2] / "resources" / "models" / "inpaint.json"
 VACE, SD_INPAINT = "vace", "sd-inpaint"
@@ -53,9 +52,7 @@ class DiffusersInpaintBackend(PresetBackend):
     presets_file = INPAINT_PRESETS
 
     def run(self, request: InpaintRequest, context: JobContext) -> Output:
-        preset = preset_for_model(self.name, request.model, INPAINT_PRESETS)
-        model = preset.model if request.model in (None, preset.name) else str(request.model)
-        local = _check_model(model)
+        preset, model, local = self.model_for(request.model)
         masks = request.masks()
 
         import torch
