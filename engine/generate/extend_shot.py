@@ -17,6 +17,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
 from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
@@ -92,12 +93,7 @@ def extend_spec(
         "title": f"Extend {defaults.name} ({side}, {frames} frames)",
         "clip_id": ident,
     }
-    if cache_dir is not None:
-        params["cache_dir"] = str(cache_dir)
-    spec: dict[str, Any] = {"task": "video.extend", "params": params}
-    if backend:
-        spec["backend"] = backend
-    return spec
+    return submit_spec("video.extend", params, backend, cache_dir)
 
 
 def extended_take(result: dict[str, Any], rate: float) -> tuple[otio.schema.ExternalReference, Provenance]:

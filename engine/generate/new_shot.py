@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.errors import GenerateError
 from engine.generate.shot import SHOT_FIELDS, take_from_result
+from engine.jobs.spec import submit_spec
 from engine.project import document, edits, provenance
 from engine.project.change import Change
 from engine.project.clips import media_clip
@@ -45,12 +46,7 @@ def new_shot_spec(
         "shot": name,
         "title": f"Generate {name}",
     }
-    if cache_dir is not None:
-        params["cache_dir"] = str(cache_dir)
-    spec: dict[str, Any] = {"task": "video.generate", "params": params}
-    if backend:
-        spec["backend"] = backend
-    return spec
+    return submit_spec("video.generate", params, backend, cache_dir)
 
 
 def generated_clip(result: dict[str, Any], rate: float, name: str) -> Clip:

@@ -18,6 +18,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.jobs.spec import submit_spec
 from engine.project import edits, effects, provenance, roles, trackedit
 from engine.project.clips import media_clip, media_reference
 from engine.project.document import AUDIO, VIDEO, Timeline, clip_id, settings, tracks
@@ -72,12 +73,7 @@ def score_spec(
         "range_start": start,
         "range_frames": frames,
     }
-    if cache_dir is not None:
-        params["cache_dir"] = str(cache_dir)
-    spec: dict[str, Any] = {"task": "music.score", "params": params}
-    if backend:
-        spec["backend"] = backend
-    return spec
+    return submit_spec("music.score", params, backend, cache_dir)
 
 
 def score_clip_at(timeline: Timeline, start: int, frames: int) -> str | None:

@@ -27,6 +27,7 @@ import opentimelineio as otio
 
 from engine.errors import GenerateError
 from engine.jobs.cache import MANIFEST
+from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
 from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
@@ -112,12 +113,7 @@ def shot_spec(
     }
     if head or tail:  # only then, so a spec without dissolves keeps its cache key
         params |= {"head": head, "tail": tail}
-    if cache_dir is not None:
-        params["cache_dir"] = str(cache_dir)
-    spec: dict[str, Any] = {"task": "video.generate", "params": params}
-    if backend:
-        spec["backend"] = backend
-    return spec
+    return submit_spec("video.generate", params, backend, cache_dir)
 
 
 def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.ExternalReference, Provenance]:

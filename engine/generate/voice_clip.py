@@ -21,6 +21,7 @@ import opentimelineio as otio
 
 from engine.errors import EditError, GenerateError
 from engine.generate.voice_audio import RATE
+from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, takes, trackedit
 from engine.project.change import Change, mutation
 from engine.project.clips import media_clip, media_reference
@@ -73,14 +74,9 @@ def voice_spec(
     }
     if voice.voice:
         params["voice"] = voice.voice
-    if cache_dir is not None:
-        params["cache_dir"] = str(cache_dir)
     if clip_id:
         params["clip_id"] = clip_id
-    spec: dict[str, Any] = {"task": TASK, "params": params}
-    if voice.backend:
-        spec["backend"] = voice.backend
-    return spec
+    return submit_spec(TASK, params, voice.backend, cache_dir)
 
 
 def speech_frames(samples: int, rate: float) -> int:

@@ -63,6 +63,25 @@ class JobSpec:
         return str(self.params.get("title") or self.task)
 
 
+def submit_spec(
+    task: str,
+    params: dict[str, Any],
+    backend: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """A job as the engine's `submit` takes it; backend and cache folder only when chosen.
+
+    Leaving them out (rather than sending null) keeps a spec's cache key the
+    same whether or not a caller knew the defaults.
+    """
+    if cache_dir is not None:
+        params = {**params, "cache_dir": str(cache_dir)}
+    spec: dict[str, Any] = {"task": task, "params": params}
+    if backend:
+        spec["backend"] = backend
+    return spec
+
+
 def _file_identity(path: str) -> dict[str, Any]:
     """A file as the key sees it: where it is, and a hash of what is in it."""
     try:
