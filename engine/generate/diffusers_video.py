@@ -64,6 +64,26 @@ class PresetBackend:
         """
         return _readiness(self.name, self._needs, self.presets_file)
 
+    def loaded(
+        self, preset: VideoPreset, model: str, local: bool, request: Any, context: JobContext
+    ) -> tuple[Any, str, Any]:
+        """(pipeline, device, dtype): from the model pool when an earlier job left it loaded.
+
+        Reports "loading model"; the pool's key holds everything that changes
+        how the weights sit (device, precision, offload, tiling).
+        """
+        import torch
+
+        device = _device(request.device, torch)
+        dtype = _dtype(request.dtype, device, preset, torch)
+        context.check_cancelled()
+        context.progress(0.0, LOADING)
+        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
+        pipe = context.models.get(
+            key, lambda: _load(preset.pipeline, model, local, device, dtype, request, context.log)
+        )
+        return pipe, device, dtype
+
     def model_for(self, requested: str | None) -> tuple[VideoPreset, str, bool]:
         """(preset, model to load, whether it is a local folder) for a job's `model`, refused before loading.
 
@@ -89,17 +109,9 @@ class DiffusersVideoBackend(PresetBackend):
             )
         if not request.image and not preset.text_to_video:
             raise GenerateError(f"{preset.label} needs a reference image (image-to-video)")
-
         import torch
 
-        device = _device(request.device, torch)
-        dtype = _dtype(request.dtype, device, preset, torch)
-        context.check_cancelled()
-        context.progress(0.0, LOADING)
-        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
-        pipe = context.models.get(
-            key, lambda: _load(preset.pipeline, model, local, device, dtype, request, context.log)
-        )
+        pipe, device, dtype = self.loaded(preset, model, local, request, context)
         if request.image and type(pipe).__name__ not in I2V_PIPELINES:
             import diffusers
 

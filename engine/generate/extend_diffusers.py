@@ -38,9 +38,6 @@ from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
     PresetBackend,
-    _device,
-    _dtype,
-    _load,
     _step_callback,
     model_facts,
 )
@@ -61,17 +58,9 @@ class DiffusersExtendBackend(PresetBackend):
     def run(self, request: ExtendRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
         plan = _Plan.make(preset, request)
-
         import torch
 
-        device = _device(request.device, torch)
-        dtype = _dtype(request.dtype, device, preset, torch)
-        context.check_cancelled()
-        context.progress(0.0, LOADING)
-        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
-        pipe = context.models.get(
-            key, lambda: _load(preset.pipeline, model, local, device, dtype, request, context.log)
-        )
+        pipe, device, dtype = self.loaded(preset, model, local, request, context)
         context.progress(LOADED, LOADING)
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance

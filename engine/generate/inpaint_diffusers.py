@@ -30,9 +30,6 @@ from engine.generate.diffusers_video import (
     DECODED,
     LOADED,
     PresetBackend,
-    _device,
-    _dtype,
-    _load,
     _step_callback,
     model_facts,
 )
@@ -54,17 +51,9 @@ class DiffusersInpaintBackend(PresetBackend):
     def run(self, request: InpaintRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
         masks = request.masks()
-
         import torch
 
-        device = _device(request.device, torch)
-        dtype = _dtype(request.dtype, device, preset, torch)
-        context.check_cancelled()
-        context.progress(0.0, LOADING)
-        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
-        pipe = context.models.get(
-            key, lambda: _load(preset.pipeline, model, local, device, dtype, request, context.log)
-        )
+        pipe, device, dtype = self.loaded(preset, model, local, request, context)
         context.progress(LOADED, LOADING)
         width, height = preset.generation_size(request.width, request.height)
         steps = request.steps or preset.steps
