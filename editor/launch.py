@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from engine.cli import subcommand_names
+    from engine.cli.main import subcommand_names
 
     if args and (args[0] in subcommand_names() or args[0] in ("-h", "--help")):
-        from engine.cli import main as cli_main
+        from engine.cli.main import main as cli_main
 
         return cli_main(args)
     from editor.app import run_editor

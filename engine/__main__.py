@@ -3,7 +3,7 @@
 import sys
 
 if len(sys.argv) > 1:
-    from engine.cli import main
+    from engine.cli.main import main
 
     sys.exit(main())
 

@@ -10,6 +10,10 @@ class ShotlineError(Exception):
     """Base for every error whose message is meant for the user."""
 
 
+class Cancelled(ShotlineError):
+    """The user stopped a job (a generation or an export); an end of its own, not a failure."""
+
+
 class EditError(ShotlineError):
     """An edit operation refused its inputs; the timeline was left unchanged."""
 
@@ -30,7 +34,7 @@ class ExportError(ShotlineError):
     """An export could not be written; nothing was left at the destination."""
 
 
-class ExportCancelled(ExportError):
+class ExportCancelled(ExportError, Cancelled):
     """The user stopped an export; the partial file was removed."""
 
 
@@ -38,5 +42,5 @@ class GenerateError(ShotlineError):
     """A generation job that cannot run or failed, in words a user can act on."""
 
 
-class JobCancelled(GenerateError):
+class JobCancelled(GenerateError, Cancelled):
     """The user cancelled the job; not a failure."""

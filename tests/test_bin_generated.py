@@ -16,14 +16,15 @@ from editor.bin.items import State
 from editor.bin.model import NAME, STATUS
 from editor.main_window import MainWindow
 from editor.timeline.hits import row_top
-from engine.generate.new_shot import named_result_file
-from engine.generate.shot import shot_defaults
-from engine.jobs.cache import MANIFEST, ResultCache
-from engine.jobs.generated_files import provenance_of
+from engine.generate.video.new_shot import named_result_file
+from engine.generate.video.timeline import shot_defaults
+from engine.jobs.cache import ResultCache
 from engine.media.reference import clips_for
 from engine.playback.audio_output import AudioUnavailable
 from engine.project import document, provenance, takes
 from engine.project.document import new_project
+from engine.project.provenance import provenance_of
+from engine.results import MANIFEST
 
 RATE = 24.0
 SIZE = (64, 36)

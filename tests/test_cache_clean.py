@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.jobs.cache import ResultCache, remove_entries, unreferenced
+from engine.jobs.cache import ResultCache
+from engine.results import remove_entries, unreferenced
 
 
 def stored(cache: ResultCache, key: str, size: int) -> Path:

@@ -15,7 +15,7 @@ import opentimelineio as otio
 import pytest
 from mediagen import click_signal, read_index, write_audio, write_image, write_video
 
-from engine.cli import main as cli_main
+from engine.cli.main import main as cli_main
 from engine.errors import ExportCancelled, ExportError
 from engine.export import mp4
 from engine.export.mp4 import export_mp4

@@ -17,14 +17,14 @@ import pytest
 from editing import RATE, av_shot, edit_and_check_undo, layout, shot, source
 from test_jobs import Recorder
 
-from engine.cli import main
+from engine.cli.main import main
 from engine.errors import EditError, GenerateError
-from engine.generate.base import JobContext
-from engine.generate.extend import ExtendRequest
-from engine.generate.extend_motion import FREEZE, MOTION, MotionExtendBackend
-from engine.generate.extend_shot import backend_said, extend_defaults, extend_spec, extended_take
+from engine.generate.extend.motion import FREEZE, MOTION, MotionExtendBackend
+from engine.generate.extend.request import ExtendRequest
+from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
-from engine.jobs.queue import JobQueue
+from engine.jobs.progress import JobContext
 from engine.jobs.spec import JobSpec
 from engine.project import document, edits, takes, trackedit
 from engine.project.clips import media_clip, media_reference
@@ -216,7 +216,7 @@ def test_a_clip_is_extended_through_the_job_queue_and_lands_as_a_take(square, tm
     spec = extend_spec(timeline, ident, 5, cache_dir=tmp_path / "cache")
     assert spec["task"] == "video.extend" and spec["params"]["input"] == str(square)
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         job = jobs.submit(JobSpec.from_json(spec))
         recorder.wait(job)

@@ -20,11 +20,11 @@ from test_extend import decoded, write_square
 from test_jobs import Recorder
 
 from engine.errors import GenerateError
-from engine.generate.extend import ExtendRequest
-from engine.generate.extend_diffusers import PRESETS_FILE, _Plan
+from engine.generate.extend.diffusers import PRESETS_FILE, _Plan
+from engine.generate.extend.request import ExtendRequest
+from engine.generate.jobs import generation_queue
 from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
-from engine.jobs.queue import JobQueue
 from engine.jobs.spec import JobSpec
 from tests.tinymodels import tiny_ltx, tiny_vace
 
@@ -63,7 +63,7 @@ def tiny_extend(tmp_path_factory) -> dict[str, Path]:
 
 def _extend(backend: str, model: Path, clip: Path, cache: Path, **params) -> tuple[Path, dict]:
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     params |= {"input": str(clip), "model": str(model), "device": "cpu", "steps": 2, "cache_dir": str(cache)}
     spec = JobSpec("video.extend", params, backend=backend)
     try:

@@ -19,7 +19,7 @@ from editor.generate.extend_dialog import FRAMES, SECONDS
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
 from editor.timeline.hits import row_top
-from engine.generate.extend_shot import extend_defaults
+from engine.generate.extend.timeline import extend_defaults
 from engine.project import document, edits, persistence, takes, trackedit
 from engine.project.clips import media_clip, media_reference
 from engine.project.document import new_project

@@ -22,12 +22,13 @@ import pytest
 from PIL import Image
 
 from engine.errors import GenerateError
-from engine.generate.base import DENOISING
-from engine.generate.diffusers_video import video_backends
+from engine.generate.jobs import GenerationJobs, generation_queue
 from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
+from engine.generate.video.diffusers import video_backends
+from engine.jobs.lifecycle import CANCELLED, FAILED
 from engine.jobs.models import ModelPool
-from engine.jobs.queue import CANCELLED, FAILED, JobQueue
+from engine.jobs.progress import DENOISING
 from engine.jobs.spec import JobSpec
 from tests.tinymodels import drive_as, tiny_ltx, tiny_wan, tiny_wan_i2v
 
@@ -68,7 +69,7 @@ class Recorder:
         self.events: list[tuple] = []
         self.ended: dict[str, threading.Event] = {}
         self.cancel_at: int | None = None
-        self.queue: JobQueue | None = None
+        self.queue: GenerationJobs | None = None
 
     def wait(self, job_id: str, timeout: float = 60) -> None:
         assert self.ended.setdefault(job_id, threading.Event()).wait(timeout), f"{job_id} never ended"
@@ -109,7 +110,7 @@ def engine(tmp_path):
     """The real registry and queue, with a pool the test can inspect."""
     recorder = Recorder()
     pool = ModelPool()
-    jobs = JobQueue(default_registry(), recorder, models=pool)
+    jobs = generation_queue(default_registry(), recorder, models=pool)
     recorder.queue = jobs
 
     def run(backend: str, **params) -> tuple[str, tuple]:
@@ -251,7 +252,7 @@ def test_the_shipped_presets_are_valid_and_choose_sizes_and_frame_counts() -> No
 
 
 def _request(**params):
-    from engine.generate.requests import VideoRequest
+    from engine.generate.video.request import VideoRequest
 
     return VideoRequest.from_params({"frames": 8, "size": "64x36", **params})
 

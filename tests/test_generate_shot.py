@@ -13,9 +13,9 @@ from mediagen import write_video
 from test_jobs import Recorder
 
 from engine.errors import GenerateError
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
-from engine.generate.shot import shot_defaults, shot_spec, take_from_result, transition_handles
-from engine.jobs.queue import JobQueue
+from engine.generate.video.timeline import shot_defaults, shot_spec, take_from_result, transition_handles
 from engine.jobs.spec import JobSpec
 from engine.media.reference import clips_for
 from engine.project import document, edits, takes, trackedit, transitions
@@ -35,7 +35,7 @@ def test_a_regenerated_shot_becomes_a_take_of_exactly_the_clips_length(tmp_path:
     spec = shot_spec(timeline, ident, {"prompt": "A harbour at dawn", "seed": 5}, cache_dir=tmp_path)
     assert spec["params"]["frames"] == 40 and spec["params"]["size"] == "96x54"
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         job = jobs.submit(JobSpec.from_json(spec))
         recorder.wait(job)
@@ -93,7 +93,7 @@ def frames_of(path: Path) -> list[np.ndarray]:
 def regenerate(timeline: otio.schema.Timeline, ident: str, values: dict, cache: Path) -> None:
     spec = shot_spec(timeline, ident, values, cache_dir=cache)
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         job = jobs.submit(JobSpec.from_json(spec))
         recorder.wait(job)

@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 
 from engine.errors import GenerateError
-from engine.generate import voice_backends as vb
-from engine.generate.base import JobContext
+from engine.generate.voice import local as vb
 from engine.generate.registry import default_registry
-from engine.generate.voice_request import VoiceRequest
+from engine.generate.voice.request import VoiceRequest
 from engine.jobs.models import ModelPool
+from engine.jobs.progress import JobContext
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = "The lighthouse keeper climbed the stairs every night, and counted every step out loud."
@@ -160,7 +160,7 @@ def tiny_vits(tmp_path_factory) -> Path:
 
 
 def test_a_transformers_tts_model_speaks_through_the_hook(tiny_vits, tmp_path):
-    from engine.generate.voice_transformers import TransformersVoiceBackend
+    from engine.generate.voice.transformers_tts import TransformersVoiceBackend
 
     backend = TransformersVoiceBackend()
     request = VoiceRequest.from_params({"text": "hello there", "model": str(tiny_vits), "device": "cpu"})
@@ -177,7 +177,7 @@ def test_a_transformers_tts_model_speaks_through_the_hook(tiny_vits, tmp_path):
 
 
 def test_the_transformers_hook_refuses_pickles_missing_folders_and_unknown_presets(tmp_path):
-    from engine.generate.voice_transformers import load_voice_presets, resolve_model
+    from engine.generate.voice.transformers_tts import load_voice_presets, resolve_model
 
     assert resolve_model(None)[0] == "facebook/mms-tts-eng"
     assert all(p.model.startswith("facebook/mms-tts-") for p in load_voice_presets().values())

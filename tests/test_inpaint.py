@@ -16,15 +16,15 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.cli import main
+from engine.cli.main import main
 from engine.errors import GenerateError
-from engine.generate.base import RENDERING, JobContext
-from engine.generate.inpaint_media import ClipWindow
-from engine.generate.inpaint_opencv import OpenCVInpaintBackend, TemporalFiller
-from engine.generate.inpaint_request import InpaintRequest
+from engine.generate.inpaint.media import ClipWindow
+from engine.generate.inpaint.opencv import OpenCVInpaintBackend, TemporalFiller
+from engine.generate.inpaint.request import InpaintRequest
+from engine.generate.jobs import generation_queue
 from engine.generate.mezzanine import write_video
 from engine.generate.registry import default_registry
-from engine.jobs.queue import JobQueue
+from engine.jobs.progress import RENDERING, JobContext
 from engine.jobs.spec import JobSpec, cache_key
 from engine.masks.sequence import MaskSequence
 from tests.inpaintclip import Clip, decode, write_clip
@@ -266,7 +266,7 @@ def test_a_job_through_the_queue_records_the_task_in_provenance(clip, tmp_path) 
 
         cancelled = failed
 
-    jobs = JobQueue(default_registry(), Listener())
+    jobs = generation_queue(default_registry(), Listener())
     try:
         params = {"input": str(clip.path), "mask": str(mask), "frames": 4, "cache_dir": str(tmp_path / "c")}
         jobs.submit(JobSpec("video.inpaint", params))

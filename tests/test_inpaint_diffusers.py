@@ -20,13 +20,13 @@ import numpy as np
 import pytest
 
 from engine.errors import GenerateError
-from engine.generate.base import DENOISING
-from engine.generate.inpaint_diffusers import INPAINT_PRESETS, inpaint_backends
+from engine.generate.inpaint.diffusers import INPAINT_PRESETS, inpaint_backends
+from engine.generate.jobs import GenerationJobs, generation_queue
 from engine.generate.mezzanine import write_video
 from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
 from engine.jobs.models import ModelPool
-from engine.jobs.queue import JobQueue
+from engine.jobs.progress import DENOISING
 from engine.jobs.spec import JobSpec
 from tests.inpaintclip import Clip, decode, write_clip
 from tests.tinymodels import tiny_vace
@@ -108,7 +108,7 @@ class Recorder:
         self.events: list[tuple] = []
         self.ended = threading.Event()
         self.cancel_at: tuple[int, int] | None = None  # (part's denoising step, how many seen)
-        self.queue: JobQueue | None = None
+        self.queue: GenerationJobs | None = None
 
     def progress(self, job_id, report, eta) -> None:
         self.events.append(("progress", report))
@@ -132,11 +132,11 @@ class Recorder:
 @pytest.fixture
 def engine(tmp_path):
     pool = ModelPool()
-    queues: list[JobQueue] = []
+    queues: list[GenerationJobs] = []
 
     def run(backend: str, **params) -> tuple[Recorder, tuple]:
         recorder = Recorder()
-        jobs = JobQueue(default_registry(), recorder, models=pool)
+        jobs = generation_queue(default_registry(), recorder, models=pool)
         queues.append(jobs)
         base = {"steps": 2, "device": "cpu", "seed": 5, "prompt": "sea", "cache_dir": str(tmp_path / "cache")}
         jobs.submit(JobSpec("video.inpaint", {**base, **params}, backend=backend))

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from engine.errors import GenerateError
-from engine.generate.base import DENOISING, JobContext, Output, Readiness
+from engine.generate.base import Output, Readiness
 from engine.generate.conform import conform, frames_needed, retime, valid_count
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import Registry, default_registry
-from engine.generate.requests import VideoRequest, parse_rate
-from engine.jobs.queue import CANCELLED, FAILED, JobQueue
+from engine.generate.video.request import VideoRequest, parse_rate
+from engine.jobs.lifecycle import CANCELLED, FAILED
+from engine.jobs.progress import DENOISING, JobContext
 from engine.jobs.spec import JobSpec
 
 
@@ -94,14 +96,14 @@ def slow_queue(tmp_path):
     backend = SlowBackend()
     registry.register(backend, default=True)
     recorder = Recorder()
-    jobs = JobQueue(registry, recorder)
+    jobs = generation_queue(registry, recorder)
     yield jobs, backend, recorder
     jobs.shutdown()
 
 
 def test_an_animatic_shot_has_exactly_the_frames_rate_and_size_asked_for(tmp_path: Path) -> None:
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         job = jobs.submit(spec("A lighthouse at dusk", tmp_path, frames=37, rate="30000/1001", size="160x90"))
         recorder.wait(job)
@@ -124,7 +126,7 @@ def test_an_animatic_shot_has_exactly_the_frames_rate_and_size_asked_for(tmp_pat
 
 def test_the_same_spec_twice_is_a_cache_hit_and_a_changed_one_is_not(tmp_path: Path) -> None:
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         first = jobs.submit(spec("Same", tmp_path))
         recorder.wait(first)
@@ -171,7 +173,7 @@ def test_a_failing_backend_gives_a_message_a_user_can_act_on(tmp_path) -> None:
         SlowBackend(fail=RuntimeError("CUDA out of memory. Tried to allocate 2 GiB")), default=True
     )
     recorder = Recorder()
-    jobs = JobQueue(registry, recorder)
+    jobs = generation_queue(registry, recorder)
     try:
         job = jobs.submit(spec("big", tmp_path))
         recorder.wait(job)
@@ -182,7 +184,7 @@ def test_a_failing_backend_gives_a_message_a_user_can_act_on(tmp_path) -> None:
 
 
 def test_a_wrong_spec_is_refused_at_once_with_what_to_fix(tmp_path) -> None:
-    jobs = JobQueue(default_registry(), Recorder())
+    jobs = generation_queue(default_registry(), Recorder())
     try:
         with pytest.raises(GenerateError, match="frames is required"):
             jobs.submit(JobSpec("video.generate", {"prompt": "x", "size": "64x36"}))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mediagen import write_audio, write_image, write_video
 
-from engine.cli import main as shotline
+from engine.cli.main import main as shotline
 from engine.errors import MediaError
 from engine.media.probe import probe
 

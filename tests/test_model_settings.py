@@ -21,13 +21,13 @@ from editor.preferences import models
 from editor.preferences.dialog import PreferencesDialog
 from editor.preferences.models_tab import ModelsTab, describe_devices
 from editor.settings import EditorSettings
-from engine.generate.extend import ExtendRequest
-from engine.generate.inpaint_request import InpaintRequest
+from engine.generate.extend.request import ExtendRequest
+from engine.generate.inpaint.request import InpaintRequest
 from engine.generate.model_choices import MODEL_BACKENDS, folder_problem, model_backend, names_folder
 from engine.generate.registry import default_registry
-from engine.generate.requests import VideoRequest
-from engine.generate.score import ScoreRequest
-from engine.generate.voice_request import VoiceRequest
+from engine.generate.score.request import ScoreRequest
+from engine.generate.video.request import VideoRequest
+from engine.generate.voice.request import VoiceRequest
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 WAN_DEFAULT = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 from editor.main_window import MainWindow
 from editor.preferences.dialog import PreferencesDialog
 from editor.settings import EditorSettings
-from engine.generate.shot import shot_defaults
+from engine.generate.video.timeline import shot_defaults
 from engine.media.reference import clips_for
 from engine.project import document, edits, persistence, takes, trackedit
 from engine.project.document import new_project

@@ -18,15 +18,15 @@ import numpy as np
 import pytest
 
 from engine.errors import GenerateError
-from engine.generate.music import fluid
-from engine.generate.music.grid import BARS, BEATS, FREE, TEMPO_MAP, plan
-from engine.generate.music.master import read_wav
-from engine.generate.music.style import style_for
-from engine.generate.music.theory import Key, parse_key
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
-from engine.generate.score import ScoreRequest
-from engine.generate.score_composer import NO_FLUIDSYNTH_ENV
-from engine.jobs.queue import JobQueue
+from engine.generate.score.composer import NO_FLUIDSYNTH_ENV
+from engine.generate.score.music import fluid
+from engine.generate.score.music.grid import BARS, BEATS, FREE, TEMPO_MAP, plan
+from engine.generate.score.music.master import read_wav
+from engine.generate.score.music.style import style_for
+from engine.generate.score.music.theory import Key, parse_key
+from engine.generate.score.request import ScoreRequest
 from engine.jobs.spec import JobSpec
 from tests.music_onsets import onset_near
 
@@ -60,7 +60,7 @@ class _Listener:
 
 def score(tmp_path: Path, **params) -> tuple[np.ndarray, dict, list[Path]]:
     listener = _Listener()
-    jobs = JobQueue(default_registry(), listener)
+    jobs = generation_queue(default_registry(), listener)
     try:
         jobs.submit(JobSpec("music.score", {"cache_dir": str(tmp_path / "cache"), **params}))
         assert listener.ended.wait(120), "the score never finished"
@@ -201,7 +201,7 @@ def test_the_cli_writes_exactly_the_duration_asked(tmp_path) -> None:
 
 def test_a_long_cue_never_repeats_a_passage_of_melody_or_harmony() -> None:
     """Nothing loops audibly: no two passages of a two-minute cue play the same tune over the same chords."""
-    from engine.generate.music.composer import LEAD, compose
+    from engine.generate.score.music.composer import LEAD, compose
 
     style = style_for("happy folk guitar")
     grid = plan(120.0, [7.1, 19.4, 33.0, 48.2, 61.9, 80.3, 97.5], style.tempo, style.beats_per_bar)

@@ -9,9 +9,9 @@ from editing import RATE, frames, layout, shot
 from test_jobs import Recorder
 
 from engine.errors import GenerateError
-from engine.generate.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
-from engine.jobs.queue import JobQueue
+from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
 from engine.jobs.spec import JobSpec
 from engine.project import document, edits, provenance, takes, trackedit
 from engine.project.document import new_project
@@ -19,7 +19,7 @@ from engine.project.document import new_project
 
 def run(spec: dict) -> dict:
     recorder = Recorder()
-    jobs = JobQueue(default_registry(), recorder)
+    jobs = generation_queue(default_registry(), recorder)
     try:
         job = jobs.submit(JobSpec.from_json(spec))
         recorder.wait(job)

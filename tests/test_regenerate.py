@@ -15,7 +15,7 @@ from editor.settings import EditorSettings
 from editor.timeline import menus
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
-from engine.generate.shot import shot_defaults
+from engine.generate.video.timeline import shot_defaults
 from engine.media.reference import clips_for
 from engine.project import document, edits, persistence, takes, trackedit
 from engine.project.document import new_project

@@ -17,19 +17,19 @@ import threading
 import numpy as np
 import pytest
 
-from engine.generate.base import JobContext
-from engine.generate.music.master import read_wav
+from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
-from engine.generate.score import ScoreRequest
-from engine.generate.score_diffusers import (
+from engine.generate.score.diffusers import (
     DiffusersMusicBackend,
     chunk_plan,
     crossfade,
     load_presets,
     preset_for,
 )
+from engine.generate.score.music.master import read_wav
+from engine.generate.score.request import ScoreRequest
 from engine.jobs.models import ModelPool
-from engine.jobs.queue import JobQueue
+from engine.jobs.progress import JobContext
 from engine.jobs.spec import JobSpec
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
@@ -114,7 +114,7 @@ class _Listener:
 def _run(tmp_path, folder, pool=None, **params):
     listener = _Listener()
     pool = pool or ModelPool()
-    jobs = JobQueue(default_registry(), listener, models=pool)
+    jobs = generation_queue(default_registry(), listener, models=pool)
     base = {"prompt": "calm piano", "model": str(folder), "device": "cpu", "steps": 2, "seed": 5,
             "cache_dir": str(tmp_path / "cache")}  # fmt: skip
     try:

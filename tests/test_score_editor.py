@@ -16,8 +16,8 @@ from editor.main_window import MainWindow
 from editor.settings import EditorSettings
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
-from engine.generate.music.master import read_wav
-from engine.generate.score_timeline import range_cuts, score_spec
+from engine.generate.score.music.master import read_wav
+from engine.generate.score.timeline import range_cuts, score_spec
 from engine.media.reference import clips_for
 from engine.project import document, effects, persistence, roles, takes, trackedit
 from engine.project.document import new_project

@@ -9,10 +9,10 @@ import pytest
 from editing import edit_and_check_undo, layout
 
 from engine.errors import EditError
-from engine.generate import voice_clip
-from engine.generate.base import JobContext
-from engine.generate.voice_backends import EspeakBackend
-from engine.generate.voice_request import VoiceRequest
+from engine.generate.voice import timeline as voice_clip
+from engine.generate.voice.local import EspeakBackend
+from engine.generate.voice.request import VoiceRequest
+from engine.jobs.progress import JobContext
 from engine.project import document, roles, takes, voices
 from engine.project.voices import CharacterVoice
 

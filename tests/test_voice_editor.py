@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
 from editor.timeline.painting import DUCK_LINE
-from engine.generate.voice_clip import spoken_text
+from engine.generate.voice.timeline import spoken_text
 from engine.media.reference import clips_for
 from engine.project import document, persistence, roles, takes, trackedit, voices
 from engine.project.document import new_project

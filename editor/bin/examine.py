@@ -18,10 +18,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from engine.errors import MediaError
-from engine.jobs.generated_files import provenance_of
 from engine.media import thumbnails, waveform
 from engine.media.probe import MediaInfo, probe
-from engine.project.provenance import Provenance
+from engine.project.provenance import Provenance, provenance_of
 
 #: Thumbnails are made this high; views scale them down for the list.
 THUMB_HEIGHT = 72

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from editor.background import run_in_background
 from editor.context import EditorContext
 from editor.masks.store_cleanup import reachable_versions
-from engine.jobs.cache import CacheEntry, remove_entries, unreferenced
 from engine.jobs.spec import default_cache_dir
 from engine.paths import data_dir
 from engine.project import bin as media_bin
 from engine.project.masks import mask_root, remove_versions, unused_versions
+from engine.results import CacheEntry, remove_entries, unreferenced
 
 
 def size_text(size: int) -> str:

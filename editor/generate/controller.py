@@ -21,7 +21,7 @@ from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
 from editor.generate.runner import JobRunner
 from engine.errors import ShotlineError
-from engine.generate.shot import shot_defaults, shot_spec, take_from_result
+from engine.generate.video.timeline import shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
 from engine.project import document, takes, trackedit
 from engine.project.document import VIDEO
@@ -58,7 +58,7 @@ class GenerationController(QObject):
         if not engine.running:
             engine.start()
         timeline = self._context.session.timeline
-        self.dialog.set_backends(self._runner.backends("video.generate") or _animatic_only())
+        self.dialog.set_backends(self._runner.backends("video.generate"))
         self.dialog.fill(shot_defaults(timeline, clips[0]), len(clips))
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -127,9 +127,3 @@ class GenerationController(QObject):
             return f"{change.result} ({'from the cache' if result.get('cached') else 'new'})"
 
         return on_done
-
-
-def _animatic_only() -> list[dict[str, Any]]:
-    """Until the engine has answered, the backend that is always there."""
-    label = "Animatic (storyboard panel, no AI model)"
-    return [{"name": "animatic", "label": label, "ready": True, "default": True}]

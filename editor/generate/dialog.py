@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from engine.generate.shot import ShotDefaults
+from engine.generate.video.timeline import ShotDefaults
 
 MAX_SEED = 2**31 - 1
 DEFAULT_MODEL = "The backend's default model (a hub id or a local folder)"

@@ -25,7 +25,7 @@ from editor.context import EditorContext
 from editor.generate.extend_dialog import ExtendDialog
 from editor.generate.runner import JobRunner
 from engine.errors import ShotlineError
-from engine.generate.extend_shot import backend_said, extend_defaults, extend_spec, extended_take
+from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
 from engine.jobs.spec import default_cache_dir
 from engine.project import document
 from engine.project.document import VIDEO
@@ -72,7 +72,7 @@ class ExtendController(QObject):
             return
         if not self._runner.engine.running:
             self._runner.engine.start()
-        self.dialog.set_backends(self._runner.backends("video.extend") or _motion_only())
+        self.dialog.set_backends(self._runner.backends("video.extend"))
         self.dialog.fill(defaults, session.rate, int(asked.get("frames") or 0), asked.get("side") == "head")
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -121,9 +121,3 @@ class ExtendController(QObject):
             return f"{change.result}, {frames} frames by {by}"
 
         return on_done
-
-
-def _motion_only() -> list[dict[str, Any]]:
-    """Until the engine has answered, the backend that is always there."""
-    label = "Motion continuation (optical flow, no AI model)"
-    return [{"name": "motion", "label": label, "ready": True, "default": True}]

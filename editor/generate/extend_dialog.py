@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from engine.generate.extend_shot import ExtendDefaults
+from engine.generate.extend.timeline import ExtendDefaults
 from engine.project.extend import OVERWRITE, RIPPLE
 from engine.project.times import timecode
 

@@ -24,11 +24,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.actions import ActionRegistry
 from editor.context import EditorContext
-from editor.generate.controller import _animatic_only
 from editor.generate.new_shot_dialog import GenerateShotDialog
 from editor.generate.runner import JobRunner
 from engine.errors import ShotlineError
-from engine.generate.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
+from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
@@ -115,7 +114,7 @@ class NewShotController(QObject):
         engine = self._runner.engine
         if not engine.running:
             engine.start()
-        self.dialog.set_backends(self._runner.backends("video.generate") or _animatic_only())
+        self.dialog.set_backends(self._runner.backends("video.generate"))
         self.dialog.fill_new(where, frames, self._context.session.rate, with_previous)
         return self.dialog.exec() == QDialog.DialogCode.Accepted
 

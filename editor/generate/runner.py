@@ -29,6 +29,7 @@ from editor.jobs.model import JobsModel
 from editor.preferences import models
 from editor.settings import EditorSettings
 from engine.errors import ShotlineError
+from engine.generate.registry import fallback_backends
 
 Spec = dict[str, Any]
 
@@ -74,8 +75,12 @@ class JobRunner(QObject):
         return self._engine.info or {}
 
     def backends(self, task: str) -> list[dict[str, Any]]:
-        """The engine's backends for `task`; one with a model chosen in Settings > Models says which."""
+        """The engine's backends for `task`; one with a model chosen in Settings > Models says which.
+
+        Until the engine has answered, the task's default as its package declares it.
+        """
         found = [dict(b) for b in self.engine_info().get("tasks", {}).get(task, [])]
+        found = found or fallback_backends(task)
         if self._settings is not None:
             for backend in found:
                 chosen = models.chosen_model(self._settings, task, str(backend.get("name")))

@@ -20,7 +20,7 @@ from editor.context import EditorContext
 from editor.generate.runner import JobRunner
 from editor.generate.score_dialog import ScoreDialog
 from engine.errors import ShotlineError
-from engine.generate.score_timeline import (
+from engine.generate.score.timeline import (
     free_music_track,
     new_score_clip,
     range_cuts,
@@ -77,7 +77,7 @@ class ScoreController(QObject):
         start, frames = span
         rate = self._context.session.rate
         cuts = range_cuts(self._context.session.timeline, start, frames)
-        self.dialog.set_backends(self._runner.backends("music.score") or _composer_only())
+        self.dialog.set_backends(self._runner.backends("music.score"))
         plural = "" if len(cuts) == 1 else "s"
         span_text = f"{timecode(start, rate)} – {timecode(start + frames, rate)}"
         self.dialog.set_range(f"{span_text}  ({frames} frames, {len(cuts)} cut{plural})")
@@ -134,10 +134,3 @@ class ScoreController(QObject):
             return f"placed on {track}"
 
         return on_done
-
-
-def _composer_only() -> list[dict[str, Any]]:
-    """Until the engine has answered, the backend that is always there."""
-    return [
-        {"name": "composer", "label": "Composer (General MIDI, no AI model)", "ready": True, "default": True}
-    ]

@@ -29,7 +29,7 @@ from editor.generate.voice_dialog import VoiceDialog
 from editor.generate.voice_ducking_dialog import DuckingDialog
 from editor.inspector.take_switch import play_take
 from engine.errors import ShotlineError
-from engine.generate.voice_clip import (
+from engine.generate.voice.timeline import (
     place_voice_clips,
     voice_clip,
     voice_spec,
@@ -75,7 +75,7 @@ class VoiceController(QObject):
         if not engine.running:
             engine.start()
         timeline = self._context.session.timeline
-        self.dialog.set_backends(self._runner.backends(TASK) or _espeak_only())
+        self.dialog.set_backends(self._runner.backends(TASK))
         self.dialog.set_cast(voices.character_voices(timeline), self.dialog.chosen_character)
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -207,10 +207,3 @@ class VoiceController(QObject):
         chosen = self.ducking_dialog.settings()
         if chosen != ducking.duck_settings(session.timeline):
             session.apply(ducking.set_duck_settings, chosen)
-
-
-def _espeak_only() -> list[dict[str, Any]]:
-    """Until the engine has answered, the backend that is always there."""
-    return [
-        {"name": "espeak", "label": "espeak-ng (robotic, many languages)", "ready": True, "default": True}
-    ]

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from engine.generate.voice_backends import ESPEAK_DEFAULT_VOICE, PIPER_DEFAULT_VOICE, PIPER_VOICE_PACKAGES
-from engine.generate.voice_clip import split_lines
+from engine.generate.voice.local import ESPEAK_DEFAULT_VOICE, PIPER_DEFAULT_VOICE, PIPER_VOICE_PACKAGES
+from engine.generate.voice.timeline import split_lines
 from engine.project.voices import DEFAULT_CHARACTER, CharacterVoice
 
 #: Voices offered per backend (any other name can be typed).

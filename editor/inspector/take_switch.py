@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from editor.session import ProjectSession
 from engine.errors import ShotlineError
-from engine.generate.voice_clip import TASK as VOICE_TASK
-from engine.generate.voice_clip import spoken_text, switch_voice_take
+from engine.generate.voice.timeline import TASK as VOICE_TASK
+from engine.generate.voice.timeline import spoken_text, switch_voice_take
 from engine.project import document, provenance, takes
 from engine.project.change import Change
 from engine.project.document import Clip, Timeline

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from engine.errors import ShotlineError
-from engine.generate.voice_clip import spoken_text
+from engine.generate.voice.timeline import spoken_text
 from engine.project import document, provenance
 
 

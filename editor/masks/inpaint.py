@@ -137,7 +137,7 @@ class InpaintController(QObject):
         engine = self.runner.engine
         if not engine.running:
             engine.start()
-        self.dialog.set_backends(self.runner.backends(TASK) or _opencv_only())
+        self.dialog.set_backends(self.runner.backends(TASK))
         self.dialog.fill(*self._describe(chosen[0]))
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -234,8 +234,3 @@ def inpainted_take(
     made.setdefault("task", TASK)
     made.setdefault("backend", "unknown")
     return media_reference(path.as_uri(), available), Provenance.from_dict(made)
-
-
-def _opencv_only() -> list[dict[str, Any]]:
-    """Until the engine has answered, the backend that needs no download."""
-    return [{"name": "opencv", "label": "OpenCV (no AI model)", "ready": True, "default": True}]

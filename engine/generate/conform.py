@@ -17,7 +17,7 @@ from fractions import Fraction
 import cv2
 import numpy as np
 
-from engine.generate.requests import CROP
+from engine.generate.video.request import CROP
 
 
 def frames_needed(frames: int, rate: Fraction, native_rate: Fraction) -> int:

@@ -10,20 +10,19 @@ here and is sent none of them, so it runs exactly as it always has.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from engine.errors import GenerateError
+from engine.generate.presets import MODELS_DIR, read_presets
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
 DEVICE, DTYPE, CPU_OFFLOAD, VAE_TILING = "device", "dtype", "cpu_offload", "vae_tiling"
 #: Every load option, in the order Settings > Models shows them.
 LOAD_OPTIONS = (DEVICE, DTYPE, CPU_OFFLOAD, VAE_TILING)
 DEVICES = ("auto", "cuda", "mps", "cpu")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
-#: What a diffusers pipeline's loader reads (engine.generate.diffusers_video._load).
+#: What a diffusers pipeline's loader reads (engine.generate.video.diffusers._load).
 DIFFUSERS = LOAD_OPTIONS
 
 
@@ -82,8 +81,8 @@ def model_backends() -> list[ModelBackend]:
 @cache
 def _read(path: Path) -> tuple[tuple[str | None, ModelPreset], ...]:
     """(backend or None for a file of one backend, preset) for every preset in a presets file."""
+    entries = read_presets(path)
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["presets"]
         found = [
             (
                 str(e["backend"]) if e.get("backend") else None,

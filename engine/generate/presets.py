@@ -1,4 +1,11 @@
-"""Model presets of the diffusers video backends, read from resources/models/video.json.
+"""Model presets: the one reader of every presets file, and the video pipelines' presets.
+
+Every task that loads a model names its checkpoints in a JSON file in
+resources/models (video, inpaint, extend, music, voice). `read_presets` is
+the only code that opens one: the same checks and the same messages for all
+of them, read once per file. What a preset means is the task's own (a video
+pipeline's frame rule, a music model's longest cue); the video pipelines'
+presets, shared by video.generate, video.inpaint and video.extend, are here.
 
 A preset is what a user would otherwise have to know about a checkpoint to
 get a good result from it: which pipeline class drives it, the sizes and
@@ -26,7 +33,8 @@ from typing import Any
 
 from engine.errors import GenerateError
 
-PRESETS_FILE = Path(__file__).resolve().parents[2] / "resources" / "models" / "video.json"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
+PRESETS_FILE = MODELS_DIR / "video.json"
 #: The file a local model folder may carry to name its preset and override fields of it.
 FOLDER_PRESET = "shotline.json"
 
@@ -169,12 +177,33 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, VideoPreset]:
 
 @cache
 def _load_presets(path: Path) -> dict[str, VideoPreset]:
+    return {name: parse_preset(name, entry, Path(path).name) for name, entry in read_presets(path).items()}
+
+
+def presets_file(name: str) -> Path:
+    """A presets file of resources/models by its name ("music.json")."""
+    return MODELS_DIR / name
+
+
+def read_presets(path: Path) -> dict[str, dict[str, Any]]:
+    """Every preset in a presets file, by name, as the file has it (read once per file).
+
+    A file that cannot be read, is not JSON, or has no "presets" object of
+    objects is a GenerateError naming the file: a packager's typo is a
+    message, never a crash ten minutes into a job.
+    """
+    return _read_presets(Path(path).resolve())
+
+
+@cache
+def _read_presets(path: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = data["presets"]
+        entries = json.loads(path.read_text(encoding="utf-8"))["presets"]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise GenerateError(f"The model presets {path} cannot be read: {error}") from None
-    return {name: parse_preset(name, entry, Path(path).name) for name, entry in entries.items()}
+        raise GenerateError(f"The model presets {path.name} cannot be read: {error}") from None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise GenerateError(f"The model presets {path.name} cannot be read: each preset must be an object")
+    return entries
 
 
 def presets_for(backend: str, path: Path = PRESETS_FILE) -> list[VideoPreset]:

@@ -1,44 +1,59 @@
-"""Which backends can do which task, and how a task's parameters are read.
+"""Which backends can do which task, read from the tasks' own declarations.
 
-Backends register by task; each task names its default (the one that needs
-no download). Diffusers backends are registered like any other but import
-torch only when they run or are asked whether they are ready, so listing
-tasks stays fast and works without the `ai` extra.
+Each package under engine/generate that declares a `TASK`
+(engine.generate.task) is a task: the registry finds them by looking, so a
+new task (image, say) is a new package and nothing else. Diffusers backends
+are registered like any other but import torch only when they run or are
+asked whether they are ready, so listing tasks stays fast and works without
+the `ai` extra.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import pkgutil
+from functools import cache
 from typing import Any
 
+import engine.generate
 from engine.errors import GenerateError
 from engine.generate.base import Backend
-from engine.generate.inpaint_request import InpaintRequest
-from engine.generate.requests import VideoRequest
-from engine.generate.score import ScoreRequest
-from engine.generate.voice_request import VoiceRequest
+from engine.generate.task import TaskDeclaration
 
 
-def _extend_request(params: dict[str, Any]) -> Any:
-    from engine.generate.extend import ExtendRequest  # probes the input: imported when a job needs it
+@cache
+def declarations() -> dict[str, TaskDeclaration]:
+    """Every task this build knows, by name (the packages' `TASK`s; nothing heavy is imported)."""
+    found: dict[str, TaskDeclaration] = {}
+    for module in pkgutil.iter_modules(engine.generate.__path__):
+        if not module.ispkg:
+            continue
+        declared = getattr(importlib.import_module(f"engine.generate.{module.name}"), "TASK", None)
+        if isinstance(declared, TaskDeclaration):
+            if declared.name in found:
+                raise ValueError(f"Two packages declare the task {declared.name}")
+            found[declared.name] = declared
+    return dict(sorted(found.items()))
 
-    return ExtendRequest.from_params(params)
+
+def declaration(task: str) -> TaskDeclaration:
+    try:
+        return declarations()[task]
+    except KeyError:
+        known = ", ".join(declarations()) or "none"
+        raise GenerateError(f"Unknown task {task!r}; this engine does: {known}") from None
 
 
-#: task -> how its parameters are checked and turned into a request
-TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "video.generate": VideoRequest.from_params,
-    "voice.speak": VoiceRequest.from_params,
-    "video.inpaint": InpaintRequest.from_params,
-    "music.score": ScoreRequest.from_params,
-    "video.extend": _extend_request,
-}
+def fallback_backends(task: str) -> list[dict[str, Any]]:
+    """What a client shows for `task` until the engine has answered: the default alone."""
+    return declaration(task).fallback_backends()
 
 
 class Registry:
     def __init__(self) -> None:
         self._backends: dict[str, dict[str, Backend]] = {}
         self._defaults: dict[str, str] = {}
+        self._parsers: dict[str, Any] = {}
 
     def register(self, backend: Backend, default: bool = False) -> None:
         by_name = self._backends.setdefault(backend.task, {})
@@ -47,6 +62,14 @@ class Registry:
         by_name[backend.name] = backend
         if default or backend.task not in self._defaults:
             self._defaults[backend.task] = backend.name
+
+    def declare(self, task: TaskDeclaration) -> None:
+        """Register a task as its package declares it: its parser, its backends and its default."""
+        backends = task.make_backends()
+        default = task.default_of(backends)
+        self._parsers[task.name] = task.parser()
+        for backend in backends:
+            self.register(backend, default=backend.name == default)
 
     def tasks(self) -> list[str]:
         return sorted(self._backends)
@@ -69,45 +92,13 @@ class Registry:
             raise GenerateError(f"No backend {name!r} for {task}; available: {known}") from None
 
     def request(self, task: str, params: dict[str, Any]) -> Any:
-        parse = TASKS.get(task)
-        if parse is None:
-            raise GenerateError(f"Unknown task {task!r}")
+        parse = self._parsers.get(task) or declaration(task).parser()
         return parse(params)
 
 
 def default_registry() -> Registry:
-    """Every backend this build knows, defaults first."""
-    from engine.generate.animatic import AnimaticBackend
-    from engine.generate.extend_diffusers import extend_backends
-    from engine.generate.extend_motion import MotionExtendBackend
-    from engine.generate.inpaint_opencv import OpenCVInpaintBackend
-    from engine.generate.score_composer import ComposerBackend
-
+    """Every task this build declares, with every backend, each task's default first."""
     registry = Registry()
-    registry.register(AnimaticBackend(), default=True)
-    _register_voice(registry)
-    registry.register(OpenCVInpaintBackend(), default=True)
-    registry.register(ComposerBackend(), default=True)
-    registry.register(MotionExtendBackend(), default=True)
-    for backend in extend_backends():
-        registry.register(backend)
-    try:
-        from engine.generate.diffusers_video import video_backends
-        from engine.generate.inpaint_diffusers import inpaint_backends
-    except ImportError:  # not written yet in this build, or a broken install: the defaults still work
-        return registry
-    for backend in [*video_backends(), *inpaint_backends()]:
-        registry.register(backend)
-    from engine.generate.score_diffusers import music_backends
-
-    for backend in music_backends():
-        registry.register(backend)
+    for task in declarations().values():
+        registry.declare(task)
     return registry
-
-
-def _register_voice(registry: Registry) -> None:
-    from engine.generate.voice_backends import voice_backends
-
-    backends, default = voice_backends()
-    for backend in backends:
-        registry.register(backend, default=backend.name == default)

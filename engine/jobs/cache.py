@@ -13,12 +13,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MANIFEST = "result.json"
+from engine.results import MANIFEST
 
 
 @dataclass(frozen=True)
@@ -72,68 +71,3 @@ class ResultCache:
     def discard(workdir: Path) -> None:
         with contextlib.suppress(OSError):
             shutil.rmtree(workdir)
-
-
-# cleaning -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CacheEntry:
-    """One finished result on disk and what it takes."""
-
-    folder: Path
-    size: int  # bytes, every file in the entry
-
-
-def _size(folder: Path) -> int:
-    total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            with contextlib.suppress(OSError):
-                total += (Path(root) / name).lstat().st_size
-    return total
-
-
-def unreferenced(folder: str | os.PathLike[str], used: Iterable[str | os.PathLike[str]]) -> list[CacheEntry]:
-    """Results in the cache `folder` that no path in `used` lies in, with their sizes.
-
-    Only finished entries (a folder holding result.json) count: a job still
-    running writes into a hidden `.job-*` folder, and reference frames made
-    for jobs live beside the entries, so neither is ever offered for deletion.
-    A path counts as used when it is inside the entry, so a result listed
-    under another name (a hard link in its entry) keeps the entry too.
-    """
-    root = Path(folder)
-    kept = {Path(os.path.normpath(os.path.abspath(p))) for p in used}
-    kept_dirs = {p.parent for p in kept}
-    found: list[CacheEntry] = []
-    try:
-        children = sorted(root.iterdir())
-    except OSError:
-        return found
-    for entry in children:
-        if entry.name.startswith(".") or not (entry / MANIFEST).is_file():
-            continue
-        resolved = Path(os.path.normpath(os.path.abspath(entry)))
-        if any(d == resolved or resolved in d.parents for d in kept_dirs):
-            continue
-        found.append(CacheEntry(entry, _size(entry)))
-    return found
-
-
-def remove_entries(entries: Iterable[CacheEntry]) -> int:
-    """Delete these entries; returns the bytes freed. An entry that cannot go is left (and not counted).
-
-    Each entry is first renamed to a hidden name, so it leaves the cache in
-    one step: the engine never finds half an entry, only a result or none.
-    """
-    freed = 0
-    for entry in entries:
-        doomed = entry.folder.with_name(f".delete-{entry.folder.name}")
-        try:
-            os.replace(entry.folder, doomed)
-        except OSError:
-            continue
-        shutil.rmtree(doomed, ignore_errors=True)
-        freed += entry.size
-    return freed

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import opentimelineio as otio
 
-from engine.jobs.generated_files import provenance_of
 from engine.media.probe import MediaInfo, probe
 from engine.project.clips import linked_av, media_clip, media_reference
 from engine.project.document import AUDIO, AUDIO_SAMPLE_RATE, VIDEO
-from engine.project.provenance import attach
+from engine.project.provenance import attach, provenance_of
 
 
 def available_range(info: MediaInfo) -> otio.opentime.TimeRange | None:

@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.jobs.cache import CacheEntry, remove_entries
 from engine.project.change import Change, mutation
 from engine.project.document import VIDEO, Clip, Timeline, find_clip, shotline_meta
+from engine.results import CacheEntry, remove_entries
 
 KEY = "mask"
 VERSION_PREFIX = "m-"  # how the editor names a version folder: <clip id>/m-<id>

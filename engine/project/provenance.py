@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import opentimelineio as otio
 
-from engine.errors import EditError
+from engine.errors import EditError, ShotlineError
+from engine.results import manifest_of
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,21 @@ def read(reference: otio.core.MediaReference | None) -> Provenance | None:
     data = _plain(meta)
     data.pop("source_start", None)
     return Provenance.from_dict(data)
+
+
+def provenance_of(path: str | os.PathLike[str]) -> Provenance | None:
+    """How the generation result at `path` was made, or None for anything else (or a damaged manifest)."""
+    manifest = manifest_of(path)
+    if manifest is None:
+        return None
+    made = manifest.get("provenance")
+    if not isinstance(made, dict):
+        return None
+    spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
+    made = dict(made)
+    made.setdefault("task", spec.get("task") or "video.generate")
+    made.setdefault("backend", spec.get("backend") or "unknown")
+    try:
+        return Provenance.from_dict(made)
+    except (ShotlineError, TypeError):
+        return None

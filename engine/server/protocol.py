@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32700, -32600, -32601, -32602
+INTERNAL_ERROR = -32603
 #: An error a user can act on (a bad spec, an unknown job), as opposed to a broken message.
 JOB_ERROR = -32000
 MAX_LINE = 16 * 1024 * 1024  # large data travels as files; a huge line is a broken client

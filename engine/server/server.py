@@ -5,7 +5,14 @@ Notifications sent: `progress`, `log`, `done`, `failed`, `cancelled`.
 
 `export` (engine/export/job.py says why it is not a `submit`ted task) takes
 the timeline as OTIO JSON, the output path and the settings; its jobs run
-on a lane of their own and are never cached.
+on a lane of their own and are never cached. Generations and exports are
+jobs on one board (engine.jobs.lifecycle): one table of ids, one `cancel`,
+one `status`.
+
+The reply to `submit` and `export` is written before any notification about
+the job it creates, a result from the cache included: the job is added,
+the reply sent, and only then is the job started. A client can therefore
+always match a notification to a job it has heard of.
 
 Replies and notifications come from several threads (the reader, the job
 workers), so every write takes one lock: a line is never interleaved with
@@ -19,15 +26,18 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
 from engine.errors import ShotlineError
-from engine.export.job import ExportJobs
-from engine.generate.base import ProgressReport
+from engine.export.job import export_job
+from engine.generate.jobs import GenerationJobs
 from engine.generate.registry import Registry, default_registry
-from engine.jobs.cache import CachedResult
-from engine.jobs.queue import JobQueue
+from engine.jobs.lifecycle import JobBoard, result_json
+from engine.jobs.models import ModelPool
+from engine.jobs.progress import ProgressReport
 from engine.jobs.spec import JobSpec
 from engine.server import protocol
 from engine.server.devices import devices, versions
@@ -50,8 +60,9 @@ class _Notifier:
     def log(self, job_id: str, text: str) -> None:
         self._send(protocol.notification("log", {"job": job_id, "text": text}))
 
-    def done(self, job_id: str, result: CachedResult, cached: bool) -> None:
-        self._send(protocol.notification("done", {"job": job_id, "cached": cached, **result.to_json()}))
+    def done(self, job_id: str, result: Any, cached: bool) -> None:
+        payload = result_json(result) or {}
+        self._send(protocol.notification("done", {"job": job_id, "cached": cached, **payload}))
 
     def failed(self, job_id: str, message: str) -> None:
         self._send(protocol.notification("failed", {"job": job_id, "message": message}))
@@ -59,8 +70,13 @@ class _Notifier:
     def cancelled(self, job_id: str) -> None:
         self._send(protocol.notification("cancelled", {"job": job_id}))
 
-    def exported(self, job_id: str, result: dict[str, Any]) -> None:
-        self._send(protocol.notification("done", {"job": job_id, "cached": False, **result}))
+
+@dataclass(frozen=True)
+class Reply:
+    """A method's answer and what to do once it has been written (start the job it names)."""
+
+    value: Any
+    then: Callable[[], None]
 
 
 class EngineServer:
@@ -68,8 +84,8 @@ class EngineServer:
         self._output = output
         self._lock = threading.Lock()
         self.registry = registry or default_registry()
-        self.queue = JobQueue(self.registry, _Notifier(self.send))
-        self.exports = ExportJobs(_Notifier(self.send))
+        self.board = JobBoard(_Notifier(self.send), ModelPool())
+        self.generation = GenerationJobs(self.registry, self.board)
         self.running = True
 
     def send(self, line: str) -> None:
@@ -105,8 +121,19 @@ class EngineServer:
             if message.is_request:
                 self.send(protocol.error(message.id, protocol.INVALID_PARAMS, f"Invalid params: {error}"))
             return
+        except Exception as error:  # a bug answers this one message; the engine keeps serving
+            traceback.print_exc(file=sys.stderr)
+            if message.is_request:
+                text = f"The engine could not handle {message.method}: {type(error).__name__}: {error}"
+                self.send(protocol.error(message.id, protocol.INTERNAL_ERROR, text))
+            return
+        then = None
+        if isinstance(value, Reply):
+            value, then = value.value, value.then
         if message.is_request:
             self.send(protocol.result(message.id, value))
+        if then is not None:
+            then()
 
     # methods ------------------------------------------------------------------------
 
@@ -134,34 +161,27 @@ class EngineServer:
             "reason": readiness.reason,
         }
 
-    def _rpc_submit(self, params: dict[str, Any]) -> dict[str, Any]:
-        spec = JobSpec.from_json(params.get("spec", params))
-        return {"job": self.queue.submit(spec)}
+    def _rpc_submit(self, params: dict[str, Any]) -> Reply:
+        job = self.generation.add(JobSpec.from_json(params.get("spec", params)))
+        return Reply({"job": job.job_id}, lambda: self.board.start(job.job_id))
 
-    def _rpc_export(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"job": self.exports.submit(params)}
+    def _rpc_export(self, params: dict[str, Any]) -> Reply:
+        job = export_job(self.board, params)
+        return Reply({"job": job.job_id}, lambda: self.board.start(job.job_id))
 
     def _rpc_cancel(self, params: dict[str, Any]) -> dict[str, Any]:
-        job = str(params["job"])
-        if self.exports.owns(job):
-            return {"cancelled": self.exports.cancel(job)}
-        return {"cancelled": self.queue.cancel(job)}
+        return {"cancelled": self.board.cancel(str(params["job"]))}
 
     def _rpc_status(self, params: dict[str, Any]) -> dict[str, Any]:
         job = params.get("job")
-        if job is None:
-            return {"jobs": self.queue.status() + self.exports.status()}
-        if self.exports.owns(str(job)):
-            return {"jobs": self.exports.status(str(job))}
-        return {"jobs": self.queue.status(str(job))}
+        return {"jobs": self.board.status(None if job is None else str(job))}
 
     def _rpc_shutdown(self, params: dict[str, Any]) -> dict[str, Any]:
         self.running = False
         return {"ok": True}
 
     def close(self) -> None:
-        self.exports.shutdown(wait=True)
-        self.queue.shutdown(wait=True)
+        self.generation.shutdown(wait=True)
 
 
 def _protocol_streams() -> tuple[BinaryIO, TextIO]:

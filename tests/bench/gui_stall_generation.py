@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine.generate.shot import shot_spec  # noqa: E402
+from engine.generate.video.timeline import shot_spec  # noqa: E402
 from engine.media.reference import clips_for  # noqa: E402
 from engine.project import document, edits, persistence  # noqa: E402
 from engine.project.document import new_project  # noqa: E402

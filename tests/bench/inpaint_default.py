@@ -24,10 +24,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from engine.generate.base import JobContext
-from engine.generate.inpaint_media import ClipWindow
-from engine.generate.inpaint_opencv import REACH, OpenCVInpaintBackend, TemporalFiller
-from engine.generate.inpaint_request import InpaintRequest
+from engine.generate.inpaint.media import ClipWindow
+from engine.generate.inpaint.opencv import REACH, OpenCVInpaintBackend, TemporalFiller
+from engine.generate.inpaint.request import InpaintRequest
+from engine.jobs.progress import JobContext
 from engine.masks.sequence import MaskSequence
 from tests.inpaintclip import decode, write_clip
 

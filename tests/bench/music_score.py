@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from engine.generate.base import JobContext
-from engine.generate.music import fluid
-from engine.generate.score import ScoreRequest
-from engine.generate.score_composer import NO_FLUIDSYNTH_ENV, ComposerBackend
+from engine.generate.score.composer import NO_FLUIDSYNTH_ENV, ComposerBackend
+from engine.generate.score.music import fluid
+from engine.generate.score.request import ScoreRequest
+from engine.jobs.progress import JobContext
 
 PROMPTS = ("tense cinematic strings", "happy rock guitar", "calm solo piano", "dark electronic synthwave")
 

@@ -1,0 +1,1 @@
+"""`shotline SUBCOMMAND`: the command table (main.py) and one module per command."""

@@ -1,0 +1,63 @@
+"""`shotline export PROJECT -o OUT.mp4`: the timeline to an MP4, headless.
+
+On a terminal a progress bar with the ETA redraws in place on stderr; piped
+or in a script the command is quiet unless something goes wrong. Ctrl+C
+stops the export and leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.cli.progress import ProgressBar
+from engine.errors import ExportError
+from engine.export.mp4 import export_mp4
+from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, preset
+from engine.project import persistence
+from engine.project.times import rate_fraction
+from engine.render.picture import CROP, FIT
+
+
+def add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="an .otio project (any OTIO file with video and audio tracks)")
+    parser.add_argument("-o", "--output", required=True, help="the .mp4 file to write")
+    names = "; ".join(f"{name}: {text}" for name, text in PRESET_HELP.items())
+    parser.add_argument("--preset", default="project", choices=sorted(PRESETS), help=names)
+    parser.add_argument("--width", type=int, help="frame width (even)")
+    parser.add_argument("--height", type=int, help="frame height (even)")
+    parser.add_argument("--fps", help="frame rate, e.g. 25, 29.97 or 30000/1001 (default: the project's)")
+    parser.add_argument("--crf", type=int, help="x264 quality, 0 (lossless) to 51; lower is better")
+    parser.add_argument("--x264-preset", choices=X264_PRESETS, help="x264 speed/size trade-off")
+    parser.add_argument("--fit", choices=(FIT, CROP), help="fit (bars) or crop when the shape differs")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rate = rate_fraction(args.fps) if args.fps else None
+    except (ValueError, ZeroDivisionError):
+        raise ExportError(f"{args.fps!r} is not a frame rate") from None
+    settings = preset(
+        args.preset,
+        width=args.width,
+        height=args.height,
+        rate=rate,
+        crf=args.crf,
+        x264_preset=args.x264_preset,
+        fit=args.fit,
+    )
+    loaded = persistence.load(args.project)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = export_mp4(loaded.timeline, args.output, settings, progress=bar)
+    finally:
+        if bar is not None:
+            bar.finish()
+    if bar is not None:
+        width, height = result.size
+        print(
+            f"{result.path}: {result.frames} frames, {width}x{height} at {float(result.rate):g} fps "
+            f"in {result.seconds:.1f} s",
+            file=sys.stderr,
+        )
+    return 0

@@ -1,0 +1,74 @@
+"""`shotline` subcommands that run headless: the same operations the editor uses.
+
+The table below is the whole list: a command is a name, its help, and the
+module that adds its arguments and runs it (`add_args`, `run`). Modules are
+imported only when the parser is built, so asking whether a word is a
+command (the launcher does, at every start) imports none of them. Errors a
+user can cause are `ShotlineError`s, printed as one line on stderr with
+exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engine.errors import ShotlineError
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    module: str  # defines add_args(parser) and run(args) -> exit status
+
+
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "engine", "run the background engine process on stdin/stdout (JSON-RPC 2.0)", "engine.cli.engine"
+        ),
+        Command("export", "Export a project to MP4 (H.264 + AAC), frame-exact.", "engine.cli.export"),
+        Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
+        Command(
+            "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
+        ),
+        Command(
+            "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"
+        ),
+    )
+}
+
+
+def subcommand_names() -> list[str]:
+    return sorted(COMMANDS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shotline", description="Shotline, headless.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, command in sorted(COMMANDS.items()):
+        module = importlib.import_module(command.module)
+        module.add_args(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run = importlib.import_module(COMMANDS[args.command].module).run
+    try:
+        return run(args)
+    except ShotlineError as error:
+        print(f"shotline {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"shotline {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

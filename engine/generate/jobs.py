@@ -1,0 +1,102 @@
+"""Generation as jobs: a spec becomes a job on the engine's one job board, its result a cache entry.
+
+What a generation adds to the life-cycle every job has (engine.jobs.lifecycle):
+the task's backend and request are looked up and checked when the job is
+added (a wrong spec is refused at once, before it queues), the result is
+looked up in the cache under the spec's key (an identical request is done
+the moment it starts, "from the cache"), and a fresh result is moved into
+the cache in one step when the backend has written it, or its scratch
+folder removed when it fails or is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from engine.generate.registry import Registry
+from engine.jobs.cache import CachedResult, ResultCache
+from engine.jobs.lifecycle import GPU, LIGHT, Job, JobBoard, JobListener
+from engine.jobs.models import ModelPool
+from engine.jobs.progress import JobContext
+from engine.jobs.spec import JobSpec, cache_key, default_cache_dir
+
+
+def _spec_cache_dir(spec: JobSpec) -> Path:
+    """The project's cache folder the client named, or the per-user one."""
+    return Path(spec.params.get("cache_dir") or default_cache_dir())
+
+
+class GenerationJobs:
+    """Generation specs in, jobs on `board` out."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        board: JobBoard,
+        cache_dir: Callable[[JobSpec], Path] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.board = board
+        self._cache_dir = cache_dir or _spec_cache_dir
+
+    def add(self, spec: JobSpec) -> Job:
+        """The job for `spec`, not yet started (GenerateError at once if the spec is wrong)."""
+        backend = self.registry.backend(spec.task, spec.backend)
+        request = self.registry.request(spec.task, spec.params)
+        key = cache_key(spec, backend.name)
+        cache = ResultCache(self._cache_dir(spec))
+        lane = GPU if backend.gpu else LIGHT
+        common = {"backend": backend.name, "priority": spec.priority}
+        cached = cache.lookup(key)
+        if cached is not None:
+            return self.board.add(spec.task, spec.title, lane, None, result=cached, **common)
+
+        def work(context: JobContext) -> CachedResult:
+            context.workdir = cache.workdir()
+            try:
+                output = backend.run(request, context)
+                context.check_cancelled()
+                provenance = {"task": spec.task, **output.provenance}
+                return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
+            except BaseException:
+                ResultCache.discard(context.workdir)
+                raise
+
+        return self.board.add(spec.task, spec.title, lane, work, **common)
+
+    def submit(self, spec: JobSpec) -> str:
+        """Add and start a job; returns its id."""
+        job = self.add(spec)
+        self.board.start(job.job_id)
+        return job.job_id
+
+    # the board's, for callers that only generate ----------------------------------
+
+    def cancel(self, job_id: str) -> bool:
+        return self.board.cancel(job_id)
+
+    def status(self, job_id: str | None = None) -> list[dict[str, Any]]:
+        return self.board.status(job_id)
+
+    def job(self, job_id: str) -> Job:
+        return self.board.job(job_id)
+
+    @property
+    def models(self) -> ModelPool:
+        return self.board.models
+
+    def shutdown(self, wait: bool = True, timeout: float = 5.0) -> None:
+        self.board.shutdown(wait, timeout)
+        self.board.models.release()
+
+
+def generation_queue(
+    registry: Registry,
+    listener: JobListener,
+    models: ModelPool | None = None,
+    cache_dir: Callable[[JobSpec], Path] | None = None,
+) -> GenerationJobs:
+    """A job board of its own that only generates: the command line's and the tests' engine."""
+    return GenerationJobs(registry, JobBoard(listener, models or ModelPool()), cache_dir)
