@@ -154,7 +154,7 @@ class ExportRunner(QObject):
     def _unclaimed(self, engine_job: str, handler: Callable[..., None], *args: Any) -> None:
         """An export's end heard before the reply to `export`: kept until the reply comes."""
         waiting = any(j.sent and j.engine_job is None for j in self._jobs.values())
-        if waiting and engine_job.startswith("export-"):
+        if waiting:
             self._early[engine_job] = (handler, args)
 
     def _engine_progress(self, engine_job: str, params: dict[str, Any]) -> None:
