@@ -50,7 +50,7 @@ def project(folder: Path) -> Path:
     from engine.media.reference import clips_for
     from engine.project import edits, persistence
     from engine.project.document import new_project
-    from tests import mediagen
+    from tests.support import mediagen
 
     footage = mediagen.write_video(
         folder / "shot.mp4", frames=48, rate=Fraction(24), size=(320, 180), tone_hz=440

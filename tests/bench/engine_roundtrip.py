@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine_client import EngineProcess
+from tests.support.engine_process import EngineProcess
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ then runs on the wall clock, as on this build machine).
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/gui_stall.py [--seconds 5] [--size 640x360]
 
 Not part of the test suite: timings belong in a report, not in assertions
-(tests/test_viewer_stall.py checks a loose bound).
+(tests/editor/test_viewer_stall.py checks a loose bound).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from engine.playback.source import placements, source_timeline  # noqa: E402
 from engine.project import edits  # noqa: E402
 from engine.project.document import new_project  # noqa: E402
-from tests import mediagen  # noqa: E402
+from tests.support import mediagen  # noqa: E402
 
 RATE = 30.0
 COLORS = [(200, 60, 60), (60, 160, 80), (60, 80, 200)]

@@ -6,14 +6,14 @@ the editor's own Regenerate Shot path (job, progress notifications, jobs
 panel, the new take on the clip), while a 5 ms heartbeat timer on the GUI
 thread records the gap between its ticks. With --diffusers it does the same
 with a tiny random-weight Wan pipeline (built in a subprocess first, as
-tests/test_generate_diffusers.py builds it; run on the CPU), submitted
+tests/engine/test_generate_diffusers.py builds it; run on the CPU), submitted
 through the editor's engine client. Prints the worst gap and the 99th
 percentile for each.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/gui_stall_generation.py [--diffusers]
 
 Not part of the test suite: timings belong in a report, not in assertions
-(tests/test_gui_stall_generation.py checks a loose bound).
+(tests/editor/test_gui_stall_generation.py checks a loose bound).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from engine.generate.video.timeline import shot_spec  # noqa: E402
 from engine.media.reference import clips_for  # noqa: E402
 from engine.project import document, edits, persistence  # noqa: E402
 from engine.project.document import new_project  # noqa: E402
-from tests import mediagen  # noqa: E402
 from tests.bench.gui_stall import Heartbeat, percentile  # noqa: E402
+from tests.support import mediagen  # noqa: E402
 
 RATE = 24.0
 

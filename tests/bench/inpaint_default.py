@@ -1,6 +1,6 @@
 """Benchmark: the default video.inpaint backend (opencv) at 1080p: its error and its speed.
 
-Generates a short 1920x1080 clip (tests/inpaintclip.py: a textured static
+Generates a short 1920x1080 clip (tests/support/inpaintclip.py: a textured static
 background, a moving square, a static logo; and the same with a slow pan),
 inpaints three cases and prints, for each, the mean absolute error of the
 masked area against the true background (worst frame and mean over frames,
@@ -29,7 +29,7 @@ from engine.generate.inpaint.opencv import REACH, OpenCVInpaintBackend, Temporal
 from engine.generate.inpaint.request import InpaintRequest
 from engine.jobs.progress import JobContext
 from engine.masks.sequence import MaskSequence
-from tests.inpaintclip import decode, write_clip
+from tests.support.inpaintclip import decode, write_clip
 
 SIZE = (1920, 1080)
 

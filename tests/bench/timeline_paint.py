@@ -8,7 +8,7 @@ clip on screen), a mid zoom and close up. Prints milliseconds per repaint.
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/timeline_paint.py [--rounds N]
 
 Not part of the test suite: timings belong in a report, not in assertions
-(tests/test_timeline_paint.py holds a loose bound).
+(tests/editor/test_timeline_paint.py holds a loose bound).
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ TRACKS = ("V1", "V2", "A1", "A2")
 
 def five_hundred_clips(media: Path | None, rate: float = 30.0) -> otio.schema.Timeline:
     """500 clips of 20-40 frames, 125 on each of four tracks, with a gap every fifth clip."""
-    from editing import shot
-
     from engine.media.reference import clips_for
+    from tests.support.editing import shot
 
     timeline = new_project("bench")
     for i in range(CLIPS):
@@ -77,12 +76,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from mediagen import write_video
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from editor.context import EditorContext
     from editor.settings import EditorSettings
     from editor.timeline.panel import TimelinePanel
+    from tests.support.mediagen import write_video
 
     with tempfile.TemporaryDirectory() as folder:
         os.environ["SHOTLINE_DATA_DIR"] = folder
