@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu
-from test_extend import decoded, write_square
 
 from editor.generate.extend_dialog import FRAMES, SECONDS
 from editor.main_window import MainWindow
@@ -22,6 +21,7 @@ from engine.project import document, edits, takes, trackedit
 from engine.project.clips import media_clip, media_reference
 from engine.project.document import new_project
 from engine.project.times import rt, tr
+from tests.engine.test_extend import decoded, write_square
 from tests.support.editing import layout
 
 RATE = 30.0

@@ -6,7 +6,6 @@ import opentimelineio as otio
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtWidgets import QApplication
-from test_timeline import three_shots
 
 from editor.main_window import MainWindow
 from editor.timeline import clipboard as timeline_clipboard
@@ -15,6 +14,7 @@ from editor.timeline.hits import row_top
 from engine.playback.audio_output import AudioUnavailable
 from engine.project import document, edits, links
 from tests.editor.test_three_point import mark_source, open_source
+from tests.editor.test_timeline import three_shots
 from tests.editor.test_viewer import otio_text, two_shot_timeline
 from tests.support.editing import av_shot, frames, project, shot
 from tests.support.timeline_harness import Harness, make_harness

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
-from test_job_runner import FakeEngine
 
 from editor.generate.dialog import DEFAULT_MODEL, RegenerateDialog
 from editor.generate.runner import JobRunner
@@ -27,6 +26,7 @@ from engine.generate.registry import default_registry
 from engine.generate.score.request import ScoreRequest
 from engine.generate.video.request import VideoRequest
 from engine.generate.voice.request import VoiceRequest
+from tests.editor.test_job_runner import FakeEngine
 from tests.support.projectkit import Messages, press, small_cut
 
 CTRL = Qt.KeyboardModifier.ControlModifier

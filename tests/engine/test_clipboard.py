@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from test_takes import generated
 
 from engine.errors import EditError, TrackLockedError
 from engine.project import (
@@ -20,6 +19,7 @@ from engine.project import (
 )
 from engine.project.clipboard import Clipboard
 from engine.project.document import AUDIO, VIDEO, new_project
+from tests.engine.test_takes import generated
 from tests.support.editing import (
     RATE,
     av_shot,

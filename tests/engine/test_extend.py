@@ -14,7 +14,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from test_jobs import Recorder
 
 from engine.cli.main import main
 from engine.errors import EditError, GenerateError
@@ -31,6 +30,7 @@ from engine.project.document import new_project
 from engine.project.extend import OVERWRITE, RIPPLE, extend_clip
 from engine.project.times import tr
 from engine.render.picture import frame_from_rgb, tag_bt709
+from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, av_shot, edit_and_check_undo, layout, shot, source
 
 SIZE = (64, 36)

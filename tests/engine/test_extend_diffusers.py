@@ -16,8 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_extend import decoded, write_square
-from test_jobs import Recorder
 
 from engine.errors import GenerateError
 from engine.generate.extend.diffusers import PRESETS_FILE, _Plan
@@ -26,6 +24,8 @@ from engine.generate.jobs import generation_queue
 from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
 from engine.jobs.spec import JobSpec
+from tests.engine.test_extend import decoded, write_square
+from tests.engine.test_jobs import Recorder
 from tests.support.tinymodels import tiny_ltx, tiny_vace
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")

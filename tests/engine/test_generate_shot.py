@@ -8,7 +8,6 @@ import av
 import numpy as np
 import opentimelineio as otio
 import pytest
-from test_jobs import Recorder
 
 from engine.errors import GenerateError
 from engine.generate.jobs import generation_queue
@@ -20,6 +19,7 @@ from engine.project import document, edits, takes, trackedit, transitions
 from engine.project.document import new_project
 from engine.project.times import rt
 from engine.render.video import video_frame
+from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, shot
 from tests.support.mediagen import write_video
 

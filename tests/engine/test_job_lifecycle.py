@@ -48,7 +48,7 @@ class Heard:
 @pytest.fixture
 def board():
     heard = Heard()
-    made = JobBoard(heard, keep_ended=3)
+    made = JobBoard(heard)
     made.heard = heard
     yield made
     made.shutdown()
@@ -113,7 +113,9 @@ def test_a_job_cancelled_before_it_runs_never_runs(board) -> None:
     assert board.heard.wait_end(queued) == ("cancelled", queued) and ran == []
 
 
-def test_ended_jobs_are_forgotten_oldest_first_so_the_table_stays_small(board) -> None:
+def test_ended_jobs_are_forgotten_oldest_first_so_the_table_stays_small() -> None:
+    board = JobBoard(Heard(), keep_ended=3)
+    board.heard = board.listener
     ids = [board.submit("video.generate", f"shot {n}", LIGHT, lambda context: {}) for n in range(6)]
     for job_id in ids:
         board.heard.wait_end(job_id)
@@ -121,3 +123,4 @@ def test_ended_jobs_are_forgotten_oldest_first_so_the_table_stays_small(board) -
     assert kept == ids[-3:] and all(j["state"] == DONE for j in board.status())
     with pytest.raises(GenerateError, match=f"No job {ids[0]}"):
         board.status(ids[0])
+    board.shutdown()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_jobs import Recorder
 
 from engine.errors import GenerateError
 from engine.generate.jobs import generation_queue
@@ -14,6 +13,7 @@ from engine.generate.video.new_shot import generated_clip, named_result_file, ne
 from engine.jobs.spec import JobSpec
 from engine.project import document, edits, provenance, takes, trackedit
 from engine.project.document import new_project
+from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, frames, layout, shot
 
 
