@@ -151,6 +151,7 @@ def _read_line(process: subprocess.Popen[str], timeout: float) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_killed_editor_is_restored_on_the_next_start(
     qtbot, data, messages, saved, tmp_path, monkeypatch
 ) -> None:

@@ -21,6 +21,7 @@ def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     return win
 
 
+@pytest.mark.slow
 def test_first_start_shows_the_demo_project_with_a_populated_timeline(window, qtbot) -> None:
     open_demo(window)
     qtbot.waitUntil(

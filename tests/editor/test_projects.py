@@ -267,6 +267,7 @@ def test_the_window_layout_comes_back_on_the_next_start(qtbot, data, tmp_path) -
     assert not third.findChild(QDockWidget, "dock-timeline").isVisible()
 
 
+@pytest.mark.slow
 def test_first_run_shows_the_demo_which_saves_as_a_normal_project(qtbot, data, answers, tmp_path) -> None:
     from editor.app import start_editor
 

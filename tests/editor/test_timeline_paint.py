@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from bench.timeline_paint import CLIPS, five_hundred_clips, time_repaints
 
 from tests.support.timeline_harness import make_harness
 
 
+@pytest.mark.slow
 def test_a_full_repaint_of_500_clips_is_quick_and_only_lays_out_on_change(
     qtbot, tmp_path, monkeypatch
 ) -> None:

@@ -194,6 +194,7 @@ def test_space_plays_on_the_wall_clock_when_there_is_no_sound_card(window, qtbot
     assert head.frame == 49
 
 
+@pytest.mark.slow
 def test_a_sound_card_drives_the_clock_and_the_picture_follows_it(window, qtbot, tmp_path: Path) -> None:
     """Five simulated minutes: the playhead and the frame shown are always the frame being heard."""
     still = mediagen.write_image(tmp_path / "still.png", SIZE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 
 import opentimelineio as otio
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,6 +210,7 @@ def check_invariants(timeline) -> None:
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_any_editing_session_can_be_undone_and_redone_exactly(data: st.DataObject) -> None:
     timeline = project()

@@ -91,6 +91,7 @@ def test_shutdown_ends_the_process_and_only_json_went_over_the_wire(engine, tmp_
         json.loads(line)
 
 
+@pytest.mark.slow
 def test_shotline_generate_writes_exactly_the_frames_asked_for_and_lists_backends(tmp_path) -> None:
     env = {"SHOTLINE_DATA_DIR": str(tmp_path / "data")}
     listing = subprocess.run(

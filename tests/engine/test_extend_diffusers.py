@@ -81,6 +81,7 @@ def _extend(backend: str, model: Path, clip: Path, cache: Path, **params) -> tup
     ("backend", "pipeline", "head"),
     [("ltx-extend", "LTXConditionPipeline", False), ("vace-extend", "WanVACEPipeline", True)],
 )
+@pytest.mark.slow
 def test_a_tiny_model_extends_a_clip_and_keeps_its_frames(
     tiny_extend, tmp_path, backend, pipeline, head
 ) -> None:

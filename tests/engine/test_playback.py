@@ -172,6 +172,7 @@ def tone_timeline(tmp_path: Path):
     return timeline
 
 
+@pytest.mark.slow
 def test_audio_is_the_master_clock_over_five_minutes_without_drift(tone_timeline) -> None:
     streams: list[FakeStream] = []
     player = Player(fake_device(streams, latency=0.02))

@@ -11,10 +11,8 @@ import opentimelineio as otio
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from editor.main_window import MainWindow
-from editor.settings import EditorSettings
 from engine.media.reference import clips_for
-from engine.project import document, edits, persistence, trackedit, transitions
+from engine.project import document, edits, trackedit, transitions
 from engine.project.document import new_project
 from engine.project.times import rt
 from engine.render.video import video_frame
@@ -25,8 +23,7 @@ SIZE = (64, 36)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+def window(engine_window, tmp_path: Path):
     timeline = new_project("film", rate=RATE, size=SIZE)
     for name, color in (("A", (220, 40, 40)), ("B", (40, 220, 40)), ("C", (40, 40, 220))):
         footage = write_video(tmp_path / f"{name}.mp4", frames=48, rate=Fraction(24), size=SIZE, color=color)
@@ -35,17 +32,7 @@ def window(qtbot, tmp_path: Path, monkeypatch):
         edits.append(timeline, {"V1": picture})
     transitions.add_cross_dissolve(timeline, "V1", rt(20, RATE), rt(8, RATE))
     transitions.add_cross_dissolve(timeline, "V1", rt(40, RATE), rt(6, RATE))
-    project = tmp_path / "film.otio"
-    persistence.save(timeline, project)
-    win = MainWindow(settings=EditorSettings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project)
-    with qtbot.waitSignal(win.engine.started, timeout=60000):
-        win.engine.start()
-    yield win
-    win.engine.stop()
+    return engine_window(timeline)
 
 
 def pictures(path: Path) -> list[np.ndarray]:

@@ -10,12 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-from editor.main_window import MainWindow
 from editor.preferences.dialog import PreferencesDialog
 from editor.settings import EditorSettings
 from engine.generate.video.timeline import shot_defaults
 from engine.media.reference import clips_for
-from engine.project import document, edits, persistence, takes, trackedit
+from engine.project import document, edits, takes, trackedit
 from engine.project.document import new_project
 from tests.support.mediagen import write_video
 from tests.support.projectkit import press
@@ -40,24 +39,15 @@ def tiny_wan(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+def window(engine_window, tmp_path: Path):
     footage = write_video(tmp_path / "footage.mp4", frames=24, rate=Fraction(24), size=SIZE)
     timeline = new_project("film", rate=RATE, size=SIZE)
     (picture,) = clips_for(footage, RATE, 12, 0)[:1]
     edits.append(timeline, {"V1": picture})
-    project = tmp_path / "film.otio"
-    persistence.save(timeline, project)
-    win = MainWindow(settings=EditorSettings(tmp_path / "data" / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(project)
-    with qtbot.waitSignal(win.engine.started, timeout=120000):
-        win.engine.start()
-    yield win
-    win.engine.stop()
+    return engine_window(timeline, settings=EditorSettings(tmp_path / "data" / "settings.ini"))
 
 
+@pytest.mark.slow
 def test_a_wan_folder_chosen_in_settings_is_loaded_by_the_engine_and_recorded_in_the_take(
     window, qtbot, tiny_wan, monkeypatch
 ) -> None:
