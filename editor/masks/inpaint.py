@@ -12,10 +12,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
-import opentimelineio as otio
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,11 +32,10 @@ from editor.generate.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
+from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
 from engine.jobs.spec import default_cache_dir
 from engine.project import document, takes, trackedit
-from engine.project.clips import media_reference
 from engine.project.masks import mask_of
-from engine.project.provenance import Provenance
 
 TASK = "video.inpaint"
 MAX_SEED = 2**31 - 1
@@ -169,19 +166,17 @@ class InpaintController(QObject):
             self._context.status.show(f"{clip.name or 'The clip'} has no mask: paint one in Mask mode first")
             return None
         name = clip.name or media.name
-        params: dict[str, Any] = {
-            "input": str(media),
-            "mask": str(self._masks.store.root / folder),
-            "seed": int(values.get("seed", 0)),
-            "title": f"Inpaint {name}",
-            "clip_id": ident,
-            "cache_dir": str(default_cache_dir(session.path)),
-        }
-        if values.get("prompt"):
-            params["prompt"] = values["prompt"]
-        spec: dict[str, Any] = {"task": TASK, "params": params}
-        if backend:
-            spec["backend"] = backend
+        spec = inpaint_spec(
+            media,
+            self._masks.store.root / folder,
+            int(values.get("seed", 0)),
+            title=f"Inpaint {name}",
+            clip_id=ident,
+            prompt=str(values.get("prompt") or ""),
+            backend=backend,
+            cache_dir=default_cache_dir(session.path),
+        )
+        params = spec["params"]
         snapshot, store = session.timeline.clone(), self._masks.store
         made_at: dict[str, Fraction] = {}
 
@@ -216,21 +211,3 @@ class InpaintController(QObject):
             return f"{change.result} ({'from the cache' if result.get('cached') else 'new'})"
 
         return on_done
-
-
-def inpainted_take(
-    result: dict[str, Any], media_rate: Fraction | None
-) -> tuple[otio.schema.ExternalReference, Provenance]:
-    """The take of a finished video.inpaint job: its file, at the source media's rate, with provenance."""
-    try:
-        path = Path(result["files"][0])
-        made = dict(result["provenance"])
-        frames = int(made["frames"])
-        rate = Fraction(str(made.get("rate") or media_rate))
-    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
-        raise GenerateError("The engine's result names no video file and frame count") from None
-    seconds = otio.opentime.RationalTime(frames, float(rate))
-    available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, float(rate)), seconds)
-    made.setdefault("task", TASK)
-    made.setdefault("backend", "unknown")
-    return media_reference(path.as_uri(), available), Provenance.from_dict(made)
