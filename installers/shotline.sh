@@ -76,7 +76,7 @@ case "$cmd" in
     cd "$root"
     export QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1
     "$venv/bin/ruff" check engine editor tests
-    "$venv/bin/lint-imports" --config "$root/pyproject.toml"
+    "$venv/bin/lint-imports" "$root/pyproject.toml"
     exec "$venv/bin/python" -m pytest "$@"
     ;;
   *)
