@@ -61,6 +61,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     inpaint.add_argument("--method", choices=("telea", "ns"), help="the opencv backend's spatial fill")
     inpaint.add_argument("--track", action="store_true", help="make the mask follow the content first")
     parser.add_argument("-o", "--output", help="file to write")
+    parser.add_argument(
+        "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
+    )
 
 
 class _Waiter:
@@ -251,7 +254,12 @@ def _generate(args: argparse.Namespace, output: Path, scratch: str) -> int:
     spec = JobSpec(args.task, params, backend=args.backend)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     waiter = _Waiter(bar)
-    jobs = generation_queue(default_registry(), waiter)
+    executor = None
+    if args.farm:
+        from engine.farm.executor import FarmExecutor
+
+        executor = FarmExecutor(args.farm)
+    jobs = generation_queue(default_registry(), waiter, executor=executor)
     try:
         jobs.submit(spec)
         while not waiter.ended.wait(0.2):

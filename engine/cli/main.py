@@ -33,6 +33,7 @@ COMMANDS: dict[str, Command] = {
             "engine", "run the background engine process on stdin/stdout (JSON-RPC 2.0)", "engine.cli.engine"
         ),
         Command("export", "Export a project to MP4 (H.264 + AAC), frame-exact.", "engine.cli.export"),
+        Command("farm", "the generation farm on Ray: up, status, down", "engine.cli.farm"),
         Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
         Command(
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"

@@ -26,15 +26,22 @@ class EngineProcess:
             env={**os.environ, **(env or {})},
         )
         self.lines: list[str] = []
+        self.errors: list[str] = []  # what the engine wrote on stderr (read, so a full pipe never blocks it)
         self._incoming: queue.Queue[dict[str, Any]] = queue.Queue()
         self._next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, daemon=True).start()
 
     def _read(self) -> None:
         for raw in self.process.stdout:
             line = raw.decode()
             self.lines.append(line)
             self._incoming.put(json.loads(line))
+
+    def _read_errors(self) -> None:
+        for raw in self.process.stderr:
+            self.errors.append(raw.decode(errors="replace"))
+            del self.errors[:-200]
 
     def send_raw(self, text: str) -> None:
         self.process.stdin.write(text.encode() + b"\n")
