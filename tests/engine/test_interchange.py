@@ -19,6 +19,7 @@ import opentimelineio as otio
 import pytest
 
 from engine.cli.main import main as cli_main
+from engine.demo import build_demo_project
 from engine.errors import ExportError, ProjectFileError
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
@@ -26,7 +27,7 @@ from engine.interchange import finishing
 from engine.interchange.opening import open_timeline
 from engine.interchange.relink import relink_folder
 from engine.media.timecode import start_timecode
-from engine.project import document, persistence
+from engine.project import document, persistence, trackedit
 from engine.render import plan
 from tests.support import foreign
 from tests.support.foreign import RATE, SIMPLE_CUT, which
@@ -400,3 +401,43 @@ def test_a_bundle_with_names_leaving_its_folder_is_refused(tmp_path):
     with pytest.raises(ProjectFileError, match="holds a file outside its folder"):
         open_timeline(evil)
     assert not (tmp_path / "outside.txt").exists()
+
+
+# Shotline's demo, written for each editor and read back ------------------------------------------------
+
+
+def _picture_map(timeline: otio.schema.Timeline) -> dict[int, tuple[str, int]]:
+    """What each frame shows where one clip shows alone: (clip name, source frame)."""
+    rate = document.settings(timeline).rate
+    end = max(trackedit.track_end(t, rate) for t in document.tracks(timeline))
+    shown = {}
+    for frame in range(end):
+        layers = plan.video_layers(timeline, frame)
+        if len(layers) == 1 and layers[0].weight == 1.0:
+            shown[frame] = (layers[0].clip.name, layers[0].source_frame)
+    return shown
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    return build_demo_project(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".edl", ".xml", ".fcpxml", ".aaf", ".kdenlive"])
+def test_the_demo_exports_to_each_format_and_reads_back_with_the_same_cuts(tmp_path, demo, suffix, capsys):
+    out = tmp_path / f"demo{suffix}"
+    assert cli_main(["convert", str(demo), str(out), "--rate", "30"]) == 0
+    written = capsys.readouterr()
+    assert written.out.split() == [str(out)]  # one file: the demo's empty V2 was dropped, not a second EDL
+    back = open_timeline(out, rate=30.0)
+    assert back.offline == []
+    original = persistence.load(demo).timeline
+    before, after = _picture_map(original), _picture_map(back.timeline)
+    both = before.keys() & after.keys()
+    assert len(both) >= 370  # all but the dissolve's frames
+    assert {f: before[f] for f in both} == {f: after[f] for f in both}
+    assert max(before) == max(after)
+    if suffix not in (".otio", ".otioz"):
+        assert "cannot carry: effects (1 clip)" in written.err  # the music's gain and fades
+        assert "file://" in out.read_bytes().decode("utf-8", "replace") or suffix in (".aaf", ".kdenlive")
