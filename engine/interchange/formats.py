@@ -42,7 +42,7 @@ FORMATS: dict[str, Format] = {
         Format(".otiod", "otiod", "OpenTimelineIO folder bundle", (), native=True),
         Format(".edl", "cmx_3600", "CMX 3600 EDL", ("markers", "nested sequences", "disabled clips")),
         Format(".xml", "fcp_xml", "Final Cut Pro 7 XML", ()),
-        Format(".fcpxml", "fcpx_xml", "FCPXML", ("transitions",)),
+        Format(".fcpxml", "fcpx_xml", "FCPXML", ("transitions", "markers")),
         Format(".aaf", "AAF", "AAF", ("markers",)),
         Format(".kdenlive", "kdenlive", "Kdenlive project", ("transitions", "markers")),
     )
