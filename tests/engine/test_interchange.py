@@ -441,3 +441,28 @@ def test_the_demo_exports_to_each_format_and_reads_back_with_the_same_cuts(tmp_p
     if suffix not in (".otio", ".otioz"):
         assert "cannot carry: effects (1 clip)" in written.err  # the music's gain and fades
         assert "file://" in out.read_bytes().decode("utf-8", "replace") or suffix in (".aaf", ".kdenlive")
+
+
+def test_a_nested_sequence_on_an_audio_track_is_heard_from_its_own_range(media):
+    timeline = document.new_project(rate=RATE, size=(160, 120))
+    nested = otio.schema.Stack(
+        "Nested audio", source_range=foreign.TR(foreign.RT(4, RATE), foreign.RT(10, RATE))
+    )
+    inner = otio.schema.Track("A1", kind="Audio")
+    c = otio.schema.Clip(
+        "c",
+        otio.schema.ExternalReference(str(media / "c.mov")),
+        foreign.TR(foreign.RT(2, RATE), foreign.RT(20, RATE)),
+    )
+    inner.append(c)
+    nested.append(inner)
+    outer = document.track(timeline, "A1")
+    outer.append(otio.schema.Gap(source_range=foreign.TR(foreign.RT(0, RATE), foreign.RT(5, RATE))))
+    outer.append(nested)
+    second = 48000 // RATE  # samples per frame at 25 fps
+    segments = plan.audio_segments(timeline, 0, 20 * second)
+    assert [(s.clip.name, s.out_start, s.count, s.source_sample) for s in segments] == [
+        ("c", 5 * second, 10 * second, (2 + 4) * second)  # heard at frame 5, from its source frame 6
+    ]
+    c.enabled = False
+    assert plan.audio_segments(timeline, 0, 20 * second) == []
