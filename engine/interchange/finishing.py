@@ -108,7 +108,8 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
     for what in fmt.loses:
         note(what, checks.get(what, 0), "item")
     if fmt.suffix == ".edl":
-        note("audio beyond two tracks", max(0, len(_nonempty(timeline, AUDIO)) - 2), "track")
+        # the adapter writes the events of the file's first track, the picture: no sound at all
+        note("sound", len(_nonempty(timeline, AUDIO)), "track")
     return lost
 
 
@@ -306,16 +307,12 @@ def _files_for(
         return [(target, write_string(timeline, fmt))]
     edl_rate = rate or settings(timeline).rate
     videos = _nonempty(timeline, VIDEO)
-    audios = [t for t in _nonempty(timeline, AUDIO) if t.enabled][:2]
     if not videos:
         raise ExportError(f"{target.name}: an EDL needs a video track with clips, and this timeline has none")
     files = []
-    for number, video in enumerate(videos):
+    for video in videos:
         single = otio.schema.Timeline(name=timeline.name, global_start_time=timeline.global_start_time)
         single.tracks.append(video.clone())
-        if number == 0:
-            for audio in audios:
-                single.tracks.append(audio.clone())
         name = target if len(videos) == 1 else target.with_name(f"{target.stem}_{video.name}{target.suffix}")
         files.append((name, write_string(single, fmt, rate=edl_rate)))
     return files

@@ -440,6 +440,8 @@ def test_the_demo_exports_to_each_format_and_reads_back_with_the_same_cuts(tmp_p
     assert max(before) == max(after)
     if suffix not in (".otio", ".otioz"):
         assert "cannot carry: effects (1 clip)" in written.err  # the music's gain and fades
+    if suffix == ".edl":
+        assert "sound (2 tracks)" in written.err
         assert "file://" in out.read_bytes().decode("utf-8", "replace") or suffix in (".aaf", ".kdenlive")
 
 
