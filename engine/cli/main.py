@@ -32,11 +32,21 @@ COMMANDS: dict[str, Command] = {
         Command(
             "engine", "run the background engine process on stdin/stdout (JSON-RPC 2.0)", "engine.cli.engine"
         ),
+        Command(
+            "convert",
+            "Convert a timeline between formats: .otio .otioz .otiod .edl .xml .fcpxml .aaf .kdenlive.",
+            "engine.cli.convert",
+        ),
         Command("export", "Export a project to MP4 (H.264 + AAC), frame-exact.", "engine.cli.export"),
         Command("farm", "the generation farm on Ray: up, status, down", "engine.cli.farm"),
         Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
         Command(
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
+        ),
+        Command(
+            "relink",
+            "Relink offline media by searching a folder (name, then stem, then duration).",
+            "engine.cli.relink",
         ),
         Command(
             "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"

@@ -23,7 +23,7 @@ import opentimelineio as otio
 from engine.atomic import write_atomically
 from engine.errors import EditError, ProjectFileError
 from engine.project import bin as media_bin
-from engine.project import trackedit
+from engine.project import foreign, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Timeline, ensure_ids, settings, tracks
 from engine.project.mediapaths import external_references, path_from_url, url_for_file
@@ -144,7 +144,9 @@ def _validate(timeline: Timeline, name: str) -> None:
                 if item.in_offset.value < 0 or item.out_offset.value < 0:
                     raise ProjectFileError(f"{where} has a negative length")
                 continue
-            if not isinstance(item, otio.schema.Clip | otio.schema.Gap):
+            if isinstance(item, otio.schema.Stack):  # a nested sequence from another editor
+                foreign.check_nested(item, settings(timeline).rate, where)
+            elif not isinstance(item, otio.schema.Clip | otio.schema.Gap):
                 raise ProjectFileError(f"{where} is a {item.schema_name()}, which Shotline cannot edit yet")
             try:
                 trimmed = item.trimmed_range()
@@ -217,6 +219,7 @@ def load(path: str | os.PathLike[str]) -> LoadedProject:
 
 def _interpret(result: object, source: Path) -> LoadedProject:
     timeline = _timeline_of(result, source.name)
+    foreign.set_aside_tracks(timeline)  # data and unknown tracks are kept, not edited or rendered
     _validate(timeline, source.name)
     folder = source.parent
     offline: list[tuple[str, str]] = []
@@ -229,6 +232,7 @@ def _interpret(result: object, source: Path) -> LoadedProject:
         if not local.exists() and str(local) not in seen:
             seen.add(str(local))
             offline.append((clip.name, str(local)))
+    offline.extend(foreign.unlinked_clips(timeline))  # EDL and AAF clips: offline by clip or reel name
     media_bin.read_paths(timeline, folder)
     ensure_ids(timeline)
     return LoadedProject(timeline, source, offline)
