@@ -25,11 +25,11 @@ from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
 from editor.generate.extend_controller import ExtendController
 from editor.generate.new_shot import NewShotController
-from editor.generate.runner import JobRunner
 from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
 from editor.inspector.panel import Inspector
 from editor.jobs.panel import JobsPanel
+from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
         # Premiere's default: media | viewer | inspector across the top, the timeline across the bottom
         self.splitDockWidget(bin_dock, viewer_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(viewer_dock, inspector_dock, Qt.Orientation.Horizontal)
-        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, top))
+        jobs_dock = self._dock("jobs", "Jobs", self.jobs_panel, top)
+        self.tabifyDockWidget(inspector_dock, jobs_dock)
         inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
         self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
-        self.exporter = ExportController(self.context, self.jobs_panel.model, self.engine, self)
+        self.exporter = ExportController(self.context, self.jobs, self)
         actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")

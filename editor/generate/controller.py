@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.video.timeline import shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from editor.actions import ActionRegistry
 from editor.context import EditorContext
 from editor.generate.new_shot_dialog import GenerateShotDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
 from engine.jobs.spec import default_cache_dir

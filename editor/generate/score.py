@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
-from editor.generate.runner import JobRunner
 from editor.generate.score_dialog import ScoreDialog
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.score.timeline import (
     free_music_track,

@@ -24,10 +24,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
-from editor.generate.runner import JobRunner
 from editor.generate.voice_dialog import VoiceDialog
 from editor.generate.voice_ducking_dialog import DuckingDialog
 from editor.inspector.take_switch import play_take
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.voice.timeline import (
     place_voice_clips,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
