@@ -37,6 +37,7 @@ from engine.errors import ExportError
 from engine.export.job import partial_files, settings_to_json
 from engine.export.mp4 import ExportResult, Progress
 from engine.export.presets import ExportSettings
+from engine.jobs import titles
 
 EXPORT = "export"
 
@@ -100,7 +101,7 @@ class ExportRunner(QObject):
             "output": str(output),
             "settings": settings_to_json(settings),
         }
-        job = Job("", f"Export {output.name}", EXPORT, params, lambda _result: "", describe=frames_text)
+        job = Job("", titles.export(output.name), EXPORT, params, lambda _result: "", describe=frames_text)
         job.on_done = lambda result: self._keep_result(job, result)
         job.on_lost = lambda reason: self._lost(job, output, reason)
         return self.runner.run(job)

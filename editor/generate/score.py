@@ -97,8 +97,7 @@ class ScoreController(QObject):
         except ShotlineError as error:
             self._context.status.show(str(error))
             return None
-        title = f"Score {timecode(start, session.rate)}–{timecode(start + frames, session.rate)}"
-        return self._runner.submit(spec, title, self._placer(start, frames))
+        return self._runner.submit(spec, spec["params"]["title"], self._placer(start, frames))
 
     # hearing back -------------------------------------------------------------------------
 

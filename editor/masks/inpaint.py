@@ -33,6 +33,7 @@ from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import document, takes, trackedit
 from engine.project.masks import mask_of
@@ -170,7 +171,7 @@ class InpaintController(QObject):
             media,
             self._masks.store.root / folder,
             int(values.get("seed", 0)),
-            title=f"Inpaint {name}",
+            title=titles.inpaint(name),
             clip_id=ident,
             prompt=str(values.get("prompt") or ""),
             backend=backend,
