@@ -3,9 +3,10 @@
 The engine is a child process (`python -m engine`) speaking JSON-RPC 2.0, one
 message per line, on its stdin/stdout. QProcess delivers its output on the
 GUI thread's event loop without blocking it; each line becomes a Qt signal.
-If the engine dies (a crash, `kill -9`, out of memory), every job it was
-running or holding is reported failed with the reason, and a fresh engine is
-started so the user can retry at once; the editor itself never goes down.
+If the engine dies (a crash, `kill -9`, out of memory), `crashed` says why
+and every job it was running or holding is reported failed with the reason,
+and a fresh engine is started so the user can retry at once; the editor
+itself never goes down.
 """
 
 from __future__ import annotations
@@ -106,8 +107,9 @@ class EngineClient(QObject):
 
         self.request("submit", {"spec": spec}, submitted)
 
-    def cancel(self, job_id: str) -> None:
-        self.request("cancel", {"job": job_id})
+    def cancel(self, job_id: str, reply: Reply | None = None) -> None:
+        """Ask the engine to stop a job; `reply` gets {"cancelled": False} if it had already ended."""
+        self.request("cancel", {"job": job_id}, reply)
 
     # incoming ---------------------------------------------------------------------------
 
@@ -182,9 +184,9 @@ class EngineClient(QObject):
         for reply in self._replies.values():
             reply(None, reason)
         self._replies.clear()
+        self.crashed.emit(reason)  # first: a listener that knows its jobs says what the loss means for each
         for job in sorted(self._active):
             self.failed.emit(job, reason)
         self._active.clear()
-        self.crashed.emit(reason)
         if restart:
             self.start()

@@ -4,7 +4,8 @@ Each selected picture clip becomes one job with exactly its frames, run by
 the JobRunner (jobs panel, cancel, retry). A finished job becomes a new,
 active take on the same clip as one undo step, found by the clip's id so an
 edit made meanwhile (the clip moved, other clips cut) does not get in the
-way.
+way. A result from the cache that one of the clip's takes plays already
+makes that take active instead (nothing changes if it plays now).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.video.timeline import shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
@@ -119,11 +120,30 @@ class GenerationController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = take_from_result(result, session.rate)
-            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
-            change = session.apply(takes.set_active_take, ident, added.result) if added else None
-            if change is None:
+            key = self._take_already_there(ident, reference)
+            if key is None:
+                added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+                key = added.result if added else None
+            if key is not None and key != self._playing(ident):
+                change = session.apply(takes.set_active_take, ident, key)
+                key = change.result if change else None
+            if key is None:
                 raise ShotlineError("The clip is gone or locked; the result is kept in the cache")
-            self._context.status.show(f"{shot}: {change.result} is playing")
-            return f"{change.result} ({'from the cache' if result.get('cached') else 'new'})"
+            self._context.status.show(f"{shot}: {key} is playing")
+            return f"{key} ({'from the cache' if result.get('cached') else 'new'})"
 
         return on_done
+
+    def _take_already_there(self, ident: str, reference: Any) -> str | None:
+        """A result from the cache that a take of the clip plays already: that take, not a copy."""
+        try:
+            _track, clip = document.find_clip(self._context.session.timeline, ident)
+        except ShotlineError:
+            return None
+        return takes.take_with_media(clip, reference)
+
+    def _playing(self, ident: str) -> str | None:
+        try:
+            return document.find_clip(self._context.session.timeline, ident)[1].active_media_reference_key
+        except ShotlineError:
+            return None

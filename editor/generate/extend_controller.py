@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
 from editor.generate.extend_dialog import ExtendDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
 from engine.jobs.spec import default_cache_dir

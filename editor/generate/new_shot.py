@@ -25,9 +25,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 from editor.actions import ActionRegistry
 from editor.context import EditorContext
 from editor.generate.new_shot_dialog import GenerateShotDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
@@ -152,8 +153,11 @@ class NewShotController(QObject):
         """
         session = self._context.session
         cache = default_cache_dir(session.path)
+        where = (spot.track, spot.start, spot.start + frames, session.rate) if spot is not None else ()
         try:
-            spec = new_shot_spec(session.timeline, frames, values, backend, cache, name)
+            spec = new_shot_spec(
+                session.timeline, frames, values, backend, cache, name, titles.generate(name, *where)
+            )
         except ShotlineError as error:
             self._context.status.show(str(error))
             return None

@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
-from editor.generate.runner import JobRunner
 from editor.generate.score_dialog import ScoreDialog
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.score.timeline import (
     free_music_track,
@@ -97,8 +97,7 @@ class ScoreController(QObject):
         except ShotlineError as error:
             self._context.status.show(str(error))
             return None
-        title = f"Score {timecode(start, session.rate)}–{timecode(start + frames, session.rate)}"
-        return self._runner.submit(spec, title, self._placer(start, frames))
+        return self._runner.submit(spec, spec["params"]["title"], self._placer(start, frames))
 
     # hearing back -------------------------------------------------------------------------
 

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import document, takes, trackedit
 from engine.project.masks import mask_of
@@ -170,7 +171,7 @@ class InpaintController(QObject):
             media,
             self._masks.store.root / folder,
             int(values.get("seed", 0)),
-            title=f"Inpaint {name}",
+            title=titles.inpaint(name),
             clip_id=ident,
             prompt=str(values.get("prompt") or ""),
             backend=backend,

@@ -46,6 +46,19 @@ def takes(clip: Clip) -> list[Take]:
     return [Take(k, refs[k], provenance.read(refs[k]), k == clip.active_media_reference_key) for k in keys]
 
 
+def take_with_media(clip: Clip, reference: otio.core.MediaReference) -> str | None:
+    """The key of the clip's take that already plays `reference`'s file, if one does.
+
+    A result from the generation cache is the file an earlier take of the same
+    request plays: that take is the result, and a second copy of it in the
+    takes list would only be a duplicate to tell apart.
+    """
+    url = getattr(reference, "target_url", None)
+    if not url:
+        return None
+    return next((t.key for t in takes(clip) if getattr(t.reference, "target_url", None) == url), None)
+
+
 def take_number(clip: Clip) -> int:
     """1-based position of the active take, for the badge on the timeline."""
     keys = [t.key for t in takes(clip)]

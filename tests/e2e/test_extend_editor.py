@@ -103,6 +103,7 @@ def test_clip_menu_extend_shot_adds_a_second_and_undo_restores_the_timeline(wind
     assert "10 frames added by motion continuation" in window.statusBar().currentMessage()
     [job] = window.jobs_panel.model.jobs()
     assert job.state.name.lower() == "done" and job.message == "take-2, 10 frames by motion continuation"
+    assert job.title == "Extend Square by 10 frames at the end"
 
     window.context.actions.action("edit.undo").trigger()
     assert layout(session.timeline, "V1") == before

@@ -95,6 +95,9 @@ def test_right_click_a_gap_generates_a_shot_of_the_gaps_length_as_one_undo_step(
     qtbot.waitUntil(lambda: layout(window)[1][0] == "Gull", timeout=60000)
 
     assert layout(window) == [("Harbour", 0, 20), ("Gull", 20, 40), ("Pier", 40, 60)]
+    assert [j.title for j in window.jobs_panel.model.jobs()] == [
+        "Generate Gull on V1 00:00:00:20–00:00:01:16"
+    ]
     session = window.context.session
     track = document.track(session.timeline, "V1")
     gull = track[1]

@@ -96,6 +96,7 @@ def test_painting_out_a_logo_makes_a_clean_take_that_undo_switches_and_export_sh
     found = lambda: document.find_clip(win.timeline, ident)[1]  # noqa: E731
     qtbot.waitUntil(lambda: found().active_media_reference_key == "take-2", timeout=120000)
     assert seen == ["opencv"]
+    assert [j.title for j in win.jobs_panel.model.jobs()] == [f"Inpaint {found().name}"]
     assert win.context.session.undo_stack.undoText() == "Switch to take-2"
     made = provenance_of(found().media_reference)
     assert made.task == "video.inpaint" and made.backend == "opencv" and made.frames == SHOWN

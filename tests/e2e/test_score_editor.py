@@ -86,6 +86,7 @@ def test_score_music_on_the_marked_range_puts_an_exact_clip_on_a_music_track_and
     qtbot.waitUntil(lambda: len(_music_clips(session)) == 1, timeout=90000)
     [(name, slot)] = _music_clips(session)
     assert name == "Music" and (slot.start, slot.end) == (10, 34)  # exactly the range
+    assert [j.title for j in window.jobs_panel.model.jobs()] == ["Score 00:00:00:10–00:00:01:10"]
     clip = slot.item
     audio, rate = read_wav(Path(clip.media_reference.target_url.removeprefix("file://")))
     assert rate == 48_000 and audio.shape == (48_000, 2)  # 24 frames at 24 fps, to the sample

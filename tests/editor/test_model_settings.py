@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from editor.generate.dialog import DEFAULT_MODEL, RegenerateDialog
-from editor.generate.runner import JobRunner
 from editor.jobs.model import JobsModel
+from editor.jobs.runner import JobRunner
 from editor.main_window import MainWindow
 from editor.preferences import models
 from editor.preferences.dialog import PreferencesDialog
@@ -26,7 +26,7 @@ from engine.generate.registry import default_registry
 from engine.generate.score.request import ScoreRequest
 from engine.generate.video.request import VideoRequest
 from engine.generate.voice.request import VoiceRequest
-from tests.editor.test_job_runner import FakeEngine
+from tests.support.fake_engine import FakeEngine
 from tests.support.projectkit import Messages, press, small_cut
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -56,6 +56,16 @@ def test_regenerating_a_shot_adds_an_active_take_in_the_same_place() -> None:
     assert source(timeline, "V1")[1] == (0, 40)  # the generated take plays from its first frame
 
 
+def test_a_result_from_the_cache_is_found_as_the_take_that_already_plays_its_file() -> None:
+    timeline, _clip, ident = shot_on_timeline()
+    ref, prov = generated(40, seed=7)
+    takes.add_take(timeline, ident, ref, prov)
+    _, clip = document.find_clip(timeline, ident)
+    again, _ = generated(40, seed=7)  # the same request answered from the cache: the same file
+    assert takes.take_with_media(clip, again) == "take-2"
+    assert takes.take_with_media(clip, generated(40, seed=8)[0]) is None
+
+
 def test_switching_back_restores_the_original_in_point() -> None:
     timeline, _clip, ident = shot_on_timeline()
     ref, prov = generated(40, seed=7)

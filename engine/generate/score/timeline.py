@@ -18,6 +18,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import edits, effects, provenance, roles, trackedit
 from engine.project.clips import media_clip, media_reference
@@ -69,7 +70,7 @@ def score_spec(
     params |= {
         "samples": samples_for(frames, rate),
         "cut_samples": [samples_for(cut - start, rate) for cut in range_cuts(timeline, start, frames)],
-        "title": f"Score {frames} frames",
+        "title": titles.score(start, start + frames, rate),
         "range_start": start,
         "range_frames": frames,
     }

@@ -26,6 +26,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
 from engine.project.clips import media_reference
@@ -108,7 +109,7 @@ def shot_spec(
         "rate": f"{rate.numerator}/{rate.denominator}",
         "size": f"{project.width}x{project.height}",
         "shot": defaults.name,
-        "title": title or f"Regenerate {defaults.name}",
+        "title": title or titles.regenerate(defaults.name),
         "clip_id": ident,
     }
     if head or tail:  # only then, so a spec without dissolves keeps its cache key
