@@ -28,7 +28,7 @@ from editor.generate.new_shot import NewShotController
 from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
 from editor.inspector.panel import Inspector
-from editor.jobs.dock import JobsDockFollower
+from editor.jobs.dock import EngineProblem, JobsDockFollower
 from editor.jobs.panel import JobsPanel
 from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self, self.context.settings)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
         JobsDockFollower(jobs_dock, self.jobs)
+        EngineProblem(self.jobs_panel, self.engine)
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QResizeEvent, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QProgressBar,
     QPushButton,
     QStyle,
@@ -209,6 +211,8 @@ class JobButtons(QWidget):
 
 
 class JobsPanel(QWidget):
+    startEngineRequested = Signal()  # the user's retry after the engine failed to start again and again
+
     def __init__(self, model: JobsModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("jobs")
@@ -236,8 +240,22 @@ class JobsPanel(QWidget):
         self.clear = QPushButton("Clear finished", self)
         self.clear.setObjectName("jobs-clear")
         self.clear.clicked.connect(self.model.clear_finished)
+        self.engine_problem = QFrame(self)
+        self.engine_problem.setObjectName("jobs-engine-problem")
+        self.engine_problem_text = QLabel(self.engine_problem)
+        self.engine_problem_text.setWordWrap(True)
+        self.engine_problem_text.setStyleSheet(f"color: {ERROR_COLOR.name()};")
+        start = QPushButton("Start engine", self.engine_problem)
+        start.setObjectName("jobs-start-engine")
+        start.clicked.connect(self.startEngineRequested)
+        problem = QVBoxLayout(self.engine_problem)
+        problem.setContentsMargins(6, 6, 6, 6)
+        problem.addWidget(self.engine_problem_text)
+        problem.addWidget(start, 0, Qt.AlignmentFlag.AlignRight)
+        self.engine_problem.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.engine_problem)
         layout.addWidget(self.table)
         layout.addWidget(self.clear, 0, Qt.AlignmentFlag.AlignRight)
         self.details: JobDetails | None = None
@@ -248,6 +266,14 @@ class JobsPanel(QWidget):
         self.model.modelReset.connect(lambda: self._add_buttons(0, self.model.rowCount() - 1))
         self.model.dataChanged.connect(lambda first, last, _roles=(): self._update(first.row(), last.row()))
         self._add_buttons(0, self.model.rowCount() - 1)
+
+    def show_engine_problem(self, text: str) -> None:
+        """Above the jobs: why the engine is not running, with a button to start it again."""
+        self.engine_problem_text.setText(text)
+        self.engine_problem.show()
+
+    def clear_engine_problem(self) -> None:
+        self.engine_problem.hide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
