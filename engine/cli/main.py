@@ -35,10 +35,20 @@ COMMANDS: dict[str, Command] = {
         Command("export", "Export a project to MP4 (H.264 + AAC), frame-exact.", "engine.cli.export"),
         Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
         Command(
+            "generate-all",
+            "Generate every placeholder or stale shot and line of a project, with its Cast.",
+            "engine.cli.generate_all",
+        ),
+        Command(
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
             "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"
+        ),
+        Command(
+            "script",
+            "Make a cut from a Fountain screenplay: scenes, shots, dialogue, Cast.",
+            "engine.cli.script",
         ),
     )
 }

@@ -25,6 +25,7 @@ from engine.generate.mezzanine import write_video
 from engine.generate.video import TASK
 from engine.generate.video.request import VideoRequest
 from engine.jobs.progress import ENCODING, RENDERING, JobContext
+from engine.results import manifest_of
 
 #: How far the camera pushes in over the shot: slow enough to read as a move, not a zoom.
 PUSH_IN = 0.08
@@ -44,18 +45,27 @@ class AnimaticBackend:
         picture = backdrop(size, request.seed, request.image, PUSH_IN)
         seconds = float(request.duration)
         label = f"{request.shot + '  ·  ' if request.shot else ''}{seconds:.1f} s  ·  {request.frames} fr"
-        layer = card(size, request.prompt, label, "ANIMATIC")
+        # a storyboard keyframe (image.generate's panel) already carries its mark and prompt: the
+        # animatic moves over it and adds no second card on top
+        layer = None if _is_storyboard(request.image) else card(size, request.prompt, label, "ANIMATIC")
         path = context.workdir / "animatic.mp4"
 
         def frames():
             for n in range(request.frames):
                 context.check_cancelled()
                 context.progress(0.95 * n / request.frames, RENDERING, n + 1, request.frames)
-                yield composite(camera(picture, n, request.frames, size, request.seed), layer)
+                view = camera(picture, n, request.frames, size, request.seed)
+                yield view if layer is None else composite(view, layer)
 
         write_video(path, frames(), request.rate, size)
         context.progress(1.0, ENCODING)
         return Output([path], request.provenance(backend=self.name, model_id="", animatic=True))
+
+
+def _is_storyboard(image: str | None) -> bool:
+    """Whether the reference picture is a storyboard panel from the cache (its manifest says so)."""
+    made = (manifest_of(image) or {}).get("provenance") if image else None
+    return isinstance(made, dict) and bool(made.get("storyboard"))
 
 
 def backdrop(size: tuple[int, int], seed: int, image: str | None = None, room: float = 0.0) -> np.ndarray:
