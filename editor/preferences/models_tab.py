@@ -55,6 +55,8 @@ TASK_NAMES = {
     "video.extend": "Extend",
     "music.score": "Music",
     "voice.speak": "Voice",
+    "image.generate": "Still",
+    "image.edit": "Still from references",
 }
 BACKEND_NAMES = {
     "wan": "Wan",
@@ -65,6 +67,10 @@ BACKEND_NAMES = {
     "vace-extend": "Wan VACE",
     "stable-audio": "Stable Audio",
     "transformers": "Transformers TTS",
+    "z-image": "Z-Image-Turbo",
+    "flux2-klein": "FLUX.2 klein",
+    "qwen-image": "Qwen-Image",
+    "qwen-image-edit": "Qwen-Image-Edit",
 }
 DEVICE_LABELS = {"auto": "Automatic (best found)", "cuda": "CUDA GPU", "mps": "Apple GPU (mps)", "cpu": "CPU"}
 DTYPE_LABELS = {

@@ -41,6 +41,11 @@ COMMANDS: dict[str, Command] = {
         Command("farm", "the generation farm on Ray: up, status, down", "engine.cli.farm"),
         Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
         Command(
+            "generate-all",
+            "Generate every placeholder or stale shot and line of a project, with its Cast.",
+            "engine.cli.generate_all",
+        ),
+        Command(
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
@@ -50,6 +55,11 @@ COMMANDS: dict[str, Command] = {
         ),
         Command(
             "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"
+        ),
+        Command(
+            "script",
+            "Make a cut from a Fountain screenplay: scenes, shots, dialogue, Cast.",
+            "engine.cli.script",
         ),
     )
 }

@@ -36,6 +36,7 @@ import opentimelineio as otio
 from engine.errors import ExportError
 from engine.export.mp4 import ExportResult, Progress, export_mp4
 from engine.export.presets import ExportSettings, preset
+from engine.export.subtitles import write_srt_beside
 from engine.jobs.lifecycle import EXPORT, Job, JobBoard
 from engine.jobs.progress import ENCODING, JobContext, ProgressReport
 
@@ -143,7 +144,11 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
             last = now
             context.report(ProgressReport(progress.fraction, ENCODING, progress.done, progress.total))
 
-        return result_to_json(export_mp4(timeline, destination, settings, report, context.cancel_event))
+        made = result_to_json(export_mp4(timeline, destination, settings, report, context.cancel_event))
+        captions = write_srt_beside(timeline, destination)
+        if captions is not None:
+            made["subtitles"] = str(captions)
+        return made
 
     title = f"Export {destination.name}"
     return board.add("export", title, EXPORT, work, backend="mp4", failure="Export failed")

@@ -4,7 +4,7 @@ Settings > Models in the editor lists these before the engine has started
 and without importing torch, so this module only reads the presets' JSON
 files. The same table tells the editor which of the user's load options
 (device, dtype, CPU offload, VAE tiling) a job may carry: a backend that
-loads no model (animatic, opencv, motion, composer, espeak, piper) is not
+loads no model (animatic, storyboard, opencv, motion, composer, espeak, piper) is not
 here and is sent none of them, so it runs exactly as it always has.
 """
 
@@ -63,6 +63,11 @@ MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
         ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),
         ModelBackend("video.extend", "vace-extend", "extend.json", DIFFUSERS),
         ModelBackend("music.score", "stable-audio", "music.json", DIFFUSERS),
+        ModelBackend("image.generate", "z-image", "image.json", DIFFUSERS),
+        ModelBackend("image.generate", "flux2-klein", "image.json", DIFFUSERS),
+        ModelBackend("image.generate", "qwen-image", "image.json", DIFFUSERS),
+        ModelBackend("image.edit", "flux2-klein", "image.json", DIFFUSERS),
+        ModelBackend("image.edit", "qwen-image-edit", "image.json", DIFFUSERS),
         # no dtype or offload there; a voice preset name ("mms-tts-fra") is a model choice too
         ModelBackend("voice.speak", "transformers", "voice.json", (DEVICE,), ("model", "voice")),
     )

@@ -20,6 +20,7 @@ from editor.preferences.dialog import PreferencesDialog
 from editor.preferences.models_tab import ModelsTab, describe_devices
 from editor.settings import EditorSettings
 from engine.generate.extend.request import ExtendRequest
+from engine.generate.image.request import ImageRequest
 from engine.generate.inpaint.request import InpaintRequest
 from engine.generate.model_choices import MODEL_BACKENDS, folder_problem, model_backend, names_folder
 from engine.generate.registry import default_registry
@@ -72,6 +73,8 @@ REQUESTS = {
     "video.extend": ExtendRequest,
     "music.score": ScoreRequest,
     "voice.speak": VoiceRequest,
+    "image.generate": ImageRequest,
+    "image.edit": ImageRequest,
 }
 
 
@@ -80,7 +83,7 @@ def test_every_registered_backend_either_loads_a_listed_model_or_needs_none() ->
     registered = {(task, b.name) for task in registry.tasks() for b in registry.backends(task)}
     assert set(MODEL_BACKENDS) <= registered
     no_model = {name for _task, name in registered - set(MODEL_BACKENDS)}
-    assert no_model <= {"animatic", "opencv", "motion", "freeze", "composer", "espeak", "piper"}
+    assert no_model <= {"animatic", "storyboard", "opencv", "motion", "freeze", "composer", "espeak", "piper"}
     for task in registry.tasks():  # the defaults are never sent a model or a load option
         assert model_backend(task, registry.default(task)) is None
     for backend in MODEL_BACKENDS.values():  # each option is a field its task's request reads

@@ -151,3 +151,47 @@ def _wan_vae():
     return AutoencoderKLWan(
         base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
     )
+
+
+def tiny_z_image(folder: Path) -> None:
+    """Z-Image (image.generate): a Qwen3 text encoder with a word-level chat tokenizer, a one-block VAE.
+
+    ZImagePipeline wraps the prompt in the tokenizer's chat template and reads
+    the encoder's second-to-last hidden state, so the tokenizer needs a
+    template and the transformer's `cap_feat_dim` is the encoder's hidden size.
+    """
+    from diffusers import (
+        AutoencoderKL,
+        FlowMatchEulerDiscreteScheduler,
+        ZImagePipeline,
+        ZImageTransformer2DModel,
+    )
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast, Qwen3Config, Qwen3Model
+
+    words = ["<pad>", "<unk>", "<|im_start|>", "<|im_end|>", "user", "assistant", *WORDS]
+    word_level = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
+    word_level.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=word_level, pad_token="<pad>", unk_token="<unk>")
+    tokenizer.chat_template = (
+        "{% for m in messages %}<|im_start|> {{ m['role'] }} {{ m['content'] }} <|im_end|> {% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|> assistant {% endif %}"
+    )
+    text_encoder = Qwen3Model(Qwen3Config(
+        vocab_size=len(words), hidden_size=16, intermediate_size=32, num_hidden_layers=2,
+        num_attention_heads=2, num_key_value_heads=2, head_dim=8, max_position_embeddings=512,
+    ))  # fmt: skip
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, latent_channels=16, block_out_channels=(8,),
+        down_block_types=("DownEncoderBlock2D",), up_block_types=("UpDecoderBlock2D",), norm_num_groups=8,
+        sample_size=32, shift_factor=0.0, scaling_factor=1.0,
+    )  # fmt: skip
+    transformer = ZImageTransformer2DModel(
+        all_patch_size=(2,), all_f_patch_size=(1,), in_channels=16, dim=32, n_layers=1, n_refiner_layers=1,
+        n_heads=2, n_kv_heads=2, cap_feat_dim=16, axes_dims=[8, 4, 4], axes_lens=[256, 128, 128],
+    )  # fmt: skip
+    pipe = ZImagePipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
+        transformer=transformer,
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
