@@ -21,7 +21,7 @@ from engine.generate.script_cut import cut_screenplay, dialogue_specs
 from engine.generate.video.request import parse_size
 from engine.jobs.spec import default_cache_dir
 from engine.project import document, persistence
-from engine.project.screenplay import ScriptError, parse
+from engine.project.screenplay import ScriptError, read
 
 
 def add_args(parser: argparse.ArgumentParser) -> None:
@@ -35,24 +35,12 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_screenplay(path: Path):
-    if not path.is_file():
-        raise ScriptError(f"{path} does not exist")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScriptError(f"{path.name} is not UTF-8 text") from None
-    except OSError as error:
-        raise ScriptError(f"{path.name} cannot be read: {error.strerror or error}") from None
-    return parse(text, path.name)
-
-
 def run(args: argparse.Namespace) -> int:
     source = Path(args.screenplay)
     output = Path(args.output).absolute()
     if not output.parent.is_dir():
         raise ScriptError(f"The folder {output.parent} does not exist")
-    screenplay = read_screenplay(source)
+    screenplay = read(source)
     for warning in screenplay.warnings:
         print(f"{source.name}:{warning.line}: {warning.message}", file=sys.stderr)
     if output.exists():

@@ -27,10 +27,11 @@ from engine.generate.batch import Batch, Outcome
 from engine.generate.video.timeline import shot_spec, take_from_result
 from engine.generate.voice.timeline import TASK as SPEAK
 from engine.generate.voice.timeline import add_voice_take, voice_spec
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import cast, document, provenance, takes
 from engine.project.clips import media_reference
-from engine.project.document import AUDIO, VIDEO, Timeline
+from engine.project.document import AUDIO, VIDEO, Clip, Timeline
 from engine.project.placeholders import fill_placeholder, is_placeholder, shot_prompt
 from engine.project.provenance import Provenance
 from engine.project.voices import CharacterVoice
@@ -75,12 +76,30 @@ def shots_to_generate(timeline: Timeline, only_missing: bool = False) -> list[Sh
         ident = document.clip_id(clip)
         why = "placeholder" if is_placeholder(clip) else stale.get(ident)
         if why:
-            made = provenance.read(clip.media_reference)
-            prompt = (
-                str(made.extra.get("shot_prompt") or made.prompt) if made is not None else shot_prompt(clip)
-            )
-            work.append(ShotWork(ident, clip.name or "Shot", prompt, tuple(cast.shot_cast(clip)), why))
+            work.append(shot_work(timeline, ident, why))
     return work
+
+
+def shot_work(timeline: Timeline, ident: str, why: str = "chosen") -> ShotWork:
+    """What generating picture clip `ident` asks for: its prompt and its Cast (the editor's chosen shots)."""
+    _, clip = document.find_clip(timeline, ident)
+    return ShotWork(ident, clip.name or "Shot", prompt_of(clip), tuple(cast.shot_cast(clip)), why)
+
+
+def prompt_of(clip: Clip) -> str:
+    """A shot's own words, before the Cast's descriptions join them.
+
+    The prompt the shot was given (by the script, or edited on the
+    storyboard) wins; a clip that never had one says what its take was made
+    from, else its name.
+    """
+    own = str(clip.metadata.get("shotline", {}).get("prompt") or "")
+    if own:
+        return own
+    made = provenance.read(clip.media_reference)
+    if made is not None:
+        return str(made.extra.get("shot_prompt") or made.prompt)
+    return shot_prompt(clip)
 
 
 def lines_to_generate(timeline: Timeline, only_missing: bool = False) -> list[LineWork]:
@@ -113,7 +132,7 @@ def keyframe_spec(
         "prompt": cast.prompt_for(timeline, shot.prompt, list(shot.cast)),
         "size": f"{project.width}x{project.height}",
         "shot": shot.name,
-        "title": f"Keyframe {shot.name}",
+        "title": titles.keyframe(shot.name),
         "clip_id": shot.clip_id,
     }
     if references:
@@ -162,7 +181,7 @@ def generate_all(
 
     if video:
         ready = sorted(keyframes)
-        specs = [_video_spec(timeline, shots[i], keyframes[i], cache_dir, backend) for i in ready]
+        specs = [video_spec(timeline, shots[i], keyframes[i], cache_dir, backend) for i in ready]
 
         def shot_landed(index: int, outcome: Outcome) -> None:
             shot = shots[ready[index]]
@@ -191,18 +210,19 @@ def generate_all(
         voice = cast.voice(timeline, line.character)
         if speak_backend:
             voice = CharacterVoice(speak_backend, voice.voice, voice.speed)
-        specs.append(voice_spec(line.text, line.character, voice, cache_dir, clip_id=line.clip_id))
+        specs.append(line_spec(line, voice, cache_dir))
     batch.run(specs, line_landed)
     return report
 
 
-def _video_spec(
+def video_spec(
     timeline: Timeline,
     shot: ShotWork,
     keyframe: dict[str, Any],
     cache_dir: str | os.PathLike[str] | None,
     backend: str | None,
 ) -> dict[str, Any]:
+    """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it."""
     values = {"prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
     return shot_spec(
         timeline,
@@ -210,7 +230,7 @@ def _video_spec(
         values,
         backend,
         Path(cache_dir) if cache_dir else None,
-        f"Generate {shot.name}",
+        titles.generate(shot.name),
     )
 
 
@@ -224,19 +244,37 @@ def _cast_facts(shot: ShotWork, keyframe: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _land_still(timeline: Timeline, shot: ShotWork, result: dict[str, Any]) -> None:
+def line_spec(
+    line: LineWork, voice: CharacterVoice, cache_dir: str | os.PathLike[str] | None
+) -> dict[str, Any]:
+    """A stale line spoken again in its character's voice as it is now."""
+    title = titles.speak_again(line.character, line.text)
+    return voice_spec(line.text, line.character, voice, cache_dir, title, clip_id=line.clip_id)
+
+
+def still_take(shot: ShotWork, result: dict[str, Any]) -> tuple[Any, Provenance]:
+    """A keyframe as the shot's take (a still held for the clip's length), with the Cast it shows."""
     path = Path(result["files"][0])
     reference = media_reference(path.as_uri(), None, still=True)
-    made = Provenance.from_dict({**result["provenance"], **_cast_facts(shot, result)})
-    _land(timeline, shot.clip_id, reference, made)
+    return reference, Provenance.from_dict({**result["provenance"], **_cast_facts(shot, result)})
+
+
+def shot_take(
+    shot: ShotWork, result: dict[str, Any], keyframe: dict[str, Any], rate: float
+) -> tuple[Any, Provenance]:
+    """A shot made from its keyframe as the shot's take, recording the Cast and references behind it."""
+    facts = {**_cast_facts(shot, keyframe), "keyframe": keyframe["files"][0]}
+    return take_from_result({**result, "provenance": {**result["provenance"], **facts}}, rate)
+
+
+def _land_still(timeline: Timeline, shot: ShotWork, result: dict[str, Any]) -> None:
+    _land(timeline, shot.clip_id, *still_take(shot, result))
 
 
 def _land_shot(
     timeline: Timeline, shot: ShotWork, result: dict[str, Any], keyframe: dict[str, Any], rate: float
 ) -> None:
-    facts = {**_cast_facts(shot, keyframe), "keyframe": keyframe["files"][0]}
-    reference, made = take_from_result({**result, "provenance": {**result["provenance"], **facts}}, rate)
-    _land(timeline, shot.clip_id, reference, made)
+    _land(timeline, shot.clip_id, *shot_take(shot, result, keyframe, rate))
 
 
 def _land(timeline: Timeline, ident: str, reference: Any, made: Provenance) -> None:

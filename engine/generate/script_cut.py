@@ -53,8 +53,7 @@ def dialogue_specs(
         for beat in scene.beats:
             for speech in beat.speeches:
                 who = _member_name(timeline, speech.name)
-                title = f"{who}: {speech.text[:40]}"
-                specs[speech.line] = voice_spec(speech.text, who, cast.voice(timeline, who), cache_dir, title)
+                specs[speech.line] = voice_spec(speech.text, who, cast.voice(timeline, who), cache_dir)
     return specs
 
 

@@ -40,6 +40,11 @@ def generate(shot: str, track: str | None = None, start: int = 0, end: int = 0, 
     return f"Generate {shot} on {track} {span(start, end, rate)}" if track else f"Generate {shot}"
 
 
+def keyframe(shot: str) -> str:
+    """The still a shot of Generate all starts from (its Cast's references drawn in)."""
+    return f"Keyframe {shot}"
+
+
 def extend(shot: str, frames: int, head: bool) -> str:
     count = f"{frames} frame" if frames == 1 else f"{frames} frames"
     return f"Extend {shot} by {count} at the {'start' if head else 'end'}"

@@ -49,6 +49,21 @@ def shot_prompt(clip: Clip) -> str:
     return str(clip.metadata.get("shotline", {}).get("prompt") or clip.name or "")
 
 
+def set_shot_prompt(timeline: Timeline, ident: str, prompt: str) -> Change:
+    """Say what a shot should show (the storyboard's prompt); Generate all uses it next time."""
+    words = " ".join(prompt.split())
+    if not words:
+        raise EditError("A shot's prompt cannot be empty: say what it shows")
+    track, clip = find_clip(timeline, ident)
+    if words == str(clip.metadata.get("shotline", {}).get("prompt") or ""):
+        raise EditError(f"{clip.name or 'This shot'} already has this prompt")
+    with mutation(timeline, f"Prompt of {clip.name or 'Shot'}", [track]) as change:
+        _, clip = find_clip(timeline, ident)
+        shotline_meta(clip)["prompt"] = words
+        change.result = words
+    return change
+
+
 def fill_placeholder(
     timeline: Timeline, ident: str, reference: otio.core.MediaReference, made: Provenance | None
 ) -> Change:

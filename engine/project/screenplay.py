@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fountain import ElementType, FountainElement, FountainParser
 
@@ -32,6 +33,10 @@ _SCENE_NUMBER = re.compile(r"\s*#[^#]+#\s*$")
 
 class ScriptError(ShotlineError):
     """A screenplay that cannot be imported; the message lists each problem with its line."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems  # each error with its line, for a dialog that lists them
 
 
 @dataclass(frozen=True)
@@ -116,12 +121,25 @@ def parse(text: str, name: str = "the screenplay") -> Screenplay:
     errors = [p for p in problems if p.error]
     if errors:
         listed = "; ".join(str(p) for p in errors)
-        raise ScriptError(f"{name} has {_count(len(errors), 'error')}: {listed}")
+        raise ScriptError(f"{name} has {_count(len(errors), 'error')}: {listed}", tuple(errors))
     scenes = _scenes(document.elements, problems)
     if not any(scene.beats for scene in scenes):
         raise ScriptError(f"{name} has no scenes, action or dialogue to make a cut from")
     title = str(document.metadata.get("title") or "").strip()
     return Screenplay(title, text, tuple(scenes), tuple(p for p in problems if not p.error))
+
+
+def read(path: Path) -> Screenplay:
+    """The screenplay in a file; ScriptError when it is missing, unreadable, not UTF-8 or malformed."""
+    if not path.is_file():
+        raise ScriptError(f"{path} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScriptError(f"{path.name} is not UTF-8 text") from None
+    except OSError as error:
+        raise ScriptError(f"{path.name} cannot be read: {error.strerror or error}") from None
+    return parse(text, path.name)
 
 
 def _count(n: int, what: str) -> str:
