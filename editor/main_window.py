@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from editor import keyguard, window_menus
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
+from editor.cast.panel import CastPanel
 from editor.context import EditorContext
 from editor.engine_client import EngineClient
 from editor.export.controller import ExportController
@@ -35,7 +36,11 @@ from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
+from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
+from editor.storyboard.generate_all import GenerateAllController
+from editor.storyboard.job_states import ClipJobStates
+from editor.storyboard.panel import StoryboardPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
 
@@ -81,6 +86,20 @@ class MainWindow(QMainWindow):
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
+        # screenplay to cut: the Cast beside the inspector, the Storyboard as a tab beside the timeline
+        self.generate_all = GenerateAllController(self.context, self.jobs, self)
+        states = ClipJobStates(self.jobs, self)
+        self.storyboard = StoryboardPanel(self.context, states, self.generate_all, self)
+        self.cast_panel = CastPanel(self.context, self.jobs, self)
+        self.screenplay = ScreenplayImport(self.context, self.jobs, self)
+        timeline_dock = self.findChild(QDockWidget, "dock-timeline")
+        storyboard_dock = self._dock(
+            "storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.tabifyDockWidget(timeline_dock, storyboard_dock)
+        self.tabifyDockWidget(jobs_dock, self._dock("cast", "Cast", self.cast_panel, top))
+        timeline_dock.raise_()
+        inspector_dock.raise_()
         self._connect()
         self._register_actions()
         self._build_menus()

@@ -76,7 +76,7 @@ def cut_screenplay(
     start = trackedit.timeline_end(timeline, rate)
     with mutation(
         timeline,
-        f"Import {source or 'Screenplay'}",
+        f"Import Screenplay {source}".strip(),
         [*([picture] if picture is not None else []), *voices],
         stack=True,
     ) as change:

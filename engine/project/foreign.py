@@ -98,6 +98,8 @@ def has_no_file(clip: otio.schema.Clip) -> bool:
     ref = clip.media_reference
     if isinstance(ref, otio.schema.GeneratorReference):
         return False
+    if ref is not None and ref.metadata.get("shotline", {}).get("placeholder"):
+        return False  # a shot waiting for its first take (a screenplay's), not media gone missing
     url = getattr(ref, "target_url", None)
     return not url or path_from_url(url) is None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 #: Three scenes, two characters, dialogue with a parenthetical and an extension, transitions, a dual
 #: dialogue, a note and a boneyard (cut text that must make nothing).
 THE_KEEPER = """\
@@ -48,3 +50,14 @@ It holds.
 
 #: An open note (line 6) and an open boneyard (line 9): errors, each with its line.
 BROKEN = "INT. HOUSE - DAY\n\nMARA\nHello.\n\n[[ an open note\n\nJOHN\nHi /* never\nclosed\n"
+
+
+def keeper_project(folder: Path, size: str = "320x180") -> Path:
+    """THE_KEEPER made into a project by `shotline script`, as a user starts: keeper.otio in `folder`."""
+    from engine.cli.main import main
+
+    script = folder / "keeper.fountain"
+    script.write_text(THE_KEEPER, encoding="utf-8")
+    project = folder / "keeper.otio"
+    assert main(["script", str(script), "-o", str(project), "--size", size]) == 0
+    return project

@@ -1,0 +1,1 @@
+"""File > Import Screenplay…: a Fountain screenplay becomes the cut's scenes, shots, dialogue and Cast."""
