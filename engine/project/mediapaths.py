@@ -10,6 +10,7 @@ form, Windows paths aside.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
@@ -57,16 +58,28 @@ def file_identity(path: str | os.PathLike[str]) -> dict[str, str | None]:
 
     A reference image replaced under the same name has another hash, which is
     how a take made from the old picture is known to be stale; a missing file
-    has no hash (None), so it never matches one that was there.
+    has no hash (None), so it never matches one that was there. The hash of a
+    file whose size and modification time have not changed is remembered:
+    the Storyboard asks for every take's references after each edit.
     """
+    absolute = os.path.abspath(path)
+    try:
+        facts = os.stat(absolute)
+    except OSError:
+        return {"path": absolute, "sha256": None}
+    version = (facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+    return {"path": absolute, "sha256": _sha256(absolute, version)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256(absolute: str, _version: tuple[int, int, int, int]) -> str | None:
     import hashlib
 
-    absolute = os.path.abspath(path)
     digest = hashlib.sha256()
     try:
         with open(absolute, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
-        return {"path": absolute, "sha256": None}
-    return {"path": absolute, "sha256": digest.hexdigest()}
+        return None
+    return digest.hexdigest()
