@@ -87,6 +87,9 @@ class MemberForm(QWidget):
         self.voice = QComboBox(self)
         self.voice.setObjectName("cast-voice")
         self.voice.setEditable(True)
+        for box, letters in ((self.backend, 10), (self.voice, 14)):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(letters)
         self.speed = QDoubleSpinBox(self)
         self.speed.setObjectName("cast-voice-speed")
         self.speed.setRange(0.5, 2.0)
@@ -155,7 +158,7 @@ class MemberForm(QWidget):
         """The engine's voice.speak backends, as Add Voice-over lists them, after "Default"."""
         self._filling = True
         self.backend.clear()
-        self.backend.addItem("Default voice backend", DEFAULT_BACKEND)
+        self.backend.addItem("Default backend", DEFAULT_BACKEND)
         for info in backends:
             label = str(info.get("label") or info["name"])
             ready = bool(info.get("ready", True))

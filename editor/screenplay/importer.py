@@ -156,5 +156,7 @@ class ScreenplayImport(QObject):
         box = QMessageBox(icon, "Import Screenplay", text, QMessageBox.StandardButton.Ok, self._window)
         box.setObjectName("screenplay-problems")
         box.setInformativeText(details)
+        # each problem on one line where it fits
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 440px; }")
         self.message = box
         box.open()

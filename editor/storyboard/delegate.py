@@ -7,16 +7,16 @@ thread) and a card paints a placeholder panel until its picture is there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from editor.storyboard.cards import Card, ShotState
 from editor.timeline.previews import PreviewCache
 
-CARD = QSize(210, 200)
+CARD = QSize(196, 176)
 MARGIN = 6
-PICTURE_HEIGHT = 108  # about 16:9 of the card's inner width
+PICTURE_HEIGHT = 98  # about 16:9 of the card's inner width
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 #: A badge's colour says the state before its word is read.
@@ -33,6 +33,7 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, previews: PreviewCache, parent=None) -> None:
         super().__init__(parent)
         self._previews = previews
+        self._flush_queued = False
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return CARD
@@ -83,6 +84,8 @@ class CardDelegate(QStyledItemDelegate):
         image = None
         if card.path:
             image = self._previews.thumbnail(card.path, card.seconds, int(area.height()))
+            if image is None:
+                self._ask_after_paint()
         painter.fillRect(area, QColor(34, 34, 38))
         if image is not None:
             scale = min(area.width() / max(1, image.width()), area.height() / max(1, image.height()))
@@ -100,7 +103,7 @@ class CardDelegate(QStyledItemDelegate):
         small = QFont(painter.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
         painter.setFont(small)
-        label = "STORYBOARD" if card.state != ShotState.PLACEHOLDER else "PLACEHOLDER"
+        label = "PLACEHOLDER" if not card.takes else "NO PICTURE"  # a take whose file is not there
         painter.drawText(
             area.adjusted(8, 4, -8, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label
         )
@@ -118,6 +121,16 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, card.length)
         count = "no take" if not card.takes else f"{card.takes} take{'s' if card.takes != 1 else ''}"
         painter.drawText(text, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count)
+
+    def _ask_after_paint(self) -> None:
+        """The pictures missed in one paint are asked for together once it ends (one request per file)."""
+        if not self._flush_queued:
+            self._flush_queued = True
+            QTimer.singleShot(0, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_queued = False
+        self._previews.flush()
 
     def _badge(self, painter: QPainter, card: Card, area: QRectF) -> None:
         font = QFont(painter.font())

@@ -94,6 +94,7 @@ class StoryboardPanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setGridSize(CARD + QSize(6, 6))
         self.list.setSpacing(0)
+        self.list.setMinimumHeight(CARD.height() // 2)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setItemDelegate(CardDelegate(self.previews, self.list))
         self.list.itemSelectionChanged.connect(self._cards_selected)
