@@ -215,7 +215,9 @@ def _dtype(asked: str, device: str, preset: VideoPreset, torch: Any) -> Any:
     return getattr(torch, name)
 
 
-def _load(pipeline: str, model: str, local: bool, device: str, dtype: Any, request: Any, log: Any) -> Any:
+def _load(
+    pipeline: str, model: str, local: bool, device: str, dtype: Any, request: Any, log: Any
+) -> Any:
     """Load a checkpoint, safetensors only, and place it on its device."""
     import diffusers
     import transformers
