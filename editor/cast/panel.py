@@ -15,9 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -51,7 +53,7 @@ class CastPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(False)
-        self.tree.setMinimumHeight(150)
+        self.tree.setMinimumHeight(90)
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
         self.add_character = QPushButton("Add Character…", self)
         self.add_character.setObjectName("cast-add-character")
@@ -78,7 +80,11 @@ class CastPanel(QWidget):
         column.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(left)
-        split.addWidget(self.form)
+        scroller = QScrollArea(self)  # the form scrolls in a short dock instead of pushing the timeline down
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.form)
+        split.addWidget(scroller)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)

@@ -57,15 +57,15 @@ from engine.project.placeholders import fill_placeholder, is_placeholder
 class BatchProgress:
     """The whole batch in one line: shots and lines landed of those asked for."""
 
-    shots: int = 0
-    lines: int = 0
+    shots: set[str] = field(default_factory=set)  # the clips asked for
+    lines: set[str] = field(default_factory=set)
     shots_landed: set[str] = field(default_factory=set)
     lines_landed: set[str] = field(default_factory=set)
     tokens: list[str] = field(default_factory=list)  # every job of the batch, keyframes and retries too
 
     @property
     def finished(self) -> bool:
-        return len(self.shots_landed) >= self.shots and len(self.lines_landed) >= self.lines
+        return self.shots <= self.shots_landed and self.lines <= self.lines_landed
 
 
 class GenerateAllController(QObject):
@@ -90,7 +90,7 @@ class GenerateAllController(QObject):
 
     def generate_selected_or_all(self, stills_only: bool = False) -> list[str]:
         """The selected picture clips, or with none selected every placeholder, stale shot and line."""
-        chosen = self._picture_selection()
+        chosen = self.picture_selection()
         return self.generate(chosen or None, stills_only)
 
     def generate(self, clip_ids: list[str] | None = None, stills_only: bool = False) -> list[str]:
@@ -111,8 +111,10 @@ class GenerateAllController(QObject):
             return []
         if self.batch.finished:
             self.batch = BatchProgress()
-        self.batch.shots += len(shots)
-        self.batch.lines += len(lines)
+        self.batch.shots |= {s.clip_id for s in shots}
+        self.batch.lines |= {line.clip_id for line in lines}
+        self.batch.shots_landed -= self.batch.shots  # asked again: not landed until it lands again
+        self.batch.lines_landed -= self.batch.lines
         cache = default_cache_dir(self._context.session.path)
         started = []
         for shot in shots:
@@ -155,9 +157,9 @@ class GenerateAllController(QObject):
         batch = self.batch
         if not batch.shots and not batch.lines:
             return ""
-        parts = [f"{len(batch.shots_landed)} of {batch.shots} shots"] if batch.shots else []
+        parts = [f"{len(batch.shots_landed)} of {len(batch.shots)} shots"] if batch.shots else []
         if batch.lines:
-            parts.append(f"{len(batch.lines_landed)} of {batch.lines} lines")
+            parts.append(f"{len(batch.lines_landed)} of {len(batch.lines)} lines")
         if self.failed():
             parts.append(f"{self.failed()} failed")
         return " · ".join(parts)
@@ -224,7 +226,7 @@ class GenerateAllController(QObject):
 
         return on_done
 
-    def _picture_selection(self) -> list[str]:
+    def picture_selection(self) -> list[str]:
         timeline = self._context.session.timeline
         chosen = []
         for ident in self._context.selection.ids:

@@ -151,13 +151,14 @@ class StoryboardPanel(QWidget):
         self._following = False
         self._fill_editor()
         self._show_batch()
+        self._name_button()
 
     def card(self, clip_id: str) -> Card | None:
         return next((c for c in self.cards if c.clip_id == clip_id), None)
 
     def _show_batch(self) -> None:
         batch = self._batch.batch
-        total = batch.shots + batch.lines
+        total = len(batch.shots) + len(batch.lines)
         landed = len(batch.shots_landed) + len(batch.lines_landed)
         self.progress.setVisible(total > 0)
         self.progress.setRange(0, max(1, total))
@@ -181,7 +182,13 @@ class StoryboardPanel(QWidget):
         self._context.selection.set(ids)
         self._following = False
 
+    def _name_button(self) -> None:
+        """Generate All works on the selected shots when there are any: the button says so."""
+        count = len(self._batch.picture_selection())
+        self.generate_button.setText(f"Generate {count} Selected" if count else "Generate All")
+
     def _follow_selection(self) -> None:
+        self._name_button()
         if self._following:
             return
         self._following = True

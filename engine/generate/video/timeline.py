@@ -31,6 +31,7 @@ from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
 from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
+from engine.project.placeholders import shot_prompt
 from engine.project.provenance import Provenance
 from engine.project.times import rate_fraction, tr
 from engine.results import MANIFEST
@@ -57,7 +58,7 @@ def shot_defaults(timeline: Timeline, ident: str) -> ShotDefaults:
     rate = document.settings(timeline).rate
     frames = trackedit.duration_frames(clip, rate)
     made = provenance.read(clip.media_reference)
-    values: dict[str, Any] = {"prompt": clip.name or ""}
+    values: dict[str, Any] = {"prompt": shot_prompt(clip)}  # a script's placeholder: its action
     backend = None
     if made is not None:
         values = {
