@@ -86,23 +86,19 @@ class MainWindow(QMainWindow):
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
-        # screenplay to cut: the Cast beside the inspector, the Storyboard as a tab beside the timeline
+        # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
         states = ClipJobStates(self.jobs, self)
         self.storyboard = StoryboardPanel(self.context, states, self.generate_all, self)
         self.cast_panel = CastPanel(self.context, self.jobs, self)
         self.screenplay = ScreenplayImport(self.context, self.jobs, self)
-        timeline_dock = self.findChild(QDockWidget, "dock-timeline")
-        storyboard_dock = self._dock(
-            "storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        self.tabifyDockWidget(timeline_dock, storyboard_dock)
+        self._dock("storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(jobs_dock, self._dock("cast", "Cast", self.cast_panel, top))
-        timeline_dock.raise_()
         inspector_dock.raise_()
         self._connect()
         self._register_actions()
         self._build_menus()
+        window_menus.start_hidden(self, self.context, "storyboard")  # it comes forward with a script
         self._restore_layout()
 
     # assembly -------------------------------------------------------------------

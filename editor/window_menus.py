@@ -48,6 +48,16 @@ def register(window: QMainWindow, context: EditorContext) -> None:
     actions.add("help.about", "&About Shotline", lambda: _about(window), "Help", "", "about")
 
 
+def start_hidden(window: QMainWindow, context: EditorContext, name: str) -> None:
+    """A panel that waits until it has something to show (the Storyboard, for a project with a script):
+    hidden, and unticked in View, until it or the user brings it forward."""
+    window.findChild(QDockWidget, f"dock-{name}").hide()
+    action = context.actions.action(f"view.panel.{name}")
+    action.blockSignals(True)
+    action.setChecked(False)
+    action.blockSignals(False)
+
+
 def _show(dock: QDockWidget) -> None:
     action = dock.toggleViewAction()
     wanted = not action.isChecked()

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -53,14 +55,16 @@ class CastPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(False)
-        self.tree.setMinimumHeight(90)
+        self.tree.setMinimumHeight(60)
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
-        self.add_character = QPushButton("Add Character…", self)
-        self.add_character.setObjectName("cast-add-character")
-        self.add_character.clicked.connect(lambda: self._ask_name(CHARACTER))
-        self.add_place = QPushButton("Add Place…", self)
-        self.add_place.setObjectName("cast-add-place")
-        self.add_place.clicked.connect(lambda: self._ask_name(PLACE))
+        self.add_button = QToolButton(self)  # one narrow button, so the dock fits beside the viewer
+        self.add_button.setObjectName("cast-add")
+        self.add_button.setText("Add")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        adding = QMenu(self.add_button)
+        adding.addAction("Character…", lambda: self._ask_name(CHARACTER))
+        adding.addAction("Place…", lambda: self._ask_name(PLACE))
+        self.add_button.setMenu(adding)
         self.remove = QPushButton("Remove", self)
         self.remove.setObjectName("cast-remove")
         self.remove.clicked.connect(self._remove_current)
@@ -71,8 +75,9 @@ class CastPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        for button in (self.add_character, self.add_place, self.remove):
-            buttons.addWidget(button)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove)
+        buttons.addStretch(1)
         left = QWidget(self)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +103,11 @@ class CastPanel(QWidget):
             )
             self.form.set_backends(runner.backends("voice.speak"))
         self.refresh()
+
+    def sizeHint(self) -> QSize:
+        """Modest, as the inspector it shares a place with: the form scrolls, and a tall hint would
+        take height from the viewer and the timeline when the window lays its docks out."""
+        return QSize(280, 220)
 
     # the list -----------------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ class BatchProgress:
 
 class GenerateAllController(QObject):
     changed = Signal()  # the batch moved on (a job started, landed, failed)
+    started = Signal()  # the user asked for a batch and its jobs are queued
 
     def __init__(self, context: EditorContext, runner: JobRunner, window: QWidget) -> None:
         super().__init__(window)
@@ -130,6 +131,7 @@ class GenerateAllController(QObject):
             started.append(self._submit(spec, self._line_landed(line), line.clip_id, reveal=not started))
         what = f"{len(shots)} shot(s)" + (f" and {len(lines)} line(s)" if lines else "")
         self._context.status.show(f"Generate All: {what} queued")
+        self.started.emit()
         self.changed.emit()
         return started
 

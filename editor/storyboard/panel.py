@@ -10,16 +10,18 @@ Edit > Undo like any other.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -34,8 +36,9 @@ from editor.storyboard.delegate import CARD, CARD_ROLE, CardDelegate
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.timeline.previews import PreviewCache
-from engine.project import cast
-from engine.project.placeholders import set_shot_prompt
+from engine.project import cast, document
+from engine.project.document import Timeline
+from engine.project.placeholders import is_placeholder, set_shot_prompt
 
 
 class StoryboardPanel(QWidget):
@@ -94,7 +97,7 @@ class StoryboardPanel(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setGridSize(CARD + QSize(6, 6))
         self.list.setSpacing(0)
-        self.list.setMinimumHeight(CARD.height() // 2)
+        self.list.setMinimumHeight(40)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setItemDelegate(CardDelegate(self.previews, self.list))
         self.list.itemSelectionChanged.connect(self._cards_selected)
@@ -123,11 +126,57 @@ class StoryboardPanel(QWidget):
         layout.addLayout(editor)
 
         self.previews.ready.connect(self.list.viewport().update)
+        self._scripted = False  # the open project has a script, a Cast or placeholders
+        context.session.replaced.connect(self._project_opened)
+        context.session.changed.connect(self._follow_script)
+        generate_all.started.connect(self.bring_forward)
         context.session.changed.connect(self.refresh)
         context.selection.changed.connect(self._follow_selection)
         states.changed.connect(self.refresh)
         generate_all.changed.connect(self.refresh)
         self.refresh()
+
+    # showing itself -----------------------------------------------------------------------------
+
+    def bring_forward(self) -> None:
+        """Show the dock this panel is in, in front of the tabs it shares a place with."""
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget):
+            self._place_beside_timeline()
+            dock.show()
+            dock.raise_()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._place_beside_timeline)  # shown from View > Storyboard as well
+
+    def _place_beside_timeline(self) -> None:
+        """The dock starts hidden beside the timeline (a hidden tab would still cost the timeline its
+        tab bar's height); the first time it shows there it becomes a tab of the timeline's place."""
+        dock = self.parentWidget()
+        window = dock.parentWidget() if isinstance(dock, QDockWidget) else None
+        if not isinstance(window, QMainWindow) or dock.isFloating() or window.tabifiedDockWidgets(dock):
+            return
+        beside = window.findChild(QDockWidget, "dock-timeline")
+        if (
+            beside is not None
+            and beside.isVisible()
+            and window.dockWidgetArea(beside) == window.dockWidgetArea(dock)
+        ):
+            window.tabifyDockWidget(beside, dock)
+            dock.raise_()
+
+    def _project_opened(self) -> None:
+        self._scripted = False
+        self._follow_script()
+
+    def _follow_script(self) -> None:
+        """The storyboard comes forward once when the project gets a script (an import, or opening one);
+        a user who closes it afterwards is not overruled."""
+        scripted = has_script(self._context.session.timeline)
+        if scripted and not self._scripted:
+            self.bring_forward()
+        self._scripted = scripted
 
     # reading the document ------------------------------------------------------------------------
 
@@ -256,6 +305,13 @@ class StoryboardPanel(QWidget):
         if shown:
             names.append(name)
         self._context.session.apply(cast.set_shot_cast, card.clip_id, names)
+
+
+def has_script(timeline: Timeline) -> bool:
+    """Whether the project was made from a script or has a Cast or a placeholder shot."""
+    if timeline.metadata.get("shotline", {}).get("screenplay") or cast.members(timeline):
+        return True
+    return any(is_placeholder(clip) for _, clip in document.iter_clips(timeline))
 
 
 def cast_key(name: str) -> str:

@@ -15,6 +15,7 @@ from engine.jobs.spec import default_cache_dir
 from engine.project import cast, document, persistence, provenance
 from engine.project.document import AUDIO, new_project
 from engine.project.placeholders import is_placeholder
+from tests.support.docks import front_tab
 from tests.support.screenplays import THE_KEEPER, keeper_project
 
 WAIT = 120_000  # ms: every shot of the screenplay on a loaded two-core machine
@@ -46,6 +47,8 @@ def test_file_import_screenplay_speaks_the_lines_off_the_gui_thread_and_lands_as
     script.write_text(THE_KEEPER, encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(script), ""))
     session = window.context.session
+    storyboard = window.findChild(QDockWidget, "dock-storyboard")
+    assert not storyboard.isVisible()  # a project without a script has no use for it yet
     window.context.actions.action("file.import_screenplay").trigger()
     assert session.undo_stack.count() == 0  # the menu returned at once; the lines are spoken elsewhere
     qtbot.waitUntil(lambda: session.undo_stack.count() == 1, timeout=WAIT)
@@ -57,6 +60,8 @@ def test_file_import_screenplay_speaks_the_lines_off_the_gui_thread_and_lands_as
     ]
     assert len(rows) == 5 and all(job.state.value == "done" for job in rows)
     assert states(window) == [ShotState.PLACEHOLDER] * 3
+    qtbot.waitUntil(storyboard.isVisible)  # the cut has a storyboard now: it comes forward
+    assert front_tab(window, "Storyboard") == "Storyboard"  # a tab of the timeline's place
     lines = [c for t, c in document.iter_clips(session.timeline) if t.kind == AUDIO]
     assert [c.metadata["shotline"]["subtitle"] for c in lines][:1] == ["The lamp went out again."]
     assert cast.member(session.timeline, "Tom") is not None
@@ -73,7 +78,7 @@ def test_a_script_project_generated_from_the_storyboard_a_new_cast_picture_makes
     timeline = persistence.load(keeper_project(tmp_path)).timeline
     window = engine_window(timeline, size=(1500, 900))
     session = window.context.session
-    show_dock(window, "storyboard")
+    assert window.findChild(QDockWidget, "dock-storyboard").isVisible()  # a script's project shows it
     assert states(window) == [ShotState.PLACEHOLDER] * 3
 
     # a double-click on a card opens its shot's Regenerate dialog

@@ -23,9 +23,10 @@ from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
 from engine.generate.batch import Batch
-from engine.project import cast, document, persistence, trackedit
+from engine.project import cast, document, persistence, provenance, trackedit
 from engine.project.placeholders import is_placeholder
 from engine.project.times import timecode
+from engine.project.voices import CharacterVoice
 from tests.support.fake_engine import FakeEngine
 from tests.support.screenplays import keeper_project
 
@@ -210,3 +211,26 @@ def test_with_cards_selected_the_button_generates_only_those(board: Board) -> No
     assert board.states() == [ShotState.PLACEHOLDER, ShotState.PLACEHOLDER, ShotState.GENERATING]
     board.context.selection.clear()
     assert board.panel.generate_button.text() == "Generate All"
+
+
+def test_a_new_voice_for_a_character_makes_generate_all_speak_their_lines_again(board: Board) -> None:
+    session = board.session
+    mara = cast.member(session.timeline, "Mara")
+    session.apply(cast.set_member, mara, CharacterVoice("espeak", "en-gb", 1.1))
+    board.generate_all.generate(stills_only=False)
+    spoken = [s for s in board.engine.submitted if s["task"] == "voice.speak"]
+    assert [s["params"]["text"] for s in spoken] == ["The lamp went out again.", "Hurry.", "It holds."]
+    assert board.titles()[3:] == [
+        "Speak again Mara: The lamp went out again.",
+        "Speak again Mara: Hurry.",
+        "Speak again Mara: It holds.",
+    ]
+    first_line = spoken[0]["params"]["clip_id"]
+    job = str(board.engine.submitted.index(spoken[0]) + 1)
+    steps = session.undo_stack.count()
+    board.answer(job)
+    _, clip = document.find_clip(session.timeline, first_line)
+    assert clip.active_media_reference_key == "take-2" and session.undo_stack.count() == steps + 1
+    made_now = provenance.read(clip.media_reference)
+    assert (made_now.backend, made_now.extra["voice"], made_now.extra["speed"]) == ("espeak", "en-gb", 1.1)
+    assert board.panel.summary.text() == "0 of 3 shots · 1 of 3 lines"
