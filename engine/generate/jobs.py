@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine.atomic import holding
 from engine.generate.registry import Registry
 from engine.jobs.cache import CachedResult, ResultCache
 from engine.jobs.lifecycle import GPU, LIGHT, Job, JobBoard, JobListener
@@ -56,10 +57,11 @@ class GenerationJobs:
         def work(context: JobContext) -> CachedResult:
             context.workdir = cache.workdir()
             try:
-                output = backend.run(request, context)
-                context.check_cancelled()
-                provenance = {"task": spec.task, **output.provenance}
-                return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
+                with holding(context.workdir):  # in use: never cleaned as a killed job's leftover
+                    output = backend.run(request, context)
+                    context.check_cancelled()
+                    provenance = {"task": spec.task, **output.provenance}
+                    return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
             except BaseException:
                 ResultCache.discard(context.workdir)
                 raise
