@@ -115,7 +115,7 @@ def test_bad_requests_are_refused_with_a_message(engine, footage, tmp_path) -> N
         "job"
     ]
     failed = engine.ended(job)
-    assert failed["method"] == "failed" and "not an OTIO document" in failed["params"]["message"]
+    assert failed["method"] == "failed" and "is damaged or not OTIO JSON" in failed["params"]["message"]
     empty = new_project("empty", rate=RATE, size=SIZE)
     job = engine.request("export", export_params(empty, tmp_path / "x.mp4"))["result"]["job"]
     assert "nothing to export" in engine.ended(job)["params"]["message"]
