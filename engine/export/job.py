@@ -136,12 +136,10 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
     settings = settings_from_json(params.get("settings"))
     destination(output)  # a device, a pipe or a folder there is refused now, in the reply
     destination_path = Path(output).absolute()
-    sent = params["timeline"]
+    # read now, not in the job: a broken or absurd timeline is the request's error, in the reply
+    timeline = sent_timeline(params["timeline"])
 
     def work(context: JobContext) -> dict[str, Any]:
-        nonlocal sent
-        timeline = sent_timeline(sent)
-        sent = None  # the text can be large; the export has its own copy now
         last = 0.0
 
         def report(progress: Progress) -> None:

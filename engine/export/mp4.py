@@ -111,7 +111,14 @@ def destination(output: str | os.PathLike[str]) -> Path:
     named pipe, a folder) is refused in one line and never replaced.
     """
     target = Path(output).absolute()
-    real = Path(os.path.realpath(target)) if os.path.islink(target) else target
+    try:
+        real = Path(os.path.realpath(target)) if os.path.islink(target) else target
+        os.stat(real)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as error:  # a name too long for the file system, a NUL in it
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ExportError(f"Cannot export to {shown(target)}: {reason}") from None
     kind = special_kind(real)
     if kind is not None:
         via = f" (a link to {shown(real)})" if real != target else ""

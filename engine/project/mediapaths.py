@@ -35,9 +35,17 @@ def path_from_url(url: str, base: Path | None = None) -> Path | None:
     return Path(os.path.normpath(path))
 
 
+#: Longer paths are shortened in messages (their middle left out): a message is read, not parsed.
+SHOWN_LENGTH = 300
+
+
 def shown(path: str | os.PathLike[str]) -> str:
-    """A path for a one-line message: newlines and other control characters as escapes."""
-    return one_line(os.fspath(path))
+    """A path for a one-line message: control characters as escapes, an absurdly long one shortened."""
+    text = one_line(os.fspath(path))
+    if len(text) <= SHOWN_LENGTH:
+        return text
+    half = SHOWN_LENGTH // 2
+    return f"{text[:half]}…{text[-half:]}"
 
 
 #: What a path names when it is not a regular file, for "X is a folder, not a media file".

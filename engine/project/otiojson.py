@@ -130,8 +130,7 @@ def _check_schema(node: dict[str, Any]) -> str:
     later = LATER_KEYS.get((name, version), frozenset()) & node.keys()
     if later:
         raise ProjectFileError(
-            f"holds a {schema}{_where(node)} with {', '.join(sorted(later))}, "
-            f"which only a later {name} has"
+            f"holds a {schema}{_where(node)} with {', '.join(sorted(later))}, which only a later {name} has"
         )
     return name
 
