@@ -16,13 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class EngineProcess:
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, stderr: Any = subprocess.PIPE) -> None:
+        """`stderr`: where the engine's log goes (a file, for a test that makes it log a lot)."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "engine"],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             env={**os.environ, **(env or {})},
         )
         self.lines: list[str] = []
@@ -36,8 +37,9 @@ class EngineProcess:
             self.lines.append(line)
             self._incoming.put(json.loads(line))
 
-    def send_raw(self, text: str) -> None:
-        self.process.stdin.write(text.encode() + b"\n")
+    def send_raw(self, text: str | bytes) -> None:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        self.process.stdin.write(data + b"\n")
         self.process.stdin.flush()
 
     def request(

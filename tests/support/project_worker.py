@@ -86,8 +86,13 @@ def _export(path: Path, folder: Path) -> None:
     from engine.export.mp4 import export_mp4
 
     timeline = sent_timeline(path.read_text(encoding="utf-8", errors="replace"))
-    with contextlib.suppress(ExportCancelled):
-        export_mp4(timeline, folder / "out.mp4", cancel=lambda: True)
+    here = os.getcwd()
+    os.chdir(path.parent)  # relative media paths as the file means them (the editor sends absolute ones)
+    try:
+        with contextlib.suppress(ExportCancelled):
+            export_mp4(timeline, folder / "out.mp4", cancel=lambda: True)
+    finally:
+        os.chdir(here)
 
 
 def check(path: Path, folder: Path) -> dict[str, str]:
