@@ -114,8 +114,8 @@ def destination(output: str | os.PathLike[str]) -> Path:
     try:
         real = Path(os.path.realpath(target)) if os.path.islink(target) else target
         os.stat(real)
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # nothing there yet; a missing folder is said below
     except (OSError, ValueError) as error:  # a name too long for the file system, a NUL in it
         reason = getattr(error, "strerror", None) or str(error)
         raise ExportError(f"Cannot export to {shown(target)}: {reason}") from None
