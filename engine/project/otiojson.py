@@ -91,6 +91,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _int64(text: str) -> int:
+    value = int(text)
+    if not -INT64_MAX - 1 <= value <= INT64_MAX:
+        raise ProjectFileError(f"holds the number {_cut(text)}, too large for any time or size")
+    return value
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:30]}…"
+
+
 def _no_constant(name: str) -> float:
     raise ProjectFileError(f"holds {name}, which is not a number")
 
@@ -98,7 +109,7 @@ def _no_constant(name: str) -> float:
 def loads(text: str | bytes) -> Any:
     """Strict JSON: the numbers JSON allows, as deep as the checker allows; ProjectFileError if not."""
     try:
-        return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+        return json.loads(text, parse_float=_finite_float, parse_int=_int64, parse_constant=_no_constant)
     except RecursionError:
         raise ProjectFileError("is nested too deeply to be a timeline") from None
     except UnicodeDecodeError:
@@ -143,6 +154,8 @@ def _check_time(node: dict[str, Any]) -> None:
     value, rate = node.get("value"), node.get("rate")
     if not (_number(value) and _number(rate)):
         raise ProjectFileError("holds a time whose value or rate is not a number")
+    if any(isinstance(n, int) and not -INT64_MAX - 1 <= n <= INT64_MAX for n in (value, rate)):
+        raise ProjectFileError(f"holds a time of {_cut(str(value))} at a rate of {_cut(str(rate))}")
     if not 0 <= rate <= MAX_RATE:
         raise ProjectFileError(f"holds a time at a rate of {rate}, outside 0 to {MAX_RATE}")
     if rate == 0 and value != 0:
@@ -169,7 +182,7 @@ def check(data: Any) -> None:
             continue
         if isinstance(node, int):
             if not -INT64_MAX - 1 <= node <= INT64_MAX:
-                raise ProjectFileError(f"holds the number {str(node)[:30]}…, too large for any time or size")
+                raise ProjectFileError(f"holds the number {_cut(str(node))}, too large for any time or size")
             continue
         if depth >= MAX_DEPTH:
             raise ProjectFileError(f"is nested more than {MAX_DEPTH} levels deep")

@@ -155,5 +155,8 @@ def test_deep_nesting_and_numbers_json_cannot_hold_are_refused_before_opentimeli
         otiojson.parse('{"OTIO_SCHEMA": "Gap.1", "metadata": {"x": NaN}}')
     with pytest.raises(ProjectFileError, match="holds the number 1e999"):
         otiojson.parse('{"OTIO_SCHEMA": "Gap.1", "metadata": {"x": 1e999}}')
+    with pytest.raises(ProjectFileError, match="holds the number 111111111111111111111111111111…, too large"):
+        # found by the release fuzz run: a 400-digit frame count was an OverflowError in the time check
+        otiojson.parse('{"OTIO_SCHEMA": "RationalTime.1", "value": ' + "1" * 400 + ', "rate": 24}')
     with pytest.raises(ProjectFileError, match="holds the number 9223372036854775808"):
         otiojson.parse('{"OTIO_SCHEMA": "Gap.1", "metadata": {"x": 9223372036854775808}}')
