@@ -138,16 +138,20 @@ def damage(data, strange: list[str], rng: random.Random, kind: str) -> str:
         container[key] = rng.choice([str(value), [value], {"v": value}, None, True])
     elif kind == "schema":
         objects = [node for node, k, _ in sites if k == "OTIO_SCHEMA"]
-        rng.choice(objects)["OTIO_SCHEMA"] = rng.choice(SCHEMAS)
+        if objects:  # an earlier damage may have taken them all
+            rng.choice(objects)["OTIO_SCHEMA"] = rng.choice(SCHEMAS)
     elif kind == "deep":
         container[key] = DEEP  # put in as text below: deeper than json.dumps itself can go
     elif kind == "media":
         refs = [node for node, k, _ in sites if k == "target_url"]
-        rng.choice(refs)["target_url"] = rng.choice(strange)
+        if refs:
+            rng.choice(refs)["target_url"] = rng.choice(strange)
     elif kind == "time":
-        times = [node for node, k, _ in sites if k == "OTIO_SCHEMA" and node[k].startswith("RationalTime")]
-        chosen = rng.choice(times)
-        chosen[rng.choice(["value", "rate"])] = rng.choice(NUMBERS)
+        times = [
+            node for node, k, _ in sites if k == "OTIO_SCHEMA" and str(node[k]).startswith("RationalTime.")
+        ]
+        if times:
+            rng.choice(times)[rng.choice(["value", "rate"])] = rng.choice(NUMBERS)
     text = json.dumps(data)
     if kind == "deep":
         depth = rng.choice([10, 150, 199, 201, 900, 5000, 100_000])
