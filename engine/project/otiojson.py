@@ -41,6 +41,7 @@ MAX_DEPTH = 200
 MAX_SECONDS = 1_000_000
 #: The highest rate a time may count in: sound-only media count samples (48 kHz, 192 kHz at most).
 MAX_RATE = 1_000_000
+MIN_RATE = 0.001
 INT64_MAX = 2**63 - 1
 
 #: Objects a timeline document holds. OTIO knows more (plugin manifests, adapters, a test
@@ -156,11 +157,9 @@ def _check_time(node: dict[str, Any]) -> None:
         raise ProjectFileError("holds a time whose value or rate is not a number")
     if any(isinstance(n, int) and not -INT64_MAX - 1 <= n <= INT64_MAX for n in (value, rate)):
         raise ProjectFileError(f"holds a time of {_cut(str(value))} at a rate of {_cut(str(rate))}")
-    if not 0 <= rate <= MAX_RATE:
-        raise ProjectFileError(f"holds a time at a rate of {rate}, outside 0 to {MAX_RATE}")
-    if rate == 0 and value != 0:
-        raise ProjectFileError(f"holds a time of {value} at a rate of 0")
-    if rate and abs(value) / rate > MAX_SECONDS:
+    if not MIN_RATE <= rate <= MAX_RATE:  # a rate of 0 turns into NaN once the time is rescaled
+        raise ProjectFileError(f"holds a time at a rate of {rate:g}, outside {MIN_RATE:g} to {MAX_RATE}")
+    if abs(value) / rate > MAX_SECONDS:
         raise ProjectFileError(
             f"holds a time of {value} frames at {rate:g} fps, longer than {MAX_SECONDS} seconds"
         )

@@ -160,3 +160,27 @@ def test_deep_nesting_and_numbers_json_cannot_hold_are_refused_before_opentimeli
         otiojson.parse('{"OTIO_SCHEMA": "RationalTime.1", "value": ' + "1" * 400 + ', "rate": 24}')
     with pytest.raises(ProjectFileError, match="holds the number 9223372036854775808"):
         otiojson.parse('{"OTIO_SCHEMA": "Gap.1", "metadata": {"x": 9223372036854775808}}')
+
+
+def test_a_time_at_a_rate_of_zero_is_refused_before_it_becomes_nan(tmp_path: Path) -> None:
+    """Found by the release fuzz run: a marker at 0/0 laid out in the editor's timeline was NaN."""
+    data = saved_project()
+    data["tracks"]["markers"] = [
+        {
+            "OTIO_SCHEMA": "Marker.2",
+            "name": "m",
+            "metadata": {},
+            "color": "RED",
+            "marked_range": {
+                "OTIO_SCHEMA": "TimeRange.1",
+                "start_time": {"OTIO_SCHEMA": "RationalTime.1", "value": 0, "rate": 0},
+                "duration": {"OTIO_SCHEMA": "RationalTime.1", "value": 0, "rate": 30},
+            },
+        }
+    ]
+    path = tmp_path / "zero.otio"
+    path.write_text(json.dumps(data))
+    with pytest.raises(
+        ProjectFileError, match=r"zero\.otio holds a time at a rate of 0, outside 0\.001 to 1000000"
+    ):
+        persistence.load(path)
