@@ -32,7 +32,7 @@ import opentimelineio as otio
 from engine.errors import EditError
 from engine.project import takes
 from engine.project.change import Change, mutation
-from engine.project.document import Timeline, find_clip, shotline_meta, tracks
+from engine.project.document import Clip, Timeline, find_clip, shotline_meta, tracks
 from engine.project.mediapaths import external_references, path_from_url, url_for_file
 from engine.project.provenance import Provenance
 
@@ -112,13 +112,11 @@ def names(timeline: Timeline) -> dict[Path, str]:
     found = {path: name for path, name in _stored(timeline) if name}
     for clip in timeline.find_clips():
         try:
-            listed = takes.takes(clip)
+            made = _take_files(clip)
         except EditError:  # a damaged provenance: the item keeps its file name
             continue
-        for number, take in enumerate(listed, start=1):
-            local = path_from_url(getattr(take.reference, "target_url", "") or "")
-            if take.provenance is not None and local is not None:
-                found.setdefault(Path(normalized(local)), take_name(clip.name, number))
+        for local, name in made:
+            found.setdefault(Path(normalized(local)), name)
     return found
 
 
@@ -172,10 +170,32 @@ def keep_results(timeline: Timeline, results: Iterable[tuple[str | os.PathLike[s
     return change
 
 
-def next_take_name(timeline: Timeline, ident: str) -> str:
-    """The bin name of the take about to be added to clip `ident` (a new take is always the last)."""
+def _take_files(clip: Clip) -> list[tuple[Path, str]]:
+    """(file, bin name) of each generated take of `clip`."""
+    found = []
+    for number, take in enumerate(takes.takes(clip), start=1):
+        local = path_from_url(getattr(take.reference, "target_url", "") or "")
+        if take.provenance is not None and local is not None:
+            found.append((local, take_name(clip.name, number)))
+    return found
+
+
+def keep_clips(timeline: Timeline, clips: Iterable[Clip]) -> Change:
+    """The generated takes of `clips` (new clips about to be placed, or placed ones) into the bin.
+
+    Run before the edit that places them: an undoable edit that touches the
+    timeline's metadata would otherwise put back a bin without them on undo.
+    """
+    return keep_results(timeline, [found for clip in clips for found in _take_files(clip)])
+
+
+def keep_next_take(timeline: Timeline, ident: str, reference: otio.core.MediaReference) -> Change:
+    """The file of the take about to be added to clip `ident` into the bin, named as that take will be
+    (a new take is always the clip's last)."""
     _track, clip = find_clip(timeline, ident)
-    return take_name(clip.name, len(clip.media_references()) + 1)
+    local = path_from_url(getattr(reference, "target_url", "") or "")
+    name = take_name(clip.name, len(clip.media_references()) + 1)
+    return keep_results(timeline, [(local, name)] if local is not None else [])
 
 
 def add_generated_take(
@@ -190,15 +210,10 @@ def add_generated_take(
     The editor runs it outside the undo history, so the result stays both on
     the clip and in the bin whatever is undone or deleted later. `result`: the take's key.
     """
-    track, clip = find_clip(timeline, ident)
+    track, _clip = find_clip(timeline, ident)
     with mutation(timeline, "Add Take", [track], stack=True) as change:
-        key = takes.add_take(timeline, ident, reference, prov, activate).result
-        _track, clip = find_clip(timeline, ident)
-        number = [t.key for t in takes.takes(clip)].index(key) + 1
-        local = path_from_url(getattr(clip.media_references()[key], "target_url", "") or "")
-        if local is not None:
-            keep_results(timeline, [(local, take_name(clip.name, number))])
-        change.result = key
+        keep_next_take(timeline, ident, reference)
+        change.result = takes.add_take(timeline, ident, reference, prov, activate).result
     return change
 
 

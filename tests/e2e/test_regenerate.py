@@ -18,6 +18,7 @@ from engine.generate.video.timeline import shot_defaults
 from engine.media.reference import clips_for
 from engine.project import document, edits, takes, trackedit
 from engine.project.document import new_project
+from engine.project.mediapaths import path_from_url
 from tests.support.mediagen import write_video
 
 RATE = 24.0
@@ -176,7 +177,7 @@ def test_a_regenerated_take_is_in_the_bin_as_clip_and_take_and_deleting_the_clip
     window.generation.regenerate([ident], {"prompt": "A salt flat at noon", "seed": 3}, "animatic")
     qtbot.waitUntil(lambda: playing(window, ident) == "take-2", timeout=60000)
     assert sorted(bin_names(window)) == ["Salt flat · take 2", "footage.mp4"]  # not animatic.mp4
-    take_file = Path(document.find_clip(session.timeline, ident)[1].media_reference.target_url[7:])
+    take_file = path_from_url(document.find_clip(session.timeline, ident)[1].media_reference.target_url)
     assert take_file.name == "animatic.mp4"  # the file keeps its cache name
 
     actions = window.context.actions

@@ -10,7 +10,7 @@ import pytest
 
 from engine.errors import EditError
 from engine.project import bin as media_bin
-from engine.project import document, edits, takes
+from engine.project import document, edits, provenance, takes
 from engine.project.clips import media_reference
 from engine.project.persistence import load, save
 from engine.project.provenance import Provenance
@@ -181,3 +181,18 @@ def test_relinking_and_removing_keep_the_other_items_names(tmp_path: Path) -> No
     assert media_bin.names(timeline)[moved] == "Salt flat · take 2"
     media_bin.remove_media(timeline, [tmp_path / "footage.mp4"])
     assert media_bin.names(timeline)[moved] == "Salt flat · take 2"
+
+
+def test_new_generated_clips_and_a_coming_take_are_kept_under_the_names_they_will_have() -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    gull = shot("Gull", 24)
+    gull.set_media_references({"take-1": generated("/cache/g/animatic.mp4", 1)[0]}, "take-1")
+    provenance.attach(gull.media_reference, generated("/cache/g/animatic.mp4", 1)[1])
+    media_bin.keep_clips(timeline, [gull])  # before the edit that places it
+    media_bin.keep_next_take(timeline, ident, generated("/cache/x/extended.mp4", 2)[0])
+    assert media_bin.names(timeline) == {
+        Path("/cache/g/animatic.mp4"): "Gull · take 1",
+        Path("/cache/x/extended.mp4"): "Salt flat · take 2",
+    }
+    assert media_bin.entries(timeline) == [Path("/cache/g/animatic.mp4"), Path("/cache/x/extended.mp4")]
