@@ -107,16 +107,20 @@ def names(timeline: Timeline) -> dict[Path, str]:
 
     An entry's own name ("Salt flat · take 3", given when the result joined
     the bin) comes first; a generated file only the timeline uses is named
-    after the first clip and take that play it. Footage keeps its file name.
+    after the first clip and take that play it. Footage, and a file the user
+    imported under its own name, keep the file's name.
     """
-    found = {path: name for path, name in _stored(timeline) if name}
+    stored = _stored(timeline)
+    found = {path: name for path, name in stored if name}
+    imported = {path for path, _name in stored}
     for clip in timeline.find_clips():
         try:
             made = _take_files(clip)
         except EditError:  # a damaged provenance: the item keeps its file name
             continue
         for local, name in made:
-            found.setdefault(Path(normalized(local)), name)
+            if (path := Path(normalized(local))) not in imported:
+                found.setdefault(path, name)
     return found
 
 

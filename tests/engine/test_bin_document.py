@@ -168,6 +168,8 @@ def test_generated_media_only_on_the_timeline_are_named_after_their_clip_and_tak
     assert names[Path("/cache/k1/animatic.mp4")] == "Salt flat · take 2"
     assert names[Path("/cache/k2/animatic.mp4")] == "Salt flat · take 3"
     assert Path("/media/Salt flat.mp4") not in names  # footage keeps its file's name
+    media_bin.add_media(timeline, ["/cache/k1/animatic.mp4"])  # imported by the user under its file name
+    assert Path("/cache/k1/animatic.mp4") not in media_bin.names(timeline)
 
 
 def test_relinking_and_removing_keep_the_other_items_names(tmp_path: Path) -> None:
