@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import opentimelineio as otio
@@ -85,13 +86,33 @@ def entries(timeline: Timeline) -> list[Path]:
     return [path for path, _name in _stored(timeline)]
 
 
+def _local_file(url: str | None) -> Path | None:
+    """The normalized file a clip's target URL names (None: not a local file).
+
+    The bin asks this for every take of every clip after each edit, so an
+    absolute URL's answer (which depends on nothing but the string) is remembered.
+    """
+    if not url:
+        return None
+    if url.startswith(("file:", "/")):
+        return _absolute_file(url)
+    local = path_from_url(url)
+    return Path(normalized(local)) if local is not None else None
+
+
+@lru_cache(maxsize=16384)
+def _absolute_file(url: str) -> Path | None:
+    local = path_from_url(url)
+    return Path(normalized(local)) if local is not None else None
+
+
 def used_media(timeline: Timeline) -> list[Path]:
     """Files the timeline's clips use (every take), in timeline order, each once."""
     found: list[Path] = []
     for _clip, _take, ref in external_references(timeline):
-        local = path_from_url(ref.target_url)
+        local = _local_file(ref.target_url)
         if local is not None:
-            found.append(Path(normalized(local)))
+            found.append(local)
     return list(dict.fromkeys(found))
 
 
@@ -113,14 +134,13 @@ def names(timeline: Timeline) -> dict[Path, str]:
     stored = _stored(timeline)
     found = {path: name for path, name in stored if name}
     imported = {path for path, _name in stored}
-    for clip in timeline.find_clips():
-        try:
-            made = _take_files(clip)
-        except EditError:  # a damaged provenance: the item keeps its file name
-            continue
-        for local, name in made:
-            if (path := Path(normalized(local))) not in imported:
-                found.setdefault(path, name)
+    for clip in timeline.find_clips():  # runs on every change: the generated flag, not the provenance
+        refs = clip.media_references()
+        for number, key in enumerate(takes.take_keys(clip), start=1):
+            meta = refs[key].metadata.get("shotline")
+            path = _local_file(getattr(refs[key], "target_url", None)) if meta else None
+            if path is not None and path not in imported and meta.get("generated"):
+                found.setdefault(path, take_name(clip.name, number))
     return found
 
 

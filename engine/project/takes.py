@@ -39,10 +39,15 @@ def _number(key: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def take_keys(clip: Clip) -> list[str]:
+    """The clip's take keys in order (take-1 first), without reading any provenance."""
+    return sorted(clip.media_references(), key=lambda k: (_number(k), k))
+
+
 def takes(clip: Clip) -> list[Take]:
     """The clip's takes in order (take-1 first)."""
     refs = clip.media_references()
-    keys = sorted(refs, key=lambda k: (_number(k), k))
+    keys = take_keys(clip)
     return [Take(k, refs[k], provenance.read(refs[k]), k == clip.active_media_reference_key) for k in keys]
 
 
