@@ -16,7 +16,9 @@ so the inspector makes it one undo step on the document. The active take
 cannot be deleted here: deleting the picture that plays would change the
 cut as a side effect, so the user makes another take active first (a clear,
 undoable step) and then deletes the old one. A deleted take's file stays
-in the cache until File > Clean Generation Cache.
+in the cache (and a generated take's in the media bin, as "<clip> · take
+N"); File > Clean Generation Cache frees it once nothing, the bin included,
+uses it.
 """
 
 from __future__ import annotations
