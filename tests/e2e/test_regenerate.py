@@ -19,6 +19,7 @@ from engine.media.reference import clips_for
 from engine.project import document, edits, takes, trackedit
 from engine.project.document import new_project
 from engine.project.mediapaths import path_from_url
+from engine.results import manifest_of
 from tests.support.mediagen import write_video
 
 RATE = 24.0
@@ -144,9 +145,10 @@ def test_with_keep_this_seed_off_the_dialog_says_new_seed_and_the_take_shows_the
     through_the_dialog(window, look)
     assert seen == {"seed": "New seed", "editable": False, "kept": False}
     qtbot.waitUntil(lambda: playing(window, ident) == "take-2", timeout=60000)
-    made = takes.takes(document.find_clip(session.timeline, ident)[1])[1].provenance
-    assert made.seed is not None
-    assert made.seed == window.jobs.job("job-1").spec["params"]["seed"]  # the seed the job ran with
+    new_take = takes.takes(document.find_clip(session.timeline, ident)[1])[1]
+    made = new_take.provenance
+    asked = manifest_of(path_from_url(new_take.reference.target_url))["spec"]["params"]
+    assert made.seed is not None and made.seed == asked["seed"]  # the seed the job ran with
 
     # the inspector shows that seed on the new take, and the new take is the one highlighted
     qtbot.waitUntil(lambda: box.list.count() == 2)
