@@ -38,6 +38,11 @@ COMMANDS: dict[str, Command] = {
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
+            "models",
+            "AI models: list the presets, plan them for a card, download one.",
+            "engine.cli.models",
+        ),
+        Command(
             "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"
         ),
     )

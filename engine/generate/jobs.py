@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine.generate.fitting import run_fitted
 from engine.generate.registry import Registry
 from engine.jobs.cache import CachedResult, ResultCache
 from engine.jobs.lifecycle import GPU, LIGHT, Job, JobBoard, JobListener
@@ -56,7 +57,7 @@ class GenerationJobs:
         def work(context: JobContext) -> CachedResult:
             context.workdir = cache.workdir()
             try:
-                output = backend.run(request, context)
+                output = run_fitted(backend, request, context)
                 context.check_cancelled()
                 provenance = {"task": spec.task, **output.provenance}
                 return cache.store(key, context.workdir, output.files, provenance, spec.to_json())

@@ -56,6 +56,7 @@ class ModelBackend:
 MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
     (b.task, b.name): b
     for b in (
+        ModelBackend("video.generate", "ltx2", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "wan", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "ltx", "video.json", DIFFUSERS),
         ModelBackend("video.inpaint", "vace", "inpaint.json", DIFFUSERS),

@@ -21,9 +21,11 @@ from engine.errors import GenerateError
 #: Bumped when a backend's output for the same spec changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
 #: Parameters that say how to run a job, not what it makes.
-NOT_IN_KEY = frozenset({"title", "device", "cpu_offload", "vae_tiling", "clip_id", "priority", "cache_dir"})
+NOT_IN_KEY = frozenset(
+    {"title", "device", "cpu_offload", "vae_tiling", "vram_gb", "clip_id", "priority", "cache_dir"}
+)
 #: Parameters that name input files: their content is part of the key.
-FILE_PARAMS = frozenset({"image", "input", "mask"})
+FILE_PARAMS = frozenset({"image", "last_image", "input", "mask", "src_audio"})
 
 
 @dataclass(frozen=True)

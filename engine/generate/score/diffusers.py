@@ -28,6 +28,7 @@ from engine.generate.base import Output, Readiness
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.score.music.master import master, write_wav
 from engine.generate.score.request import RATE, ScoreRequest
+from engine.generate.sound import to_48k
 from engine.jobs.progress import DENOISING, ENCODING, LOADING, JobContext
 
 PRESETS_FILE = presets_file("music.json")
@@ -117,9 +118,10 @@ class DiffusersMusicBackend:
         device = shared._device(request.device, torch)
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.progress(0.0, LOADING)
+        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
         key = ("music", model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
         pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, request, context.log)
+            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
         )
         context.progress(LOADED, LOADING)
         rate = _native_rate(pipe)
@@ -218,22 +220,6 @@ def crossfade(pieces: list[np.ndarray], plan: list[tuple[int, int]], total: int)
         out[:, start:stop] += piece[:, : stop - start]
         end = stop
     return out
-
-
-def to_48k(audio: np.ndarray, rate: int) -> np.ndarray:
-    """(channels, n) at `rate` -> (n', 2) at 48 kHz, with libswresample."""
-    import av
-
-    if rate == RATE:
-        return audio.T.copy()
-    frame = av.AudioFrame.from_ndarray(
-        np.ascontiguousarray(audio, np.float32), format="fltp", layout="stereo"
-    )
-    frame.sample_rate = rate
-    resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
-    chunks = [f.to_ndarray() for f in resampler.resample(frame)]
-    chunks += [f.to_ndarray() for f in resampler.resample(None)]
-    return np.concatenate(chunks, axis=1).T if chunks else np.zeros((0, 2), np.float32)
 
 
 def _stereo(audio: np.ndarray) -> np.ndarray:

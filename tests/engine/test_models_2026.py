@@ -1,0 +1,169 @@
+"""The 2026 models through the engine's own job path, on tiny random-weight versions built offline.
+
+Each model folder is written by tests/support/tinymodels.py with
+`save_pretrained` and loaded by the backend through
+`from_pretrained(folder, use_safetensors=True)`, exactly as a downloaded
+checkpoint is; a `shotline.json` in the folder tells Shotline to drive it
+like the named preset at a tiny native size. The pictures and sounds are
+noise, but frame counts, rates, sizes, sample counts, which pipeline ran,
+which anchors it was given and what the provenance says are all real.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import wave
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.generate.jobs import generation_queue
+from engine.generate.presets import load_presets
+from engine.generate.registry import default_registry
+from engine.generate.video.diffusers import anchors
+from engine.jobs.models import ModelPool
+from engine.jobs.spec import JobSpec
+from tests.support.tinymodels import drive_as, tiny_ltx2
+
+pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> dict[str, Path]:
+    import torch
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("models2026")
+    folders = {"ltx2": root / "tiny-ltx2"}
+    tiny_ltx2(folders["ltx2"])
+    drive_as(folders["ltx2"], "ltx-2.3", native_sizes=[[32, 32]], free_aspect=False,
+             call_options={"max_sequence_length": 16})  # fmt: skip
+    return folders
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.endings: dict[str, tuple] = {}
+        self.logs: dict[str, list[str]] = {}
+        self.ended: dict[str, threading.Event] = {}
+
+    def wait(self, job: str) -> tuple:
+        assert self.ended.setdefault(job, threading.Event()).wait(120), f"{job} never ended"
+        return self.endings[job]
+
+    def _end(self, job: str, *ending) -> None:
+        self.endings[job] = ending
+        self.ended.setdefault(job, threading.Event()).set()
+
+    def progress(self, job, report, eta) -> None:
+        pass
+
+    def log(self, job, text) -> None:
+        self.logs.setdefault(job, []).append(text)
+
+    def done(self, job, result, cached) -> None:
+        self._end(job, "done", result)
+
+    def failed(self, job, message) -> None:
+        self._end(job, "failed", message)
+
+    def cancelled(self, job) -> None:
+        self._end(job, "cancelled")
+
+
+@pytest.fixture
+def engine(tmp_path):
+    """The real registry and generation queue, as `shotline generate` and the engine process run them."""
+    listener, pool = Listener(), ModelPool()
+    jobs = generation_queue(default_registry(), listener, models=pool)
+
+    def run(task: str, backend: str, **params) -> tuple:
+        spec = {"device": "cpu", "seed": 5, "cache_dir": str(tmp_path / "cache"), **params}
+        job = jobs.submit(JobSpec(task, spec, backend=backend))
+        return listener.wait(job)
+
+    yield run, pool
+    jobs.shutdown()
+
+
+def _picture(path: Path, value: int) -> str:
+    Image.fromarray(np.full((36, 64, 3), value, np.uint8)).save(path)
+    return str(path)
+
+
+def _video(path: Path) -> tuple[int, Fraction, tuple[int, int], bool]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        count = sum(1 for _ in container.decode(stream))
+        size = (stream.codec_context.width, stream.codec_context.height)
+        return count, stream.average_rate, size, bool(container.streams.audio)
+
+
+def _wav(path: Path) -> tuple[int, int, int]:
+    with wave.open(str(path)) as sound:
+        return sound.getnframes(), sound.getframerate(), sound.getnchannels()
+
+
+SHOT = {"prompt": "a lighthouse at dusk, waves", "frames": 12, "rate": "24", "size": "64x36", "steps": 2}
+
+
+def test_ltx2_makes_a_take_with_picture_and_sound_exactly_as_long_as_the_shot(engine, tiny) -> None:
+    run, pool = engine
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), **SHOT)
+    assert ending[0] == "done", ending
+    result = ending[1]
+    picture, sound = result.files
+    assert _video(picture) == (12, 24, (64, 36), False)  # the picture file stays picture-only
+    # 12 frames at 24 fps last half a second: 24,000 samples at 48 kHz, stereo
+    assert _wav(sound) == (24_000, 48_000, 2)
+    p = result.provenance
+    assert p["has_audio"] and p["audio"] == sound.name and p["audio_samples"] == 24_000
+    assert p["pipeline"] == "LTX2Pipeline" and p["preset"] == "ltx-2.3" and p["backend"] == "ltx2"
+    assert p["native_frames"] == 17 and p["native_rate"] == "24/1"  # 12 frames, then 17 by the 8k+1 rule
+    assert p["plan"] == "LTX-2.3 · on the CPU"
+    assert pool.loads == 1
+
+
+def test_ltx2_ends_on_the_next_shots_first_frame_and_starts_on_the_previous_shots_last(
+    engine, tiny, tmp_path
+) -> None:
+    run, pool = engine
+    first, last = _picture(tmp_path / "prev.png", 220), _picture(tmp_path / "next.png", 10)
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), image=first, last_image=last, **SHOT)
+    assert ending[0] == "done", ending
+    p = ending[1].provenance
+    assert p["pipeline"] == "LTX2ConditionPipeline"  # conditions at frame 0 and -1
+    assert p["references"] == [first, last] and p["last_image"] == last and p["has_audio"]
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), last_image=last, **SHOT)
+    assert ending[0] == "done" and ending[1].provenance["references"] == [last]
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), image=first, **SHOT)
+    assert ending[0] == "done" and ending[1].provenance["pipeline"] == "LTX2ImageToVideoPipeline"
+    assert pool.loads == 1  # the three pipelines share one loaded model
+
+
+def test_a_preset_that_cannot_end_on_a_picture_refuses_it_before_loading(engine, tmp_path) -> None:
+    run, pool = engine
+    last = _picture(tmp_path / "next.png", 10)
+    ending = run("video.generate", "wan", model="wan2.2-ti2v-5b", image=last, last_image=last, **SHOT)
+    assert ending == ("failed", "Wan 2.2 text/image-to-video 5B cannot end on a given picture: "
+                                "choose LTX-2 or Wan 2.2 image-to-video")  # fmt: skip
+    ending = run("video.generate", "wan", model="wan2.2-i2v-a14b", last_image=last, **SHOT)
+    assert ending == ("failed", "Wan 2.2 image-to-video A14B ends on a picture only when it also starts from one")
+    assert pool.loads == 0
+
+
+def test_each_preset_says_which_neighbours_it_can_anchor_on() -> None:
+    presets = load_presets()
+    assert anchors(presets["ltx-2.3-distilled"]) == {"first", "last"}
+    assert anchors(presets["wan2.2-i2v-a14b"]) == {"first", "last"}
+    assert anchors(presets["wan2.2-ti2v-5b"]) == {"first"}
+    assert anchors(presets["wan2.2-t2v-a14b-lightning"]) == frozenset()
+    assert presets["ltx-2.3"].makes_audio and not presets["wan2.2-t2v-a14b"].makes_audio
