@@ -12,12 +12,14 @@ which anchors it was given and what the provenance says are all real.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import wave
 from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -28,7 +30,9 @@ from engine.generate.registry import default_registry
 from engine.generate.video.diffusers import anchors
 from engine.jobs.models import ModelPool
 from engine.jobs.spec import JobSpec
-from tests.support.tinymodels import drive_as, tiny_ltx2
+from tests.engine.test_inpaint_diffusers import _respects_mask
+from tests.support.inpaintclip import write_clip
+from tests.support.tinymodels import drive_as, tiny_ltx2, tiny_vace_a14b, tiny_wan22_a14b, tiny_wan_lora
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
 pytestmark = pytest.mark.slow
@@ -46,6 +50,22 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     tiny_ltx2(folders["ltx2"])
     drive_as(folders["ltx2"], "ltx-2.3", native_sizes=[[32, 32]], free_aspect=False,
              call_options={"max_sequence_length": 16})  # fmt: skip
+    small = {"native_sizes": [[32, 32]], "free_aspect": False}
+    folders["wan22"] = root / "tiny-wan22-t2v"
+    tiny_wan22_a14b(folders["wan22"])
+    drive_as(folders["wan22"], "wan2.2-t2v-a14b", **small)
+    folders["lightning"] = root / "tiny-wan22-t2v-lightning"
+    shutil.copytree(folders["wan22"], folders["lightning"])
+    tiny_wan_lora(root / "tiny-lightning-lora")
+    lora = {"model": str(root / "tiny-lightning-lora"), "weight_name": "high.safetensors",
+            "weight_name_2": "low.safetensors"}  # fmt: skip
+    drive_as(folders["lightning"], "wan2.2-t2v-a14b-lightning", lora=lora, **small)
+    folders["wan22_i2v"] = root / "tiny-wan22-i2v"
+    tiny_wan22_a14b(folders["wan22_i2v"], image_to_video=True)
+    drive_as(folders["wan22_i2v"], "wan2.2-i2v-a14b", **small)
+    folders["vace22"] = root / "tiny-vace22"
+    tiny_vace_a14b(folders["vace22"])
+    drive_as(folders["vace22"], "wan2.2-vace-fun-a14b", native_sizes=[[64, 64]], max_frames=9)
     return folders
 
 
@@ -156,7 +176,8 @@ def test_a_preset_that_cannot_end_on_a_picture_refuses_it_before_loading(engine,
     assert ending == ("failed", "Wan 2.2 text/image-to-video 5B cannot end on a given picture: "
                                 "choose LTX-2 or Wan 2.2 image-to-video")  # fmt: skip
     ending = run("video.generate", "wan", model="wan2.2-i2v-a14b", last_image=last, **SHOT)
-    assert ending == ("failed", "Wan 2.2 image-to-video A14B ends on a picture only when it also starts from one")
+    assert ending == ("failed", "Wan 2.2 image-to-video A14B ends on a picture only when it also starts "
+                                "from one")  # fmt: skip
     assert pool.loads == 0
 
 
@@ -167,3 +188,70 @@ def test_each_preset_says_which_neighbours_it_can_anchor_on() -> None:
     assert anchors(presets["wan2.2-ti2v-5b"]) == {"first"}
     assert anchors(presets["wan2.2-t2v-a14b-lightning"]) == frozenset()
     assert presets["ltx-2.3"].makes_audio and not presets["wan2.2-t2v-a14b"].makes_audio
+
+
+def _expert_calls(pipe) -> dict[str, int]:
+    """Count each expert's forward passes from now on."""
+    calls = {"transformer": 0, "transformer_2": 0}
+    for name in calls:
+
+        def count(*_args, name=name) -> None:
+            calls[name] += 1
+
+        getattr(pipe, name).register_forward_hook(count)
+    return calls
+
+
+def test_wan22_a14b_denoises_with_both_experts_and_the_second_ones_guidance(engine, tiny) -> None:
+    run, pool = engine
+    ending = run("video.generate", "wan", model=str(tiny["wan22"]), **SHOT)
+    assert ending[0] == "done", ending
+    p = ending[1].provenance
+    assert p["preset"] == "wan2.2-t2v-a14b" and p["pipeline"] == "WanPipeline"
+    assert (p["guidance"], p["guidance_2"]) == (4.0, 3.0)
+    assert _video(ending[1].files[0])[:3] == (12, 24, (64, 36))
+    calls = _expert_calls(pool.get(pool.loaded, lambda: None))
+    ending = run("video.generate", "wan", model=str(tiny["wan22"]), **{**SHOT, "steps": 4, "seed": 9})
+    assert ending[0] == "done", ending
+    # boundary_ratio 0.875: the high-noise expert takes the first step(s), the low-noise one the rest,
+    # each twice a step (with and without the prompt)
+    assert calls["transformer"] >= 2 and calls["transformer_2"] >= 2
+    assert calls["transformer"] + calls["transformer_2"] == 4 * 2
+    assert pool.loads == 1
+
+
+def test_wan22_lightning_loads_its_lora_into_both_experts_and_runs_four_steps(engine, tiny) -> None:
+    run, pool = engine
+    shot = {k: v for k, v in SHOT.items() if k != "steps"}
+    ending = run("video.generate", "wan", model=str(tiny["lightning"]), **shot)
+    assert ending[0] == "done", ending
+    p = ending[1].provenance
+    assert p["preset"] == "wan2.2-t2v-a14b-lightning" and p["steps"] == 4
+    assert (p["guidance"], p["guidance_2"]) == (1.0, 1.0)
+    pipe = pool.get(pool.loaded, lambda: None)
+    assert "preset" in pipe.transformer.peft_config and "preset_2" in pipe.transformer_2.peft_config
+
+
+def test_wan22_image_to_video_starts_and_ends_on_the_neighbours_frames(engine, tiny, tmp_path) -> None:
+    run, _ = engine
+    first, last = _picture(tmp_path / "prev.png", 220), _picture(tmp_path / "next.png", 10)
+    ending = run("video.generate", "wan", model=str(tiny["wan22_i2v"]), image=first, last_image=last, **SHOT)
+    assert ending[0] == "done", ending
+    p = ending[1].provenance
+    assert p["pipeline"] == "WanImageToVideoPipeline" and p["preset"] == "wan2.2-i2v-a14b"
+    assert p["references"] == [first, last] and p["guidance_2"] == 3.5
+    assert _video(ending[1].files[0])[:3] == (12, 24, (64, 36))
+
+
+def test_wan22_vace_two_experts_inpaint_only_the_mask(engine, tiny, tmp_path) -> None:
+    run, _ = engine
+    clip = write_clip(tmp_path / "clip.mp4", size=(96, 54), count=12)
+    cv2.imwrite(str(tmp_path / "logo.png"), clip.logo)
+    ending = run("video.inpaint", "vace", input=str(clip.path), mask=str(tmp_path / "logo.png"),
+                 model=str(tiny["vace22"]), prompt="sea", steps=2)  # fmt: skip
+    assert ending[0] == "done", ending
+    _respects_mask(clip, ending[1], tmp_path)
+    p = ending[1].provenance
+    assert p["preset"] == "wan2.2-vace-fun-a14b" and p["pipeline"] == "WanVACEPipeline"
+    assert p["experts"] == 2 and (p["guidance"], p["guidance_2"]) == (5.0, 4.0)
+    assert p["native_frames"] == 9 + 5

@@ -246,3 +246,71 @@ def tiny_ltx2(folder: Path) -> None:
     from diffusers import LTX2Pipeline
 
     LTX2Pipeline(**_ltx2_parts()).save_pretrained(folder, safe_serialization=True)
+
+
+def _wan_expert(in_channels: int = 16, vace: bool = False):
+    """One tiny Wan transformer: an expert of Wan 2.2 A14B (two of them, high and low noise)."""
+    from diffusers import WanTransformer3DModel, WanVACETransformer3DModel
+
+    common = dict(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=in_channels,
+        out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
+    )  # fmt: skip
+    if vace:  # the control path takes the masked video's latents, the kept part's and the mask (64)
+        return WanVACETransformer3DModel(**common, vace_layers=[0], vace_in_channels=96)
+    return WanTransformer3DModel(**common)
+
+
+def tiny_wan22_a14b(folder: Path, image_to_video: bool = False) -> None:
+    """Wan 2.2 A14B's layout: two experts switched at boundary_ratio; image-to-video takes a last image too.
+
+    Its image-to-video has no CLIP image encoder (the picture goes in through
+    the VAE's latents: 16 noise + 4 mask + 16 picture = 36 input channels).
+    """
+    from diffusers import UniPCMultistepScheduler, WanImageToVideoPipeline, WanPipeline
+
+    tokenizer = t5_tokenizer()
+    channels = 36 if image_to_video else 16
+    parts = dict(
+        tokenizer=tokenizer, text_encoder=_umt5(tokenizer), vae=_wan_vae(),
+        scheduler=UniPCMultistepScheduler(
+            prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
+        ),
+        transformer=_wan_expert(channels), transformer_2=_wan_expert(channels),
+    )  # fmt: skip
+    if image_to_video:
+        pipe = WanImageToVideoPipeline(**parts, image_encoder=None, image_processor=None, boundary_ratio=0.9)
+    else:
+        pipe = WanPipeline(**parts, boundary_ratio=0.875)
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+def tiny_vace_a14b(folder: Path) -> None:
+    """Wan 2.2 VACE Fun A14B's layout: WanVACEPipeline with two VACE experts."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanVACEPipeline
+
+    tokenizer = t5_tokenizer()
+    pipe = WanVACEPipeline(
+        tokenizer=tokenizer, text_encoder=_umt5(tokenizer), vae=_wan_vae(),
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0), transformer=_wan_expert(vace=True),
+        transformer_2=_wan_expert(vace=True), boundary_ratio=0.875,
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)
+
+
+def tiny_wan_lora(folder: Path, names: tuple[str, ...] = ("high.safetensors", "low.safetensors")) -> None:
+    """A LoRA pair for the tiny Wan experts (a Lightning-like high-noise and low-noise file), via peft."""
+    import torch
+    from diffusers import WanPipeline
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    for index, name in enumerate(names):
+        torch.manual_seed(index)
+        expert = _wan_expert()
+        expert.add_adapter(LoraConfig(r=2, lora_alpha=2, target_modules=["to_q", "to_k", "to_v"],
+                                      init_lora_weights=False))  # fmt: skip
+        WanPipeline.save_lora_weights(
+            folder, transformer_lora_layers=get_peft_model_state_dict(expert), weight_name=name
+        )
