@@ -63,6 +63,7 @@ MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
         ModelBackend("video.inpaint", "sd-inpaint", "inpaint.json", DIFFUSERS),
         ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),
         ModelBackend("video.extend", "vace-extend", "extend.json", DIFFUSERS),
+        ModelBackend("music.score", "ace-step", "music.json", DIFFUSERS),
         ModelBackend("music.score", "stable-audio", "music.json", DIFFUSERS),
         # no dtype or offload there; a voice preset name ("mms-tts-fra") is a model choice too
         ModelBackend("voice.speak", "transformers", "voice.json", (DEVICE,), ("model", "voice")),

@@ -27,12 +27,20 @@ from PIL import Image
 from engine.generate.jobs import generation_queue
 from engine.generate.presets import load_presets
 from engine.generate.registry import default_registry
+from engine.generate.score.music.master import read_wav, write_wav
 from engine.generate.video.diffusers import anchors
 from engine.jobs.models import ModelPool
 from engine.jobs.spec import JobSpec
 from tests.engine.test_inpaint_diffusers import _respects_mask
 from tests.support.inpaintclip import write_clip
-from tests.support.tinymodels import drive_as, tiny_ltx2, tiny_vace_a14b, tiny_wan22_a14b, tiny_wan_lora
+from tests.support.tinymodels import (
+    drive_as,
+    tiny_acestep,
+    tiny_ltx2,
+    tiny_vace_a14b,
+    tiny_wan22_a14b,
+    tiny_wan_lora,
+)
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
 pytestmark = pytest.mark.slow
@@ -66,6 +74,8 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     folders["vace22"] = root / "tiny-vace22"
     tiny_vace_a14b(folders["vace22"])
     drive_as(folders["vace22"], "wan2.2-vace-fun-a14b", native_sizes=[[64, 64]], max_frames=9)
+    folders["acestep"] = root / "tiny-acestep"
+    tiny_acestep(folders["acestep"])
     return folders
 
 
@@ -255,3 +265,42 @@ def test_wan22_vace_two_experts_inpaint_only_the_mask(engine, tiny, tmp_path) ->
     assert p["preset"] == "wan2.2-vace-fun-a14b" and p["pipeline"] == "WanVACEPipeline"
     assert p["experts"] == 2 and (p["guidance"], p["guidance_2"]) == (5.0, 4.0)
     assert p["native_frames"] == 9 + 5
+
+
+def _cue(path: Path, samples: int) -> np.ndarray:
+    """A two-chord cue at 48 kHz, as an earlier score job left it."""
+    t = np.arange(samples) / 48_000
+    left = 0.4 * np.sin(2 * np.pi * 220 * t) * (t < 1) + 0.4 * np.sin(2 * np.pi * 330 * t) * (t >= 1)
+    audio = np.stack([left, 0.8 * left], axis=1).astype(np.float32)
+    write_wav(path, audio)
+    return read_wav(path)[0]
+
+
+def test_ace_step_scores_a_range_with_lyrics_bpm_and_key(engine, tiny) -> None:
+    run, _ = engine
+    ending = run("music.score", "ace-step", model=str(tiny["acestep"]), samples=96_000, prompt="slow piano",
+                 lyrics="[verse]\nthe sea at night", bpm=90, key="A minor", steps=2)  # fmt: skip
+    assert ending[0] == "done", ending
+    audio, rate = read_wav(ending[1].files[0])
+    assert audio.shape == (96_000, 2) and rate == 48_000
+    p = ending[1].provenance
+    assert p["pipeline"] == "AceStepPipeline" and p["backend"] == "ace-step"
+    assert (p["lyrics"], p["tempo"], p["key"]) == ("[verse]\nthe sea at night", 90, "A minor")
+
+
+def test_rescore_this_section_remakes_only_that_section_of_the_cue(engine, tiny, tmp_path) -> None:
+    run, _ = engine
+    source = _cue(tmp_path / "cue.wav", 96_000)
+    ending = run("music.score", "ace-step", model=str(tiny["acestep"]), samples=96_000, prompt="drums enter",
+                 src_audio=str(tmp_path / "cue.wav"), repaint_start=24_000, repaint_end=72_000,
+                 steps=2)  # fmt: skip
+    assert ending[0] == "done", ending
+    made, rate = read_wav(ending[1].files[0])
+    assert made.shape == (96_000, 2) and rate == 48_000
+    assert np.array_equal(made[:24_000], source[:24_000])  # kept, sample for sample
+    assert np.array_equal(made[72_000:], source[72_000:])
+    assert np.abs(made[25_000:71_000] - source[25_000:71_000]).mean() > 1e-3  # the section is new
+    assert ending[1].provenance["repaint_samples"] == [24_000, 72_000]
+    wrong = run("music.score", "ace-step", model=str(tiny["acestep"]), samples=48_000,
+                src_audio=str(tmp_path / "cue.wav"), repaint_start=0, repaint_end=24_000)  # fmt: skip
+    assert wrong == ("failed", "The cue cue.wav is 96000 samples long, not the 48000 the range lasts")

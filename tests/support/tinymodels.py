@@ -314,3 +314,44 @@ def tiny_wan_lora(folder: Path, names: tuple[str, ...] = ("high.safetensors", "l
         WanPipeline.save_lora_weights(
             folder, transformer_lora_layers=get_peft_model_state_dict(expert), weight_name=name
         )
+
+
+def tiny_acestep(folder: Path) -> None:
+    """ACE-Step 1.5 (AceStepPipeline) at 48 kHz: tiny DiT, condition encoder, Qwen3 encoder, Oobleck VAE.
+
+    The VAE's latent size (encoder_hidden_size / 2) must equal the DiT's
+    acoustic size (8) for a repaint, and its strides (2x4x4x6x10 = 1920)
+    give ACE-Step's 25 latents a second at 48 kHz.
+    """
+    import torch
+    from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
+    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
+    from diffusers.pipelines.ace_step import AceStepConditionEncoder, AceStepPipeline
+    from transformers import Qwen3Config, Qwen3Model
+
+    tokenizer = word_tokenizer(256)
+    torch.manual_seed(0)
+    heads = dict(
+        num_attention_heads=4, num_key_value_heads=2, head_dim=8, rope_theta=10000.0, sliding_window=16
+    )
+    transformer = AceStepTransformer1DModel(
+        hidden_size=32, intermediate_size=64, num_hidden_layers=2, in_channels=24,
+        audio_acoustic_hidden_dim=8, patch_size=2, **heads,
+    )  # fmt: skip
+    text_encoder = Qwen3Model(
+        Qwen3Config(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+                    num_key_value_heads=2, head_dim=8, vocab_size=len(tokenizer), max_position_embeddings=256)
+    )  # fmt: skip
+    condition_encoder = AceStepConditionEncoder(
+        hidden_size=32, intermediate_size=64, text_hidden_dim=32, timbre_hidden_dim=8,
+        num_lyric_encoder_hidden_layers=2, num_timbre_encoder_hidden_layers=2, **heads,
+    )  # fmt: skip
+    vae = AutoencoderOobleck(
+        encoder_hidden_size=16, downsampling_ratios=[2, 4, 4, 6, 10], decoder_channels=4,
+        decoder_input_channels=8, audio_channels=2, channel_multiples=[1, 1, 1, 1, 1], sampling_rate=48000,
+    )  # fmt: skip
+    pipe = AceStepPipeline(
+        transformer=transformer, condition_encoder=condition_encoder, vae=vae, text_encoder=text_encoder,
+        tokenizer=tokenizer, scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0),
+    )  # fmt: skip
+    pipe.save_pretrained(folder, safe_serialization=True)

@@ -32,7 +32,7 @@ from engine.generate.sound import to_48k
 from engine.jobs.progress import DENOISING, ENCODING, LOADING, JobContext
 
 PRESETS_FILE = presets_file("music.json")
-PIPELINES = frozenset({"StableAudioPipeline", "AudioLDM2Pipeline"})
+PIPELINES = frozenset({"StableAudioPipeline", "AudioLDM2Pipeline", "AceStepPipeline"})
 LOADED, DENOISED = 0.05, 0.9
 
 
@@ -49,6 +49,7 @@ class MusicPreset:
     overlap_seconds: float = 2.0
     dtype: str = "float16"
     default: bool = False
+    backend: str = "stable-audio"  # the backend that drives it (ace-step for ACE-Step)
 
 
 @cache
@@ -68,6 +69,7 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
                 overlap_seconds=float(e.get("overlap_seconds", 2.0)),
                 dtype=str(e.get("dtype", "float16")),
                 default=bool(e.get("default", False)),
+                backend=str(e.get("backend") or "stable-audio"),
             )
             for name, e in entries.items()
         }
@@ -79,9 +81,10 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
     return presets
 
 
-def preset_for(model: str | None) -> MusicPreset:
-    """The preset named or whose hub id is `model`; a local folder by its model_index.json class."""
-    presets = sorted(load_presets().values(), key=lambda p: not p.default)
+def preset_for(model: str | None, backend: str = "stable-audio") -> MusicPreset:
+    """The backend's preset named or whose hub id is `model`; a local folder by its model_index.json class."""
+    found = [p for p in load_presets().values() if p.backend == backend]
+    presets = sorted(found, key=lambda p: not p.default)
     if model is None:
         return presets[0]
     for preset in presets:
