@@ -63,8 +63,8 @@ def _list(args: argparse.Namespace) -> int:
         rows.append({
             "preset": entry.name, "task": entry.task, "backend": entry.backend, "model": entry.model,
             "download_gb": entry.download_gb, "on_disk_gb": round(disk_gb(snapshot), 3) if snapshot else None,
-            "vram_gb": round(full, 1) if full is not None else None,
-            "vram_min_gb": round(least, 1) if least is not None else None,
+            "vram_gb": round(full) if full is not None else None,
+            "vram_min_gb": round(least) if least is not None else None,
             "licence": entry.licence, "downloaded": snapshot is not None,
         })  # fmt: skip
     if args.json:

@@ -25,7 +25,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Readiness
 from engine.generate.conform import fit_picture
-from engine.generate.planner import CPU, GPU, GROUP, MODEL, Plan, choose, device_memory_gb, ladder
+from engine.generate.device_memory import device_memory_gb
+from engine.generate.planner import CPU, GPU, GROUP, MODEL, Plan, choose, ladder
 from engine.generate.presets import PRESETS_FILE, VideoPreset, preset_for_model, presets_for
 from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
 

@@ -1,7 +1,9 @@
 """The VRAM planner: how a model is placed on the user's card, chosen before the job, not after a crash.
 
-From the memory the device has free and the preset's footprint (weights by
-dtype plus working memory for the asked size and frames), the planner walks
+From the memory the device has free (engine.generate.device_memory, which
+imports torch; this module does not, so Settings > Models can show a preset's
+need) and the preset's footprint (weights by dtype plus working memory for
+the asked size and frames), the planner walks
 a ladder of plans and takes the first that fits:
 
 1. all on GPU                      (fastest)
@@ -25,10 +27,10 @@ is nothing to plan: everything runs in system memory.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from engine.generate.footprint import DENOISERS, GIB, GROUP_RESIDENT, MARGIN, OVERHEAD_GB, Footprint
+from engine.generate.footprint import DENOISERS, GROUP_RESIDENT, MARGIN, OVERHEAD_GB, Footprint
 
 GPU, MODEL, GROUP, CPU = "gpu", "model", "group", "cpu"
 PLACEMENT_WORDS = {GPU: "all on GPU", MODEL: "model offload", GROUP: "group offload", CPU: "on the CPU"}
@@ -174,54 +176,3 @@ def ladder(
 def choose(plans: list[Plan]) -> int:
     """The index of the first plan that fits (the last, the least hungry, when none does)."""
     return next((i for i, plan in enumerate(plans) if plan.fits), len(plans) - 1)
-
-
-def on_cpu(name: str) -> Plan:
-    return Plan(name, CPU)
-
-
-def with_memory(plans: list[Plan], have_gb: float) -> list[Plan]:
-    return [replace(plan, have_gb=have_gb) for plan in plans]
-
-
-def device_memory_gb(device: str) -> float | None:
-    """GiB this process can use on `device`: free memory plus what its own allocator holds.
-
-    What the engine's allocator holds (a model left loaded by the last job)
-    counts as available: the model pool lets it go before loading another.
-    torch's figure first, NVML's (nvidia-ml-py) where torch cannot say; None
-    on the CPU or when neither can tell.
-    """
-    if device == "cpu":
-        return None
-    try:
-        import torch
-    except ImportError:
-        return None
-    if device.startswith("cuda"):
-        index = int(device.partition(":")[2] or 0)
-        try:
-            free, _total = torch.cuda.mem_get_info(index)
-            return (free + torch.cuda.memory_reserved(index)) / GIB
-        except (RuntimeError, AssertionError, AttributeError):
-            return _nvml_free_gb(index)
-    if device == "mps":
-        mps = getattr(torch, "mps", None)
-        recommended = getattr(mps, "recommended_max_memory", None)
-        allocated = getattr(mps, "driver_allocated_memory", None)
-        if recommended is not None and allocated is not None:
-            return (recommended() - allocated()) / GIB
-    return None
-
-
-def _nvml_free_gb(index: int) -> float | None:
-    try:
-        import pynvml  # nvidia-ml-py
-    except ImportError:
-        return None
-    try:
-        pynvml.nvmlInit()
-        handle = pynvml.nvmlDeviceGetHandleByIndex(index)
-        return pynvml.nvmlDeviceGetMemoryInfo(handle).free / GIB
-    except Exception:  # no driver, no such device: unknown, not an error
-        return None
