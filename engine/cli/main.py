@@ -49,6 +49,11 @@ COMMANDS: dict[str, Command] = {
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
+            "models",
+            "AI models: list the presets, plan them for a card, download one.",
+            "engine.cli.models",
+        ),
+        Command(
             "relink",
             "Relink offline media by searching a folder (name, then stem, then duration).",
             "engine.cli.relink",

@@ -28,7 +28,7 @@ from engine.farm.reach import answers
 from engine.generate.base import Output
 from engine.jobs.lifecycle import FARM
 from engine.jobs.progress import JobContext, ProgressReport
-from engine.jobs.spec import FILE_PARAMS, JobSpec
+from engine.jobs.spec import FILE_LIST_PARAMS, FILE_PARAMS, JobSpec
 
 NAMESPACE = "shotline"
 RETRIES = 2  # sends of a job after its worker died, before the job fails
@@ -170,6 +170,9 @@ class FarmExecutor:
 
     def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output:
         inputs = {key: pack(spec.params[key]) for key in FILE_PARAMS & spec.params.keys() if spec.params[key]}
+        for key in FILE_LIST_PARAMS & spec.params.keys():
+            for n, item in enumerate(spec.params[key] or ()):
+                inputs[f"{key}/{n}"] = pack(item["path"] if isinstance(item, dict) else item)
         sent = spec.to_json()
         lost: list[str] = []
         for attempt in range(RETRIES + 1):
