@@ -1,9 +1,9 @@
 """`shotline setup-ai`: give the AI engine its own environment with the PyTorch build for this GPU.
 
-    shotline setup-ai                     detect the GPU, install, verify, and point the editor at it
-    shotline setup-ai --dry-run [--gpu "nvidia driver 550"]   say what would be installed and why
-    shotline setup-ai --repair            re-verify, reinstall what is broken
-    shotline setup-ai --reset             remove the environment
+shotline setup-ai                     detect the GPU, install, verify, and point the editor at it
+shotline setup-ai --dry-run [--gpu "nvidia driver 550"]   say what would be installed and why
+shotline setup-ai --repair            re-verify, reinstall what is broken
+shotline setup-ai --reset             remove the environment
 """
 
 from __future__ import annotations
@@ -21,24 +21,39 @@ from engine.setup_ai.torch_build import choose
 
 def add_args(parser: argparse.ArgumentParser) -> None:
     what = parser.add_mutually_exclusive_group()
-    what.add_argument("--dry-run", action="store_true", help="print what would be installed and why; change nothing")
-    what.add_argument("--repair", action="store_true", help="re-verify the environment and reinstall what is broken")
+    what.add_argument(
+        "--dry-run", action="store_true", help="print what would be installed and why; change nothing"
+    )
+    what.add_argument(
+        "--repair", action="store_true", help="re-verify the environment and reinstall what is broken"
+    )
     what.add_argument("--reset", action="store_true", help="remove the AI engine's environment")
-    parser.add_argument("--gpu", metavar="TEXT",
-                        help="state the GPU instead of detecting it: 'nvidia driver 550', 'nvidia cuda 12.8', "
-                             "'amd rocm 6.4', 'apple', 'none'")  # fmt: skip
-    parser.add_argument("--torch-index", metavar="URL|FOLDER",
-                        help="install torch from this package index or folder of wheels (a mirror) "
-                             "instead of PyTorch's index for the build")  # fmt: skip
+    parser.add_argument(
+        "--gpu",
+        metavar="TEXT",
+        help="state the GPU instead of detecting it: 'nvidia driver 550', 'nvidia cuda 12.8', "
+        "'amd rocm 6.4', 'apple', 'none'",
+    )
+    parser.add_argument(
+        "--torch-index",
+        metavar="URL|FOLDER",
+        help="install torch from this package index or folder of wheels (a mirror) "
+        "instead of PyTorch's index for the build",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    installer = Installer(build=choose(gpus.parse_stated(args.gpu) if args.gpu else gpus.detect()),
-                          torch_source=args.torch_index)  # fmt: skip
+    installer = Installer(
+        build=choose(gpus.parse_stated(args.gpu) if args.gpu else gpus.detect()),
+        torch_source=args.torch_index,
+    )
     if args.reset:
         removed = installer.reset()
-        print(f"Removed the AI engine's environment ({installer.base})" if removed
-              else "The AI engine was not set up: nothing to remove")  # fmt: skip
+        print(
+            f"Removed the AI engine's environment ({installer.base})"
+            if removed
+            else "The AI engine was not set up: nothing to remove"
+        )
         return 0
     if args.dry_run:
         _describe(installer)
@@ -48,8 +63,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     made = installer.repair() if args.repair else installer.setup()
     took = time.monotonic() - started
-    print(f"The AI engine is set up: torch {made.torch} ({made.device}) in {installer.env}, "
-          f"verified in {took:.0f} s; the editor starts its engine from it")  # fmt: skip
+    print(
+        f"The AI engine is set up: torch {made.torch} ({made.device}) in {installer.env}, "
+        f"verified in {took:.0f} s; the editor starts its engine from it"
+    )
     return 0
 
 

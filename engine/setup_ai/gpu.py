@@ -56,8 +56,10 @@ class Gpu:
     stated: bool = False  # from --gpu, not detected
 
     def describe(self) -> str:
-        parts = [self.name or {"nvidia": "NVIDIA GPU", "amd": "AMD GPU", "apple": "Apple GPU"}.get(
-            self.vendor, "no GPU")]
+        parts = [
+            self.name
+            or {"nvidia": "NVIDIA GPU", "amd": "AMD GPU", "apple": "Apple GPU"}.get(self.vendor, "no GPU")
+        ]
         if self.memory_gb:
             parts.append(f"{self.memory_gb:.0f} GB")
         if self.driver:
@@ -87,7 +89,7 @@ def cuda_of_driver(driver: str) -> tuple[int, int] | None:
 
 
 def parse_stated(text: str) -> Gpu:
-    """A machine described in words: "nvidia driver 550", "nvidia cuda 12.8", "amd rocm 6.4", "apple", "none"."""
+    """A machine in words: "nvidia driver 550", "nvidia cuda 12.8", "amd rocm 6.4", "apple", "none"."""
     words = text.lower().replace(",", " ").split()
     if not words:
         raise ShotlineError("--gpu needs a description such as 'nvidia driver 550', 'amd', 'apple' or 'none'")
@@ -118,7 +120,8 @@ def parse_stated(text: str) -> Gpu:
         return Gpu("apple" if machine == "arm64" else "none", system="Darwin", machine=machine, stated=True)
     if vendor in ("none", "cpu", "no"):
         system = {"windows": "Windows", "mac": "Darwin", "macos": "Darwin"}.get(
-            next((w for w in words if w in ("windows", "mac", "macos", "linux")), "linux"), "Linux")
+            next((w for w in words if w in ("windows", "mac", "macos", "linux")), "linux"), "Linux"
+        )
         return Gpu("none", system=system, machine="arm64" if system == "Darwin" else "x86_64", stated=True)
     raise ShotlineError(f"--gpu: unknown GPU {words[0]!r}: say nvidia, amd, apple or none")
 
@@ -160,8 +163,13 @@ def _nvidia_nvml() -> Gpu | None:
         return None
     finally:
         pynvml.nvmlShutdown()
-    return Gpu("nvidia", name=_text(name), driver=_text(driver), cuda=(code // 1000, code % 1000 // 10),
-               memory_gb=memory)  # fmt: skip
+    return Gpu(
+        "nvidia",
+        name=_text(name),
+        driver=_text(driver),
+        cuda=(code // 1000, code % 1000 // 10),
+        memory_gb=memory,
+    )
 
 
 def _text(value: str | bytes) -> str:
@@ -175,8 +183,11 @@ def _nvidia_smi() -> Gpu | None:
     try:
         listing = subprocess.run(
             [program, "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader,nounits"],
-            capture_output=True, text=True, timeout=20, check=True,
-        ).stdout  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=True,
+        ).stdout
         header = subprocess.run([program], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
         return None
@@ -205,7 +216,9 @@ def _amd_rocm() -> Gpu | None:
     smi = shutil.which("rocm-smi")
     if smi is not None:
         try:
-            shown = subprocess.run([smi, "--showproductname"], capture_output=True, text=True, timeout=20).stdout
+            shown = subprocess.run(
+                [smi, "--showproductname"], capture_output=True, text=True, timeout=20
+            ).stdout
             found = re.search(r"Card (?:series|SKU|model):\s*(.+)", shown)
             name = found[1].strip() if found else ""
         except (OSError, subprocess.SubprocessError):

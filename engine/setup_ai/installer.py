@@ -29,8 +29,14 @@ from engine.setup_ai.torch_build import TorchBuild
 #: The Python a bundle asks uv for (a source install uses its own).
 PYTHON_REQUEST = ">=3.11"
 #: Module names the check imports, and the distributions that provide them.
-DISTRIBUTIONS = {"torch": "torch", "diffusers": "diffusers", "transformers": "transformers",
-                 "safetensors": "safetensors", "accelerate": "accelerate", "engine": "shotline"}  # fmt: skip
+DISTRIBUTIONS = {
+    "torch": "torch",
+    "diffusers": "diffusers",
+    "transformers": "transformers",
+    "safetensors": "safetensors",
+    "accelerate": "accelerate",
+    "engine": "shotline",
+}
 
 Progress = Callable[[int, int, str], None]  # step number (from 1), steps, what it does
 
@@ -61,8 +67,12 @@ def system_python() -> str:
         found = shutil.which(name)
         if found is None:
             continue
-        ok = subprocess.run([found, "-c", "import sys; sys.exit(sys.version_info < (3, 11))"],
-                            capture_output=True).returncode == 0  # fmt: skip
+        ok = (
+            subprocess.run(
+                [found, "-c", "import sys; sys.exit(sys.version_info < (3, 11))"], capture_output=True
+            ).returncode
+            == 0
+        )
         if ok:
             return found
     raise ShotlineError("uv is missing and no Python 3.11 or newer is installed: install either, then retry")
@@ -120,11 +130,19 @@ class Installer:
         found = verify.imports(self.python, self._log)
         steps = []
         if not found.torch_ok or not found.variant_ok(self.build.device) or self._recorded_variant_differs():
-            steps.append((f"reinstall {self.build.spec} ({self.build.variant or 'default build'})",
-                          lambda: self._install_torch(reinstall=True)))  # fmt: skip
+            steps.append(
+                (
+                    f"reinstall {self.build.spec} ({self.build.variant or 'default build'})",
+                    lambda: self._install_torch(reinstall=True),
+                )
+            )
         broken = [DISTRIBUTIONS[name] for name in found.broken if name != "torch"]
-        steps.append(("reinstall " + (", ".join(broken) if broken else "missing AI packages"),
-                      lambda: self._install_ai(reinstall=broken)))  # fmt: skip
+        steps.append(
+            (
+                "reinstall " + (", ".join(broken) if broken else "missing AI packages"),
+                lambda: self._install_ai(reinstall=broken),
+            )
+        )
         steps += [
             ("check what imports", self._check_imports),
             ("start the engine from it", self._engine_answers),
@@ -137,7 +155,9 @@ class Installer:
         existed = self.base.exists()
         shutil.rmtree(self.base, ignore_errors=True)
         if self.base.exists():
-            raise ShotlineError(f"{self.base} could not be removed completely: close Shotline's engine and retry")
+            raise ShotlineError(
+                f"{self.base} could not be removed completely: close Shotline's engine and retry"
+            )
         return existed
 
     # running --------------------------------------------------------------------------------
@@ -158,10 +178,13 @@ class Installer:
                         f"step {number} of {total} ({what}) failed: {error}. The log is {self.log_path}"
                     ) from None
             made = records.Record(
-                python=str(self.python), torch=self._found.found.get("torch", ""), device=self.build.device,
-                variant=self.build.variant, shotline=engine.__version__,
+                python=str(self.python),
+                torch=self._found.found.get("torch", ""),
+                device=self.build.device,
+                variant=self.build.variant,
+                shotline=engine.__version__,
                 verified=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            )  # fmt: skip
+            )
             records.write_record(made, self.base)
             self._log(f"set up: {made}")
             return made
@@ -205,7 +228,9 @@ class Installer:
         if not self._found.variant_ok(self.build.device):
             raise ShotlineError(f"torch {self._found.found['torch']} is not the {self.build.device} build")
         if self.build.device in ("cuda", "rocm", "mps") and not self._found.gpu:
-            raise ShotlineError(f"torch {self._found.found['torch']} does not see the GPU ({self.build.device})")
+            raise ShotlineError(
+                f"torch {self._found.found['torch']} does not see the GPU ({self.build.device})"
+            )
 
     def _engine_answers(self) -> None:
         verify.engine_answers(self.python, self._log)

@@ -51,10 +51,16 @@ def choose(gpu: Gpu) -> TorchBuild:
                 "PyTorch publishes no builds for Intel Macs since version 2.2, so the AI engine "
                 "cannot be set up on this Mac; the no-download backends work without it"
             )
-        return TorchBuild("mps", "", None, (
-            f"{found}",
-            "macOS on Apple silicon: the package registry's torch wheel runs on the GPU through Metal (mps)",
-        ))  # fmt: skip
+        return TorchBuild(
+            "mps",
+            "",
+            None,
+            (
+                f"{found}",
+                "macOS on Apple silicon: the package registry's torch wheel runs on the GPU "
+                "through Metal (mps)",
+            ),
+        )
     if gpu.vendor == "nvidia":
         return _nvidia(gpu, found)
     if gpu.vendor == "amd":
@@ -68,25 +74,39 @@ def _nvidia(gpu: Gpu, found: str) -> TorchBuild:
     cuda = version_text(gpu.cuda)
     for variant, needs in CUDA_BUILDS:
         if gpu.cuda >= needs:
-            return TorchBuild("cuda", variant, f"{INDEX}/{variant}", (
-                found,
-                f"the driver runs CUDA up to {cuda}: the newest CUDA build of torch {TORCH_VERSION} "
-                f"it runs is {variant} (CUDA {version_text(needs)})",
-            ))  # fmt: skip
+            return TorchBuild(
+                "cuda",
+                variant,
+                f"{INDEX}/{variant}",
+                (
+                    found,
+                    f"the driver runs CUDA up to {cuda}: the newest CUDA build of torch {TORCH_VERSION} "
+                    f"it runs is {variant} (CUDA {version_text(needs)})",
+                ),
+            )
     oldest, needs = CUDA_BUILDS[-1]
     if gpu.cuda[0] == needs[0]:
-        return TorchBuild("cuda", oldest, f"{INDEX}/{oldest}", (
+        return TorchBuild(
+            "cuda",
+            oldest,
+            f"{INDEX}/{oldest}",
+            (
+                found,
+                f"the driver runs CUDA up to {cuda}, older than every CUDA build of torch {TORCH_VERSION}; "
+                f"{oldest} runs on it through CUDA's minor-version compatibility "
+                f"(driver {MINOR_COMPATIBLE_DRIVER} or newer). Updating the driver to 560 or newer "
+                f"gives full CUDA {version_text(needs)} support",
+            ),
+        )
+    return _cpu(
+        gpu,
+        (
             found,
-            f"the driver runs CUDA up to {cuda}, older than every CUDA build of torch {TORCH_VERSION}; "
-            f"{oldest} runs on it through CUDA's minor-version compatibility (driver {MINOR_COMPATIBLE_DRIVER} "
-            f"or newer). Updating the driver to 560 or newer gives full CUDA {version_text(needs)} support",
-        ))  # fmt: skip
-    return _cpu(gpu, (
-        found,
-        f"the driver runs CUDA only up to {cuda}; torch {TORCH_VERSION} needs CUDA {needs[0]} "
-        f"(driver {MINOR_COMPATIBLE_DRIVER} or newer). Installing the CPU build: update the NVIDIA "
-        "driver, then run `shotline setup-ai --repair` to switch to the GPU build",
-    ))  # fmt: skip
+            f"the driver runs CUDA only up to {cuda}; torch {TORCH_VERSION} needs CUDA {needs[0]} "
+            f"(driver {MINOR_COMPATIBLE_DRIVER} or newer). Installing the CPU build: update the NVIDIA "
+            "driver, then run `shotline setup-ai --repair` to switch to the GPU build",
+        ),
+    )
 
 
 def _amd(gpu: Gpu, found: str) -> TorchBuild:
@@ -94,12 +114,15 @@ def _amd(gpu: Gpu, found: str) -> TorchBuild:
         return _cpu(gpu, (found, "PyTorch's ROCm builds exist for Linux only: the CPU build"))
     if gpu.rocm is None:
         variant, needs = ROCM_BUILDS[0]
-        why = f"ROCm's version is unknown: the newest ROCm build, {variant} (it brings its own ROCm libraries)"
-    else:
-        variant, needs = next(
-            ((v, n) for v, n in ROCM_BUILDS if gpu.rocm >= n), ROCM_BUILDS[-1]
+        why = (
+            f"ROCm's version is unknown: the newest ROCm build, {variant} (it brings its own ROCm libraries)"
         )
-        why = f"ROCm {version_text(gpu.rocm)} is installed: the ROCm build {variant} (ROCm {version_text(needs)})"
+    else:
+        variant, needs = next(((v, n) for v, n in ROCM_BUILDS if gpu.rocm >= n), ROCM_BUILDS[-1])
+        why = (
+            f"ROCm {version_text(gpu.rocm)} is installed: "
+            f"the ROCm build {variant} (ROCm {version_text(needs)})"
+        )
         if gpu.rocm < needs:
             why += f", the oldest of torch {TORCH_VERSION}'s; update ROCm if it does not start"
     return TorchBuild("rocm", variant, f"{INDEX}/{variant}", (found, why))
@@ -108,7 +131,12 @@ def _amd(gpu: Gpu, found: str) -> TorchBuild:
 def _cpu(gpu: Gpu, reasons: tuple[str, ...]) -> TorchBuild:
     if gpu.system == "Linux":
         # the registry's plain torch on Linux is the CUDA build and would pull gigabytes of CUDA
-        return TorchBuild("cpu", "cpu", f"{INDEX}/cpu", (*reasons, "on Linux from PyTorch's CPU index, "
-                                                        "so no CUDA libraries are downloaded"))
-    return TorchBuild("cpu", "", None, (*reasons, f"the package registry's torch wheel for {gpu.system} "
-                                                  "is the CPU build"))
+        return TorchBuild(
+            "cpu",
+            "cpu",
+            f"{INDEX}/cpu",
+            (*reasons, "on Linux from PyTorch's CPU index, so no CUDA libraries are downloaded"),
+        )
+    return TorchBuild(
+        "cpu", "", None, (*reasons, f"the package registry's torch wheel for {gpu.system} is the CPU build")
+    )

@@ -66,8 +66,9 @@ def run(command: list[str], log: Log, timeout: float, cwd: Path | None = None) -
     """Run a step's process, its output to the log; its stdout, or ShotlineError with the last lines."""
     log("$ " + " ".join(command))
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=cwd,
-                              stdin=subprocess.DEVNULL)  # fmt: skip
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, cwd=cwd, stdin=subprocess.DEVNULL
+        )
     except subprocess.TimeoutExpired:
         raise ShotlineError(f"{Path(command[0]).name} did not finish within {timeout:.0f} s") from None
     except OSError as error:
@@ -101,7 +102,9 @@ def engine_answers(python: Path, log: Log) -> dict:
     log("$ " + " ".join(command) + "  (initialize, shutdown)")
     with tempfile.TemporaryDirectory(prefix="shotline-verify-") as cwd:
         try:
-            done = subprocess.run(command, input=requests, capture_output=True, text=True, timeout=300, cwd=cwd)
+            done = subprocess.run(
+                command, input=requests, capture_output=True, text=True, timeout=300, cwd=cwd
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             raise ShotlineError(f"the engine did not start: {error}") from None
     if done.stderr.strip():
@@ -123,11 +126,39 @@ def tiny_pipeline(python: Path, device: str, log: Log) -> Path:
     work = Path(tempfile.mkdtemp(prefix="shotline-verify-"))
     model, video = work / "tiny-wan", work / "tiny.mp4"
     run([str(python), "-m", "engine.setup_ai.tiny_model", str(model)], log, timeout=600, cwd=work)
-    run([
-        str(python), "-m", "engine", "generate", "--backend", "wan", "--model", str(model),
-        "--device", engine_device, "--dtype", "float32", "--frames", "5", "--fps", "8", "--size", "64x64",
-        "--steps", "2", "--prompt", "a lighthouse at dusk", "--cache-dir", str(work / "cache"), "-o", str(video),
-    ], log, timeout=900, cwd=work)  # fmt: skip
+    run(
+        [
+            str(python),
+            "-m",
+            "engine",
+            "generate",
+            "--backend",
+            "wan",
+            "--model",
+            str(model),
+            "--device",
+            engine_device,
+            "--dtype",
+            "float32",
+            "--frames",
+            "5",
+            "--fps",
+            "8",
+            "--size",
+            "64x64",
+            "--steps",
+            "2",
+            "--prompt",
+            "a lighthouse at dusk",
+            "--cache-dir",
+            str(work / "cache"),
+            "-o",
+            str(video),
+        ],
+        log,
+        timeout=900,
+        cwd=work,
+    )
     if not video.is_file() or video.stat().st_size == 0:
         raise ShotlineError("the engine finished the tiny model's job but wrote no video")
     return video
