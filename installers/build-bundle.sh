@@ -14,7 +14,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work="$root/build/bundle"
-py=${PYTHON:-python3}
+py=${PYTHON:-$(command -v python3 || command -v python)}
 
 [ "${1:-}" = "--clean" ] && rm -rf "$work"
 mkdir -p "$work" "$root/dist"
@@ -36,7 +36,8 @@ if [ ! -x "$venv/$bin/python" ]; then
 fi
 vpy="$venv/$bin/python"
 stamp="$venv/.shotline-bundle"
-want=$(cat "$root/pyproject.toml" "$root/installers/build-bundle.sh" | sha256sum | cut -d' ' -f1)
+want=$(cat "$root/pyproject.toml" "$root/installers/build-bundle.sh" \
+  | "$vpy" -c 'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$vpy" -m pip install --disable-pip-version-check -q "$root" "pyinstaller>=6.10,<7"
   echo "$want" > "$stamp"

@@ -127,7 +127,7 @@ def parse_stated(text: str) -> Gpu:
 
 
 def _version(text: str | None) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", text or "")
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)*", text or "")
     return (int(match[1]), int(match[2] or 0)) if match else None
 
 
