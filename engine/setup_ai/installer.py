@@ -15,6 +15,7 @@ import datetime
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,8 +171,10 @@ class Installer:
             for number, (what, action) in enumerate(steps, start=1):
                 self.progress(number, total, what)
                 self._log(f"== step {number}/{total}: {what}")
+                started = time.monotonic()
                 try:
                     action()
+                    self._log(f"== step {number}/{total} took {time.monotonic() - started:.0f} s")
                 except ShotlineError as error:
                     self._log(f"FAILED: {error}")
                     raise ShotlineError(
