@@ -82,7 +82,9 @@ def test_version_probe_and_export_work_from_an_empty_environment(bundle: Path, t
     shown = bare(bundle, tmp_path, "--version")
     assert (shown.returncode, shown.stdout.strip()) == (0, f"shotline {__version__}")
 
-    footage = write_video(tmp_path / "footage.mp4", frames=24, rate=Fraction(24), size=(160, 120))
+    footage = write_video(
+        tmp_path / "footage.mp4", frames=24, rate=Fraction(24), size=(160, 120), tone_hz=440
+    )
     probed = bare(bundle, tmp_path, "probe", str(footage), "--json")
     assert probed.returncode == 0, probed.stderr
     assert '"kind": "video"' in probed.stdout
