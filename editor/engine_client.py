@@ -12,7 +12,6 @@ itself never goes down.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from editor.engine_command import engine_command
 from editor.engine_restarts import RestartPolicy
 from engine.server import protocol
 
@@ -40,7 +40,7 @@ class EngineClient(QObject):
         self, parent: QObject | None = None, command: list[str] | None = None, restart: bool = True
     ) -> None:
         super().__init__(parent)
-        self._command = command or [sys.executable, "-m", "engine"]
+        self._command = command or engine_command()
         self._restart = restart
         self._process: QProcess | None = None
         self._buffer = b""

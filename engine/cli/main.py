@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine import __version__
 from engine.errors import ShotlineError
 
 
@@ -66,6 +67,7 @@ COMMANDS: dict[str, Command] = {
             "Make a cut from a Fountain screenplay: scenes, shots, dialogue, Cast.",
             "engine.cli.script",
         ),
+        Command("setup-ai", "Set up the AI engine's own environment for this GPU.", "engine.cli.setup_ai"),
     )
 }
 
@@ -76,6 +78,7 @@ def subcommand_names() -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shotline", description="Shotline, headless.")
+    parser.add_argument("--version", action="version", version=f"shotline {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, command in sorted(COMMANDS.items()):
         module = importlib.import_module(command.module)

@@ -108,7 +108,9 @@ class TransformersVoiceBackend:
         model, preset, local = resolve_model(request.model or request.voice)
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
         if missing:
-            raise GenerateError(f"The transformers voice needs {', '.join(missing)} (install shotline[ai])")
+            raise GenerateError(
+                f"The transformers voice needs {', '.join(missing)}: set up the AI engine (shotline setup-ai)"
+            )
         import torch
 
         device = _device(request.device, torch)
@@ -152,7 +154,7 @@ class TransformersVoiceBackend:
 def _machine() -> Readiness:
     missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)} (install shotline[ai])")
+        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (shotline setup-ai)")
     import torch
 
     if torch.cuda.is_available():
