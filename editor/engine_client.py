@@ -126,6 +126,15 @@ class EngineClient(QObject):
 
     # incoming ---------------------------------------------------------------------------
 
+    def use_command(self, command: list[str]) -> None:
+        """Start the engine with `command` from now on (a new AI environment); a running one restarts."""
+        if command == self._command:
+            return
+        self._command = list(command)
+        if self.running:
+            self.stop()
+            self.start_again()
+
     def start_again(self) -> None:
         """The user's retry after `gaveUp`: start, counting deaths at start from nothing."""
         self.restarts.reset()

@@ -186,7 +186,7 @@ def _machine(needs: tuple[str, ...]) -> Readiness:
         if importlib.util.find_spec(name) is None
     ]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (shotline setup-ai)")
+        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)")
     import torch
 
     if torch.cuda.is_available():

@@ -109,7 +109,7 @@ class TransformersVoiceBackend:
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
         if missing:
             raise GenerateError(
-                f"The transformers voice needs {', '.join(missing)}: set up the AI engine (shotline setup-ai)"
+                f"The transformers voice needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)"
             )
         import torch
 
@@ -154,7 +154,7 @@ class TransformersVoiceBackend:
 def _machine() -> Readiness:
     missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (shotline setup-ai)")
+        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)")
     import torch
 
     if torch.cuda.is_available():
