@@ -34,6 +34,8 @@ from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl"})
 #: Parts of a job's progress bar: loading, then denoising, decoding and encoding.
 LOADED, DENOISED, DECODED = 0.05, 0.85, 0.9
+#: What a user does when torch and the model libraries are missing.
+SET_UP_AI = "set up the AI engine (Preferences > Engines, or shotline setup-ai)"
 DTYPE_NAMES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32", "half": "float16"}
 
 
@@ -186,7 +188,7 @@ def _machine(needs: tuple[str, ...]) -> Readiness:
         if importlib.util.find_spec(name) is None
     ]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)")
+        return Readiness(False, f"needs {', '.join(missing)}: {SET_UP_AI}")
     import torch
 
     if torch.cuda.is_available():

@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.errors import GenerateError
 from engine.generate.base import Output, Readiness
+from engine.generate.pipelines import SET_UP_AI
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.voice import audio as voice_audio
 from engine.generate.voice.request import VoiceRequest
@@ -109,7 +110,7 @@ class TransformersVoiceBackend:
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
         if missing:
             raise GenerateError(
-                f"The transformers voice needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)"
+                f"The transformers voice needs {', '.join(missing)}: {SET_UP_AI}"
             )
         import torch
 
@@ -154,7 +155,7 @@ class TransformersVoiceBackend:
 def _machine() -> Readiness:
     missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)}: set up the AI engine (Preferences > Engines, or shotline setup-ai)")
+        return Readiness(False, f"needs {', '.join(missing)}: {SET_UP_AI}")
     import torch
 
     if torch.cuda.is_available():
