@@ -3,20 +3,24 @@
 The engine is a child process (`python -m engine`) speaking JSON-RPC 2.0, one
 message per line, on its stdin/stdout. QProcess delivers its output on the
 GUI thread's event loop without blocking it; each line becomes a Qt signal.
-If the engine dies (a crash, `kill -9`, out of memory), every job it was
-running or holding is reported failed with the reason, and a fresh engine is
-started so the user can retry at once; the editor itself never goes down.
+If the engine dies (a crash, `kill -9`, out of memory), `crashed` says why
+and every job it was running or holding is reported failed with the reason,
+and a fresh engine is started so the user can retry at once; the editor
+itself never goes down.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from editor.engine_command import engine_command
+from editor.engine_restarts import RestartPolicy
 from engine.server import protocol
 
 Reply = Callable[[dict[str, Any] | None, str | None], None]  # (result, error message)
@@ -30,12 +34,13 @@ class EngineClient(QObject):
     failed = Signal(str, str)  # job id, a message for the user
     cancelled = Signal(str)  # job id
     crashed = Signal(str)  # why the engine stopped; it is restarted
+    gaveUp = Signal(str)  # the engine failed to start again and again: why, and how to retry
 
     def __init__(
         self, parent: QObject | None = None, command: list[str] | None = None, restart: bool = True
     ) -> None:
         super().__init__(parent)
-        self._command = command or [sys.executable, "-m", "engine"]
+        self._command = command or engine_command()
         self._restart = restart
         self._process: QProcess | None = None
         self._buffer = b""
@@ -44,11 +49,20 @@ class EngineClient(QObject):
         self._active: set[str] = set()  # jobs submitted and not ended, as far as we know
         self._stopping = False
         self.info: dict[str, Any] | None = None
+        self.restarts = RestartPolicy()
+        self._said: deque[str] = deque(maxlen=5)  # the engine's last lines on stderr, for `gaveUp`
+        self._restart_timer = QTimer(self)
+        self._restart_timer.setSingleShot(True)
+        self._restart_timer.timeout.connect(self.start)
 
     # the process ----------------------------------------------------------------------
 
     def start(self) -> None:
+        self._restart_timer.stop()
+        if self.running:
+            return
         self._stopping = False
+        self.restarts.started(time.monotonic())
         process = QProcess(self)
         process.setProgram(self._command[0])
         process.setArguments(self._command[1:])
@@ -106,13 +120,29 @@ class EngineClient(QObject):
 
         self.request("submit", {"spec": spec}, submitted)
 
-    def cancel(self, job_id: str) -> None:
-        self.request("cancel", {"job": job_id})
+    def cancel(self, job_id: str, reply: Reply | None = None) -> None:
+        """Ask the engine to stop a job; `reply` gets {"cancelled": False} if it had already ended."""
+        self.request("cancel", {"job": job_id}, reply)
 
     # incoming ---------------------------------------------------------------------------
 
+    def use_command(self, command: list[str]) -> None:
+        """Start the engine with `command` from now on (a new AI environment); a running one restarts."""
+        if command == self._command:
+            return
+        self._command = list(command)
+        if self.running:
+            self.stop()
+            self.start_again()
+
+    def start_again(self) -> None:
+        """The user's retry after `gaveUp`: start, counting deaths at start from nothing."""
+        self.restarts.reset()
+        self.start()
+
     def _initialized(self, result: dict[str, Any] | None, error: str | None) -> None:
         if result is not None:
+            self.restarts.answered()
             self.info = result
             self.started.emit(result)
 
@@ -129,6 +159,7 @@ class EngineClient(QObject):
         assert self._process is not None
         text = bytes(self._process.readAllStandardError()).decode(errors="replace").rstrip()
         if text:
+            self._said.extend(line for line in text.splitlines() if line.strip())
             self.log.emit("", text)
 
     def _dispatch(self, line: bytes) -> None:
@@ -182,9 +213,20 @@ class EngineClient(QObject):
         for reply in self._replies.values():
             reply(None, reason)
         self._replies.clear()
+        self.crashed.emit(reason)  # first: a listener that knows its jobs says what the loss means for each
         for job in sorted(self._active):
             self.failed.emit(job, reason)
         self._active.clear()
-        self.crashed.emit(reason)
-        if restart:
+        if not restart:
+            return
+        wait = self.restarts.died(time.monotonic())
+        if wait is None:
+            said = f": {self._said[-1]}" if self._said else ""
+            self.gaveUp.emit(
+                f"The engine failed to start {self.restarts.failures} times in a row ({reason}{said}). "
+                "Fix that, then press Start engine in the Jobs panel."
+            )
+        elif wait == 0:
             self.start()
+        else:
+            self._restart_timer.start(round(wait * 1000))

@@ -22,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     from engine.cli.main import subcommand_names
 
-    if args and (args[0] in subcommand_names() or args[0] in ("-h", "--help")):
+    if args and (args[0] in subcommand_names() or args[0] in ("-h", "--help", "--version")):
         from engine.cli.main import main as cli_main
 
         return cli_main(args)

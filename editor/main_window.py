@@ -25,15 +25,17 @@ from editor.generate.cache_cleaner import CacheCleaner
 from editor.generate.controller import GenerationController
 from editor.generate.extend_controller import ExtendController
 from editor.generate.new_shot import NewShotController
-from editor.generate.runner import JobRunner
 from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
 from editor.inspector.panel import Inspector
+from editor.jobs.dock import EngineProblem, JobsDockFollower
 from editor.jobs.panel import JobsPanel
+from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
+from editor.project.interchange_actions import TimelineInterchange
 from editor.settings import EditorSettings
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
@@ -61,13 +63,16 @@ class MainWindow(QMainWindow):
         # Premiere's default: media | viewer | inspector across the top, the timeline across the bottom
         self.splitDockWidget(bin_dock, viewer_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(viewer_dock, inspector_dock, Qt.Orientation.Horizontal)
-        self.tabifyDockWidget(inspector_dock, self._dock("jobs", "Jobs", self.jobs_panel, top))
+        jobs_dock = self._dock("jobs", "Jobs", self.jobs_panel, top)
+        self.tabifyDockWidget(inspector_dock, jobs_dock)
         inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
         self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self.engine = EngineClient(self)  # started by the application, or by the first job
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self, self.context.settings)
         self.jobs.clipProgress.connect(self.timeline_view.set_job_progress)
+        JobsDockFollower(jobs_dock, self.jobs)
+        EngineProblem(self.jobs_panel, self.engine)
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
@@ -101,7 +106,8 @@ class MainWindow(QMainWindow):
 
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
-        self.exporter = ExportController(self.context, self.jobs_panel.model, self.engine, self)
+        self.exporter = ExportController(self.context, self.jobs, self)
+        self.interchange = TimelineInterchange(self.context, self)  # timelines to and from other editors
         actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")

@@ -1,6 +1,6 @@
 """File > Export in the window: the action, the dialog, and the notice when a file is ready.
 
-The export itself runs in the engine process (see runner.py).
+The export itself runs in the engine process, as a job of the editor's one JobRunner (see runner.py).
 
 The notice is a small non-modal message so finishing an export never
 interrupts a cut in progress; a failure the user cannot see in the dialog
@@ -16,10 +16,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.context import EditorContext
-from editor.engine_client import EngineClient
 from editor.export.dialog import ExportDialog
 from editor.export.runner import ExportRunner
-from editor.jobs.model import JobsModel
+from editor.jobs.runner import JobRunner
 from engine.export.mp4 import ExportResult
 
 
@@ -29,12 +28,10 @@ def show_in_folder(path: Path) -> None:
 
 
 class ExportController(QObject):
-    def __init__(
-        self, context: EditorContext, jobs: JobsModel, engine: EngineClient, window: QWidget
-    ) -> None:
+    def __init__(self, context: EditorContext, jobs: JobRunner, window: QWidget) -> None:
         super().__init__(window)
         self._context, self._window = context, window
-        self.runner = ExportRunner(jobs, engine, self)
+        self.runner = ExportRunner(jobs, self)
         self.dialog = ExportDialog(context, self.runner, window)
         self.notice: QMessageBox | None = None
         open_dialog = self.dialog.open_for_project

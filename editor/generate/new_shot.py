@@ -5,7 +5,9 @@ JobRunner runs the video.generate job (jobs panel, cancel, retry), and the
 result becomes a clip whose only take is the result (provenance on it, the
 generated badge on the timeline). On the timeline it is placed as one
 Overwrite-like undo step at the frame and track chosen when the job was
-asked for; for the bin the result is imported as an item to drag in later.
+asked for, and its file joins the media bin as "<name> · take 1" outside the
+history, so undoing the placement or deleting the clip keeps the result; for
+the bin the result is imported as an item to drag in later.
 
 The gap's place comes in with the action (its data), so the timeline's
 right-click menu and the Sequence menu run the same command.
@@ -25,9 +27,10 @@ from PySide6.QtWidgets import QDialog, QWidget
 from editor.actions import ActionRegistry
 from editor.context import EditorContext
 from editor.generate.new_shot_dialog import GenerateShotDialog
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
@@ -152,8 +155,11 @@ class NewShotController(QObject):
         """
         session = self._context.session
         cache = default_cache_dir(session.path)
+        where = (spot.track, spot.start, spot.start + frames, session.rate) if spot is not None else ()
         try:
-            spec = new_shot_spec(session.timeline, frames, values, backend, cache, name)
+            spec = new_shot_spec(
+                session.timeline, frames, values, backend, cache, name, titles.generate(name, *where)
+            )
         except ShotlineError as error:
             self._context.status.show(str(error))
             return None
@@ -188,9 +194,10 @@ class NewShotController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             clip = generated_clip(result, session.rate, name)
+            session.apply_outside_history(media_bin.keep_clips, [clip])  # first: undo must not drop it
             change = session.apply(place_generated, spot.track, spot.start, clip)
             if change is None:
-                kept = "the result is kept in the cache"
+                kept = "the result is in the media bin"
                 raise ShotlineError(f"{name} could not be placed on {spot.track}; {kept}")
             self._context.selection.set(list(change.result))
             self._context.status.show(f"{name} is on {spot.track} at {timecode(spot.start, session.rate)}")

@@ -24,10 +24,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
-from editor.generate.runner import JobRunner
 from editor.generate.voice_dialog import VoiceDialog
 from editor.generate.voice_ducking_dialog import DuckingDialog
 from editor.inspector.take_switch import play_take
+from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.voice.timeline import (
     place_voice_clips,
@@ -35,8 +35,10 @@ from engine.generate.voice.timeline import (
     voice_spec,
     voice_take,
 )
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
-from engine.project import document, provenance, roles, takes, trackedit, voices
+from engine.project import bin as media_bin
+from engine.project import document, provenance, roles, trackedit, voices
 from engine.project.voices import CharacterVoice
 from engine.render import ducking
 
@@ -94,9 +96,9 @@ class VoiceController(QObject):
         cache = default_cache_dir(session.path)
         tokens = []
         for index, line in enumerate(lines):
-            title = f"{character}: {line[:40]}"
-            spec = voice_spec(line, character, voice, cache, title)
+            spec = voice_spec(line, character, voice, cache)
             on_done = self._line_done(number, index)
+            title = spec["params"]["title"]
             token = self._runner.submit(spec, title, on_done, f"{LINE_PREFIX}{number}:{index}")
             self._batches[number].tokens[index] = token
             tokens.append(token)
@@ -151,6 +153,7 @@ class VoiceController(QObject):
         except ShotlineError as error:
             self._context.status.show(str(error))
             return
+        session.apply_outside_history(media_bin.keep_clips, clips)  # before: undo must not drop them
         with session.group("Add Voice-over"):
             found = roles.role_tracks(session.timeline, roles.VOICE)
             if found:
@@ -184,18 +187,18 @@ class VoiceController(QObject):
         character = str(made.extra.get("character") or "")
         voice = CharacterVoice(made.backend, str(made.extra.get("voice") or "") or None,
                                float(made.extra.get("speed") or 1.0))  # fmt: skip
-        spec = voice_spec(text, character, voice, default_cache_dir(session.path), clip_id=ident)
-        title = f"Speak again: {text[:40]}"
+        title = titles.speak_again(character, text)
+        spec = voice_spec(text, character, voice, default_cache_dir(session.path), title, clip_id=ident)
 
         def on_done(result: dict[str, Any]) -> str:
             # as Regenerate: the take joins the clip for good, and playing it is the undoable step
             reference, made, _frames = voice_take(result, session.rate)
-            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
             if added is None or not play_take(session, ident, added.result, "Speak Again"):
                 raise ShotlineError("The clip is gone or locked; the take is kept in the cache")
             return f"{added.result} is playing"
 
-        return self._runner.submit(spec, title, on_done, ident)
+        return self._runner.submit(spec, title, on_done, ident, reveal=False)  # pressed in the inspector
 
     # Ducking ------------------------------------------------------------------------------------
 

@@ -1,1 +1,2 @@
-"""The jobs dock: exports now, engine jobs later, with progress, cancel and retry."""
+"""Engine jobs as the user sees them: the one runner every engine job goes through, and the Jobs dock
+(its rows, their details, and bringing the dock forward when a job starts)."""

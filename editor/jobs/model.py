@@ -1,16 +1,21 @@
 """The list of jobs the user started, fed by plain method calls.
 
-Whatever runs a job (the export thread today, the engine process's JSON-RPC
-notifications later) reports through `add`, `progress`, `done`, `failed` and
-`cancelled`, all by job id; the model knows nothing of how jobs run. A
-user's Cancel or Retry comes back out as `cancelRequested`/`retryRequested`
-with the id, for the job's owner to act on. GUI thread only: a worker's
-reports reach it through queued signals.
+Whatever runs a job (the editor's JobRunner for every engine job, the mask
+tracker's worker thread) reports through `add`, `progress`, `log`, `done`,
+`failed` and `cancelled`, all by job id; the model knows nothing of how
+jobs run. A user's Cancel or Retry comes back out as
+`cancelRequested`/`retryRequested` with the id, for the job's owner to act
+on. GUI thread only: a worker's reports reach it through queued signals.
+
+Each job keeps the last `LOG_LINES` lines the engine logged for it, so a
+failure's details can be read after the fact without the list growing for
+the life of a long session.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -40,6 +45,18 @@ class Job:
     eta: float | None = None  # seconds left
     message: str = ""  # the result on success, the reason on failure
     retryable: bool = False
+    cached: bool = False  # done with a result the engine already had
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+
+    @property
+    def state_text(self) -> str:
+        """The state as the row says it: "Queued", "denoising 3/30", "Done (from the cache)"."""
+        return self.stage or self.state.value.capitalize()
+
+
+#: How many of the engine's log lines a job keeps (a traceback is a few dozen).
+LOG_LINES = 400
+CACHED_TEXT = "Done (from the cache)"
 
 
 class Column:
@@ -64,6 +81,7 @@ def eta_text(seconds: float | None) -> str:
 class JobsModel(QAbstractTableModel):
     cancelRequested = Signal(str)
     retryRequested = Signal(str)
+    logged = Signal(str)  # job id: it has new log lines
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +108,24 @@ class JobsModel(QAbstractTableModel):
         job.stage, job.eta = stage, eta
         self._changed(self._row(job_id))
 
-    def done(self, job_id: str, result: str = "") -> None:
+    def cancelling(self, job_id: str) -> None:
+        """The owner has asked for the job to stop: say so until the job says it has."""
+        job = self.job(job_id)
+        if job is not None and not job.state.finished:
+            job.stage = "Cancelling…"
+            self._changed(self._row(job_id))
+
+    def log(self, job_id: str, text: str) -> None:
+        job = self.job(job_id)
+        if job is None:
+            return
+        job.log.extend(text.rstrip("\n").splitlines() or [""])
+        self.logged.emit(job_id)
+
+    def done(self, job_id: str, result: str = "", cached: bool = False) -> None:
+        job = self.job(job_id)
+        if job is not None:
+            job.cached = cached
         self._finish(job_id, State.DONE, result, fraction=1.0)
 
     def failed(self, job_id: str, message: str) -> None:
@@ -136,7 +171,8 @@ class JobsModel(QAbstractTableModel):
         job.state, job.message, job.eta = state, message, None
         if fraction is not None:
             job.fraction = fraction
-        job.stage = {State.DONE: "Done", State.FAILED: "Failed", State.CANCELLED: "Cancelled"}[state]
+        done = CACHED_TEXT if job.cached else "Done"
+        job.stage = {State.DONE: done, State.FAILED: "Failed", State.CANCELLED: "Cancelled"}[state]
         self._changed(row)
 
     def _changed(self, row: int | None) -> None:
@@ -168,7 +204,7 @@ class JobsModel(QAbstractTableModel):
         if role == JOB_ID_ROLE:
             return job.job_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{job.title}\n{job.message}" if job.message else job.title
+            return f"{job.title}\n{job.message}\n(double-click for details)" if job.message else job.title
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == Column.NAME:
@@ -178,7 +214,7 @@ class JobsModel(QAbstractTableModel):
         if column == Column.STAGE:
             if job.state == State.FAILED:
                 return f"Failed: {job.message}"
-            return job.stage or job.state.value.capitalize()
+            return job.state_text
         if column == Column.ETA:
             return eta_text(job.eta) if job.state == State.RUNNING else ""
         return None

@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
-from editor.generate.runner import JobRunner
+from editor.jobs.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
+from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
+from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.masks import mask_of
 
@@ -170,7 +172,7 @@ class InpaintController(QObject):
             media,
             self._masks.store.root / folder,
             int(values.get("seed", 0)),
-            title=f"Inpaint {name}",
+            title=titles.inpaint(name),
             clip_id=ident,
             prompt=str(values.get("prompt") or ""),
             backend=backend,
@@ -201,7 +203,7 @@ class InpaintController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = inpainted_take(result, made_at.get("rate"))
-            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
             change = session.apply(takes.set_active_take, ident, added.result) if added else None
             if change is None:
                 raise ShotlineError(

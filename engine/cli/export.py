@@ -14,6 +14,7 @@ from engine.cli.progress import ProgressBar
 from engine.errors import ExportError
 from engine.export.mp4 import export_mp4
 from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, preset
+from engine.export.subtitles import write_srt_beside
 from engine.project import persistence
 from engine.project.times import rate_fraction
 from engine.render.picture import CROP, FIT
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.finish()
+    captions = write_srt_beside(loaded.timeline, result.path)
+    if bar is not None and captions is not None:
+        print(f"{captions}: the dialogue's subtitles", file=sys.stderr)
     if bar is not None:
         width, height = result.size
         print(

@@ -41,6 +41,12 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, help="denoising steps (default: the model preset's)")
     parser.add_argument("--guidance", type=float, help="guidance scale (default: the model preset's)")
     parser.add_argument("--image", help="reference image for image-to-video")
+    parser.add_argument(
+        "--reference",
+        action="append",
+        metavar="[NAME=]PICTURE",
+        help="image.edit: a reference picture, optionally named (Mara=mara.png); repeat for several",
+    )
     parser.add_argument("--head", action="store_true", help="video.extend: add the frames before the clip")
     parser.add_argument("--fit", choices=("fit", "crop"), default="crop", help="conform a model's size by")
     parser.add_argument("--device", default="auto", help="cuda, mps, cpu or auto")
@@ -61,6 +67,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     inpaint.add_argument("--method", choices=("telea", "ns"), help="the opencv backend's spatial fill")
     inpaint.add_argument("--track", action="store_true", help="make the mask follow the content first")
     parser.add_argument("-o", "--output", help="file to write")
+    parser.add_argument(
+        "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
+    )
 
 
 class _Waiter:
@@ -187,6 +196,8 @@ def _params(args: argparse.Namespace) -> dict:
         return _inpaint_params(args)
     if args.task == "music.score":
         return _score_params(args)
+    if args.task in ("image.generate", "image.edit"):
+        return _image_params(args)
     if args.frames is None:
         raise GenerateError("--frames is required: how many frames the shot has")
     params = {
@@ -208,6 +219,32 @@ def _params(args: argparse.Namespace) -> dict:
     }
     if args.cache_dir:
         params["cache_dir"] = args.cache_dir
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _image_params(args: argparse.Namespace) -> dict:
+    """A still: its prompt, exact size (default 1280x720), seed, and for image.edit its references."""
+    references = []
+    for given in args.reference or []:
+        name, _, path = given.rpartition("=") if "=" in given else ("", "", given)
+        references.append(
+            {"path": str(Path(path).absolute()), "name": name} if name else str(Path(path).absolute())
+        )
+    params = {
+        "prompt": args.prompt,
+        "negative_prompt": args.negative_prompt,
+        "size": args.size or "1280x720",
+        "seed": args.seed,
+        "steps": args.steps,
+        "guidance": args.guidance,
+        "references": references or None,
+        "model": args.model,
+        "device": args.device,
+        "cpu_offload": args.cpu_offload,
+        "vae_tiling": args.vae_tiling,
+        "dtype": None if args.dtype == "auto" else args.dtype,
+        "cache_dir": args.cache_dir,
+    }
     return {k: v for k, v in params.items() if v is not None}
 
 
@@ -251,7 +288,12 @@ def _generate(args: argparse.Namespace, output: Path, scratch: str) -> int:
     spec = JobSpec(args.task, params, backend=args.backend)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     waiter = _Waiter(bar)
-    jobs = generation_queue(default_registry(), waiter)
+    executor = None
+    if args.farm:
+        from engine.farm.executor import FarmExecutor
+
+        executor = FarmExecutor(args.farm)
+    jobs = generation_queue(default_registry(), waiter, executor=executor)
     try:
         jobs.submit(spec)
         while not waiter.ended.wait(0.2):

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from engine import __version__
 from engine.errors import ShotlineError, one_line
 
 #: The exit status of a command whose reader closed the pipe, as a shell reports SIGPIPE (128 + 13).
@@ -37,14 +38,41 @@ COMMANDS: dict[str, Command] = {
         Command(
             "engine", "run the background engine process on stdin/stdout (JSON-RPC 2.0)", "engine.cli.engine"
         ),
+        Command(
+            "convert",
+            "Convert a timeline between formats: .otio .otioz .otiod .edl .xml .fcpxml .aaf .kdenlive.",
+            "engine.cli.convert",
+        ),
         Command("export", "Export a project to MP4 (H.264 + AAC), frame-exact.", "engine.cli.export"),
+        Command("farm", "the generation farm on Ray: up, status, down", "engine.cli.farm"),
         Command("generate", "generate media with the engine's backends, headless", "engine.cli.generate"),
+        Command(
+            "generate-all",
+            "Generate every placeholder or stale shot and line of a project, with its Cast.",
+            "engine.cli.generate_all",
+        ),
         Command(
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
+            "models",
+            "AI models: list the presets, plan them for a card, download one.",
+            "engine.cli.models",
+        ),
+        Command(
+            "relink",
+            "Relink offline media by searching a folder (name, then stem, then duration).",
+            "engine.cli.relink",
+        ),
+        Command(
             "probe", "Describe a media file: kind, duration, size, rate, rotation, sound.", "engine.cli.probe"
         ),
+        Command(
+            "script",
+            "Make a cut from a Fountain screenplay: scenes, shots, dialogue, Cast.",
+            "engine.cli.script",
+        ),
+        Command("setup-ai", "Set up the AI engine's own environment for this GPU.", "engine.cli.setup_ai"),
     )
 }
 
@@ -55,6 +83,7 @@ def subcommand_names() -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shotline", description="Shotline, headless.")
+    parser.add_argument("--version", action="version", version=f"shotline {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, command in sorted(COMMANDS.items()):
         module = importlib.import_module(command.module)

@@ -11,8 +11,8 @@ from engine.export.mp4 import Progress
 class ProgressBar:
     """A one-line bar redrawn at most ten times a second, so it costs nothing next to encoding."""
 
-    def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self.stream, self.width = stream, width
+    def __init__(self, stream: TextIO, width: int = 30, unit: str = "frames") -> None:
+        self.stream, self.width, self.unit = stream, width, unit
         self._last = 0.0
 
     def __call__(self, progress: Progress) -> None:
@@ -23,7 +23,7 @@ class ProgressBar:
         filled = round(self.width * progress.fraction)
         eta = "" if progress.eta is None else f", {_clock(progress.eta)} left"
         bar = "#" * filled + "-" * (self.width - filled)
-        line = f"\r[{bar}] {progress.fraction:4.0%} {progress.done}/{progress.total} frames{eta}   "
+        line = f"\r[{bar}] {progress.fraction:4.0%} {progress.done}/{progress.total} {self.unit}{eta}   "
         self.stream.write(line)
         self.stream.flush()
 

@@ -39,6 +39,7 @@ from engine.errors import ExportError, ProjectFileError
 from engine.export.mp4 import ExportResult, Progress, destination, export_mp4
 from engine.export.mp4 import partial_files as partial_files  # where clients have found it
 from engine.export.presets import ExportSettings, preset
+from engine.export.subtitles import write_srt_beside
 from engine.jobs.lifecycle import EXPORT, Job, JobBoard
 from engine.jobs.progress import ENCODING, JobContext, ProgressReport
 from engine.project.persistence import read_timeline
@@ -150,7 +151,11 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
             last = now
             context.report(ProgressReport(progress.fraction, ENCODING, progress.done, progress.total))
 
-        return result_to_json(export_mp4(timeline, destination_path, settings, report, context.cancel_event))
+        made = result_to_json(export_mp4(timeline, destination_path, settings, report, context.cancel_event))
+        captions = write_srt_beside(timeline, destination_path)
+        if captions is not None:
+            made["subtitles"] = str(captions)
+        return made
 
     title = f"Export {destination_path.name}"
     return board.add("export", title, EXPORT, work, backend="mp4", failure="Export failed")

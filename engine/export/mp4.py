@@ -77,7 +77,11 @@ def timeline_frames(timeline: otio.schema.Timeline) -> int:
     rate = document.settings(timeline).rate
     ends = [0]
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
-        clips = [s for s in trackedit.layout(track, rate) if isinstance(s.item, otio.schema.Clip)]
+        clips = [
+            s
+            for s in trackedit.layout(track, rate)
+            if isinstance(s.item, otio.schema.Clip | otio.schema.Stack)
+        ]
         if clips:
             ends.append(clips[-1].end)
     return max(ends)
@@ -87,7 +91,9 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     """Every file the export will read exists, or one error that lists the missing ones."""
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
-        for clip in track.find_clips(shallow_search=True):
+        for clip in track.find_clips():  # nested sequences included
+            if not clip.enabled:
+                continue
             try:
                 media_path(clip)
             except MediaError as error:

@@ -7,21 +7,38 @@ looked up in the cache under the spec's key (an identical request is done
 the moment it starts, "from the cache"), and a fresh result is moved into
 the cache in one step when the backend has written it, or its scratch
 folder removed when it fails or is cancelled.
+
+Where the backend runs is the executor's business: in this process by
+default, or on a farm (engine.farm), whose results come back as files in
+the job's scratch folder and land in the same cache, with the same
+manifest, as local ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from engine.atomic import holding
+from engine.generate.base import Output
+from engine.generate.fitting import run_fitted
 from engine.generate.registry import Registry
 from engine.jobs.cache import CachedResult, ResultCache
-from engine.jobs.lifecycle import GPU, LIGHT, Job, JobBoard, JobListener
+from engine.jobs.lifecycle import GPU, LANES, LIGHT, Job, JobBoard, JobListener
 from engine.jobs.models import ModelPool
 from engine.jobs.progress import JobContext
 from engine.jobs.spec import JobSpec, cache_key, default_cache_dir
+
+
+class Executor(Protocol):
+    """Runs a generation somewhere other than this process (a farm), writing into context.workdir."""
+
+    lane: str  # the job board's lane its jobs wait in
+    #: how many jobs it runs at once (the lane's width)
+    slots: int
+
+    def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output: ...
 
 
 def _spec_cache_dir(spec: JobSpec) -> Path:
@@ -37,9 +54,11 @@ class GenerationJobs:
         registry: Registry,
         board: JobBoard,
         cache_dir: Callable[[JobSpec], Path] | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.registry = registry
         self.board = board
+        self.executor = executor
         self._cache_dir = cache_dir or _spec_cache_dir
 
     def add(self, spec: JobSpec) -> Job:
@@ -49,6 +68,9 @@ class GenerationJobs:
         key = cache_key(spec, backend.name)
         cache = ResultCache(self._cache_dir(spec))
         lane = GPU if backend.gpu else LIGHT
+        executor = self.executor
+        if executor is not None:
+            lane = executor.lane
         common = {"backend": backend.name, "priority": spec.priority}
         cached = cache.lookup(key)
         if cached is not None:
@@ -58,7 +80,10 @@ class GenerationJobs:
             context.workdir = cache.workdir()
             try:
                 with holding(context.workdir):  # in use: never cleaned as a killed job's leftover
-                    output = backend.run(request, context)
+                    if executor is not None:  # the farm's worker fits the model to its own GPU
+                        output = executor.run(spec, backend.name, context)
+                    else:
+                        output = run_fitted(backend, request, context)
                     context.check_cancelled()
                     provenance = {"task": spec.task, **output.provenance}
                     return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
@@ -67,6 +92,12 @@ class GenerationJobs:
                 raise
 
         return self.board.add(spec.task, spec.title, lane, work, **common)
+
+    def use(self, executor: Executor | None) -> None:
+        """Run later jobs with `executor` (a farm), or in this process again with None."""
+        if executor is not None:
+            self.board.open_lane(executor.lane, executor.slots)
+        self.executor = executor
 
     def submit(self, spec: JobSpec) -> str:
         """Add and start a job; returns its id."""
@@ -99,6 +130,13 @@ def generation_queue(
     listener: JobListener,
     models: ModelPool | None = None,
     cache_dir: Callable[[JobSpec], Path] | None = None,
+    executor: Executor | None = None,
 ) -> GenerationJobs:
     """A job board of its own that only generates: the command line's and the tests' engine."""
-    return GenerationJobs(registry, JobBoard(listener, models or ModelPool()), cache_dir)
+    board = JobBoard(listener, models or ModelPool(), lanes=board_lanes(executor))
+    return GenerationJobs(registry, board, cache_dir, executor)
+
+
+def board_lanes(executor: Executor | None) -> dict[str, int]:
+    """The job board's lanes, with the executor's as wide as its slots."""
+    return {**LANES, executor.lane: executor.slots} if executor is not None else dict(LANES)

@@ -33,8 +33,10 @@ from engine.jobs.progress import JobContext, ProgressReport
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ENDED = frozenset({DONE, FAILED, CANCELLED})
-GPU, LIGHT, EXPORT = "gpu", "light", "export"
-LANES = (GPU, LIGHT, EXPORT)
+GPU, LIGHT, EXPORT, FARM = "gpu", "light", "export", "farm"
+#: How many jobs each lane runs at once: one model on the one GPU, one CPU job, one export. A farm
+#: lane, when there is a farm, runs as many as the farm has worker slots.
+LANES = {GPU: 1, LIGHT: 1, EXPORT: 1}
 #: How many ended jobs `status` can still tell about.
 KEEP_ENDED = 500
 
@@ -115,6 +117,7 @@ class JobBoard:
         listener: JobListener,
         models: Any = None,
         keep_ended: int = KEEP_ENDED,
+        lanes: dict[str, int] | None = None,
     ) -> None:
         self.listener = listener
         self.models = models
@@ -124,14 +127,26 @@ class JobBoard:
         self._ids = itertools.count(1)
         self._order = itertools.count()
         self._lock = threading.Lock()
+        widths = lanes or LANES
         self._lanes: dict[str, queue.PriorityQueue[tuple[float, int, str | None]]] = {
-            lane: queue.PriorityQueue() for lane in LANES
+            lane: queue.PriorityQueue() for lane in widths
         }
-        self._workers = [
-            threading.Thread(target=self._work, args=(lane,), name=f"shotline-{lane}", daemon=True)
-            for lane in LANES
-        ]
-        for worker in self._workers:
+        self._workers = [self._worker(lane) for lane, width in widths.items() for _ in range(width)]
+        for _, worker in self._workers:
+            worker.start()
+
+    def _worker(self, lane: str) -> tuple[str, threading.Thread]:
+        return lane, threading.Thread(target=self._work, args=(lane,), name=f"shotline-{lane}", daemon=True)
+
+    def open_lane(self, lane: str, width: int) -> None:
+        """A lane that was not there at the start (the farm's, once the engine joins one)."""
+        with self._lock:
+            if lane in self._lanes:
+                return
+            self._lanes[lane] = queue.PriorityQueue()
+            started = [self._worker(lane) for _ in range(width)]
+            self._workers.extend(started)
+        for _, worker in started:
             worker.start()
 
     # requests --------------------------------------------------------------------
@@ -213,10 +228,10 @@ class JobBoard:
         for job in jobs:
             if job.state in (QUEUED, RUNNING):
                 self.cancel(job.job_id)
-        for lane in self._lanes.values():
-            lane.put((float("inf"), 0, None))
+        for lane, _ in self._workers:
+            self._lanes[lane].put((float("inf"), 0, None))
         if wait:
-            for worker in self._workers:
+            for _, worker in self._workers:
                 worker.join(timeout)
 
     # running ---------------------------------------------------------------------

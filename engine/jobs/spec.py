@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.project.mediapaths import file_identity
 
 #: Bumped when a backend's output for the same spec changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
 #: Parameters that say how to run a job, not what it makes.
-NOT_IN_KEY = frozenset({"title", "device", "cpu_offload", "vae_tiling", "clip_id", "priority", "cache_dir"})
+NOT_IN_KEY = frozenset(
+    {"title", "device", "cpu_offload", "vae_tiling", "vram_gb", "clip_id", "priority", "cache_dir"}
+)
 #: Parameters that name input files: their content is part of the key.
-FILE_PARAMS = frozenset({"image", "input", "mask"})
+FILE_PARAMS = frozenset({"image", "last_image", "input", "mask", "src_audio"})
+#: Parameters that list input files (paths, or {"path", "name"}): each file's content is in the key.
+FILE_LIST_PARAMS = frozenset({"references"})
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,19 @@ def normalized(spec: JobSpec, backend: str) -> dict[str, Any]:
     params = {k: v for k, v in spec.params.items() if k not in NOT_IN_KEY and v is not None}
     for key in FILE_PARAMS & params.keys():
         params[key] = _file_identity(str(params[key]))
+    for key in FILE_LIST_PARAMS & params.keys():
+        if isinstance(params[key], list):
+            params[key] = [_listed_file(item) for item in params[key]]
     return {"recipe": RECIPE_VERSION, "task": spec.task, "backend": backend, "params": params}
+
+
+def _listed_file(item: Any) -> Any:
+    """One entry of a file list as the key sees it: the file's identity (and the name it was given)."""
+    if isinstance(item, str):
+        return file_identity(item)
+    if isinstance(item, dict) and isinstance(item.get("path"), str):
+        return {**item, **file_identity(item["path"])}
+    return item
 
 
 def cache_key(spec: JobSpec, backend: str) -> str:

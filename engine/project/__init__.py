@@ -15,6 +15,10 @@ OpenTimelineIO is the model (see DESIGN.md). The modules, by what they hold:
 - `transitions`, `effects`, `markers`: dissolves and crossfades, gain and
   fades, markers on the timeline and on clips.
 - `takes`, `provenance`: the versions of a shot and how a generated one was made.
+- `cast`: characters, places and the style (descriptions, reference pictures,
+  voices), the members each shot shows, and which takes are stale.
+- `screenplay`, `placeholders`: a Fountain screenplay read into scenes of beats;
+  shots that wait for their first take.
 - `mediapaths`, `persistence`: where media are, and saving/opening `.otio`
   files atomically and defensively.
 

@@ -113,3 +113,23 @@ def external_references(
             if isinstance(ref, otio.schema.ExternalReference):
                 found.append((clip, key, ref))
     return found
+
+
+def file_identity(path: str | os.PathLike[str]) -> dict[str, str | None]:
+    """A file as provenance and cache keys name it: its absolute path and a hash of its content.
+
+    A reference image replaced under the same name has another hash, which is
+    how a take made from the old picture is known to be stale; a missing file
+    has no hash (None), so it never matches one that was there.
+    """
+    import hashlib
+
+    absolute = os.path.abspath(path)
+    digest = hashlib.sha256()
+    try:
+        with open(absolute, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return {"path": absolute, "sha256": None}
+    return {"path": absolute, "sha256": digest.hexdigest()}

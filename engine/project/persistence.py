@@ -22,7 +22,7 @@ import opentimelineio as otio
 from engine.atomic import write_atomically
 from engine.errors import EditError, ProjectFileError
 from engine.project import bin as media_bin
-from engine.project import otiojson, trackedit
+from engine.project import foreign, otiojson, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Timeline, ensure_ids, settings, tracks
 from engine.project.mediapaths import (
@@ -127,6 +127,7 @@ def read_timeline(text: str | bytes, name: str) -> Timeline:
         raise ProjectFileError(f"{name} {error}") from None
     try:
         timeline = _timeline_of(result, name)
+        foreign.set_aside_tracks(timeline)  # data and unknown tracks are kept, not edited or rendered
         _validate(timeline, name)
         return timeline
     except ProjectFileError:
@@ -172,7 +173,9 @@ def _validate(timeline: Timeline, name: str) -> None:
                 if item.in_offset.value < 0 or item.out_offset.value < 0:
                     raise ProjectFileError(f"{where} has a negative length")
                 continue
-            if not isinstance(item, otio.schema.Clip | otio.schema.Gap):
+            if isinstance(item, otio.schema.Stack):  # a nested sequence from another editor
+                foreign.check_nested(item, settings(timeline).rate, where)
+            elif not isinstance(item, otio.schema.Clip | otio.schema.Gap):
                 raise ProjectFileError(f"{where} is a {item.schema_name()}, which Shotline cannot edit yet")
             try:
                 trimmed = item.trimmed_range()
@@ -271,6 +274,7 @@ def _interpret(timeline: Timeline, source: Path) -> LoadedProject:
         if file_problem(local) is not None and str(local) not in seen:
             seen.add(str(local))
             offline.append((clip.name, str(local)))
+    offline.extend(foreign.unlinked_clips(timeline))  # EDL and AAF clips: offline by clip or reel name
     media_bin.read_paths(timeline, folder)
     ensure_ids(timeline)
     return LoadedProject(timeline, source, offline)

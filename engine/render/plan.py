@@ -7,6 +7,12 @@ point and the incoming one starts before its in point, blended by progress.
 Fades go to black. Audio: every audible track (mute and solo honoured) mixes,
 each clip with its gain, fades, and equal-power crossfades at transitions.
 
+Timelines from other editors bring three more things, honoured here: a
+disabled clip is not there (what is below shows through, and it is silent);
+a transition at a track's start fades its first clip in from nothing, one
+at its end fades the last clip out; and a nested sequence (a Stack in a
+track) shows and sounds as its own tracks composited, from its source range.
+
 Times are project frames (video) and sample indices at 48 kHz (audio). Frame
 ``f`` starts at sample ``round(f * 48000 / rate)`` with the exact rational
 rate, so boundaries never drift, even at 29.97 fps.
@@ -88,6 +94,35 @@ def transition_windows(track: otio.schema.Track, rate: float) -> list[_Window]:
     return windows
 
 
+@dataclass(frozen=True)
+class _Edge:
+    """A transition at a track's start or end: its clip fades in from (or out to) nothing."""
+
+    start: int
+    end: int
+    slot: trackedit.Slot
+    fading_in: bool
+
+
+def edge_windows(track: otio.schema.Track, rate: float) -> list[_Edge]:
+    """Transitions with a clip on one side only: first in the track, or last."""
+    items = list(track)
+    slots = {slot.index: slot for slot in trackedit.layout(track, rate)}
+    edges = []
+    for index, item in enumerate(items):
+        if not isinstance(item, otio.schema.Transition):
+            continue
+        before = slots.get(index - 1)
+        after = slots.get(index + 1)
+        in_off = round(item.in_offset.value_rescaled_to(rate))
+        out_off = round(item.out_offset.value_rescaled_to(rate))
+        if before is None and after is not None and isinstance(after.item, otio.schema.Clip):
+            edges.append(_Edge(after.start - in_off, after.start + out_off, after, True))
+        elif after is None and before is not None and isinstance(before.item, otio.schema.Clip):
+            edges.append(_Edge(before.end - in_off, before.end + out_off, before, False))
+    return edges
+
+
 def media_origin(clip: otio.schema.Clip, rate: float) -> int:
     """Source frame of the media's first frame.
 
@@ -115,7 +150,29 @@ def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
     return []
 
 
+def _enabled(layers: list[Layer]) -> list[Layer] | None:
+    kept = [layer for layer in layers if layer.clip.enabled]
+    return kept or None
+
+
+def _stack_layers(stack: otio.schema.Stack, frame: int, rate: float) -> list[Layer] | None:
+    """A nested sequence's picture at its own `frame`: its topmost enabled video track with something."""
+    for inner in reversed([t for t in stack if isinstance(t, otio.schema.Track)]):
+        if inner.kind != otio.schema.TrackKind.Video or not inner.enabled:
+            continue
+        layers = _track_layers(inner, frame, rate)
+        if layers is not None:
+            return layers
+    return None
+
+
 def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Layer] | None:
+    for edge in edge_windows(track, rate):
+        if edge.start <= frame < edge.end and edge.slot.start <= frame < edge.slot.end:
+            progress = (frame - edge.start + 0.5) / (edge.end - edge.start)
+            weight = progress if edge.fading_in else 1.0 - progress
+            weight *= fade_factor(edge.slot.item, frame - edge.slot.start, edge.slot.duration)
+            return _enabled([Layer(edge.slot.item, _clip_source(edge.slot, frame, rate), weight)])
     for window in transition_windows(track, rate):
         if window.start <= frame < window.end:
             progress = (frame - window.start + 0.5) / (window.end - window.start)
@@ -124,12 +181,17 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
                 window.outgoing, min(frame - out_slot.start, out_slot.duration - 1), out_slot.duration
             )
             b = fade_factor(window.incoming, max(frame - in_slot.start, 0), in_slot.duration)
-            return [
-                Layer(window.outgoing, _clip_source(out_slot, frame, rate), (1.0 - progress) * a),
-                Layer(window.incoming, _clip_source(in_slot, frame, rate), progress * b),
-            ]
+            return _enabled(
+                [
+                    Layer(window.outgoing, _clip_source(out_slot, frame, rate), (1.0 - progress) * a),
+                    Layer(window.incoming, _clip_source(in_slot, frame, rate), progress * b),
+                ]
+            )
     slot = trackedit.slot_at(track, frame, rate)
-    if slot is None or not isinstance(slot.item, otio.schema.Clip):
+    if slot is not None and isinstance(slot.item, otio.schema.Stack) and slot.item.enabled:
+        start, _ = trackedit.source_frames(slot.item, rate)
+        return _stack_layers(slot.item, start + frame - slot.start, rate)
+    if slot is None or not isinstance(slot.item, otio.schema.Clip) or not slot.item.enabled:
         return None
     weight = fade_factor(slot.item, frame - slot.start, slot.duration)
     return [Layer(slot.item, _clip_source(slot, frame, rate), weight)]
@@ -174,8 +236,12 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
     end = start + count
     windows = transition_windows(track, rate)
     out = []
+    edges = edge_windows(track, rate)
     for slot in trackedit.layout(track, rate):
-        if not isinstance(slot.item, otio.schema.Clip):
+        if isinstance(slot.item, otio.schema.Stack) and slot.item.enabled:
+            out.extend(_stack_segments(slot, start, count, rate))
+            continue
+        if not isinstance(slot.item, otio.schema.Clip) or not slot.item.enabled:
             continue
         clip = slot.item
         # the clip is heard over its own range, extended into any transition it takes part in
@@ -188,6 +254,10 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
             if w.incoming is clip:
                 lo_frame = w.start
                 ramps.append((frame_to_sample(w.start, rate), frame_to_sample(w.end, rate), 0.0, 1.0, "sin"))
+        for e in edges:
+            if e.slot.item is clip:
+                v0, v1, curve = (0.0, 1.0, "sin") if e.fading_in else (1.0, 0.0, "cos")
+                ramps.append((frame_to_sample(e.start, rate), frame_to_sample(e.end, rate), v0, v1, curve))
         lo, hi = frame_to_sample(lo_frame, rate), frame_to_sample(hi_frame, rate)
         a, b = max(lo, start), min(hi, end)
         if a >= b:
@@ -216,6 +286,36 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
                 envelope=envelope,
             )
         )
+    return out
+
+
+def _stack_segments(slot: trackedit.Slot, start: int, count: int, rate: float) -> list[AudioSegment]:
+    """A nested sequence's sound over output samples [start, start + count): its audio tracks,
+    read from its source range and shifted to where it sits on the outer track."""
+    stack = slot.item
+    lo, hi = frame_to_sample(slot.start, rate), frame_to_sample(slot.end, rate)
+    a, b = max(lo, start), min(hi, start + count)
+    if a >= b:
+        return []
+    inner_start = a - lo + frame_to_sample(trackedit.source_frames(stack, rate)[0], rate)
+    shift = a - start
+    out = []
+    for inner in stack:
+        if not isinstance(inner, otio.schema.Track) or inner.kind != otio.schema.TrackKind.Audio:
+            continue
+        if not inner.enabled:
+            continue
+        for seg in _track_segments(inner, inner_start, b - a, rate):
+            out.append(
+                AudioSegment(
+                    clip=seg.clip,
+                    out_start=seg.out_start + shift,
+                    count=seg.count,
+                    source_sample=seg.source_sample,
+                    gain=seg.gain,
+                    envelope=tuple((r0 + shift, r1 + shift, v0, v1, c) for r0, r1, v0, v1, c in seg.envelope),
+                )
+            )
     return out
 
 

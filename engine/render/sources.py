@@ -23,7 +23,7 @@ from engine.errors import MediaError
 from engine.media.audio import AudioReader
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
-from engine.project import document
+from engine.project import document, foreign
 from engine.project.mediapaths import file_problem, path_from_url, shown
 
 #: Decoders of each kind kept open at once (each holds a codec context and a few frames).
@@ -37,8 +37,11 @@ def media_path(clip: otio.schema.Clip) -> Path:
     ref = clip.media_reference
     url = getattr(ref, "target_url", None)
     path = path_from_url(url) if url else None
-    if path is None:
-        raise MediaError(f"Clip {clip.name or '(unnamed)'} has no media file")
+    if path is None:  # every EDL clip, many AAF clips: offline until a relink finds their file
+        raise MediaError(
+            f"Clip {foreign.offline_name(clip)} is offline (it names no media file); "
+            "relink it (shotline relink PROJECT --search FOLDER)"
+        )
     problem = file_problem(path)
     if problem == "does not exist":
         raise MediaError(f"Clip {shown(clip.name or '(unnamed)')}: its media {shown(path)} is missing")

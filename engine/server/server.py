@@ -144,6 +144,8 @@ class EngineServer:
     # methods ------------------------------------------------------------------------
 
     def _rpc_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
+        farm = params.get("farm") or os.environ.get("SHOTLINE_FARM")
+        joined = self._join_farm(str(farm)) if farm else None
         tasks = {}
         for task in self.registry.tasks():
             tasks[task] = [self._describe(task, backend) for backend in self.registry.backends(task)]
@@ -154,7 +156,20 @@ class EngineServer:
             "versions": versions(),
             "devices": devices(),
             "tasks": tasks,
+            "farm": joined,
         }
+
+    def _join_farm(self, address: str) -> dict[str, Any]:
+        """Generation jobs go to the farm at `address` from now on; where it cannot be reached, they
+        stay here and the client is told why (it is a setting, not a reason to refuse to start)."""
+        from engine.farm.executor import FarmExecutor
+
+        try:
+            executor = FarmExecutor(address)
+        except ShotlineError as error:
+            return {"address": address, "error": str(error)}
+        self.generation.use(executor)
+        return {"address": executor.address, "slots": executor.slots}
 
     def _describe(self, task: str, backend: Any) -> dict[str, Any]:
         readiness = backend.readiness()

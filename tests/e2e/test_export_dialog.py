@@ -127,6 +127,7 @@ def test_export_writes_the_cut_as_it_was_while_the_user_keeps_editing(window, qt
     assert window.statusBar().currentMessage().startswith("Exported film.mp4 (50 frames")
     job = window.jobs_panel.model.job(job_id)
     assert job.state == State.DONE and job.fraction == 1.0 and job.message == str(out)
+    assert job.title == "Export film.mp4"
     notice = window.exporter.notice
     assert notice.text() == "film.mp4 is ready."
     folder = next(b for b in notice.findChildren(QPushButton) if b.text() == "Show in folder")

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
 
+from editor.bin.model import NAME
 from editor.timeline.painting import DUCK_LINE
 from engine.generate.voice.timeline import spoken_text
 from engine.media.reference import clips_for
@@ -31,6 +32,11 @@ def window(engine_window, tmp_path: Path):
     tone = write_audio(tmp_path / "score.wav", seconds=8, hz=440)
     document.track(timeline, music).append(clips_for(tone, RATE, 8 * 24)[0])
     return engine_window(timeline, size=(1400, 860))
+
+
+def bin_names(window) -> list[str]:
+    model = window.bin.model
+    return [model.index(row, NAME).data() for row in range(model.rowCount())]
 
 
 def _voice_clips(window) -> list:
@@ -66,8 +72,17 @@ def test_a_pasted_script_lands_as_one_clip_per_line_from_the_playhead_in_one_und
     assert [spoken_text(s.item) for s in slots] == ["Once upon a time.", "There was a lighthouse by the sea."]
     assert slots[1].end - slots[1].start > slots[0].end - slots[0].start, "a longer line is a longer clip"
     assert voices.voice_of(session.timeline, "Narrator") == voices.CharacterVoice("espeak", "en-gb", 1.0)
+    assert [j.title for j in window.jobs_panel.model.jobs()] == [
+        "Voice-over Narrator: Once upon a time.",
+        "Voice-over Narrator: There was a lighthouse by the sea.",
+    ]
     window.context.actions.action("edit.undo").trigger()
     assert roles.role_tracks(session.timeline, roles.VOICE) == [], "the lines and their track go in one step"
+    spoken = [n for n in bin_names(window) if n.startswith("Narrator: ")]  # the lines stay in the bin
+    assert spoken == [
+        "Narrator: Once upon a time. · take 1",
+        "Narrator: There was a lighthouse by the sea. · take 1",
+    ]
     window.context.actions.action("edit.redo").trigger()
     assert len(_voice_clips(window)) == 2
 
@@ -98,6 +113,10 @@ def test_editing_the_text_in_the_inspector_and_speaking_again_makes_a_new_take(w
     qtbot.waitUntil(lambda: playing() == "take-2", timeout=60000)
     clip = document.find_clip(session.timeline, ident)[1]
     assert spoken_text(clip) == "The door was blue, and it was locked."
+    assert (
+        window.jobs_panel.model.jobs()[-1].title
+        == "Speak again Narrator: The door was blue, and it was locked."
+    )
     assert [t.key for t in takes.takes(clip)] == ["take-1", "take-2"]
     made = takes.takes(clip)[1].provenance
     assert (made.backend, made.extra["voice"], made.extra["character"]) == ("espeak", "en-gb", "Narrator")

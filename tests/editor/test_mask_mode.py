@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from editor.generate.runner import JobRunner
 from editor.jobs.model import JobsModel, State
+from editor.jobs.runner import JobRunner
 from editor.main_window import MainWindow
 from editor.masks.target import media_rect
 from engine.playback.audio_output import AudioUnavailable
@@ -17,8 +17,8 @@ from engine.playback.source import placements, source_timeline
 from engine.project import document, edits, takes
 from engine.project.document import new_project
 from engine.project.masks import mask_of
-from tests.editor.test_job_runner import FakeEngine
 from tests.support import mediagen
+from tests.support.fake_engine import FakeEngine
 from tests.support.maskmedia import iou, square_mask, write_moving_square
 
 RATE = 30.0

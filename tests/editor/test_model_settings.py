@@ -12,21 +12,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from editor.generate.dialog import DEFAULT_MODEL, RegenerateDialog
-from editor.generate.runner import JobRunner
 from editor.jobs.model import JobsModel
+from editor.jobs.runner import JobRunner
 from editor.main_window import MainWindow
 from editor.preferences import models
 from editor.preferences.dialog import PreferencesDialog
 from editor.preferences.models_tab import ModelsTab, describe_devices
 from editor.settings import EditorSettings
 from engine.generate.extend.request import ExtendRequest
+from engine.generate.image.request import ImageRequest
 from engine.generate.inpaint.request import InpaintRequest
 from engine.generate.model_choices import MODEL_BACKENDS, folder_problem, model_backend, names_folder
 from engine.generate.registry import default_registry
 from engine.generate.score.request import ScoreRequest
 from engine.generate.video.request import VideoRequest
 from engine.generate.voice.request import VoiceRequest
-from tests.editor.test_job_runner import FakeEngine
+from tests.support.fake_engine import FakeEngine
 from tests.support.projectkit import Messages, press, small_cut
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -72,6 +73,8 @@ REQUESTS = {
     "video.extend": ExtendRequest,
     "music.score": ScoreRequest,
     "voice.speak": VoiceRequest,
+    "image.generate": ImageRequest,
+    "image.edit": ImageRequest,
 }
 
 
@@ -80,7 +83,7 @@ def test_every_registered_backend_either_loads_a_listed_model_or_needs_none() ->
     registered = {(task, b.name) for task in registry.tasks() for b in registry.backends(task)}
     assert set(MODEL_BACKENDS) <= registered
     no_model = {name for _task, name in registered - set(MODEL_BACKENDS)}
-    assert no_model <= {"animatic", "opencv", "motion", "freeze", "composer", "espeak", "piper"}
+    assert no_model <= {"animatic", "storyboard", "opencv", "motion", "freeze", "composer", "espeak", "piper"}
     for task in registry.tasks():  # the defaults are never sent a model or a load option
         assert model_backend(task, registry.default(task)) is None
     for backend in MODEL_BACKENDS.values():  # each option is a field its task's request reads
@@ -231,6 +234,14 @@ def test_models_tab_fill_apply_and_reopen_shows_the_choices(window, qtbot, tmp_p
     assert wan.combo.findText("Wan-AI/Wan2.2-TI2V-5B-Diffusers") > 0  # the presets are offered
     wan.combo.setCurrentIndex(wan.combo.findText("Wan-AI/Wan2.2-TI2V-5B-Diffusers"))
     assert "Wan 2.2" in wan.note.text()
+    # each preset shows its licence, its VRAM need and its download size
+    assert wan.note.text().endswith("Apache-2.0 · 35 GB VRAM (7 GB with offload) · 34 GB download")
+    ltx2 = tab.row("video.generate", "ltx2")
+    assert ltx2.note.text().splitlines() == [
+        "LTX-2.3 distilled (22B, picture and sound, 8 steps, 1280x704 at 24 fps)",
+        "LTX-2 Community License (free under $10M annual revenue) · 94 GB VRAM (12 GB with offload) · "
+        "70 GB download",
+    ]
     folder = safetensors_folder(tmp_path / "tiny-ltx")
     pick_folder(monkeypatch, qtbot, tab, "video.generate", "ltx", folder)
     assert tab.row("video.generate", "ltx").note.text().startswith("Local model folder")

@@ -32,11 +32,10 @@ HOSTILE_NUMBERS = ["1e999", "-1e999", "1e308", "NaN", "Infinity", "-0", str(2**6
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     folder = tmp_path_factory.mktemp("engine")
-    with open(folder / "engine.log", "wb") as log:
-        process = EngineProcess({"SHOTLINE_DATA_DIR": str(folder / "data")}, stderr=log)
-        process.folder = folder
-        yield process
-        process.close()
+    process = EngineProcess({"SHOTLINE_DATA_DIR": str(folder / "data")})
+    process.folder = folder
+    yield process
+    process.close()
 
 
 class Asker:

@@ -6,6 +6,7 @@ import opentimelineio as otio
 import pytest
 
 from engine.errors import EditError
+from engine.generate.video.timeline import play_regenerated
 from engine.project import document, edits, takes, trims
 from engine.project.clips import media_reference
 from engine.project.provenance import Provenance
@@ -54,6 +55,16 @@ def test_regenerating_a_shot_adds_an_active_take_in_the_same_place() -> None:
     assert takes.take_number(clip) == 2
     assert layout(timeline, "V1") == [("before", 0, 20), ("lighthouse", 20, 60), ("after", 60, 80)]
     assert source(timeline, "V1")[1] == (0, 40)  # the generated take plays from its first frame
+
+
+def test_a_result_from_the_cache_is_found_as_the_take_that_already_plays_its_file() -> None:
+    timeline, _clip, ident = shot_on_timeline()
+    ref, prov = generated(40, seed=7)
+    takes.add_take(timeline, ident, ref, prov)
+    _, clip = document.find_clip(timeline, ident)
+    again, _ = generated(40, seed=7)  # the same request answered from the cache: the same file
+    assert takes.take_with_media(clip, again) == "take-2"
+    assert takes.take_with_media(clip, generated(40, seed=8)[0]) is None
 
 
 def test_switching_back_restores_the_original_in_point() -> None:
@@ -109,3 +120,12 @@ def test_a_generated_take_bounds_how_far_the_clip_can_grow() -> None:
     takes.add_take(timeline, ident, *generated(49, seed=5))
     edits.ripple_delete(timeline, [document.clip_id(document.track(timeline, "V1")[2])])
     assert trims.trim_tail(timeline, ident, frames(100)).result == 9
+
+
+def test_playing_a_regenerated_take_is_named_regenerate_and_the_clip_for_the_undo_history() -> None:
+    timeline, _clip, ident = shot_on_timeline()
+    key = takes.add_take(timeline, ident, *generated(100, seed=5), activate=False).result
+    change = edit_and_check_undo(timeline, lambda: play_regenerated(timeline, ident, key))
+    assert change.description == "Regenerate lighthouse"
+    assert document.find_clip(timeline, ident)[1].active_media_reference_key == key
+    assert takes.set_active_take(timeline, ident, "take-1").description == "Switch to take-1"

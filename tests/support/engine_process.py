@@ -16,26 +16,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class EngineProcess:
-    def __init__(self, env: dict[str, str] | None = None, stderr: Any = subprocess.PIPE) -> None:
-        """`stderr`: where the engine's log goes (a file, for a test that makes it log a lot)."""
+    def __init__(self, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "engine"],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=stderr,
+            stderr=subprocess.PIPE,
             env={**os.environ, **(env or {})},
         )
         self.lines: list[str] = []
+        self.errors: list[str] = []  # what the engine wrote on stderr (read, so a full pipe never blocks it)
         self._incoming: queue.Queue[dict[str, Any]] = queue.Queue()
         self._next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, daemon=True).start()
 
     def _read(self) -> None:
         for raw in self.process.stdout:
             line = raw.decode()
             self.lines.append(line)
             self._incoming.put(json.loads(line))
+
+    def _read_errors(self) -> None:
+        for raw in self.process.stderr:
+            self.errors.append(raw.decode(errors="replace"))
+            del self.errors[:-200]
 
     def send_raw(self, text: str | bytes) -> None:
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")

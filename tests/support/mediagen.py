@@ -66,9 +66,11 @@ def write_video(
     container_format: str | None = None,
     gop: int | None = None,
     audio_start: Fraction = Fraction(0),
+    timecode: str | None = None,
 ) -> Path:
     """A video whose frame i shows index i; optional rotation, VFR timestamps, a GOP length, and
-    a tone (as long as the picture, starting `audio_start` seconds after it).
+    a tone (as long as the picture, starting `audio_start` seconds after it); a `timecode`
+    (``"01:00:00:00"``) is written as the start timecode cameras record (a QuickTime tmcd track).
 
     `size` is the coded size; with a rotation the index reads upright once the rotation is applied.
     """
@@ -85,6 +87,8 @@ def write_video(
             stream.codec_context.time_base = time_base
         if rotation:
             stream.set_display_rotation(rotation)
+        if timecode:
+            stream.metadata["timecode"] = timecode
         sound = out.add_stream("aac", rate=48000, layout="stereo") if tone_hz else None
         shown = (size[1], size[0]) if rotation in (90, 270) else size  # as displayed, upright
         for i in range(frames):

@@ -17,6 +17,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
 from engine.project.clips import media_reference
@@ -82,7 +83,6 @@ def extend_spec(
     rate = rate_fraction(document.settings(timeline).rate)
     chosen = values if values is not None else defaults.values
     params: dict[str, Any] = {k: v for k, v in chosen.items() if k in EXTEND_FIELDS and v not in (None, "")}
-    side = "head" if head else "tail"
     params |= {
         "input": str(defaults.media),
         "start": defaults.start,
@@ -90,7 +90,7 @@ def extend_spec(
         "frames": int(frames),
         "head": bool(head),
         "rate": f"{rate.numerator}/{rate.denominator}",
-        "title": f"Extend {defaults.name} ({side}, {frames} frames)",
+        "title": titles.extend(defaults.name, int(frames), bool(head)),
         "clip_id": ident,
     }
     return submit_spec("video.extend", params, backend, cache_dir)

@@ -25,6 +25,7 @@ from engine.generate.mezzanine import write_video
 from engine.generate.video import TASK
 from engine.generate.video.request import VideoRequest
 from engine.jobs.progress import ENCODING, RENDERING, JobContext
+from engine.results import manifest_of
 
 #: How far the camera pushes in over the shot: slow enough to read as a move, not a zoom.
 PUSH_IN = 0.08
@@ -41,40 +42,48 @@ class AnimaticBackend:
 
     def run(self, request: VideoRequest, context: JobContext) -> Output:
         size = (request.width, request.height)
-        backdrop = _backdrop(request, size)
-        card = _card(request, size)
+        picture = backdrop(size, request.seed, request.image, PUSH_IN)
+        seconds = float(request.duration)
+        label = f"{request.shot + '  ·  ' if request.shot else ''}{seconds:.1f} s  ·  {request.frames} fr"
+        # a storyboard keyframe (image.generate's panel) already carries its mark and prompt: the
+        # animatic moves over it and adds no second card on top
+        layer = None if _is_storyboard(request.image) else card(size, request.prompt, label, "ANIMATIC")
         path = context.workdir / "animatic.mp4"
 
         def frames():
             for n in range(request.frames):
                 context.check_cancelled()
                 context.progress(0.95 * n / request.frames, RENDERING, n + 1, request.frames)
-                yield _composite(_camera(backdrop, n, request.frames, size, request.seed), card)
+                view = camera(picture, n, request.frames, size, request.seed)
+                yield view if layer is None else composite(view, layer)
 
         write_video(path, frames(), request.rate, size)
         context.progress(1.0, ENCODING)
         return Output([path], request.provenance(backend=self.name, model_id="", animatic=True))
 
 
-def _rng(request: VideoRequest) -> np.random.Generator:
-    return np.random.default_rng(request.seed)
+def _is_storyboard(image: str | None) -> bool:
+    """Whether the reference picture is a storyboard panel from the cache (its manifest says so)."""
+    made = (manifest_of(image) or {}).get("provenance") if image else None
+    return isinstance(made, dict) and bool(made.get("storyboard"))
 
 
-def _backdrop(request: VideoRequest, size: tuple[int, int]) -> np.ndarray:
-    """The picture the camera moves over, a little larger than the frame so the move has room."""
+def backdrop(size: tuple[int, int], seed: int, image: str | None = None, room: float = 0.0) -> np.ndarray:
+    """The panel's picture: `image` cropped to fit, or a toned paper panel with a horizon and a
+    vanishing point, seeded so takes differ; `room` larger than the frame, so a camera move has room.
+
+    The storyboard stills of image.generate draw the same panel with no room (engine.generate.image).
+    """
     width, height = size
-    big = (round(width * (1 + PUSH_IN)) // 2 * 2 + 2, round(height * (1 + PUSH_IN)) // 2 * 2 + 2)
-    if request.image:
+    big = (round(width * (1 + room)) // 2 * 2 + 2, round(height * (1 + room)) // 2 * 2 + 2)
+    if image:
         try:
-            with Image.open(request.image) as opened:
+            with Image.open(image) as opened:
                 picture = np.asarray(opened.convert("RGB"))
         except OSError as error:
-            raise GenerateError(
-                f"The reference image {Path(request.image).name} cannot be read: {error}"
-            ) from None
+            raise GenerateError(f"The reference image {Path(image).name} cannot be read: {error}") from None
         return fit_picture(picture, big, "crop")
-    # a toned paper panel with a horizon and a vanishing point, seeded so takes differ
-    rng = _rng(request)
+    rng = np.random.default_rng(seed)
     hue = rng.uniform(0, 180)
     top = np.array(cv2.cvtColor(np.uint8([[[hue, 60, 70]]]), cv2.COLOR_HSV2RGB)[0, 0], np.float32)
     bottom = np.array(
@@ -93,8 +102,8 @@ def _backdrop(request: VideoRequest, size: tuple[int, int]) -> np.ndarray:
     return canvas
 
 
-def _camera(backdrop: np.ndarray, n: int, frames: int, size: tuple[int, int], seed: int) -> np.ndarray:
-    """The frame's view of the backdrop: a slow push-in with a slight drift, eased."""
+def camera(backdrop: np.ndarray, n: int, frames: int, size: tuple[int, int], seed: int) -> np.ndarray:
+    """The frame's view of the backdrop: a slow push-in with a slight drift, eased (frame 0: all of it)."""
     width, height = size
     t = n / max(1, frames - 1)
     eased = t * t * (3 - 2 * t)
@@ -112,29 +121,28 @@ def _camera(backdrop: np.ndarray, n: int, frames: int, size: tuple[int, int], se
 
 
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _card(request: VideoRequest, size: tuple[int, int]) -> np.ndarray:
-    """The text layer (RGBA): the prompt on a card, the shot label and the ANIMATIC mark."""
+def card(size: tuple[int, int], prompt: str, label: str, mark: str) -> np.ndarray:
+    """The text layer (RGBA): the prompt on a card, a label top right and the `mark` (ANIMATIC,
+    STORYBOARD) top left in red, so nobody mistakes the panel for a model's output."""
     width, height = size
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     unit = max(8, height // 24)
     margin = unit
-    mark = _font(max(8, unit * 3 // 4))
-    word = draw.textbbox((0, 0), "ANIMATIC", font=mark)
+    small = font(max(8, unit * 3 // 4))
+    word = draw.textbbox((0, 0), mark, font=small)
     x, y, pad = margin // 2, margin // 2, unit // 3
     draw.rectangle((x, y, x + word[2] + 2 * pad, y + word[3] + 2 * pad), fill=(190, 40, 40, 220))
-    draw.text((x + pad, y + pad), "ANIMATIC", font=mark, fill=(255, 255, 255, 255))
-    seconds = float(request.duration)
-    label = f"{request.shot + '  ·  ' if request.shot else ''}{seconds:.1f} s  ·  {request.frames} fr"
-    box = draw.textbbox((0, 0), label, font=mark)
+    draw.text((x + pad, y + pad), mark, font=small, fill=(255, 255, 255, 255))
+    box = draw.textbbox((0, 0), label, font=small)
     right = width - margin // 2 - (box[2] - box[0]) - unit // 3
-    draw.text((right, y + pad), label, font=mark, fill=(255, 255, 255, 230))
-    text = request.prompt or "(no prompt)"
-    body = _font(unit)
+    draw.text((right, y + pad), label, font=small, fill=(255, 255, 255, 230))
+    text = prompt or "(no prompt)"
+    body = font(unit)
     columns = max(12, int(width * 0.7 / (unit * 0.55)))
     lines = textwrap.wrap(text, columns)[:6]
     if len(textwrap.wrap(text, columns)) > 6:
@@ -151,7 +159,7 @@ def _card(request: VideoRequest, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(layer)
 
 
-def _composite(frame: np.ndarray, card: np.ndarray) -> np.ndarray:
+def composite(frame: np.ndarray, card: np.ndarray) -> np.ndarray:
     alpha = card[..., 3:4].astype(np.uint16)
     mixed = (frame.astype(np.uint16) * (255 - alpha) + card[..., :3].astype(np.uint16) * alpha + 127) // 255
     return mixed.astype(np.uint8)

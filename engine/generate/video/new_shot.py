@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.errors import GenerateError
 from engine.generate.video.timeline import SHOT_FIELDS, take_from_result
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, edits, provenance
 from engine.project.change import Change
@@ -30,6 +31,7 @@ def new_shot_spec(
     backend: str | None = None,
     cache_dir: Path | None = None,
     name: str = "Shot",
+    title: str | None = None,
 ) -> dict[str, Any]:
     """The job spec for a shot no clip holds yet: `frames` long at the project's rate and size."""
     if frames <= 0:
@@ -44,7 +46,7 @@ def new_shot_spec(
         "rate": f"{rate.numerator}/{rate.denominator}",
         "size": f"{project.width}x{project.height}",
         "shot": name,
-        "title": f"Generate {name}",
+        "title": title or titles.generate(name),
     }
     return submit_spec("video.generate", params, backend, cache_dir)
 

@@ -21,6 +21,7 @@ import opentimelineio as otio
 
 from engine.errors import EditError, GenerateError
 from engine.generate.voice.audio import RATE
+from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, takes, trackedit
 from engine.project.change import Change, mutation
@@ -70,7 +71,7 @@ def voice_spec(
         "character": character,
         "speed": voice.speed,
         "seed": seed,
-        "title": title or f"Speak: {text[:40]}",
+        "title": title or titles.voice_over(character, text),
     }
     if voice.voice:
         params["voice"] = voice.voice

@@ -1,0 +1,40 @@
+"""The Jobs dock comes forward when the user starts a job, so the new row is seen at once; it says
+when the engine would not start.
+
+The dock sits in a tab behind the inspector; a job started from a menu
+(Regenerate Shot, Score Music, Export…) would otherwise run where nobody
+looks. Jobs the runner marks as not to be shown (a retry pressed in the dock
+itself, Speak again pressed in the inspector) leave the docks as they are.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDockWidget
+
+from editor.engine_client import EngineClient
+from editor.jobs.panel import JobsPanel
+from editor.jobs.runner import JobRunner
+
+
+class JobsDockFollower(QObject):
+    def __init__(self, dock: QDockWidget, runner: JobRunner) -> None:
+        super().__init__(dock)
+        self._dock = dock
+        runner.revealRequested.connect(lambda _token: self.bring_forward())
+
+    def bring_forward(self) -> None:
+        """Show the dock (the user may have closed it) and raise its tab over the inspector."""
+        self._dock.show()
+        self._dock.raise_()
+
+
+class EngineProblem(QObject):
+    """The engine that would not start, said above the jobs; its button starts it again."""
+
+    def __init__(self, panel: JobsPanel, engine: EngineClient) -> None:
+        super().__init__(panel)
+        engine.gaveUp.connect(panel.show_engine_problem)
+        engine.started.connect(lambda _info: panel.clear_engine_problem())
+        panel.startEngineRequested.connect(panel.clear_engine_problem)
+        panel.startEngineRequested.connect(engine.start_again)

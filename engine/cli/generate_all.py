@@ -1,0 +1,82 @@
+"""`shotline generate-all PROJECT.otio`: every placeholder or stale shot and line, in one batch.
+
+One progress bar for the whole batch on a terminal (jobs done of all);
+each result becomes a take of its clip as soon as its job ends and the
+project is saved atomically right then, so an interrupted run loses
+nothing: the results stay in the project's cache (beside it), and a rerun
+finds them there at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from engine.cli.progress import ProgressBar
+from engine.errors import GenerateError
+from engine.export.mp4 import Progress
+from engine.generate.generate_all import TASKS, generate_all
+from engine.jobs.spec import default_cache_dir
+from engine.project import persistence
+
+
+def add_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", help="the .otio project (saved in place)")
+    parser.add_argument(
+        "--only-missing", action="store_true", help="placeholders only, not stale shots or lines"
+    )
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        help="only shots (video.generate), keyframes as the shots' takes (image.generate) or lines of "
+        "dialogue (voice.speak); default: shots and lines",
+    )
+    parser.add_argument("--backend", help="the backend of that task (default: each task's default)")
+    parser.add_argument(
+        "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.backend and not args.task:
+        raise GenerateError("--backend needs --task: which task's backend it is")
+    path = Path(args.project).absolute()
+    timeline = persistence.load(path).timeline
+    bar = ProgressBar(sys.stderr, unit="jobs") if sys.stderr.isatty() else None
+    began = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            elapsed = time.monotonic() - began
+            eta = elapsed / done * (total - done) if done else None
+            bar(Progress(done, total, elapsed, eta))
+
+    executor = None
+    if args.farm:
+        from engine.farm.executor import FarmExecutor
+
+        executor = FarmExecutor(args.farm)
+    try:
+        report = generate_all(
+            timeline,
+            default_cache_dir(path),
+            task=args.task,
+            backend=args.backend,
+            only_missing=args.only_missing,
+            landed=lambda _what: persistence.save(timeline, path),
+            progress=progress,
+            executor=executor,
+        )
+    finally:
+        if bar is not None:
+            bar.finish()
+    seconds = time.monotonic() - began
+    print(
+        f"{path.name}: {len(report.shots)} shot(s) and {len(report.lines)} line(s) generated "
+        f"({report.jobs} jobs, {report.cached} from the cache) in {seconds:.1f} s"
+    )
+    if report.failures:
+        raise GenerateError(f"{len(report.failures)} failed: {'; '.join(report.failures)}")
+    return 0
