@@ -61,6 +61,11 @@ class ScoreRequest:
             duration = _number(params, "duration", None)
             if duration is None:
                 raise GenerateError("samples (at 48 kHz) or duration (seconds) is required")
+            if not 0 < duration <= MAX_SAMPLES // RATE:
+                raise GenerateError(
+                    f"duration must be more than 0 and at most {MAX_SAMPLES // RATE} seconds, "
+                    f"not {duration:g}"
+                )
             samples = round(duration * RATE)
             if not 1 <= samples <= MAX_SAMPLES:
                 raise GenerateError(f"duration must be more than 0 and at most {MAX_SAMPLES // RATE} seconds")
@@ -157,7 +162,7 @@ def _cuts(params: dict[str, Any], samples: int) -> tuple[int, ...]:
     for value in raw:
         try:
             offset = round(float(value) * scale)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite or huge time
             raise GenerateError(f"The cut {value!r} is not a time") from None
         if 0 < offset < samples:
             found.add(offset)

@@ -7,6 +7,7 @@ Fraction, frames as an int) with messages that say what to fix.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -73,22 +74,29 @@ def _float(params: dict[str, Any], key: str) -> float | None:
     if value is None:
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise GenerateError(f"{key} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise GenerateError(f"{key} must be a finite number, not {value!r}")
+    return number
 
 
 def _int(params: dict[str, Any], key: str, default: int | None, low: int, high: int) -> int | None:
-    value = params.get(key, default)
+    """An optional whole number within bounds; null or absent is the default."""
+    value = params.get(key)
+    if value is None:
+        value = default
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise GenerateError(f"{key} must be a whole number")
     try:
         number = int(value)
-    except ValueError:
-        raise GenerateError(f"{key} must be a whole number, not {value!r}") from None
-    if number != float(value) or not low <= number <= high:
+        exact = number == float(value)
+    except (ValueError, OverflowError):  # "x", NaN, an infinity, a number past a float's range
+        raise GenerateError(f"{key} must be a whole number from {low} to {high}, not {value!r}") from None
+    if not exact or not low <= number <= high:
         raise GenerateError(f"{key} must be a whole number from {low} to {high}, not {value}")
     return number
 
