@@ -35,7 +35,9 @@ PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl"})
 #: Parts of a job's progress bar: loading, then denoising, decoding and encoding.
 LOADED, DENOISED, DECODED = 0.05, 0.85, 0.9
 #: What a user does when torch and the model libraries are missing.
-SET_UP_AI = "set up the AI engine (Preferences > Engines, or shotline setup-ai)"
+SET_UP_AI = (
+    "Set up the AI engine in Settings > Engines (Edit > Preferences > Engines) or with shotline setup-ai"
+)
 DTYPE_NAMES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32", "half": "float16"}
 
 
