@@ -12,7 +12,6 @@ itself never goes down.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import deque
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from editor.engine_command import engine_command
 from editor.engine_restarts import RestartPolicy
 from engine.server import protocol
 
@@ -40,7 +40,7 @@ class EngineClient(QObject):
         self, parent: QObject | None = None, command: list[str] | None = None, restart: bool = True
     ) -> None:
         super().__init__(parent)
-        self._command = command or [sys.executable, "-m", "engine"]
+        self._command = command or engine_command()
         self._restart = restart
         self._process: QProcess | None = None
         self._buffer = b""
@@ -125,6 +125,15 @@ class EngineClient(QObject):
         self.request("cancel", {"job": job_id}, reply)
 
     # incoming ---------------------------------------------------------------------------
+
+    def use_command(self, command: list[str]) -> None:
+        """Start the engine with `command` from now on (a new AI environment); a running one restarts."""
+        if command == self._command:
+            return
+        self._command = list(command)
+        if self.running:
+            self.stop()
+            self.start_again()
 
     def start_again(self) -> None:
         """The user's retry after `gaveUp`: start, counting deaths at start from nothing."""

@@ -36,6 +36,7 @@ from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
+from editor.project.interchange_actions import TimelineInterchange
 from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
 from editor.storyboard.generate_all import GenerateAllController
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
     def _register_actions(self) -> None:
         actions, session = self.context.actions, self.context.session
         self.exporter = ExportController(self.context, self.jobs, self)
+        self.interchange = TimelineInterchange(self.context, self)  # timelines to and from other editors
         actions.add("file.quit", "&Quit", self.close, "File", "Ctrl+Q", "quit")
         undo, redo = session.undo_stack.undo, session.undo_stack.redo
         actions.add("edit.undo", "&Undo", undo, "Edit", "Ctrl+Z", "history")

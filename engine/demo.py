@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 import opentimelineio as otio
 
+from engine.media.mp4 import exact_mp4_options
 from engine.paths import data_dir
 from engine.project import edits, effects, markers, persistence, transitions
 from engine.project.clips import linked_av, media_clip, media_reference
@@ -135,7 +136,7 @@ def _music(seconds: float) -> np.ndarray:
 
 def _write_video(path: Path, painter: Painter, frames: int, audio: np.ndarray) -> None:
     tmp = path.with_name(path.name + ".part")
-    with av.open(str(tmp), "w", format="mp4") as container:
+    with av.open(str(tmp), "w", format="mp4", options=exact_mp4_options(RATE, SAMPLE_RATE)) as container:
         video = container.add_stream("libx264", rate=RATE)
         video.width, video.height = SIZE
         video.pix_fmt = "yuv420p"

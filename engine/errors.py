@@ -44,3 +44,13 @@ class GenerateError(ShotlineError):
 
 class JobCancelled(GenerateError, Cancelled):
     """The user cancelled the job; not a failure."""
+
+
+def one_line(text: str) -> str:
+    """`text` for a one-line message: newlines and other control characters shown as escapes.
+
+    A file name may hold a newline; an error naming it must still be one line.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

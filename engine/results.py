@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.atomic import DOOMED
+
 MANIFEST = "result.json"
 
 #: A manifest is a few kilobytes; anything much bigger is not one of ours.
@@ -109,7 +111,7 @@ def remove_entries(entries: Iterable[CacheEntry]) -> int:
     """
     freed = 0
     for entry in entries:
-        doomed = entry.folder.with_name(f".delete-{entry.folder.name}")
+        doomed = entry.folder.with_name(f"{DOOMED}{entry.folder.name}")
         try:
             os.replace(entry.folder, doomed)
         except OSError:

@@ -36,6 +36,7 @@ class MediaItem:
     error: str = ""
     icon: QIcon | None = None  # the thumbnail or waveform once it has arrived
     made: Provenance | None = None  # a generation result's provenance, read from its cache entry
+    title: str | None = None  # the document's name for it ("Salt flat · take 3"); None: the file's name
 
     @property
     def animatic(self) -> bool:
@@ -45,7 +46,8 @@ class MediaItem:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """What the bin calls it: a generated take by its clip and take, anything else by its file."""
+        return self.title or self.path.name
 
     def duration_text(self, project_rate: float) -> str:
         """The length as timecode at the project's rate, as the timeline will count it."""

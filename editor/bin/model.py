@@ -13,7 +13,7 @@ whoever listens to `filesDropped`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,12 @@ class BinModel(QAbstractTableModel):
     def item_at(self, index: Index) -> MediaItem | None:
         return self._items[index.row()] if index.isValid() and index.row() < len(self._items) else None
 
-    def sync(self, media: Sequence[tuple[Path, bool]]) -> list[MediaItem]:
-        """Show exactly these (path, imported) items in this order; returns the items that are new."""
+    def sync(
+        self, media: Sequence[tuple[Path, bool]], names: Mapping[Path, str] | None = None
+    ) -> list[MediaItem]:
+        """Show exactly these (path, imported) items in this order, named as `names` says (else by
+        their file); returns the items that are new."""
+        names = names or {}
         wanted = [path for path, _ in media]
         keep = set(wanted)
         for row in reversed(range(len(self._items))):
@@ -82,13 +86,13 @@ class BinModel(QAbstractTableModel):
         for row, (path, imported) in enumerate(media):
             item = known.get(path)
             if item is None:
-                item = MediaItem(path, imported)
+                item = MediaItem(path, imported, title=names.get(path))
                 self.beginInsertRows(QModelIndex(), row, row)
                 self._items.insert(row, item)
                 self.endInsertRows()
                 new.append(item)
-            elif item.imported != imported:
-                item.imported = imported
+            elif item.imported != imported or item.title != names.get(path):
+                item.imported, item.title = imported, names.get(path)
                 self.refresh(path)
         return new
 

@@ -179,7 +179,8 @@ class BinPanel(QWidget):
         self._sync()
 
     def _sync(self) -> None:
-        for item in self.model.sync(media_bin.media(self.context.session.timeline)):
+        timeline = self.context.session.timeline
+        for item in self.model.sync(media_bin.media(timeline), media_bin.names(timeline)):
             known = self._known.get(item.path)
             if known is not None:
                 self._apply(known)

@@ -2,10 +2,13 @@
 
 Each selected picture clip becomes one job with exactly its frames, run by
 the JobRunner (jobs panel, cancel, retry). A finished job becomes a new,
-active take on the same clip as one undo step, found by the clip's id so an
-edit made meanwhile (the clip moved, other clips cut) does not get in the
-way. A result from the cache that one of the clip's takes plays already
-makes that take active instead (nothing changes if it plays now).
+active take on the same clip as one undo step ("Regenerate <clip>"), found
+by the clip's id so an edit made meanwhile (the clip moved, other clips cut)
+does not get in the way. A result from the cache that one of the clip's
+takes plays already makes that take active instead (nothing changes if it
+plays now). A new take and its file in the media bin ("<clip> · take N") are
+kept outside the history: undo plays the old take again, and neither undo
+nor deleting the clip loses a result that took minutes to make.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
-from engine.generate.video.timeline import shot_defaults, shot_spec, take_from_result
+from engine.generate.video.timeline import play_regenerated, shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
+from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.document import VIDEO
 
@@ -115,17 +119,17 @@ class GenerationController(QObject):
     # hearing back -------------------------------------------------------------------------
 
     def _as_take(self, ident: str, shot: str) -> Callable[[dict[str, Any]], str]:
-        """What a finished job does: a new take on the clip, made active as one undo step."""
+        """What a finished job does: a new take on the clip (and in the bin), made active as one undo step."""
 
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = take_from_result(result, session.rate)
             key = self._take_already_there(ident, reference)
             if key is None:
-                added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+                added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
                 key = added.result if added else None
             if key is not None and key != self._playing(ident):
-                change = session.apply(takes.set_active_take, ident, key)
+                change = session.apply(play_regenerated, ident, key)
                 key = change.result if change else None
             if key is None:
                 raise ShotlineError("The clip is gone or locked; the result is kept in the cache")

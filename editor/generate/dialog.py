@@ -3,13 +3,13 @@
 Prefilled from the take that plays now (prompt, negative prompt, seed,
 backend, model, steps, guidance, reference image) so the common case, "same
 shot, new seed" or "same seed, better prompt", is one change and Enter. The
-seed has a lock: locked, the seed stays; unlocked (the dice), every
-regenerate draws a new one.
+seed has a lock: locked, the seed stays; unlocked, every regenerate draws a
+new one, and the seed box says so ("New seed") instead of showing the old
+seed as if it would be used (editor.generate.seed).
 """
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.seed import SeedBox, draw_seed, seed_lock
 from engine.generate.video.timeline import ShotDefaults
 
-MAX_SEED = 2**31 - 1
 DEFAULT_MODEL = "The backend's default model (a hub id or a local folder)"
 SETTINGS_MODEL = Qt.ItemDataRole.UserRole + 1  # a backend's model from Settings > Models
 
@@ -48,10 +48,10 @@ class RegenerateDialog(QDialog):
         self.prompt.setFixedHeight(90)
         self.negative = QLineEdit(self)
         self.negative.setPlaceholderText("What it must not show (optional)")
-        self.seed = QSpinBox(self)
-        self.seed.setRange(0, MAX_SEED)
-        self.seed_lock = QCheckBox("Keep this seed", self)
-        self.seed_lock.setToolTip("Unticked, each regenerate draws a new seed (a new variation)")
+        self.seed = SeedBox(self)
+        self.seed.setObjectName("regenerate-seed")
+        tip = "Unticked, each regenerate draws a new seed (a new variation)"
+        self.seed_lock = seed_lock(self.seed, self, tip)
         self.backend = QComboBox(self)
         self.backend.setObjectName("regenerate-backend")
         fit_backend_box(self.backend)
@@ -118,7 +118,7 @@ class RegenerateDialog(QDialog):
             self.prompt.setPlaceholderText("Empty: each shot keeps its own prompt")
         self.negative.setText(str(values.get("negative_prompt") or ""))
         seed = values.get("seed")
-        self.seed.setValue(int(seed) if seed is not None else random.randint(0, MAX_SEED))
+        self.seed.setValue(int(seed) if seed is not None else draw_seed())  # what "Keep this seed" keeps
         self.seed_lock.setChecked(False)
         index = self.backend.findData(defaults.backend) if defaults.backend else -1
         self.backend.setCurrentIndex(max(0, index))
@@ -129,8 +129,8 @@ class RegenerateDialog(QDialog):
         self.from_previous.setChecked(False)
 
     def values(self) -> dict[str, Any]:
-        """What to ask for; a new seed unless the user kept this one."""
-        seed = self.seed.value() if self.seed_lock.isChecked() else random.randint(0, MAX_SEED)
+        """What to ask for; a new seed unless the user kept this one (the new take records which)."""
+        seed = self.seed.value() if self.seed_lock.isChecked() else draw_seed()
         return {
             "prompt": self.prompt.toPlainText().strip(),
             "negative_prompt": self.negative.text().strip(),

@@ -6,7 +6,9 @@ cancel, retry). The finished job becomes the clip's new take and the clip
 grows on the timeline as one engine edit, so one undo puts everything back.
 The jobs panel and the status bar say which backend made the new frames
 (motion continuation, a freeze frame, or a model), so nobody mistakes a
-held frame for generated motion.
+held frame for generated motion. The extended take's file joins the media
+bin as "<clip> · take N" outside the history, so undoing the extension or
+deleting the clip keeps the result.
 
 A trim that asks for more frames than the media has stops at the media's
 end, as trims do, and then offers to make the rest: it triggers this
@@ -27,6 +29,7 @@ from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
 from engine.jobs.spec import default_cache_dir
+from engine.project import bin as media_bin
 from engine.project import document
 from engine.project.document import VIDEO
 from engine.project.extend import RIPPLE, extend_clip
@@ -110,6 +113,7 @@ class ExtendController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = extended_take(result, session.rate)
+            session.apply_outside_history(media_bin.keep_next_take, ident, reference)
             change = session.apply(extend_clip, ident, reference, made, frames, head, mode)
             if change is None:
                 raise ShotlineError(

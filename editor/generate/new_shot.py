@@ -5,7 +5,9 @@ JobRunner runs the video.generate job (jobs panel, cancel, retry), and the
 result becomes a clip whose only take is the result (provenance on it, the
 generated badge on the timeline). On the timeline it is placed as one
 Overwrite-like undo step at the frame and track chosen when the job was
-asked for; for the bin the result is imported as an item to drag in later.
+asked for, and its file joins the media bin as "<name> · take 1" outside the
+history, so undoing the placement or deleting the clip keeps the result; for
+the bin the result is imported as an item to drag in later.
 
 The gap's place comes in with the action (its data), so the timeline's
 right-click menu and the Sequence menu run the same command.
@@ -192,9 +194,10 @@ class NewShotController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             clip = generated_clip(result, session.rate, name)
+            session.apply_outside_history(media_bin.keep_clips, [clip])  # first: undo must not drop it
             change = session.apply(place_generated, spot.track, spot.start, clip)
             if change is None:
-                kept = "the result is kept in the cache"
+                kept = "the result is in the media bin"
                 raise ShotlineError(f"{name} could not be placed on {spot.track}; {kept}")
             self._context.selection.set(list(change.result))
             self._context.status.show(f"{name} is on {spot.track} at {timecode(spot.start, session.rate)}")

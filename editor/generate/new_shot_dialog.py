@@ -10,11 +10,10 @@ by surprise.
 
 from __future__ import annotations
 
-import random
-
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
-from editor.generate.dialog import MAX_SEED, RegenerateDialog
+from editor.generate.dialog import RegenerateDialog
+from editor.generate.seed import draw_seed
 from engine.project.times import timecode
 
 MAX_FRAMES = 100_000
@@ -62,7 +61,7 @@ class GenerateShotDialog(RegenerateDialog):
         self.prompt.clear()
         self.prompt.setPlaceholderText("What the shot shows: subject, action, setting, light, camera")
         self.negative.clear()
-        self.seed.setValue(random.randint(0, MAX_SEED))
+        self.seed.setValue(draw_seed())  # shown only if the user ticks Keep this seed
         self.seed_lock.setChecked(False)
         self.backend.setCurrentIndex(0)
         self.model.clear()

@@ -5,8 +5,9 @@ the whole timeline; its picture cuts go to the engine so the music turns
 with the shots. The finished score is placed as one undo step: on the
 first music track with room (a Music track is made when there is none), at
 -12 dB with fades; scoring the same range again adds a take to the score
-already there. The engine's result is kept in the cache, so nothing is
-lost if the range was edited meanwhile.
+already there. The engine's result is kept in the cache and in the media
+bin ("Score: … · take N", outside the undo history), so nothing is lost if
+the range was edited meanwhile, the step is undone or the clip deleted.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from engine.generate.score.timeline import (
     new_score_clip,
     range_cuts,
     score_clip_at,
+    score_name,
     score_reference,
     score_spec,
 )
 from engine.jobs.spec import default_cache_dir
+from engine.project import bin as media_bin
 from engine.project import document, roles, takes, trackedit
 from engine.project.times import timecode
 
@@ -107,14 +110,16 @@ class ScoreController(QObject):
             existing = score_clip_at(session.timeline, start, frames)
             if existing is not None:  # the same range again: a new take, kept when undone (as Regenerate)
                 reference, made = score_reference(result, frames, session.rate)
-                added = session.apply_outside_history(
-                    takes.add_take, existing, reference, made, activate=False
-                )
+                added = session.apply_outside_history(media_bin.add_generated_take, existing, reference, made)
                 change = session.apply(takes.set_active_take, existing, added.result) if added else None
                 if change is None:
                     raise ShotlineError("The score is gone or locked; the result is kept in the cache")
                 self._context.status.show(f"Score: {change.result} is playing")
                 return f"{change.result} on the score"
+            _reference, asked = score_reference(result, frames, session.rate)  # refuses a malformed result
+            kept = [(result["files"][0], media_bin.take_name(score_name(asked), 1))]
+            # into the bin first (outside the history), so undoing Score Music keeps the result
+            session.apply_outside_history(media_bin.keep_results, kept)
             placed = False
             with session.group("Score Music"):
                 track = free_music_track(session.timeline, start, frames)

@@ -4,12 +4,13 @@ The prompt is free words (mood, genre, instruments); tempo is Auto (the
 style's, or the one that fits the cuts) or a BPM; key is Auto or a key;
 intensity goes from sparse to full. "Hit the cuts" is on by default, as a
 score that fits the cut is the point. The range and its cuts are shown so
-the user knows what will be scored before pressing Score.
+the user knows what will be scored before pressing Score. The seed reads
+"New seed" unless "Keep this seed" is ticked (editor.generate.seed); a score
+remembers the seed it drew, so ticking the box next time keeps that tune.
 """
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.seed import SeedBox, draw_seed, seed_lock
 
-MAX_SEED = 2**31 - 1
 KEYS = ("Auto", "C major", "G major", "D major", "A major", "E major", "F major", "Bb major", "Eb major",
         "A minor", "E minor", "B minor", "D minor", "G minor", "C minor", "F# minor", "D dorian")  # fmt: skip
 
@@ -65,11 +66,10 @@ class ScoreDialog(QDialog):
         self.hit_cuts = QCheckBox("Hit the cuts (a downbeat and a new phrase on every shot)", self)
         self.hit_cuts.setObjectName("score-hit-cuts")
         self.hit_cuts.setChecked(True)
-        self.seed = QSpinBox(self)
-        self.seed.setRange(0, MAX_SEED)
-        self.seed.setValue(random.randint(0, MAX_SEED))
-        self.seed_lock = QCheckBox("Keep this seed", self)
-        self.seed_lock.setToolTip("Unticked, each score draws a new seed (another tune for the same words)")
+        self.seed = SeedBox(self)
+        self.seed.setObjectName("score-seed")
+        self.seed.setValue(draw_seed())
+        self.seed_lock = seed_lock(self.seed, self, "Unticked, each score draws a new seed (another tune)")
         self.backend = QComboBox(self)
         self.backend.setObjectName("score-backend")
         fit_backend_box(self.backend)
@@ -114,9 +114,9 @@ class ScoreDialog(QDialog):
         self.range_label.setText(text)
 
     def values(self) -> dict[str, Any]:
-        """What to ask for; a new seed (shown in the box) unless the user kept this one."""
+        """What to ask for; a new seed unless the user kept this one (kept in the box for next time)."""
         if not self.seed_lock.isChecked():
-            self.seed.setValue(random.randint(0, MAX_SEED))
+            self.seed.setValue(draw_seed())
         key = self.key.currentText()
         return {
             "prompt": self.prompt.toPlainText().strip(),

@@ -1,5 +1,8 @@
 """The Takes submenu of a clip's right-click menu: every version of the shot, the playing one ticked.
 
+The playing take is also bold: a tick alone is easy to miss in a list of
+similar lines, and the inspector's list marks the same take the same way.
+
 Choosing another take plays it as one undo step, the same edit as the
 inspector's "Make active", so the timeline and the inspector never disagree.
 """
@@ -50,6 +53,9 @@ def add_takes(menu: QMenu, context: EditorContext, ident: str) -> QMenu | None:
         action.setChecked(take.active)
         action.setData(take.key)
         if take.active:
+            font = action.font()
+            font.setBold(True)
+            action.setFont(font)
             action.setToolTip("This take plays now")
         else:
             key = take.key

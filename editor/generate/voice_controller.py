@@ -37,7 +37,8 @@ from engine.generate.voice.timeline import (
 )
 from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
-from engine.project import document, provenance, roles, takes, trackedit, voices
+from engine.project import bin as media_bin
+from engine.project import document, provenance, roles, trackedit, voices
 from engine.project.voices import CharacterVoice
 from engine.render import ducking
 
@@ -152,6 +153,7 @@ class VoiceController(QObject):
         except ShotlineError as error:
             self._context.status.show(str(error))
             return
+        session.apply_outside_history(media_bin.keep_clips, clips)  # before: undo must not drop them
         with session.group("Add Voice-over"):
             found = roles.role_tracks(session.timeline, roles.VOICE)
             if found:
@@ -191,7 +193,7 @@ class VoiceController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             # as Regenerate: the take joins the clip for good, and playing it is the undoable step
             reference, made, _frames = voice_take(result, session.rate)
-            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
             if added is None or not play_take(session, ident, added.result, "Speak Again"):
                 raise ShotlineError("The clip is gone or locked; the take is kept in the cache")
             return f"{added.result} is playing"

@@ -165,7 +165,7 @@ class Inspector(QScrollArea):
 
         self.takes.setVisible(single is not None and bool(single.takes))
         if single is not None and single.takes:
-            self.takes.show_takes(single.takes)
+            self.takes.show_takes(single.takes, single.ident)
 
     @staticmethod
     def _ids(found: list[ClipFacts | None]) -> list[str]:

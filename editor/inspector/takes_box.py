@@ -2,24 +2,30 @@
 
 Each row shows the take's first frame, its number, seed, prompt and backend
 (the animatic named as a storyboard, so nobody mistakes it for a model's
-output). The take that plays is marked "▶ active" and tinted, apart from the
-selection highlight, since "the row I clicked" and "the take that plays"
-are different things. Thumbnails come from the preview service off the GUI
-thread and fill in when they arrive.
+output). The take that plays is marked "▶ active", tinted and drawn with a
+green bar down its left edge, apart from the selection highlight, since "the
+row I clicked" and "the take that plays" are different things (the bar stays
+visible under the selection, where the tint does not). When the take that
+plays changes (a regenerate lands, an undo, the clip menu), the list selects
+it and scrolls to it: keeping the old row selected looked as if the old take
+still played. Thumbnails come from the preview service off the GUI thread and
+fill in when they arrive.
 
 It only shows; making a take active or deleting one is reported by signals
 so the inspector makes it one undo step on the document. The active take
 cannot be deleted here: deleting the picture that plays would change the
 cut as a side effect, so the user makes another take active first (a clear,
 undoable step) and then deletes the old one. A deleted take's file stays
-in the cache until File > Clean Generation Cache.
+in the cache (and a generated take's in the media bin, as "<clip> · take
+N"); File > Clean Generation Cache frees it once nothing, the bin included,
+uses it.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +35,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,10 +45,25 @@ from editor.inspector.facts import TakeFacts
 from editor.timeline.previews import PreviewCache
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+ACTIVE_ROLE = Qt.ItemDataRole.UserRole + 1  # True on the row of the take that plays
 THUMB = QSize(64, 36)
 PROMPT_CHARS = 60
 VISIBLE_ROWS = 4
 ACTIVE_TINT = QColor(70, 140, 90, 70)
+ACTIVE_BAR = QColor(96, 200, 120)  # the same green, solid: readable under the selection highlight
+BAR_WIDTH = 4
+
+
+class ActiveTakeDelegate(QStyledItemDelegate):
+    """Draws a row as usual, then the active take's bar down its left edge, over any highlight."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, index)
+        if index.data(ACTIVE_ROLE):
+            rect = option.rect
+            painter.fillRect(QRect(rect.left(), rect.top(), BAR_WIDTH, rect.height()), ACTIVE_BAR)
 
 
 class TakesBox(QGroupBox):
@@ -60,6 +83,7 @@ class TakesBox(QGroupBox):
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setSpacing(2)
+        self.list.setItemDelegate(ActiveTakeDelegate(self.list))
         self.details = QLabel(self)
         self.details.setObjectName("inspector-take-details")
         self.details.setWordWrap(True)
@@ -79,20 +103,25 @@ class TakesBox(QGroupBox):
         layout.addLayout(buttons)
         layout.addWidget(self.details)
         self._takes: dict[str, TakeFacts] = {}
+        self._playing: tuple[str | None, str | None] = (None, None)  # (clip, take) last shown as playing
         self.list.currentItemChanged.connect(lambda _item, _old: self._show_current())
         self.list.itemDoubleClicked.connect(lambda _item: self._activate())
         self.make_active.clicked.connect(self._activate)
         self.delete.clicked.connect(self._delete)
 
-    def show_takes(self, found: tuple[TakeFacts, ...]) -> None:
-        """List the takes, keeping the one the user is looking at selected (else the active one)."""
-        current = self.current_key()
+    def show_takes(self, found: tuple[TakeFacts, ...], clip: str | None = None) -> None:
+        """List the takes of `clip`, keeping the row the user is looking at selected, unless the take
+        that plays changed (or it is another clip): then the playing one is selected and shown."""
+        active = next((t.key for t in found if t.active), None)
+        current = self.current_key() if self._playing == (clip, active) else active
+        self._playing = (clip, active)
         self._takes = {t.key: t for t in found}
         self.list.blockSignals(True)
         self.list.clear()
         for take in found:
             item = QListWidgetItem(row_text(take))
             item.setData(KEY_ROLE, take.key)
+            item.setData(ACTIVE_ROLE, take.active)
             item.setToolTip(take.details)
             item.setSizeHint(QSize(0, max(THUMB.height() + 10, 3 * self.fontMetrics().height() + 8)))
             if take.active:
@@ -101,7 +130,7 @@ class TakesBox(QGroupBox):
                 item.setFont(font)
                 item.setBackground(QBrush(ACTIVE_TINT))
             self.list.addItem(item)
-        keep = current if current in self._takes else next((t.key for t in found if t.active), None)
+        keep = current if current in self._takes else active
         for row in range(self.list.count()):
             if self.list.item(row).data(KEY_ROLE) == keep:
                 self.list.setCurrentRow(row)
@@ -109,6 +138,8 @@ class TakesBox(QGroupBox):
         self._fill_icons()
         self.previews.flush()
         self._fit_rows(len(found))
+        if self.list.currentItem() is not None:
+            self.list.scrollToItem(self.list.currentItem())
         self._show_current()
 
     def _fill_icons(self) -> None:

@@ -35,6 +35,7 @@ from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
 from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
+from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.masks import mask_of
 
@@ -202,7 +203,7 @@ class InpaintController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = inpainted_take(result, made_at.get("rate"))
-            added = session.apply_outside_history(takes.add_take, ident, reference, made, activate=False)
+            added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
             change = session.apply(takes.set_active_take, ident, added.result) if added else None
             if change is None:
                 raise ShotlineError(

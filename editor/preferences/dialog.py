@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from editor.context import EditorContext
 from editor.engine_client import EngineClient
 from editor.preferences import values
+from editor.preferences.engines_tab import EnginesTab
 from editor.preferences.keymap_editor import KeymapEditor
 from editor.preferences.models_tab import ModelsTab
 
@@ -61,6 +62,8 @@ class PreferencesDialog(QDialog):
         self.tabs.addTab(general, "General")
         self.models = ModelsTab(settings, engine, self)
         self.tabs.addTab(self.models, "Models")
+        self.engines = EnginesTab(settings, engine, self)
+        self.tabs.addTab(self.engines, "Engines")
         buttons = QDialogButtonBox.StandardButton
         self.buttons = QDialogButtonBox(buttons.Ok | buttons.Cancel | buttons.Apply, self)
         self.buttons.accepted.connect(self.accept)
@@ -101,6 +104,7 @@ class PreferencesDialog(QDialog):
             values.set_autosave_seconds(context.settings, self.autosave.value())
             self._autosave_shown = self.autosave.value()
         self.models.apply()
+        self.engines.apply()
         context.status.show("Preferences applied")
         return True
 

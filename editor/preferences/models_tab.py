@@ -60,11 +60,13 @@ TASK_NAMES = {
 }
 BACKEND_NAMES = {
     "wan": "Wan",
+    "ltx2": "LTX-2",
     "ltx": "LTX-Video",
     "vace": "Wan VACE",
     "sd-inpaint": "Stable Diffusion",
     "ltx-extend": "LTX-Video",
     "vace-extend": "Wan VACE",
+    "ace-step": "ACE-Step",
     "stable-audio": "Stable Audio",
     "transformers": "Transformers TTS",
     "z-image": "Z-Image-Turbo",
@@ -116,7 +118,8 @@ class ModelRow:
         self.combo.addItem("")  # the backend's default
         for preset in self.presets:
             self.combo.addItem(preset.model, preset.name)
-            self.combo.setItemData(self.combo.count() - 1, preset.label, Qt.ItemDataRole.ToolTipRole)
+            tip = f"{preset.label}\n{preset.facts}"
+            self.combo.setItemData(self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         default = self.presets[0].model if self.presets else "the backend's own"
         self.combo.lineEdit().setPlaceholderText(f"Default: {default}")
         self.combo.setToolTip("A preset, a hub id (org/name) or a local model folder")
@@ -147,9 +150,10 @@ class ModelRow:
         else:
             preset = next((p for p in self.presets if self.model in (p.model, p.name)), None)
             if not self.model:
-                text = self.presets[0].label if self.presets else self._unread
+                preset = self.presets[0] if self.presets else None
+                text = f"{preset.label}\n{preset.facts}" if preset else self._unread
             elif preset is not None:
-                text = preset.label
+                text = f"{preset.label}\n{preset.facts}"
             elif names_folder(self.model):
                 text = "Local model folder (safetensors weights)"
             else:

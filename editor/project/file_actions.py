@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.context import EditorContext
-from editor.project import prompts
+from editor.project import prompts, timeline_open
 from editor.project.autosave import Autosaver
 from editor.project.recent import RecentMenu
 from engine.errors import ShotlineError
@@ -56,24 +56,19 @@ class ProjectFiles(QObject):
         )
 
     def open_project(self, path: Path) -> bool:
-        """Open a project file; a broken one gets a message, never a traceback."""
-        from engine.project.persistence import load
-
-        try:
-            loaded = load(path)
-        except ShotlineError as error:
-            QMessageBox.warning(self._window, "Cannot open project", str(error))
+        """Open a project, or another editor's timeline as a new unsaved project; a file that cannot
+        be read gets a message, never a traceback."""
+        path = Path(path).absolute()
+        loaded = timeline_open.read_timeline(self._window, path, self._context.session.rate)
+        if loaded is None:
             return False
-        self.show(loaded.timeline, Path(path).absolute())
-        self._context.settings.add_recent(Path(path))
-        if loaded.offline:
-            names = "\n".join(f"• {name}: {media}" for name, media in loaded.offline[:12])
-            more = f"\n…and {len(loaded.offline) - 12} more" if len(loaded.offline) > 12 else ""
-            QMessageBox.information(
-                self._window,
-                "Offline media",
-                f"These media files are missing and show as offline:\n{names}{more}",
-            )
+        if timeline_open.is_foreign(path):  # Save asks where: never OTIO JSON over a Premiere XML
+            self.show(loaded.timeline, None, dirty=True)
+            self._context.settings.add_recent(path)
+        else:  # a bundle opens as the project it unpacked next to itself
+            self.show(loaded.timeline, loaded.path)
+            self._context.settings.add_recent(loaded.path)
+        timeline_open.report_offline(self._window, loaded.offline)
         return True
 
     # the commands ---------------------------------------------------------------------

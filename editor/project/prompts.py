@@ -12,6 +12,7 @@ from typing import Literal
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from editor.project.interchange_prompts import open_filter  # every timeline format Shotline reads
 from engine.project.journal import JournalInfo
 
 SaveChoice = Literal["save", "discard", "cancel"]
@@ -68,9 +69,7 @@ def ask_restore(parent: QWidget, info: JournalInfo) -> RestoreChoice:
 
 
 def ask_open_path(parent: QWidget, folder: str) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(
-        parent, "Open project", folder, f"{FILTER};;OpenTimelineIO (*.otio)"
-    )
+    path, _ = QFileDialog.getOpenFileName(parent, "Open project", folder, open_filter())
     return Path(path) if path else None
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
+from engine.errors import EditError
 from engine.project import document, effects, links, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
@@ -40,6 +41,18 @@ class ClipBox:
 
 
 @dataclass(frozen=True)
+class CompoundBox:
+    """A nested sequence (a Stack inside a track, as Premiere's XML and AAF bring them): drawn as one
+    block with its name and a lane per inner track, since its pieces are not this track's clips."""
+
+    start: int
+    end: int
+    name: str
+    clips: int  # how many clips it holds, nested ones included
+    lanes: tuple[tuple[tuple[int, int], ...], ...]  # per inner track, top first: spans in frames from start
+
+
+@dataclass(frozen=True)
 class TransitionBox:
     cut: int
     before: int  # frames before the cut
@@ -58,6 +71,7 @@ class Row:
     boxes: list[ClipBox] = field(default_factory=list)
     cuts: list[int] = field(default_factory=list)  # frames where two items meet, and the track's ends
     transitions: list[TransitionBox] = field(default_factory=list)
+    compounds: list[CompoundBox] = field(default_factory=list)
     _ends: list[int] = field(default_factory=list)
 
     @property
@@ -161,6 +175,10 @@ def _row(
                     marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color)))
             row.cuts.extend(c for c in (slot.start, slot.end) if c != previous_end)
             previous_end = slot.end
+        elif isinstance(slot.item, otio.schema.Stack):
+            row.compounds.append(_compound(slot.item, slot.start, slot.end, rate))
+            row.cuts.extend(c for c in (slot.start, slot.end) if c != previous_end)
+            previous_end = slot.end
     row.cuts = sorted(set(row.cuts))
     row._ends = [b.end for b in row.boxes]
     index_start = {slot.index: slot.start for slot in slots}
@@ -174,6 +192,28 @@ def _row(
                 )
             )
     return row
+
+
+def _compound(stack: otio.schema.Stack, start: int, end: int, rate: float) -> CompoundBox:
+    """The block for a nested sequence: what of each inner track shows through its range."""
+    offset = round(stack.trimmed_range().start_time.value_rescaled_to(rate))
+    length = end - start
+    lanes = []
+    for inner in reversed([t for t in stack if isinstance(t, otio.schema.Track)]):
+        spans = []
+        try:
+            slots = trackedit.layout(inner, rate)
+        except EditError:  # a lane that does not lay out in whole frames is drawn empty, not fatal
+            slots = []
+        for slot in slots:
+            if isinstance(slot.item, otio.schema.Gap):
+                continue
+            lo, hi = max(0, slot.start - offset), min(length, slot.end - offset)
+            if lo < hi:
+                spans.append((lo, hi))
+        lanes.append(tuple(spans))
+    name = stack.name or "Nested sequence"
+    return CompoundBox(start, end, name, sum(1 for _ in stack.find_clips()), tuple(lanes))
 
 
 def _box(

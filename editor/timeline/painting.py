@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from editor.timeline import headers
 from editor.timeline.geometry import HEADER_WIDTH, RULER_HEIGHT, TimelineGeometry
 from editor.timeline.hits import row_top
-from editor.timeline.layout import ClipBox, Row, TimelineLayout
+from editor.timeline.layout import ClipBox, CompoundBox, Row, TimelineLayout
 from editor.timeline.previews import PreviewCache
 from engine.media.waveform import DEFAULT_SAMPLES_PER_PEAK
 from engine.project.document import AUDIO_SAMPLE_RATE, VIDEO
@@ -33,6 +33,8 @@ AUDIO_CLIP = QColor("#3f8f6b")
 GENERATED_BADGE = QColor("#c28b2c")
 PLAYHEAD = QColor("#e0524c")
 OFFLINE = QColor("#7a2626")
+COMPOUND = QColor("#6d5599")  # nested sequences: violet, as no footage or generated clip is
+COMPOUND_LANE = QColor("#b8a6e0")
 SELECTED_EDGE = QColor("#f4f4f4")
 WAVE = QColor("#bfe8d2")
 DUCK_LINE = QColor("#f2c14e")
@@ -255,6 +257,9 @@ def _paint_row(painter: QPainter, scene: Scene, row: Row, top: float, first: int
     painter.setClipRect(QRectF(HEADER_WIDTH, max(top, RULER_HEIGHT), scene.width - HEADER_WIDTH, row.height))
     for box in row.visible(first, last):
         _paint_clip(painter, scene, row, box)
+    for compound in row.compounds:
+        if compound.end > first and compound.start < last:
+            _paint_compound(painter, scene, row, compound)
     for transition in row.transitions:
         _paint_transition(
             painter, scene, row, top, transition.cut - transition.before, transition.cut + transition.after
@@ -298,6 +303,50 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     _paint_label(painter, box, rect, scene)
     if box.ident in scene.jobs:
         _paint_job(painter, rect, scene.jobs[box.ident])
+
+
+def _paint_compound(painter: QPainter, scene: Scene, row: Row, compound: CompoundBox) -> None:
+    """A nested sequence as one block: a stacked edge, its name, and a thin lane per inner track
+    showing where its clips are, so it reads as a sequence inside a sequence, not as empty track."""
+    g = scene.geometry
+    top = row_top(row, g)
+    left, right = g.x_of(compound.start), g.x_of(compound.end)
+    rect = QRectF(left, top + 4, max(1.0, right - left - 1), row.height - 7)
+    painter.setPen(QPen(COMPOUND.darker(170), 1))
+    painter.setBrush(COMPOUND.darker(130))
+    painter.drawRoundedRect(rect.translated(0, -2).adjusted(3, 0, -3, 0), 3, 3)  # the card behind
+    painter.setBrush(COMPOUND)
+    painter.drawRoundedRect(rect, 3, 3)
+    body = rect.adjusted(3, LABEL_BAND + 1, -3, -3)
+    if compound.lanes and body.height() > 2:
+        lane = body.height() / len(compound.lanes)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(COMPOUND_LANE)
+        for i, spans in enumerate(compound.lanes):
+            bar = max(1.0, min(lane * 0.6, 8.0))
+            y = body.top() + i * lane + (lane - bar) / 2
+            for lo, hi in spans:
+                x0, x1 = g.x_of(compound.start + lo), g.x_of(compound.start + hi)
+                painter.drawRect(QRectF(x0 + 1, y, max(1.0, x1 - x0 - 2), bar))
+    band_left = max(rect.left(), HEADER_WIDTH) + 4
+    band = QRectF(band_left, rect.top(), rect.right() - band_left - 2, LABEL_BAND)
+    if band.width() < 8:
+        return
+    badge = "NESTED"
+    width = painter.fontMetrics().horizontalAdvance(badge) + 8
+    shift = 0
+    if band.width() > width + 24:
+        b = QRectF(band.left(), band.top() + 2, width, LABEL_BAND - 4)
+        painter.fillRect(b, COMPOUND_LANE)
+        painter.setPen(QColor("#1b1c1f"))
+        painter.drawText(b, Qt.AlignmentFlag.AlignCenter, badge)
+        shift = width + 4
+    clips = f"{compound.clips} clip{'s' if compound.clips != 1 else ''}"
+    painter.setPen(QColor("#f0f0f0"))
+    text = painter.fontMetrics().elidedText(
+        f"{compound.name}  ·  {clips}", Qt.TextElideMode.ElideRight, int(band.width()) - shift
+    )
+    painter.drawText(band.adjusted(shift, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
 
 def _paint_job(painter: QPainter, rect: QRectF, fraction: float) -> None:

@@ -34,6 +34,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
         "dialogue (voice.speak); default: shots and lines",
     )
     parser.add_argument("--backend", help="the backend of that task (default: each task's default)")
+    parser.add_argument(
+        "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
             eta = elapsed / done * (total - done) if done else None
             bar(Progress(done, total, elapsed, eta))
 
+    executor = None
+    if args.farm:
+        from engine.farm.executor import FarmExecutor
+
+        executor = FarmExecutor(args.farm)
     try:
         report = generate_all(
             timeline,
@@ -59,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             only_missing=args.only_missing,
             landed=lambda _what: persistence.save(timeline, path),
             progress=progress,
+            executor=executor,
         )
     finally:
         if bar is not None:

@@ -11,12 +11,18 @@ exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.errors import ShotlineError
+from engine import __version__
+from engine.errors import ShotlineError, one_line
+
+#: The exit status of a command whose reader closed the pipe, as a shell reports SIGPIPE (128 + 13).
+BROKEN_PIPE = 141
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,11 @@ COMMANDS: dict[str, Command] = {
             "info", "Describe a project: size, rate, length, tracks and offline media.", "engine.cli.project"
         ),
         Command(
+            "models",
+            "AI models: list the presets, plan them for a card, download one.",
+            "engine.cli.models",
+        ),
+        Command(
             "relink",
             "Relink offline media by searching a folder (name, then stem, then duration).",
             "engine.cli.relink",
@@ -61,6 +72,7 @@ COMMANDS: dict[str, Command] = {
             "Make a cut from a Fountain screenplay: scenes, shots, dialogue, Cast.",
             "engine.cli.script",
         ),
+        Command("setup-ai", "Set up the AI engine's own environment for this GPU.", "engine.cli.setup_ai"),
     )
 }
 
@@ -71,6 +83,7 @@ def subcommand_names() -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shotline", description="Shotline, headless.")
+    parser.add_argument("--version", action="version", version=f"shotline {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, command in sorted(COMMANDS.items()):
         module = importlib.import_module(command.module)
@@ -79,16 +92,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its output may go to a pipe that closes early (`shotline info x | head -1`)."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        _drop_stdout()
+        return BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     run = importlib.import_module(COMMANDS[args.command].module).run
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()  # inside the try: a closed pipe is noticed here, not at exit
+        return status
     except ShotlineError as error:
-        print(f"shotline {args.command}: {error}", file=sys.stderr)
+        print(f"shotline {args.command}: {one_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"shotline {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _drop_stdout() -> None:
+    """The reader has gone: send what is still buffered nowhere, so exit does not fail on it again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

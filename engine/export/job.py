@@ -20,12 +20,14 @@ steps; `done`; `failed`; `cancelled`).
 `export_mp4` writes into a temporary file beside the destination and renames
 it at the end, so a cancel or a failure leaves whatever was there before.
 If the whole engine is killed mid-export the temporary file stays behind;
-`partial_files` names such leftovers so the client can remove them.
+`partial_files` names such leftovers so the client can remove them, and the
+next export to the same place removes them once they are stale.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -33,12 +35,14 @@ from typing import Any
 
 import opentimelineio as otio
 
-from engine.errors import ExportError
-from engine.export.mp4 import ExportResult, Progress, export_mp4
+from engine.errors import ExportError, ProjectFileError
+from engine.export.mp4 import ExportResult, Progress, destination, export_mp4
+from engine.export.mp4 import partial_files as partial_files  # where clients have found it
 from engine.export.presets import ExportSettings, preset
 from engine.export.subtitles import write_srt_beside
 from engine.jobs.lifecycle import EXPORT, Job, JobBoard
 from engine.jobs.progress import ENCODING, JobContext, ProgressReport
+from engine.project.persistence import read_timeline
 
 #: Progress goes over the pipe at most this often; one line per frame would swamp the client.
 REPORT_EVERY = 0.1  # seconds
@@ -68,16 +72,26 @@ def settings_from_json(data: Any) -> ExportSettings:
         raise ExportError("Export settings must be a preset name or an object")
     fields = dict(data)
     name = fields.pop("preset", None)
-    try:
-        if fields.get("rate") is not None:
-            fields["rate"] = Fraction(str(fields["rate"]))
-        for key in ("width", "height", "crf", "audio_bitrate"):
-            if fields.get(key) is not None:
-                if isinstance(fields[key], bool) or int(fields[key]) != fields[key]:
-                    raise ValueError(key)
-                fields[key] = int(fields[key])
-    except (TypeError, ValueError, ZeroDivisionError) as error:
-        raise ExportError(f"Export setting {error} is not a valid value") from None
+    for key in ("width", "height", "crf", "audio_bitrate"):
+        value = fields.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _whole(value):
+            raise ExportError(f"Export setting {key} {value!r} is not a whole number")
+        if not -(10**9) <= value <= 10**9:
+            raise ExportError(f"Export setting {key} {value!r} is far out of range")
+        fields[key] = int(value)
+    if fields.get("rate") is not None:
+        try:
+            rate = Fraction(str(fields["rate"]))
+        except (ValueError, ZeroDivisionError):
+            rate = None
+        if rate is None or not Fraction(1, 1000) <= rate <= 1000:
+            raise ExportError(f"Export setting rate {fields['rate']!r} is not a frame rate")
+        fields["rate"] = rate
+    for key in ("crf", "x264_preset", "fit"):
+        if key in fields and fields[key] is None:
+            del fields[key]  # null: the preset's or the default value
     known = set(ExportSettings.__dataclass_fields__)
     unknown = sorted(set(fields) - known)
     if unknown:
@@ -85,6 +99,10 @@ def settings_from_json(data: Any) -> ExportSettings:
     if name is not None:
         return preset(str(name), **fields)
     return ExportSettings(**fields).check()
+
+
+def _whole(value: float) -> bool:
+    return math.isfinite(value) and int(value) == value
 
 
 def result_to_json(result: ExportResult) -> dict[str, Any]:
@@ -98,25 +116,15 @@ def result_to_json(result: ExportResult) -> dict[str, Any]:
     }
 
 
-def partial_files(output: str | Path) -> list[Path]:
-    """Temporary files an export to `output` may have left behind if its process was killed."""
-    target = Path(output)
+def sent_timeline(data: Any) -> otio.schema.Timeline:
+    """The timeline a client sent, as OTIO JSON text or the same as a JSON object, checked as a project is."""
+    if not isinstance(data, str | dict):
+        raise ExportError("The timeline sent for export is not an OTIO document (text or an object)")
+    text = data if isinstance(data, str) else json.dumps(data)
     try:
-        return sorted(target.parent.glob(f".{target.stem}.*.part.mp4"))
-    except OSError:
-        return []
-
-
-def _timeline(data: Any) -> otio.schema.Timeline:
-    """The timeline a client sent, as OTIO JSON text or the same as a JSON object."""
-    try:
-        text = data if isinstance(data, str) else json.dumps(data)
-        loaded = otio.adapters.read_from_string(text, "otio_json")
-    except Exception:  # OTIO raises several unrelated types for a broken document
-        raise ExportError("The timeline sent for export is not an OTIO document") from None
-    if not isinstance(loaded, otio.schema.Timeline):
-        raise ExportError("The document sent for export is not a timeline")
-    return loaded
+        return read_timeline(text, "The timeline sent for export")
+    except ProjectFileError as error:
+        raise ExportError(str(error)) from None
 
 
 def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
@@ -127,13 +135,12 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
     if "timeline" not in params:
         raise ExportError("An export needs the timeline (OTIO JSON)")
     settings = settings_from_json(params.get("settings"))
-    destination = Path(output).absolute()
-    sent = params["timeline"]
+    destination(output)  # a device, a pipe or a folder there is refused now, in the reply
+    destination_path = Path(output).absolute()
+    # read now, not in the job: a broken or absurd timeline is the request's error, in the reply
+    timeline = sent_timeline(params["timeline"])
 
     def work(context: JobContext) -> dict[str, Any]:
-        nonlocal sent
-        timeline = _timeline(sent)
-        sent = None  # the text can be large; the export has its own copy now
         last = 0.0
 
         def report(progress: Progress) -> None:
@@ -144,11 +151,11 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
             last = now
             context.report(ProgressReport(progress.fraction, ENCODING, progress.done, progress.total))
 
-        made = result_to_json(export_mp4(timeline, destination, settings, report, context.cancel_event))
-        captions = write_srt_beside(timeline, destination)
+        made = result_to_json(export_mp4(timeline, destination_path, settings, report, context.cancel_event))
+        captions = write_srt_beside(timeline, destination_path)
         if captions is not None:
             made["subtitles"] = str(captions)
         return made
 
-    title = f"Export {destination.name}"
+    title = f"Export {destination_path.name}"
     return board.add("export", title, EXPORT, work, backend="mp4", failure="Export failed")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import math
 import os
 import tempfile
@@ -28,10 +29,13 @@ import av
 import numpy as np
 import opentimelineio as otio
 
+from engine.atomic import holding, remove_stale
 from engine.errors import ExportCancelled, ExportError, MediaError
 from engine.export.presets import ExportSettings
+from engine.media.mp4 import exact_mp4_options
 from engine.project import document, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
+from engine.project.mediapaths import shown, special_kind
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.render.audio import mix_audio
@@ -105,22 +109,53 @@ def _is_cancelled(cancel: threading.Event | Callable[[], bool] | None) -> bool:
     return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
 
 
+def destination(output: str | os.PathLike[str]) -> Path:
+    """The file an export to `output` writes: the path itself, or the file a symbolic link there names.
+
+    A link stays a link (its target gets the film); anything at the
+    destination that is not a regular file (a device such as /dev/null, a
+    named pipe, a folder) is refused in one line and never replaced.
+    """
+    target = Path(output).absolute()
+    try:
+        real = Path(os.path.realpath(target)) if os.path.islink(target) else target
+        os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # nothing there yet; a missing folder is said below
+    except (OSError, ValueError) as error:  # a name too long for the file system, a NUL in it
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ExportError(f"Cannot export to {shown(target)}: {reason}") from None
+    kind = special_kind(real)
+    if kind is not None:
+        via = f" (a link to {shown(real)})" if real != target else ""
+        raise ExportError(f"Cannot export to {shown(target)}{via}: it is {kind}, not a file to write")
+    if not real.parent.is_dir():
+        raise ExportError(f"Cannot export to {shown(target)}: the folder {shown(real.parent)} does not exist")
+    return real
+
+
 def _temp_beside(target: Path) -> Path:
     folder = target.parent
-    if not folder.is_dir():
-        raise ExportError(f"Cannot export to {target}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise ExportError(f"Cannot export to {target}: it is a folder")
+    remove_stale(partial_files(target))  # what an export killed earlier left
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part.mp4", dir=folder)
     except OSError as error:
-        raise ExportError(f"Cannot write to {folder}: {error.strerror or error}") from None
+        raise ExportError(f"Cannot write to {shown(folder)}: {error.strerror or error}") from None
     os.close(handle)
     # mkstemp makes the file private; an export gets the permissions any new file would
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(name, 0o666 & ~umask)
     return Path(name)
+
+
+def partial_files(output: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files an export to `output` may have left behind if its process was killed."""
+    target = Path(output)
+    try:
+        return sorted(target.parent.glob(f".{glob.escape(target.stem)}.*.part.mp4"))
+    except OSError:
+        return []
 
 
 def _sync(path: Path) -> None:
@@ -149,7 +184,8 @@ def export_mp4(
 ) -> ExportResult:
     """Encode the whole timeline to `output`; ExportError (nothing written) on any failure."""
     settings = (settings or ExportSettings()).check()
-    target = Path(output).absolute()
+    requested = Path(output).absolute()
+    target = destination(requested)
     project = document.settings(timeline)
     size = (settings.width or project.width, settings.height or project.height)
     project_rate = rate_fraction(project.rate)
@@ -164,9 +200,12 @@ def export_mp4(
     own_renderer = renderer is None
     renderer = renderer or Renderer(cache_megabytes=0)  # an export never looks back
     try:
-        samples = _encode(timeline, temp, settings, size, rate, total, renderer, progress, cancel, started)
-        _sync(temp)
-        os.replace(temp, target)
+        with holding(temp):  # so no other export's clean-up takes it for a leftover
+            samples = _encode(
+                timeline, temp, settings, size, rate, total, renderer, progress, cancel, started
+            )
+            _sync(temp)
+            os.replace(temp, target)
     except ExportCancelled:
         raise
     except MediaError as error:
@@ -178,7 +217,7 @@ def export_mp4(
             renderer.close()
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-    return ExportResult(target, total, rate, size, samples, time.monotonic() - started)
+    return ExportResult(requested, total, rate, size, samples, time.monotonic() - started)
 
 
 def _encode(
@@ -196,7 +235,8 @@ def _encode(
     project_rate = rate_fraction(document.settings(timeline).rate)
     total_samples = round(Fraction(total) * AUDIO_SAMPLE_RATE / rate)
     # faststart puts the index first, so a web player can start before the whole file arrives
-    with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as container:
+    options = {"movflags": "+faststart", **exact_mp4_options(rate, AUDIO_SAMPLE_RATE)}
+    with av.open(str(path), "w", format="mp4", options=options) as container:
         video = container.add_stream("libx264", rate=rate)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"

@@ -76,6 +76,14 @@ class GenerationWorker:
         try:
             params = dict(spec.get("params") or {})
             for key, files in inputs.items():
+                key, _, n = key.partition("/")  # "references/2": the third file of a list
+                if n:
+                    items = params[key] = list(params[key])
+                    item = items[int(n)]
+                    source = item["path"] if isinstance(item, dict) else item
+                    local = str(unpack(files, scratch / "inputs" / key / n / Path(str(source)).name))
+                    items[int(n)] = {**item, "path": local} if isinstance(item, dict) else local
+                    continue
                 name = Path(str(params.get(key) or key)).name or key
                 params[key] = str(unpack(files, scratch / "inputs" / key / name))
             params.pop("cache_dir", None)

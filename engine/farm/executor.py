@@ -28,7 +28,7 @@ from engine.farm.reach import answers
 from engine.generate.base import Output
 from engine.jobs.lifecycle import FARM
 from engine.jobs.progress import JobContext, ProgressReport
-from engine.jobs.spec import FILE_PARAMS, JobSpec
+from engine.jobs.spec import FILE_LIST_PARAMS, FILE_PARAMS, JobSpec
 
 NAMESPACE = "shotline"
 RETRIES = 2  # sends of a job after its worker died, before the job fails
@@ -67,6 +67,14 @@ def worker_resources() -> dict[str, Any]:
     return {"num_cpus": 1}
 
 
+def _live_workers() -> set[str]:
+    """The names of the farm's workers alive on the cluster now, whoever made them."""
+    import ray
+
+    found = ray.util.list_named_actors(all_namespaces=True)
+    return {a["name"] for a in found if a.get("namespace") == NAMESPACE}
+
+
 def slot_count() -> int:
     import ray
 
@@ -94,41 +102,50 @@ class FarmExecutor:
 
         Each worker holds its slot for as long as it lives (that is what keeps
         its model loaded), so a backend that has no worker yet on a full farm
-        takes the slot of an idle worker of another backend.
+        takes the slot of an idle worker of another backend, whichever engine
+        made it: the workers are looked up on the cluster, not remembered.
         """
         names = [f"{task}/{backend}/{n}" for n in range(self.slots)]
-        name = None
-        while name is None:
+        while True:
             with self._lock:
-                live = [n for n in names if n in self._handles]
-                idle = [n for n in live if self._busy.get(n, 0) == 0]
-                fresh = next((n for n in names if n not in self._handles), None)
+                live = _live_workers()
+                mine = [n for n in names if n in live]
+                idle = [n for n in mine if self._busy.get(n, 0) == 0]
+                fresh = next((n for n in names if n not in live), None)
+                name = None
                 if idle:
                     name = idle[0]
-                elif fresh is not None and self._room_for_one():
+                elif fresh is not None and self._room_for_one(live, names):
                     name = fresh
-                elif live:  # every worker of this backend is busy: queue behind the least busy
-                    name = min(live, key=lambda n: self._busy.get(n, 0))
-            if name is None:
-                context.check_cancelled()
-                time.sleep(POLL)
-        with self._lock:
-            self._busy[name] = self._busy.get(name, 0) + 1
-            if name not in self._handles:
-                self._handles[name] = self._make(name, task, backend)
-            return name, self._handles[name]
+                elif mine:  # every worker of this backend is busy: queue behind the least busy
+                    name = min(mine, key=lambda n: self._busy.get(n, 0))
+                if name is not None:
+                    self._busy[name] = self._busy.get(name, 0) + 1
+                    if name not in self._handles:
+                        self._handles[name] = self._make(name, task, backend)
+                    return name, self._handles[name]
+            context.check_cancelled()
+            time.sleep(POLL)
 
-    def _room_for_one(self) -> bool:
-        """Whether a new worker fits (an idle worker of another backend is let go to make room)."""
+    def _room_for_one(self, live: set[str], ours: list[str]) -> bool:
+        """Whether a new worker fits; an idle worker of another backend is let go to make room."""
         import ray
 
-        if len(self._handles) < self.slots:
+        if len(live) < self.slots:
             return True
-        idle = next((n for n in self._handles if self._busy.get(n, 0) == 0), None)
-        if idle is None:
-            return False
-        ray.kill(self._handles.pop(idle), no_restart=True)
-        return True
+        for name in sorted(live - set(ours)):
+            if self._busy.get(name, 0):
+                continue
+            try:
+                worker = ray.get_actor(name, namespace=NAMESPACE)
+                if ray.get(worker.describe.remote(), timeout=5)["running"]:
+                    continue
+                ray.kill(worker, no_restart=True)
+            except Exception:  # gone already, or not answering: not ours to wait for
+                continue
+            self._handles.pop(name, None)
+            return True
+        return False
 
     @staticmethod
     def _make(name: str, task: str, backend: str) -> Any:
@@ -153,6 +170,9 @@ class FarmExecutor:
 
     def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output:
         inputs = {key: pack(spec.params[key]) for key in FILE_PARAMS & spec.params.keys() if spec.params[key]}
+        for key in FILE_LIST_PARAMS & spec.params.keys():
+            for n, item in enumerate(spec.params[key] or ()):
+                inputs[f"{key}/{n}"] = pack(item["path"] if isinstance(item, dict) else item)
         sent = spec.to_json()
         lost: list[str] = []
         for attempt in range(RETRIES + 1):
@@ -162,6 +182,8 @@ class FarmExecutor:
                 result = self._wait(worker, worker.run.remote(job, sent, inputs), job, context)
             except _WorkerLost as error:
                 lost.append(str(error))
+                with self._lock:
+                    self._handles.pop(name, None)  # asked for again by name: restarted, or made anew
                 if attempt < RETRIES:
                     context.log(f"The farm worker {name} was lost ({error}); sending the job again")
                     self._await_restart(worker, context)
@@ -199,14 +221,18 @@ class FarmExecutor:
 
     @staticmethod
     def _await_restart(worker: Any, context: JobContext, timeout: float = 120.0) -> None:
-        """Until Ray has the worker back (a job sent while it restarts would be lost again)."""
+        """Until Ray has the worker back (a job sent while it restarts would be lost again); a worker
+        that is gone for good (let go to make room) is made anew by the next ask instead."""
         import ray
+        from ray.exceptions import ActorDiedError
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             context.check_cancelled()
             try:
                 ray.get(worker.pid.remote(), timeout=5)
+                return
+            except ActorDiedError:
                 return
             except Exception:  # still restarting: unavailable, or not answering yet
                 time.sleep(POLL)

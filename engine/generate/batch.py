@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import ShotlineError
-from engine.generate.jobs import generation_queue
+from engine.generate.jobs import Executor, generation_queue
 from engine.generate.registry import Registry, default_registry
 from engine.jobs.cache import CachedResult
 from engine.jobs.progress import ProgressReport
@@ -41,8 +41,10 @@ class Batch:
         progress: Callable[[int, int], None] | None = None,
         registry: Registry | None = None,
         log: Callable[[str], None] | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.total, self.done = total, 0
+        self._executor = executor  # a farm: the waves' jobs run on its workers
         self._progress = progress or (lambda _done, _total: None)
         self._registry = registry or default_registry()
         self._log = log or (lambda _text: None)
@@ -52,7 +54,7 @@ class Batch:
         if not specs:
             return []
         listener = _Listener(self._log)
-        jobs = generation_queue(self._registry, listener)
+        jobs = generation_queue(self._registry, listener, executor=self._executor)
         outcomes: list[Outcome | None] = [None] * len(specs)
         ids: dict[str, int] = {}
         try:

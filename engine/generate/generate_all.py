@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.generate.batch import Batch, Outcome
+from engine.generate.jobs import Executor
 from engine.generate.video.timeline import shot_spec, take_from_result
 from engine.generate.voice.timeline import TASK as SPEAK
 from engine.generate.voice.timeline import add_voice_take, voice_spec
@@ -148,13 +149,14 @@ def generate_all(
     only_missing: bool = False,
     landed: Callable[[str], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Report:
     """Run the batch; `landed(description)` after each result becomes a take (the caller saves there)."""
     shots = shots_to_generate(timeline, only_missing) if task in (None, VIDEO_TASK, STILL_TASK) else []
     lines = lines_to_generate(timeline, only_missing) if task in (None, SPEAK) else []
     video = task in (None, VIDEO_TASK)
     report = Report()
-    batch = Batch(len(shots) * (2 if video else 1) + len(lines), progress)
+    batch = Batch(len(shots) * (2 if video else 1) + len(lines), progress, executor=executor)
     after = landed or (lambda _what: None)
     rate = document.settings(timeline).rate
 

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from engine.atomic import holding
 from engine.generate.base import Output
+from engine.generate.fitting import run_fitted
 from engine.generate.registry import Registry
 from engine.jobs.cache import CachedResult, ResultCache
 from engine.jobs.lifecycle import GPU, LANES, LIGHT, Job, JobBoard, JobListener
@@ -77,13 +79,14 @@ class GenerationJobs:
         def work(context: JobContext) -> CachedResult:
             context.workdir = cache.workdir()
             try:
-                if executor is not None:
-                    output = executor.run(spec, backend.name, context)
-                else:
-                    output = backend.run(request, context)
-                context.check_cancelled()
-                provenance = {"task": spec.task, **output.provenance}
-                return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
+                with holding(context.workdir):  # in use: never cleaned as a killed job's leftover
+                    if executor is not None:  # the farm's worker fits the model to its own GPU
+                        output = executor.run(spec, backend.name, context)
+                    else:
+                        output = run_fitted(backend, request, context)
+                    context.check_cancelled()
+                    provenance = {"task": spec.task, **output.provenance}
+                    return cache.store(key, context.workdir, output.files, provenance, spec.to_json())
             except BaseException:
                 ResultCache.discard(context.workdir)
                 raise

@@ -4,7 +4,8 @@ A generated take is re-encoded at delivery, so it is stored at a quality
 where a second generation loss does not show: H.264 at CRF 10 (visually
 lossless), 4:2:0 BT.709 like the rest of the pipeline, with a short GOP so
 the editor can scrub it without long decodes. Files are written under a
-temporary name and renamed when complete.
+temporary name and renamed when complete, with durations that read back
+exactly (engine.media.mp4).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import av
 import numpy as np
 
 from engine.errors import GenerateError
+from engine.media.mp4 import exact_mp4_options
 from engine.render.picture import frame_from_rgb, tag_bt709
 
 MEZZANINE_CRF = 10
@@ -51,7 +53,7 @@ def write_video(
     temp = path.with_name(f".{path.name}.part")
     written = 0
     try:
-        with av.open(str(temp), "w", format="mp4") as container:
+        with av.open(str(temp), "w", format="mp4", options=exact_mp4_options(rate)) as container:
             stream = x264_stream(container, rate, size, {"crf": str(MEZZANINE_CRF), "preset": "fast"})
             stream.codec_context.thread_type = "FRAME"
             for rgb in frames:

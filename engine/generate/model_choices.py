@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 
 from engine.errors import GenerateError
+from engine.generate.footprint import parse_footprint
+from engine.generate.planner import ladder
 from engine.generate.presets import MODELS_DIR, read_presets
 
 DEVICE, DTYPE, CPU_OFFLOAD, VAE_TILING = "device", "dtype", "cpu_offload", "vae_tiling"
@@ -32,6 +34,23 @@ class ModelPreset:
     model: str  # the hub id it loads
     label: str
     default: bool = False
+    licence: str = ""
+    vram_gb: float | None = None  # all on the GPU, for its usual shot
+    least_vram_gb: float | None = None  # with the plan that needs least at its own size
+    download_gb: float | None = None
+
+    @property
+    def facts(self) -> str:
+        """Under a preset in Settings > Models: "Apache-2.0 · 19 GB VRAM (5 GB with offload) · 18 GB"."""
+        parts = [self.licence or "licence not stated"]
+        if self.vram_gb is not None and self.least_vram_gb is not None:
+            vram = f"{self.vram_gb:.0f} GB VRAM"
+            if self.least_vram_gb < self.vram_gb - 0.5:
+                vram += f" ({self.least_vram_gb:.0f} GB with offload)"
+            parts.append(vram)
+        if self.download_gb:
+            parts.append(f"{self.download_gb:.0f} GB download")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -56,12 +75,14 @@ class ModelBackend:
 MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
     (b.task, b.name): b
     for b in (
+        ModelBackend("video.generate", "ltx2", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "wan", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "ltx", "video.json", DIFFUSERS),
         ModelBackend("video.inpaint", "vace", "inpaint.json", DIFFUSERS),
         ModelBackend("video.inpaint", "sd-inpaint", "inpaint.json", DIFFUSERS),
         ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),
         ModelBackend("video.extend", "vace-extend", "extend.json", DIFFUSERS),
+        ModelBackend("music.score", "ace-step", "music.json", DIFFUSERS),
         ModelBackend("music.score", "stable-audio", "music.json", DIFFUSERS),
         ModelBackend("image.generate", "z-image", "image.json", DIFFUSERS),
         ModelBackend("image.generate", "flux2-klein", "image.json", DIFFUSERS),
@@ -88,16 +109,26 @@ def _read(path: Path) -> tuple[tuple[str | None, ModelPreset], ...]:
     """(backend or None for a file of one backend, preset) for every preset in a presets file."""
     entries = read_presets(path)
     try:
-        found = [
-            (
-                str(e["backend"]) if e.get("backend") else None,
-                ModelPreset(name, str(e["model"]), str(e.get("label") or name), bool(e.get("default"))),
-            )
-            for name, e in entries.items()
-        ]
+        found = [(str(e["backend"]) if e.get("backend") else None, _preset(name, e, path.name))
+                 for name, e in entries.items()]  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise GenerateError(f"The model presets {path.name} cannot be read: {error}") from None
     return tuple(sorted(found, key=lambda pair: not pair[1].default))
+
+
+def _preset(name: str, entry: dict, where: str) -> ModelPreset:
+    footprint = parse_footprint(entry.get("footprint"), f"{where}, preset {name}")
+    full = least = None
+    if footprint is not None:
+        dtype = str(entry.get("dtype") or "bfloat16")
+        plans = ladder(name, footprint, dtype, [footprint.at], None, quantize=False)
+        needs = [p.need_gb for p in plans if p.need_gb is not None]
+        full, least = needs[0], min(needs)
+    return ModelPreset(
+        name, str(entry["model"]), str(entry.get("label") or name), bool(entry.get("default")),
+        licence=str(entry.get("licence") or ""), vram_gb=full, least_vram_gb=least,
+        download_gb=float(entry["download_gb"]) if entry.get("download_gb") else None,
+    )  # fmt: skip
 
 
 def names_folder(model: str) -> bool:

@@ -25,6 +25,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Readiness
 from engine.generate.conform import fit_picture
+from engine.generate.device_memory import device_memory_gb
+from engine.generate.planner import CPU, GPU, GROUP, MODEL, Plan, choose, ladder
 from engine.generate.presets import PRESETS_FILE, VideoPreset, preset_for_model, presets_for
 from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
 
@@ -32,6 +34,10 @@ from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl"})
 #: Parts of a job's progress bar: loading, then denoising, decoding and encoding.
 LOADED, DENOISED, DECODED = 0.05, 0.85, 0.9
+#: What a user does when torch and the model libraries are missing.
+SET_UP_AI = (
+    "Set up the AI engine in Settings > Engines (Edit > Preferences > Engines) or with shotline setup-ai"
+)
 DTYPE_NAMES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32", "half": "float16"}
 
 
@@ -62,19 +68,61 @@ class PresetBackend:
         """(pipeline, device, dtype): from the model pool when an earlier job left it loaded.
 
         Reports "loading model"; the pool's key holds everything that changes
-        how the weights sit (device, precision, offload, tiling).
+        how the weights sit (device, precision, and the job's plan: offload,
+        tiling, 8-bit weights).
         """
         import torch
 
         device = _device(request.device, torch)
         dtype = _dtype(request.dtype, device, preset, torch)
+        plan = context.plan
+        if not isinstance(plan, Plan):
+            plan = plan_from_options(preset.short_name, request, device)
         context.check_cancelled()
         context.progress(0.0, LOADING)
-        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
+        key = (self.name, model, preset.pipeline, device, str(dtype), plan.key())
         pipe = context.models.get(
-            key, lambda: _load(preset.pipeline, model, local, device, dtype, request, context.log)
+            key, lambda: _load(preset.pipeline, model, local, device, dtype, plan, context.log, preset)
         )
         return pipe, device, dtype
+
+    def plans(self, request: Any) -> list[Plan]:
+        """The plans this job may run on, the planner's choice first, then the rungs below it.
+
+        The device's memory is read now, before loading (or taken from the
+        request's `vram_gb`); on the CPU there is one plan and nothing to fit.
+        """
+        import torch
+
+        preset, _model, _local = self.model_for(request.model)
+        device = _device(request.device, torch)
+        stated = getattr(request, "vram_gb", None)
+        if device == "cpu" and stated is None:
+            return [Plan(preset.short_name, CPU)]
+        dtype = str(_dtype(request.dtype, device, preset, torch)).removeprefix("torch.")
+        have = stated if stated is not None else device_memory_gb(device)
+        works, sizes = self.works(preset, request)
+        found = ladder(
+            preset.short_name, preset.footprint, dtype, works, have,
+            cpu_offload=bool(request.cpu_offload), vae_tiling=bool(request.vae_tiling), sizes=sizes,
+        )  # fmt: skip
+        return found[choose(found) :]
+
+    def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
+        """The work a job asks of the model (width, height, frames), and at the smaller size, for the planner.
+
+        Video generation's; a task whose requests differ (inpaint, extend)
+        overrides it.
+        """
+        count, _rate = preset.frame_count(request.frames, request.rate)
+        width, height = preset.generation_size(request.width, request.height)
+        works: list[tuple[float, ...]] = [(width, height, count)]
+        sizes: list[Any] = [None]
+        smaller = preset.smaller_size(request.width, request.height)
+        if smaller is not None:
+            works.append((smaller[0], smaller[1], count))
+            sizes.append(smaller)
+        return works, sizes
 
     def model_for(self, requested: str | None) -> tuple[VideoPreset, str, bool]:
         """(preset, model to load, whether it is a local folder) for a job's `model`, refused before loading.
@@ -84,6 +132,20 @@ class PresetBackend:
         preset = preset_for_model(self.name, requested, self.presets_file)
         model = preset.model if requested in (None, preset.name) else str(requested)
         return preset, model, _check_model(model)
+
+
+def plan_from_options(name: str, request: Any, device: str) -> Plan:
+    """The plan a job runs on when nothing planned it: the user's own CPU offload and VAE tiling."""
+    placement = CPU if device == "cpu" else MODEL if getattr(request, "cpu_offload", False) else GPU
+    return Plan(name, placement, bool(getattr(request, "vae_tiling", False)))
+
+
+def generation_size(preset: VideoPreset, request: Any, context: JobContext) -> tuple[int, int]:
+    """The size to generate at: the preset's for the shot, or the smaller one the job's plan chose."""
+    plan = context.plan
+    if isinstance(plan, Plan) and plan.size is not None:
+        return plan.size
+    return preset.generation_size(request.width, request.height)
 
 
 # readiness ---------------------------------------------------------------------------
@@ -128,7 +190,7 @@ def _machine(needs: tuple[str, ...]) -> Readiness:
         if importlib.util.find_spec(name) is None
     ]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)} (install shotline[ai])")
+        return Readiness(False, f"needs {', '.join(missing)}: {SET_UP_AI}")
     import torch
 
     if torch.cuda.is_available():
@@ -216,9 +278,10 @@ def _dtype(asked: str, device: str, preset: VideoPreset, torch: Any) -> Any:
 
 
 def _load(
-    pipeline: str, model: str, local: bool, device: str, dtype: Any, request: Any, log: Any
-) -> Any:
-    """Load a checkpoint, safetensors only, and place it on its device."""
+    pipeline: str, model: str, local: bool, device: str, dtype: Any, plan: Plan, log: Any,
+    preset: VideoPreset | None = None,
+) -> Any:  # fmt: skip
+    """Load a checkpoint, safetensors only, and place it on its device as the plan says."""
     import diffusers
     import transformers
 
@@ -227,11 +290,13 @@ def _load(
     transformers.utils.logging.disable_progress_bar()
     cls = getattr(diffusers, pipeline)
     # diffusers renamed torch_dtype to dtype; use the name this version does not warn about
-    dtype_arg = "dtype" if _new_dtype_name() else "torch_dtype"
-    log(f"Loading {model} as {pipeline} ({str(dtype).removeprefix('torch.')}, {device})")
+    options: dict[str, Any] = {"dtype" if _new_dtype_name() else "torch_dtype": dtype}
+    if plan.quantized and preset is not None and preset.footprint is not None:
+        options["quantization_config"] = _quantization(preset.footprint.quantize)
+    log(f"Loading {model} as {pipeline} ({str(dtype).removeprefix('torch.')}, {device}; {plan.step})")
     try:
         pipe = cls.from_pretrained(str(Path(model).expanduser()) if local else model,
-                                   use_safetensors=True, **{dtype_arg: dtype})  # fmt: skip
+                                   use_safetensors=True, **options)  # fmt: skip
     except (OSError, ValueError, RuntimeError) as error:
         if not local and not _cached(model):
             raise GenerateError(
@@ -239,14 +304,57 @@ def _load(
                 f"connect once to download it, or choose a local model folder ({type(error).__name__})"
             ) from None
         raise GenerateError(f"The model {model} cannot be loaded: {error}") from None
-    if request.cpu_offload and device != "cpu":
-        pipe.enable_model_cpu_offload(device=device)  # layers move to the GPU as they run
-    else:
-        pipe.to(device)
-    if request.vae_tiling and hasattr(pipe.vae, "enable_tiling"):
-        pipe.vae.enable_tiling()  # decode in tiles: less memory for large frames
+    if preset is not None and preset.lora:
+        _load_lora(pipe, preset.lora, log)
+    place(pipe, plan, device)
     pipe.set_progress_bar_config(disable=True)  # progress goes to the job, not to a terminal
     return pipe
+
+
+def place(pipe: Any, plan: Plan, device: str) -> None:
+    """Put a loaded pipeline where the plan says: on the device, offloaded by model or by group, tiled."""
+    if device == "cpu" or plan.placement in (GPU, CPU):
+        pipe.to(device)
+    elif plan.placement == MODEL:
+        pipe.enable_model_cpu_offload(device=device)  # each component moves to the GPU as it runs
+    elif plan.placement == GROUP:
+        import torch
+
+        # leaf by leaf, the next one prefetched on a CUDA stream: the least memory short of the CPU
+        pipe.enable_group_offload(
+            onload_device=torch.device(device), offload_device=torch.device("cpu"),
+            offload_type="leaf_level", use_stream=device.startswith("cuda"),
+        )  # fmt: skip
+    if plan.vae_tiling:
+        for name in ("vae", "audio_vae"):
+            vae = getattr(pipe, name, None)
+            if vae is not None and hasattr(vae, "enable_tiling"):
+                vae.enable_tiling()  # decode in tiles: the peak no longer grows with the size
+
+
+def _quantization(components: tuple[str, ...]) -> Any:
+    """8-bit weight-only (torchao int8) for the components the preset says keep their quality."""
+    from diffusers import PipelineQuantizationConfig, TorchAoConfig
+    from torchao.quantization import Int8WeightOnlyConfig
+
+    return PipelineQuantizationConfig(
+        quant_mapping={name: TorchAoConfig(Int8WeightOnlyConfig()) for name in components}
+    )
+
+
+def _load_lora(pipe: Any, lora: dict[str, str], log: Any) -> None:
+    """A preset's LoRA (Wan 2.2 Lightning): into the transformer, its second file into the second expert."""
+    source = lora["model"]
+    log(f"Loading the LoRA {source} ({lora['weight_name']})")
+    try:
+        pipe.load_lora_weights(source, weight_name=lora["weight_name"], adapter_name="preset")
+        if getattr(pipe, "transformer_2", None) is not None:
+            pipe.load_lora_weights(
+                source, weight_name=lora.get("weight_name_2", lora["weight_name"]),
+                adapter_name="preset_2", load_into_transformer_2=True,
+            )  # fmt: skip
+    except (OSError, ValueError) as error:
+        raise GenerateError(f"The LoRA {source} cannot be loaded: {error}") from None
 
 
 @cache

@@ -32,18 +32,21 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.generate.footprint import Footprint, parse_footprint
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "resources" / "models"
 PRESETS_FILE = MODELS_DIR / "video.json"
 #: The file a local model folder may carry to name its preset and override fields of it.
 FOLDER_PRESET = "shotline.json"
 
-T2V_PIPELINES = frozenset({"WanPipeline", "LTXPipeline"})
-I2V_PIPELINES = frozenset({"WanImageToVideoPipeline", "LTXImageToVideoPipeline"})
+T2V_PIPELINES = frozenset({"WanPipeline", "LTXPipeline", "LTX2Pipeline"})
+I2V_PIPELINES = frozenset({"WanImageToVideoPipeline", "LTXImageToVideoPipeline", "LTX2ImageToVideoPipeline"})
+#: LTX-2's classes: one set of weights, picture and sound, conditioned on any frame.
+LTX2_PIPELINES = frozenset({"LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"})
 #: Pipelines of other tasks whose presets share this format (resources/models/inpaint.json).
 INPAINT_PIPELINES = frozenset({"WanVACEPipeline", "StableDiffusionInpaintPipeline"})
 #: Pipelines that continue a video (video.extend, resources/models/extend.json).
-EXTEND_PIPELINES = frozenset({"LTXConditionPipeline", "WanVACEPipeline"})
+EXTEND_PIPELINES = frozenset({"LTXConditionPipeline", "LTX2ConditionPipeline", "WanVACEPipeline"})
 DTYPES = frozenset({"bfloat16", "float16", "float32"})
 
 
@@ -68,6 +71,18 @@ class VideoPreset:
     timesteps: tuple[float, ...] | None = None  # a distilled model's own schedule
     call_options: dict[str, Any] = field(default_factory=dict)  # other pipeline arguments it needs
     default: bool = False  # the backend's preset when a request names no model
+    guidance_2: float | None = None  # a two-expert model's guidance for its low-noise expert (Wan 2.2 A14B)
+    last_image: bool = False  # it can end on a given picture as well as start from one
+    makes_audio: bool = False  # it makes the shot's sound with its picture (LTX-2)
+    lora: dict[str, str] | None = None  # a LoRA loaded into the model (and into its second expert)
+    licence: str = ""
+    download_gb: float | None = None  # what the model's files take on disk
+    footprint: Footprint | None = None  # its memory figures, for the VRAM planner
+
+    @property
+    def short_name(self) -> str:
+        """The model as a person calls it: the label before its parenthesis."""
+        return self.label.split(" (")[0]
 
     @property
     def text_to_video(self) -> bool:
@@ -93,6 +108,16 @@ class VideoPreset:
         w = max(m, round(math.sqrt(area * width / height) / m) * m)
         h = max(m, round(math.sqrt(area * height / width) / m) * m)
         return w, h
+
+    def smaller_size(self, width: int, height: int) -> tuple[int, int] | None:
+        """The generation size at the next smaller native size, for a plan that must save memory."""
+        w, h = self.generation_size(width, height)
+        smaller = [s for s in self.native_sizes if s[0] * s[1] < w * h]
+        if not smaller:
+            return None
+        largest = max(s[0] * s[1] for s in smaller)
+        nearest = replace(self, native_sizes=tuple(s for s in smaller if s[0] * s[1] == largest))
+        return nearest.generation_size(width, height)
 
     def frame_count(self, frames: int, rate: Fraction) -> tuple[int, Fraction]:
         """How many frames to ask for a shot of `frames` at `rate`, and the rate they then play at.
@@ -149,6 +174,13 @@ def parse_preset(name: str, data: dict[str, Any], where: str) -> VideoPreset:
             timesteps=tuple(float(t) for t in data["timesteps"]) if data.get("timesteps") else None,
             call_options=dict(data.get("call_options") or {}),
             default=bool(data.get("default", False)),
+            guidance_2=float(data["guidance_2"]) if data.get("guidance_2") is not None else None,
+            last_image=bool(data.get("last_image", False)),
+            makes_audio=bool(data.get("makes_audio", False)),
+            lora=_lora(data.get("lora"), where),
+            licence=str(data.get("licence") or ""),
+            download_gb=float(data["download_gb"]) if data.get("download_gb") else None,
+            footprint=parse_footprint(data.get("footprint"), where),
         )
     except KeyError as missing:
         raise GenerateError(f"{where}: {missing.args[0]} is missing") from None
@@ -168,6 +200,15 @@ def parse_preset(name: str, data: dict[str, Any], where: str) -> VideoPreset:
     if bad:
         raise GenerateError(f"{where}: {', '.join(bad)} not a multiple of {preset.size_multiple}")
     return preset
+
+
+def _lora(value: Any, where: str) -> dict[str, str] | None:
+    """A LoRA: {"model": hub id or folder, "weight_name": file, "weight_name_2": the 2nd expert's file}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value.get("model") or not value.get("weight_name"):
+        raise GenerateError(f"{where}: lora must name its model and weight_name")
+    return {str(k): str(v) for k, v in value.items() if not str(k).startswith("_")}
 
 
 def load_presets(path: Path = PRESETS_FILE) -> dict[str, VideoPreset]:
@@ -285,4 +326,24 @@ def _preset_json(preset: VideoPreset) -> dict[str, Any]:
         "dtype": preset.dtype,
         "timesteps": list(preset.timesteps) if preset.timesteps else None,
         "call_options": preset.call_options,
+        "guidance_2": preset.guidance_2,
+        "last_image": preset.last_image,
+        "makes_audio": preset.makes_audio,
+        "lora": preset.lora,
+        "licence": preset.licence,
+        "download_gb": preset.download_gb,
+        "footprint": _footprint_json(preset.footprint),
+    }
+
+
+def _footprint_json(footprint: Footprint | None) -> dict[str, Any] | None:
+    if footprint is None:
+        return None
+    return {
+        "weights_b": footprint.weights_b,
+        "activation_gb": footprint.activation_gb,
+        "vae_decode_gb": footprint.vae_decode_gb,
+        "vae_tiled_gb": footprint.vae_tiled_gb,
+        "at": list(footprint.at),
+        "quantize": list(footprint.quantize),
     }

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import opentimelineio as otio
@@ -34,8 +35,16 @@ CONTENT = "content.otio"
 MEDIA = "media"
 
 
-def write_bundle(timeline: Timeline, target: Path) -> Path:
-    """Write `target` (.otioz) with the timeline and all its media; missing media are an error."""
+#: Called as media are copied in: (bytes written, bytes in all). It may raise to stop the bundle.
+Progress = Callable[[int, int], None]
+CHUNK = 4 * 2**20
+
+
+def write_bundle(timeline: Timeline, target: Path, progress: Progress | None = None) -> Path:
+    """Write `target` (.otioz) with the timeline and all its media; missing media are an error.
+
+    Whatever stops it (a full disk, `progress` raising because the user cancelled) leaves no file.
+    """
     copy = timeline.clone()
     files: dict[Path, str] = {}
     missing: list[str] = []
@@ -65,8 +74,18 @@ def write_bundle(timeline: Timeline, target: Path) -> Path:
         with zipfile.ZipFile(temp, "w") as archive:
             archive.writestr(VERSION_FILE, VERSION, compress_type=zipfile.ZIP_DEFLATED)
             archive.writestr(CONTENT, content, compress_type=zipfile.ZIP_DEFLATED)
+            total, done = sum(path.stat().st_size for path in files), 0
+            if progress is not None:
+                progress(0, total)
             for path, name in files.items():  # media are compressed already
-                archive.write(path, f"{MEDIA}/{name}", compress_type=zipfile.ZIP_STORED)
+                entry = zipfile.ZipInfo.from_file(path, f"{MEDIA}/{name}")
+                entry.compress_type = zipfile.ZIP_STORED
+                with open(path, "rb") as source, archive.open(entry, "w", force_zip64=True) as sink:
+                    while chunk := source.read(CHUNK):
+                        sink.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
         with open(temp, "rb+") as written:
             os.fsync(written.fileno())
         os.replace(temp, target)

@@ -301,3 +301,43 @@ def _on(track: otio.schema.Track, clip: otio.schema.Clip) -> bool:
             return True
         parent = parent.parent()
     return False
+
+
+def take_relinks(timeline: Timeline, searched: Timeline) -> Change:
+    """The references `relink_folder` set on a copy of `timeline`, put on `timeline` as one change.
+
+    The editor searches a copy off its GUI thread (probing a folder of media
+    takes seconds) and applies the outcome here. The copy must still have the
+    timeline's clips in the same order; when an edit came in between, this
+    refuses rather than relink the wrong clips.
+    """
+    ours, theirs = list(timeline.find_clips()), list(searched.find_clips())
+    if [_clip_key(c) for c in ours] != [_clip_key(c) for c in theirs]:
+        raise EditError("The timeline changed while Shotline searched for its media; relink again")
+    changed = [
+        (clip, other)
+        for clip, other in zip(ours, theirs, strict=True)
+        if _references(clip) != _references(other)
+    ]
+    meta, found = timeline.metadata.get("shotline", {}), searched.metadata.get("shotline", {})
+    resize = bool(meta.get(SIZE_GUESSED)) and not found.get(SIZE_GUESSED)
+    if not changed:
+        raise EditError("No clip was relinked")
+    owners = [t for t in tracks(timeline) if any(_on(t, clip) for clip, _ in changed)]
+    with mutation(timeline, "Relink Media", owners, stack=resize, allow_locked=True) as change:
+        for clip, other in changed:
+            refs = {key: ref.clone() for key, ref in other.media_references().items()}
+            clip.set_media_references(refs, other.active_media_reference_key)
+        if resize:
+            meta["width"], meta["height"] = found["width"], found["height"]
+            del meta[SIZE_GUESSED]
+        change.result = len(changed)
+    return change
+
+
+def _clip_key(clip: otio.schema.Clip) -> str:
+    return str(clip.metadata.get("shotline", {}).get("id", "")) + "\0" + clip.name
+
+
+def _references(clip: otio.schema.Clip) -> list[tuple[str, str]]:
+    return [(key, ref.to_json_string()) for key, ref in clip.media_references().items()]

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.atomic import DOOMED, remove_stale
 from engine.results import MANIFEST
+
+#: A running job's scratch folder in the cache: hidden, so nothing lists it as a result.
+WORKDIR_PREFIX = ".job-"
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,22 @@ class ResultCache:
         return CachedResult(key, files, manifest.get("provenance", {}))
 
     def workdir(self) -> Path:
-        """A fresh folder for a job to write into, on the cache's disk so the final rename is atomic."""
+        """A fresh folder for a job to write into, on the cache's disk so the final rename is atomic.
+
+        The job marks it in use (`engine.atomic.holding`) while it runs; the
+        folders of jobs whose engine was killed are removed here, by the next
+        job in the same cache, once they are stale.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".job-", dir=self.folder))
+        remove_stale(self.leftovers())
+        return Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX, dir=self.folder))
+
+    def leftovers(self) -> list[Path]:
+        """Scratch folders of jobs (running, or killed with their engine) and half-removed entries."""
+        try:
+            return sorted(p for p in self.folder.iterdir() if p.name.startswith((WORKDIR_PREFIX, DOOMED)))
+        except OSError:
+            return []
 
     def store(
         self, key: str, workdir: Path, files: list[Path], provenance: dict[str, Any], spec: Any

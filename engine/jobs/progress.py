@@ -44,6 +44,7 @@ class JobContext:
     log: Callable[[str], None] = lambda _text: None
     models: Any = None  # engine.jobs.models.ModelPool, for backends that load models
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    plan: Any = None  # engine.generate.planner.Plan: how a model is placed on the device this run
 
     def progress(
         self, fraction: float, stage: str, step: int | None = None, steps: int | None = None

@@ -22,9 +22,11 @@ from engine.project.mediapaths import file_identity
 #: Bumped when a backend's output for the same spec changes, so old cache entries are not reused.
 RECIPE_VERSION = 1
 #: Parameters that say how to run a job, not what it makes.
-NOT_IN_KEY = frozenset({"title", "device", "cpu_offload", "vae_tiling", "clip_id", "priority", "cache_dir"})
+NOT_IN_KEY = frozenset(
+    {"title", "device", "cpu_offload", "vae_tiling", "vram_gb", "clip_id", "priority", "cache_dir"}
+)
 #: Parameters that name input files: their content is part of the key.
-FILE_PARAMS = frozenset({"image", "input", "mask"})
+FILE_PARAMS = frozenset({"image", "last_image", "input", "mask", "src_audio"})
 #: Parameters that list input files (paths, or {"path", "name"}): each file's content is in the key.
 FILE_LIST_PARAMS = frozenset({"references"})
 

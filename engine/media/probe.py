@@ -17,6 +17,7 @@ from pathlib import Path
 import av
 
 from engine.errors import MediaError
+from engine.project.mediapaths import file_problem, shown
 
 #: Bounds that keep a probe of a huge or hostile file short.
 OPEN_OPTIONS = {"probesize": "10000000", "analyzeduration": "10000000"}
@@ -78,22 +79,19 @@ class MediaInfo:
 def open_container(path: str | os.PathLike[str]) -> av.container.InputContainer:
     """Open a media file for reading, turning every failure into a `MediaError`."""
     p = Path(path)
-    if not p.exists():
-        raise MediaError(f"{p} does not exist")
-    if p.is_dir():
-        raise MediaError(f"{p} is a folder, not a media file")
-    if not p.is_file():
-        raise MediaError(f"{p} is not a regular file")  # a pipe or device could block forever
+    problem = file_problem(p)  # a pipe or a device could block a read forever: refused by name
+    if problem is not None:
+        raise MediaError(f"{shown(p)} {problem}")
     if p.stat().st_size == 0:
-        raise MediaError(f"{p.name} is empty")
+        raise MediaError(f"{shown(p.name)} is empty")
     try:
         return av.open(str(p), options=OPEN_OPTIONS, timeout=OPEN_TIMEOUT)
     except av.FFmpegError as error:
         raise MediaError(
-            f"{p.name} is not a media file Shotline can read ({error.strerror or error})"
+            f"{shown(p.name)} is not a media file Shotline can read ({error.strerror or error})"
         ) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise MediaError(f"{p.name} cannot be opened ({error})") from None
+        raise MediaError(f"{shown(p.name)} cannot be opened ({error})") from None
 
 
 def media_origin(container: av.container.InputContainer) -> Fraction:
@@ -122,6 +120,57 @@ def _duration(container: av.container.InputContainer, stream: av.stream.Stream) 
     if container.duration:
         return Fraction(container.duration, av.time_base)
     return None
+
+
+def _extent(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, rate: Fraction, vfr: bool
+) -> tuple[int | None, Fraction | None]:
+    """How many frames the picture has and how long it lasts, exactly.
+
+    A container's duration is rounded (an MP4's edit list counts in
+    milliseconds: 103 frames at 30 fps are "3.433 s", which times 30 is
+    102.99), so seconds times rate is never truncated into a frame count.
+    The count is the container's own (MP4 and MOV list every frame) and the
+    duration that many frame periods; without a count (Matroska, WebM), the
+    end is the last packet's timestamp plus its duration, read from the
+    file's tail, and the count that end at the rate, rounded (a constant-rate
+    picture then lasts exactly that many frame periods).
+    """
+    if stream.frames and not vfr:
+        return stream.frames, Fraction(stream.frames) / rate
+    end = _last_packet_end(container, stream)
+    if end is None:
+        duration = _duration(container, stream)
+        return (stream.frames or (round(duration * rate) if duration else None)), duration
+    frames = stream.frames or max(1, round(end * rate))  # Matroska counts milliseconds: round, never floor
+    return frames, (end if vfr else Fraction(frames) / rate)
+
+
+def _last_packet_end(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> Fraction | None:
+    """Seconds from the stream's start to the end of its last frame, from the packets at the file's tail."""
+    if not stream.time_base:
+        return None
+    start = stream.start_time or 0
+    try:
+        if stream.duration:
+            container.seek(start + stream.duration, stream=stream, backward=True, any_frame=False)
+        elif container.duration:
+            container.seek(container.duration, backward=True, any_frame=False)
+        else:
+            return None
+        end = None
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            finish = packet.pts + (packet.duration or 0)
+            end = finish if end is None else max(end, finish)
+    except (av.FFmpegError, OSError):
+        return None
+    if end is None or end <= start:
+        return None
+    return Fraction(end - start) * stream.time_base
 
 
 def _sample(
@@ -155,7 +204,7 @@ def _sample(
 
 def probe(path: str | os.PathLike[str]) -> MediaInfo:
     """Describe a media file a user brings; `MediaError` when it cannot be read."""
-    name = Path(path).name
+    name = shown(Path(path).name)
     with open_container(path) as container:
         try:
             return _probe(container, str(Path(path).absolute()))
@@ -187,14 +236,18 @@ def _probe(container: av.container.InputContainer, path: str) -> MediaInfo:
     rotation = rotation_of(frame)
     width, height = (frame.height, frame.width) if rotation in (90, 270) else (frame.width, frame.height)
     rate = video_stream.average_rate or video_stream.guessed_rate or video_stream.base_rate
+    rate = Fraction(rate) if rate else Fraction(0)
+    frames, duration = None, None
+    if not is_image and rate:
+        frames, duration = _extent(container, video_stream, rate, vfr)
     pix_fmt = frame.format.name
     video = VideoInfo(
         width=width,
         height=height,
-        rate=Fraction(rate) if rate else Fraction(0),
+        rate=rate,
         rotation=rotation,
         vfr=vfr,
-        frames=video_stream.frames or None,
+        frames=frames,
         codec=ctx.name,
         pixel_format=pix_fmt,
         bit_depth=max((c.bits for c in frame.format.components), default=8),
@@ -204,4 +257,4 @@ def _probe(container: av.container.InputContainer, path: str) -> MediaInfo:
         return MediaInfo(path, "image", None, video, None)
     if not video.rate:
         raise MediaError("its picture has no frame rate")
-    return MediaInfo(path, "video", _duration(container, video_stream), video, audio)
+    return MediaInfo(path, "video", duration, video, audio)

@@ -20,13 +20,12 @@ independent copies. A paste is one `Change` (one undo step), tracks included.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import opentimelineio as otio
 
-from engine.errors import EditError, TrackLockedError
+from engine.errors import EditError, ProjectFileError, TrackLockedError
 from engine.project import edits, links, trackedit
 from engine.project.change import Change, ChangeGroup, is_locked, mutation
 from engine.project.document import (
@@ -43,11 +42,14 @@ from engine.project.document import (
     tracks,
 )
 from engine.project.document import track as track_named
+from engine.project.persistence import read_timeline
 from engine.project.times import RationalTime, rate_float, rate_fraction, timecode, to_frames
 from engine.project.tracks import add_track
 
 #: Marks the OTIO text as a Shotline clipboard (and its layout version).
 FORMAT = "shotline-clips/1"
+#: More tracks apart than any copy spans; a paste makes the tracks it needs, so this bounds them.
+MAX_OFFSET = 100
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ class Clipboard:
     def tracks(self) -> list[ClipboardTrack]:
         out = []
         for t in tracks(self._timeline):
-            offset = int(t.metadata.get("shotline", {}).get("offset", 0))
+            offset = t.metadata.get("shotline", {}).get("offset", 0)
+            if isinstance(offset, bool) or not isinstance(offset, int):
+                offset = -1  # refused by from_json
             out.append(ClipboardTrack(t.kind, offset, t))
         return out
 
@@ -103,10 +107,9 @@ class Clipboard:
     def from_json(cls, text: str) -> Clipboard:
         """Read a copy back; anything that is not a Shotline copy is refused in words."""
         problem = EditError("The clipboard does not hold clips copied from Shotline")
-        try:
-            json.loads(text)  # OTIO's reader accepts some non-JSON; be strict first
-            timeline = otio.adapters.read_from_string(text, "otio_json")
-        except Exception as error:  # OTIO raises several unrelated types for bad text
+        try:  # the checks a project gets: pasted text is as untrusted as an opened file
+            timeline = read_timeline(text, "The clipboard")
+        except ProjectFileError as error:
             raise problem from error
         if (
             not isinstance(timeline, Timeline)
@@ -118,7 +121,7 @@ class Clipboard:
         if len(set(slots)) != len(slots):
             raise problem
         for copied in board.tracks:
-            if copied.kind not in (VIDEO, AUDIO) or copied.offset < 0:
+            if copied.kind not in (VIDEO, AUDIO) or not 0 <= copied.offset < MAX_OFFSET:
                 raise problem
             for item in copied.track:
                 if not isinstance(item, Clip | Gap | otio.schema.Transition):

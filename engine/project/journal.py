@@ -57,7 +57,7 @@ class Journal:
     def write(self, text: str, original: Path | None, name: str) -> None:
         """Journal `text` (the timeline's JSON). Raises OSError when the disk refuses."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.document, text.encode("utf-8"))
+        write_atomically(self.document, text.encode("utf-8"), new_mode=0o600)
         self._write_meta(original, name, datetime.now(UTC))
 
     def _write_meta(self, original: Path | None, name: str, saved_at: datetime) -> None:
@@ -68,7 +68,7 @@ class Journal:
             "name": name,
             "saved_at": saved_at.isoformat(),
         }
-        write_atomically(self.meta, json.dumps(meta, indent=1).encode("utf-8"))
+        write_atomically(self.meta, json.dumps(meta, indent=1).encode("utf-8"), new_mode=0o600)
 
     def exists(self) -> bool:
         return self.document.exists() and self.meta.exists()

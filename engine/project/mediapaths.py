@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
+
+from engine.errors import one_line
 
 
 def path_from_url(url: str, base: Path | None = None) -> Path | None:
@@ -31,6 +34,66 @@ def path_from_url(url: str, base: Path | None = None) -> Path | None:
     if not path.is_absolute() and base is not None:
         path = base / path
     return Path(os.path.normpath(path))
+
+
+#: Longer paths are shortened in messages (their middle left out): a message is read, not parsed.
+SHOWN_LENGTH = 300
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path for a one-line message: control characters as escapes, an absurdly long one shortened."""
+    text = one_line(os.fspath(path))
+    if len(text) <= SHOWN_LENGTH:
+        return text
+    half = SHOWN_LENGTH // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
+#: What a path names when it is not a regular file, for "X is a folder, not a media file".
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why `path` cannot be read as a media file ("does not exist", "is a folder, ..."); None if it can.
+
+    Says what is there rather than calling everything missing: a folder, a
+    pipe or a device at a media path is a different mistake from a moved file
+    (and opening a pipe or a device to read it could block forever).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "does not exist"
+    except ValueError:  # a NUL character
+        return "is not a valid file name"
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    kind = _kind(mode)
+    return None if kind is None else f"is {kind}, not a media file"
+
+
+def _kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def special_kind(path: str | os.PathLike[str]) -> str | None:
+    """What is at `path` (through links) when it is there and not a regular file: "a folder", "a device"...
+
+    None when nothing is there or it is a regular file: what a save or an
+    export may replace. Anything else at a destination is never replaced.
+    """
+    try:
+        return _kind(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return None
 
 
 def url_for_file(path: Path, base: Path) -> str:

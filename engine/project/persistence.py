@@ -12,7 +12,6 @@ they are reported as offline so the editor can offer to relink them.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -23,13 +22,25 @@ import opentimelineio as otio
 from engine.atomic import write_atomically
 from engine.errors import EditError, ProjectFileError
 from engine.project import bin as media_bin
-from engine.project import foreign, trackedit
+from engine.project import foreign, otiojson, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Timeline, ensure_ids, settings, tracks
-from engine.project.mediapaths import external_references, path_from_url, url_for_file
+from engine.project.mediapaths import (
+    external_references,
+    file_problem,
+    path_from_url,
+    shown,
+    special_kind,
+    url_for_file,
+)
 
 #: A project this big is not a project (and would take minutes to parse).
 MAX_PROJECT_BYTES = 512 * 1024 * 1024
+#: The longest timeline Shotline opens, as Premiere's: past it an export runs for days, and the
+#: timeline view's pixels (64 per frame at the closest zoom) stop fitting Qt's 32-bit coordinates.
+MAX_TIMELINE_SECONDS = 24 * 3600
+MAX_RATE = 240  # fps, as generation and export allow
+MAX_SIZE = 16384  # pixels each way (16K)
 
 
 @dataclass
@@ -42,9 +53,12 @@ class LoadedProject:
 def save(timeline: Timeline, path: str | os.PathLike[str]) -> None:
     """Write the project to `path` atomically; the timeline in memory is not changed."""
     target = Path(path).absolute()
-    folder = target.parent
+    folder = _real_folder(target)  # a linked project's media are relative to the file it links to
     if not folder.is_dir():
         raise ProjectFileError(f"Cannot save {target.name}: the folder {folder} does not exist")
+    kind = special_kind(target)
+    if kind is not None:
+        raise ProjectFileError(f"Cannot save to {shown(target)}: it is {kind}, not a project file")
     copy = timeline.clone()
     for _, _, ref in external_references(copy):
         local = path_from_url(ref.target_url)
@@ -62,6 +76,11 @@ def save(timeline: Timeline, path: str | os.PathLike[str]) -> None:
     _sync_folder(folder)
 
 
+def _real_folder(project: Path) -> Path:
+    """The folder of the file `project` is, through a symbolic link: what relative media paths start from."""
+    return Path(os.path.realpath(project)).parent if os.path.islink(project) else project.parent
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (a crash right after a save keeps the new file)."""
     with contextlib.suppress(OSError):
@@ -72,11 +91,7 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number a project can hold")
-
-
-def _read_json(path: Path) -> str:
+def _read_text(path: Path) -> str:
     if not path.exists():
         raise ProjectFileError(f"{path} does not exist")
     if not path.is_file():
@@ -93,18 +108,32 @@ def _read_json(path: Path) -> str:
     if not raw.strip():
         raise ProjectFileError(f"{path.name} is empty")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ProjectFileError(f"{path.name} is not a project file (it is not text)") from None
+
+
+def read_timeline(text: str | bytes, name: str) -> Timeline:
+    """The one timeline in OTIO JSON text, checked as a project is; ProjectFileError naming `name`.
+
+    What a project file, an autosave journal and a timeline sent to the
+    engine for export all go through: the JSON checker (engine.project.otiojson)
+    before OpenTimelineIO sees the text, then the checks every edit and the
+    renderer rely on. Media paths are left as they are written.
+    """
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        raise ProjectFileError(f"{path.name} is nested too deeply to be a project") from None
-    except ValueError as error:
-        raise ProjectFileError(f"{path.name} is damaged or not a project file ({error})") from None
-    if not isinstance(data, dict) or "OTIO_SCHEMA" not in data:
-        raise ProjectFileError(f"{path.name} is JSON but not an OpenTimelineIO project")
-    return text
+        result = otiojson.parse(text)
+    except ProjectFileError as error:
+        raise ProjectFileError(f"{name} {error}") from None
+    try:
+        timeline = _timeline_of(result, name)
+        foreign.set_aside_tracks(timeline)  # data and unknown tracks are kept, not edited or rendered
+        _validate(timeline, name)
+        return timeline
+    except ProjectFileError:
+        raise
+    except Exception as error:  # untrusted input: anything else it trips is damage, not a bug to show
+        raise ProjectFileError(f"{name} is damaged ({type(error).__name__}: {error})") from None
 
 
 def _timeline_of(result: object, name: str) -> Timeline:
@@ -162,15 +191,35 @@ def _validate(timeline: Timeline, name: str) -> None:
     except (TypeError, ValueError, ZeroDivisionError, AttributeError):
         raise ProjectFileError(f"{name} has invalid project settings (rate or size)") from None
     rate = project.rate
-    if not (math.isfinite(rate) and rate > 0):
-        raise ProjectFileError(f"{name} has an invalid frame rate")
-    if project.width <= 0 or project.height <= 0:
-        raise ProjectFileError(f"{name} has an invalid frame size")
+    if not (math.isfinite(rate) and 0 < rate <= MAX_RATE):
+        raise ProjectFileError(f"{name} has an invalid frame rate ({rate:g} fps; at most {MAX_RATE})")
+    if not (0 < project.width <= MAX_SIZE and 0 < project.height <= MAX_SIZE):
+        raise ProjectFileError(
+            f"{name} has an invalid frame size ({project.width}x{project.height}; "
+            f"at most {MAX_SIZE} each way)"
+        )
+    limit = round(MAX_TIMELINE_SECONDS * rate)
     try:
         for t in tracks(timeline):
-            trackedit.layout(t, rate)
+            end = trackedit.track_end(t, rate)
+            if end > limit:
+                raise ProjectFileError(
+                    f"{name}: track {t.name} is {end} frames long ({end / rate / 3600:.0f} hours); "
+                    f"a timeline holds at most {MAX_TIMELINE_SECONDS // 3600} hours"
+                )
     except EditError as error:
         raise ProjectFileError(f"{name}: {error}") from None
+    _validate_frame_counts(timeline, name, limit)
+
+
+def _validate_frame_counts(timeline: Timeline, name: str, limit: int) -> None:
+    """Shotline's own frame counts (fades, source starts) within a timeline's length."""
+    for owner in timeline.find_clips():
+        meta = owner.metadata.get("shotline") or {}
+        for key in _INT_KEYS:
+            value = meta.get(key)
+            if isinstance(value, int) and value > limit:
+                raise ProjectFileError(f"{name}: {owner.name or 'a clip'} has a {key} of {value} frames")
 
 
 _INT_KEYS = ("fade_in", "fade_out", "source_start")
@@ -204,24 +253,17 @@ def _validate_shotline_metadata(timeline: Timeline, name: str) -> None:
 def load(path: str | os.PathLike[str]) -> LoadedProject:
     """Open a project; media paths become absolute and missing media are listed as offline."""
     source = Path(path).absolute()
-    text = _read_json(source)
+    timeline = read_timeline(_read_text(source), source.name)
     try:
-        result = otio.adapters.read_from_string(text, "otio_json")
-    except Exception as error:  # OTIO's parser raises several exception types for malformed input
-        raise ProjectFileError(f"{source.name} is damaged or not a project file ({error})") from None
-    try:
-        return _interpret(result, source)
+        return _interpret(timeline, source)
     except ProjectFileError:
         raise
     except Exception as error:  # untrusted input: anything else it trips is damage, not a bug to show
         raise ProjectFileError(f"{source.name} is damaged ({type(error).__name__}: {error})") from None
 
 
-def _interpret(result: object, source: Path) -> LoadedProject:
-    timeline = _timeline_of(result, source.name)
-    foreign.set_aside_tracks(timeline)  # data and unknown tracks are kept, not edited or rendered
-    _validate(timeline, source.name)
-    folder = source.parent
+def _interpret(timeline: Timeline, source: Path) -> LoadedProject:
+    folder = _real_folder(source)
     offline: list[tuple[str, str]] = []
     seen: set[str] = set()
     for clip, _key, ref in external_references(timeline):
@@ -229,7 +271,7 @@ def _interpret(result: object, source: Path) -> LoadedProject:
         if local is None:
             continue
         ref.target_url = str(local)
-        if not local.exists() and str(local) not in seen:
+        if file_problem(local) is not None and str(local) not in seen:
             seen.add(str(local))
             offline.append((clip.name, str(local)))
     offline.extend(foreign.unlinked_clips(timeline))  # EDL and AAF clips: offline by clip or reel name

@@ -39,10 +39,15 @@ def _number(key: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+def take_keys(clip: Clip) -> list[str]:
+    """The clip's take keys in order (take-1 first), without reading any provenance."""
+    return sorted(clip.media_references(), key=lambda k: (_number(k), k))
+
+
 def takes(clip: Clip) -> list[Take]:
     """The clip's takes in order (take-1 first)."""
     refs = clip.media_references()
-    keys = sorted(refs, key=lambda k: (_number(k), k))
+    keys = take_keys(clip)
     return [Take(k, refs[k], provenance.read(refs[k]), k == clip.active_media_reference_key) for k in keys]
 
 
@@ -145,15 +150,19 @@ def add_take(
     return change
 
 
-def set_active_take(timeline: Timeline, ident: str, key: str) -> Change:
-    """Play another take; the clip stays where it is, as long as it is."""
+def set_active_take(timeline: Timeline, ident: str, key: str, description: str | None = None) -> Change:
+    """Play another take; the clip stays where it is, as long as it is.
+
+    `description` names the undo step for what the user did ("Regenerate Salt
+    flat") where playing the take is the visible part of a larger gesture.
+    """
     rate = settings(timeline).rate
     track, clip = find_clip(timeline, ident)
     if key not in clip.media_references():
         raise EditError(f"{clip.name or 'This clip'} has no {key}")
     if key == clip.active_media_reference_key:
         raise EditError(f"{key} is already the active take")
-    with mutation(timeline, f"Switch to {key}", [track]) as change:
+    with mutation(timeline, description or f"Switch to {key}", [track]) as change:
         _activate(clip, key, rate)
         trackedit.normalize(track, rate)
         change.result = key

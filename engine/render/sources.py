@@ -24,7 +24,7 @@ from engine.media.audio import AudioReader
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
 from engine.project import document, foreign
-from engine.project.mediapaths import path_from_url
+from engine.project.mediapaths import file_problem, path_from_url, shown
 
 #: Decoders of each kind kept open at once (each holds a codec context and a few frames).
 MAX_OPEN = 16
@@ -42,8 +42,11 @@ def media_path(clip: otio.schema.Clip) -> Path:
             f"Clip {foreign.offline_name(clip)} is offline (it names no media file); "
             "relink it (shotline relink PROJECT --search FOLDER)"
         )
-    if not path.is_file():
-        raise MediaError(f"Clip {clip.name or '(unnamed)'}: its media {path} is missing")
+    problem = file_problem(path)
+    if problem == "does not exist":
+        raise MediaError(f"Clip {shown(clip.name or '(unnamed)')}: its media {shown(path)} is missing")
+    if problem is not None:
+        raise MediaError(f"Clip {shown(clip.name or '(unnamed)')}: its media {shown(path)} {problem}")
     return path
 
 

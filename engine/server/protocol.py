@@ -10,8 +10,10 @@ on reading.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32700, -32600, -32601, -32602
 INTERNAL_ERROR = -32603
@@ -39,13 +41,38 @@ class ProtocolError(Exception):
         self.code, self.message, self.id = code, message, id
 
 
+class _NotANumber(ValueError):
+    """A number JSON cannot hold (NaN, Infinity) or one too large for a float (1e999)."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotANumber(f"the number {text[:40]} is too large")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise _NotANumber(f"{name} is not a JSON number")
+
+
 def parse(line: str | bytes) -> Message:
-    """One line as a message, or ProtocolError with the reply's code."""
+    """One line as a message, or ProtocolError with the reply's code; nothing else escapes.
+
+    Python's reader accepts NaN and Infinity and reads 1e999 as an infinity;
+    none of those is JSON, and an infinity reaching a frame count only
+    fails later as an OverflowError, so they are refused here. A message
+    nested deeper than the reader's recursion limit is refused too.
+    """
     if len(line) > MAX_LINE:
-        raise ProtocolError(INVALID_REQUEST, "Message too long")
+        raise ProtocolError(INVALID_REQUEST, f"Message too long (more than {MAX_LINE} bytes)")
     try:
-        data = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(line, parse_float=_finite_float, parse_constant=_no_constant)
+    except _NotANumber as error:
+        raise ProtocolError(PARSE_ERROR, f"Parse error: {error}") from None
+    except RecursionError:
+        raise ProtocolError(PARSE_ERROR, "Parse error: nested too deeply") from None
+    except (ValueError, UnicodeDecodeError):  # ValueError covers integers too long to read
         raise ProtocolError(PARSE_ERROR, "Parse error: not JSON") from None
     if not isinstance(data, dict):
         raise ProtocolError(INVALID_REQUEST, "Invalid request: not an object")
@@ -61,6 +88,24 @@ def parse(line: str | bytes) -> Message:
     if not isinstance(params, dict):
         raise ProtocolError(INVALID_PARAMS, "Invalid params: must be an object", ident)
     return Message(method, params, ident)
+
+
+def read_lines(source: BinaryIO) -> Iterator[bytes]:
+    """The lines of `source`, each cut at MAX_LINE + 1 bytes so a line with no end cannot fill memory.
+
+    A cut line is still yielded (too long, so `parse` refuses it and the
+    client gets its error reply); the rest of it is read and dropped.
+    """
+    while True:
+        line = source.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while True:
+                rest = source.readline(MAX_LINE)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line
 
 
 def request(method: str, params: dict[str, Any], ident: int | str) -> str:

@@ -97,7 +97,13 @@ class EngineServer:
                 self.running = False  # the client has gone: stop when the reader sees EOF
 
     def handle(self, line: str | bytes) -> None:
-        """Answer one incoming line; never raises."""
+        """Answer one incoming line; never raises, so no message can end the engine."""
+        try:
+            self._handle(line)
+        except Exception:  # a bug outside any method; the message had its chance at a reply
+            traceback.print_exc(file=sys.stderr)
+
+    def _handle(self, line: str | bytes) -> None:
         if not line.strip():
             return
         try:
@@ -105,35 +111,35 @@ class EngineServer:
         except protocol.ProtocolError as error:
             self.send(protocol.error(error.id, error.code, error.message))
             return
+        reply, then = self._answer(message)
+        if message.is_request:
+            self.send(reply)
+        if then is not None:
+            try:
+                then()
+            except Exception:  # the reply is out; the job it named is what failed to start
+                traceback.print_exc(file=sys.stderr)
+
+    def _answer(self, message: protocol.Message) -> tuple[str, Callable[[], None] | None]:
+        """The reply line for `message` (an error for anything a method raises), and what to run after."""
         method = getattr(self, f"_rpc_{message.method}", None)
         if method is None:
-            if message.is_request:
-                missing = f"No method {message.method}"
-                self.send(protocol.error(message.id, protocol.METHOD_NOT_FOUND, missing))
-            return
+            missing = f"No method {message.method[:200]}"
+            return protocol.error(message.id, protocol.METHOD_NOT_FOUND, missing), None
         try:
             value = method(message.params)
+            then = None
+            if isinstance(value, Reply):
+                value, then = value.value, value.then
+            return protocol.result(message.id, value), then
         except ShotlineError as error:
-            if message.is_request:
-                self.send(protocol.error(message.id, protocol.JOB_ERROR, str(error)))
-            return
+            return protocol.error(message.id, protocol.JOB_ERROR, str(error)), None
         except (TypeError, KeyError, ValueError) as error:
-            if message.is_request:
-                self.send(protocol.error(message.id, protocol.INVALID_PARAMS, f"Invalid params: {error}"))
-            return
+            return protocol.error(message.id, protocol.INVALID_PARAMS, f"Invalid params: {error}"), None
         except Exception as error:  # a bug answers this one message; the engine keeps serving
             traceback.print_exc(file=sys.stderr)
-            if message.is_request:
-                text = f"The engine could not handle {message.method}: {type(error).__name__}: {error}"
-                self.send(protocol.error(message.id, protocol.INTERNAL_ERROR, text))
-            return
-        then = None
-        if isinstance(value, Reply):
-            value, then = value.value, value.then
-        if message.is_request:
-            self.send(protocol.result(message.id, value))
-        if then is not None:
-            then()
+            text = f"The engine could not handle {message.method[:200]}: {type(error).__name__}: {error}"
+            return protocol.error(message.id, protocol.INTERNAL_ERROR, text), None
 
     # methods ------------------------------------------------------------------------
 
@@ -212,7 +218,7 @@ def serve() -> int:
     source, wire = _protocol_streams()
     server = EngineServer(wire)
     try:
-        for line in source:
+        for line in protocol.read_lines(source):
             server.handle(line)
             if not server.running:
                 break

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu
 
+from editor.bin.model import NAME
 from editor.generate.extend_dialog import FRAMES, SECONDS
 from editor.main_window import MainWindow
 from editor.timeline.hits import row_top
@@ -105,9 +106,14 @@ def test_clip_menu_extend_shot_adds_a_second_and_undo_restores_the_timeline(wind
     assert job.state.name.lower() == "done" and job.message == "take-2, 10 frames by motion continuation"
     assert job.title == "Extend Square by 10 frames at the end"
 
+    model = window.bin.model
+    names = [model.index(row, NAME).data() for row in range(model.rowCount())]
+    assert "Square · take 2" in names  # the extended take is in the bin under its clip and take
+
     window.context.actions.action("edit.undo").trigger()
     assert layout(session.timeline, "V1") == before
     assert len(document.find_clip(session.timeline, ident)[1].media_references()) == 1  # as it was
+    assert "Square · take 2" in [model.index(row, NAME).data() for row in range(model.rowCount())]
     window.context.actions.action("edit.redo").trigger()
     assert layout(session.timeline, "V1")[0] == ("Square", 0, 22)
 

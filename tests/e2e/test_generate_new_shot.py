@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
+from editor.bin.model import NAME
 from editor.generate.new_shot_dialog import GenerateShotDialog
 from editor.main_window import MainWindow
 from editor.timeline import menus
@@ -42,6 +43,11 @@ def window(engine_window, tmp_path: Path):
 def layout(win: MainWindow, track: str = "V1") -> list[tuple[str, int, int]]:
     found = trackedit.layout(document.track(win.context.session.timeline, track), RATE)
     return [(s.item.name if hasattr(s.item, "media_reference") else "gap", s.start, s.end) for s in found]
+
+
+def bin_names(win: MainWindow) -> list[str]:
+    model = win.bin.model
+    return [model.index(row, NAME).data() for row in range(model.rowCount())]
 
 
 def answer(qtbot, dialog: GenerateShotDialog, prompt: str, name: str = "", frames: int | None = None):
@@ -111,10 +117,13 @@ def test_right_click_a_gap_generates_a_shot_of_the_gaps_length_as_one_undo_step(
     assert box.generated and row.track == "V1"  # the generated badge
     assert window.context.selection.ids == [document.clip_id(gull)]
     assert session.undo_stack.undoText() == "Generate Gull"
+    assert "Gull · take 1" in bin_names(window)  # in the bin as its clip and take, not animatic.mp4
     window.context.actions.action("edit.undo").trigger()
     assert layout(window) == [("Harbour", 0, 20), ("gap", 20, 40), ("Pier", 40, 60)]
+    assert "Gull · take 1" in bin_names(window)  # the clip is gone, the result is not
     window.context.actions.action("edit.redo").trigger()
     assert layout(window)[1] == ("Gull", 20, 40)
+    assert bin_names(window).count("Gull · take 1") == 1
 
 
 def test_sequence_generate_shot_overwrites_the_marked_range_on_the_target_track(window, qtbot) -> None:

@@ -98,6 +98,9 @@ def test_painting_out_a_logo_makes_a_clean_take_that_undo_switches_and_export_sh
     assert seen == ["opencv"]
     assert [j.title for j in win.jobs_panel.model.jobs()] == [f"Inpaint {found().name}"]
     assert win.context.session.undo_stack.undoText() == "Switch to take-2"
+    bin_item = win.bin.model.item(Path(found().media_reference.target_url.removeprefix("file://")))
+    assert bin_item is not None and bin_item.imported  # in the bin for good, not only while a clip uses it
+    assert bin_item.name == f"{found().name} · take 2"
     made = provenance_of(found().media_reference)
     assert made.task == "video.inpaint" and made.backend == "opencv" and made.frames == SHOWN
     assert Path(made.mask) == win.masks.store.root / mask_of(found())  # the mask that made it

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from editor.bin.model import NAME
 from editor.main_window import MainWindow
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
@@ -108,6 +109,10 @@ def test_score_music_on_the_marked_range_puts_an_exact_clip_on_a_music_track_and
     # one undo step takes the score and its new track away; redo brings both back
     window.context.actions.action("edit.undo").trigger()
     assert _music_clips(session) == [] and roles.role_tracks(session.timeline, roles.MUSIC) == []
+    model = window.bin.model  # the score itself stays in the bin, named after its clip and take
+    assert "Score: tense cinematic strings · take 1" in [
+        model.index(r, NAME).data() for r in range(model.rowCount())
+    ]
     window.context.actions.action("edit.redo").trigger()
     assert len(_music_clips(session)) == 1
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox
 
+from editor.bin.model import NAME
 from editor.timeline.painting import DUCK_LINE
 from engine.generate.voice.timeline import spoken_text
 from engine.media.reference import clips_for
@@ -31,6 +32,11 @@ def window(engine_window, tmp_path: Path):
     tone = write_audio(tmp_path / "score.wav", seconds=8, hz=440)
     document.track(timeline, music).append(clips_for(tone, RATE, 8 * 24)[0])
     return engine_window(timeline, size=(1400, 860))
+
+
+def bin_names(window) -> list[str]:
+    model = window.bin.model
+    return [model.index(row, NAME).data() for row in range(model.rowCount())]
 
 
 def _voice_clips(window) -> list:
@@ -72,6 +78,11 @@ def test_a_pasted_script_lands_as_one_clip_per_line_from_the_playhead_in_one_und
     ]
     window.context.actions.action("edit.undo").trigger()
     assert roles.role_tracks(session.timeline, roles.VOICE) == [], "the lines and their track go in one step"
+    spoken = [n for n in bin_names(window) if n.startswith("Narrator: ")]  # the lines stay in the bin
+    assert spoken == [
+        "Narrator: Once upon a time. · take 1",
+        "Narrator: There was a lighthouse by the sea. · take 1",
+    ]
     window.context.actions.action("edit.redo").trigger()
     assert len(_voice_clips(window)) == 2
 

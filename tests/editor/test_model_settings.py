@@ -234,6 +234,14 @@ def test_models_tab_fill_apply_and_reopen_shows_the_choices(window, qtbot, tmp_p
     assert wan.combo.findText("Wan-AI/Wan2.2-TI2V-5B-Diffusers") > 0  # the presets are offered
     wan.combo.setCurrentIndex(wan.combo.findText("Wan-AI/Wan2.2-TI2V-5B-Diffusers"))
     assert "Wan 2.2" in wan.note.text()
+    # each preset shows its licence, its VRAM need and its download size
+    assert wan.note.text().endswith("Apache-2.0 · 35 GB VRAM (7 GB with offload) · 34 GB download")
+    ltx2 = tab.row("video.generate", "ltx2")
+    assert ltx2.note.text().splitlines() == [
+        "LTX-2.3 distilled (22B, picture and sound, 8 steps, 1280x704 at 24 fps)",
+        "LTX-2 Community License (free under $10M annual revenue) · 94 GB VRAM (12 GB with offload) · "
+        "70 GB download",
+    ]
     folder = safetensors_folder(tmp_path / "tiny-ltx")
     pick_folder(monkeypatch, qtbot, tab, "video.generate", "ltx", folder)
     assert tab.row("video.generate", "ltx").note.text().startswith("Local model folder")

@@ -113,7 +113,7 @@ def test_search_finds_commands_and_reset_all_restores_the_defaults(qtbot, settin
     keymap, table = dialog.keymap, dialog.keymap.table
     qtbot.keyClicks(keymap.search, "save")
     shown = [table.item(r, 1).text() for r in range(table.rowCount()) if not table.isRowHidden(r)]
-    assert shown == ["Save", "Save As"]
+    assert shown == ["Save", "Save As", "Save Bundle"]
     keymap.search.clear()
     qtbot.keyClicks(keymap.search, "ctrl+shift+z")  # by shortcut too
     assert [table.item(r, 1).text() for r in range(table.rowCount()) if not table.isRowHidden(r)] == ["Redo"]

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from editor.inspector.takes_box import THUMB
+from editor.inspector.take_switch import play_take
+from editor.inspector.takes_box import ACTIVE_BAR, THUMB
 from editor.main_window import MainWindow
 from editor.settings import EditorSettings
 from editor.timeline.hits import row_top
@@ -80,10 +81,12 @@ def test_the_clip_menu_lists_the_takes_with_the_active_one_ticked_and_choosing_o
     view = window.timeline_view
     view.zoom_to_fit()
     listed: list[tuple[str, bool]] = []
+    bold: list[bool] = []
 
     def run(menu: QMenu, at: QPoint) -> None:
         sub = next(a.menu() for a in menu.actions() if a.text() == "Takes")
         listed.extend((a.text(), a.isChecked()) for a in sub.actions())
+        bold.extend(a.font().bold() for a in sub.actions())
         next(a for a in sub.actions() if a.text().startswith("Take 2")).trigger()
 
     monkeypatch.setattr(view, "run_menu", run)
@@ -98,6 +101,7 @@ def test_the_clip_menu_lists_the_takes_with_the_active_one_ticked_and_choosing_o
         ("Take 2 · seed 7 · “A red door in the rain, seen fr…” · animatic", False),
         ("Take 3 · seed 8 · “Green”", True),
     ]
+    assert bold == [False, False, True]  # the take that plays stands out, not only by its tick
     assert active(window) == "take-2"
     assert window.context.session.undo_stack.undoText() == "Switch to take-2"
     window.context.actions.action("edit.undo").trigger()
@@ -126,6 +130,38 @@ def test_the_inspector_lists_takes_with_thumbnails_and_the_active_one_marked(win
     assert box.minimumSizeHint().width() <= window.inspector.viewport().width()
     assert box.list.item(2).background().color().alpha() > 0  # the active row is tinted, apart from selection
     assert box.list.item(1).background().style() == Qt.BrushStyle.NoBrush
+
+
+def bar_at_left(box, row: int) -> str:
+    """The colour drawn down the left edge of a row of the inspector's takes list, as on screen."""
+    picture = box.list.viewport().grab().toImage()
+    rect = box.list.visualItemRect(box.list.item(row))
+    return picture.pixelColor(rect.left() + 1, rect.center().y()).name()
+
+
+def test_the_inspector_highlights_the_take_that_plays_and_follows_it_when_it_changes(window, qtbot) -> None:
+    window.context.selection.set([window.ident])
+    box = window.inspector.takes
+    qtbot.waitUntil(lambda: box.isVisible() and box.list.count() == 3)
+    green = ACTIVE_BAR.name()
+    # the playing take is selected and carries the bar, the others do not
+    assert box.current_key() == "take-3"
+    assert [bar_at_left(box, row) == green for row in range(3)] == [False, False, True]
+
+    # the user looks at take 1: the bar stays on take 3, which still plays
+    rect = box.list.visualItemRect(box.list.item(0))
+    qtbot.mouseClick(box.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert box.current_key() == "take-1" and "Recorded footage" in box.details.text()
+    assert [bar_at_left(box, row) == green for row in range(3)] == [False, False, True]
+
+    # another take starts playing (the clip menu, a regenerate, an undo): the list goes with it
+    assert play_take(window.context.session, window.ident, "take-2")
+    assert box.current_key() == "take-2" and "Seed: 7" in box.details.text()
+    assert [bar_at_left(box, row) == green for row in range(3)] == [False, True, False]
+    assert box.list.item(1).text().startswith("Take 2   ▶ active")
+    window.context.actions.action("edit.undo").trigger()
+    assert box.current_key() == "take-3"
+    assert [bar_at_left(box, row) == green for row in range(3)] == [False, False, True]
 
 
 def test_delete_take_removes_a_take_not_its_file_and_the_active_take_cannot_go(window, qtbot) -> None:

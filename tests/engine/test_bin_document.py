@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 
 from engine.errors import EditError
 from engine.project import bin as media_bin
-from engine.project import edits
+from engine.project import document, edits, provenance, takes
+from engine.project.clips import media_reference
 from engine.project.persistence import load, save
-from tests.support.editing import av_shot, edit_and_check_undo, project
+from engine.project.provenance import Provenance
+from engine.project.times import tr
+from tests.support.editing import RATE, av_shot, edit_and_check_undo, project, shot
 
 
 def test_importing_adds_each_file_once_and_undoes_exactly(tmp_path: Path) -> None:
@@ -93,3 +97,104 @@ def test_folder_import_finds_media_recursively_and_skips_hidden_and_other_files(
         (tmp_path / name).write_bytes(b"")
     found = media_bin.media_files_in(tmp_path)
     assert found == [tmp_path / "a.wav", tmp_path / "b.MP4", tmp_path / "sub/c.png"]
+
+
+# generated media -------------------------------------------------------------------------------------
+
+
+def generated(path: str, seed: int) -> tuple[otio.schema.ExternalReference, Provenance]:
+    """A finished generation's file (named as the cache names every animatic) and how it was made."""
+    return media_reference(path, tr(0, 300, RATE)), Provenance("video.generate", "animatic", seed=seed)
+
+
+def salt_flat(timeline: otio.schema.Timeline) -> str:
+    clip = shot("Salt flat", 24)
+    edits.append(timeline, {"V1": clip})
+    return document.clip_id(clip)
+
+
+def test_a_generated_take_joins_the_bin_named_after_its_clip_and_take_and_a_deleted_clip_leaves_it(
+    tmp_path: Path,
+) -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    reference, made = generated("/cache/k1/animatic.mp4", 7)
+    change = media_bin.add_generated_take(timeline, ident, reference, made)
+    assert change.result == "take-2"
+    clip = document.find_clip(timeline, ident)[1]
+    assert [t.key for t in takes.takes(clip)] == ["take-1", "take-2"]
+    assert clip.active_media_reference_key == "take-1"  # as add_take(activate=False): the caller plays it
+    take = Path("/cache/k1/animatic.mp4")
+    assert (take, True) in media_bin.media(timeline)
+    assert media_bin.names(timeline)[take] == "Salt flat · take 2"
+
+    # Delete, Ripple Delete and their undo never take it out of the bin
+    for remove in (edits.lift, edits.ripple_delete):
+        removed = remove(timeline, [ident])
+        assert ident not in [document.clip_id(c) for c in timeline.find_clips()]
+        assert (take, True) in media_bin.media(timeline)
+        assert media_bin.names(timeline)[take] == "Salt flat · take 2"
+        removed.undo()
+        assert [p for p, _ in media_bin.media(timeline)].count(take) == 1
+
+    # saved and opened again, the name is still there
+    path = tmp_path / "film.otio"
+    save(timeline, path)
+    assert media_bin.names(load(path).timeline)[take] == "Salt flat · take 2"
+
+
+def test_a_result_already_in_the_bin_is_listed_once_and_keeps_its_first_name() -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    reference, made = generated("/cache/k1/animatic.mp4", 7)
+    media_bin.add_generated_take(timeline, ident, reference, made)
+    media_bin.add_generated_take(timeline, ident, reference, made)  # the same result, from the cache
+    take = Path("/cache/k1/animatic.mp4")
+    assert media_bin.entries(timeline).count(take) == 1
+    assert media_bin.names(timeline)[take] == "Salt flat · take 2"
+    change = media_bin.keep_results(timeline, [(take, "Other · take 1"), ("/cache/k2/animatic.mp4", "Dune")])
+    assert media_bin.names(timeline)[take] == "Salt flat · take 2"
+    assert media_bin.names(timeline)[Path("/cache/k2/animatic.mp4")] == "Dune"
+    change.undo()
+    assert Path("/cache/k2/animatic.mp4") not in media_bin.entries(timeline)
+
+
+def test_generated_media_only_on_the_timeline_are_named_after_their_clip_and_take_too() -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    for n, seed in ((1, 3), (2, 4)):
+        takes.add_take(timeline, ident, *generated(f"/cache/k{n}/animatic.mp4", seed))
+    names = media_bin.names(timeline)
+    assert names[Path("/cache/k1/animatic.mp4")] == "Salt flat · take 2"
+    assert names[Path("/cache/k2/animatic.mp4")] == "Salt flat · take 3"
+    assert Path("/media/Salt flat.mp4") not in names  # footage keeps its file's name
+    media_bin.add_media(timeline, ["/cache/k1/animatic.mp4"])  # imported by the user under its file name
+    assert Path("/cache/k1/animatic.mp4") not in media_bin.names(timeline)
+
+
+def test_relinking_and_removing_keep_the_other_items_names(tmp_path: Path) -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    media_bin.add_media(timeline, [tmp_path / "footage.mp4"])
+    media_bin.add_generated_take(timeline, ident, *generated("/cache/k1/animatic.mp4", 7))
+    moved = tmp_path / "moved.mp4"
+    moved.write_bytes(b"stand-in")
+    media_bin.relink_media(timeline, "/cache/k1/animatic.mp4", moved)
+    assert media_bin.names(timeline)[moved] == "Salt flat · take 2"
+    media_bin.remove_media(timeline, [tmp_path / "footage.mp4"])
+    assert media_bin.names(timeline)[moved] == "Salt flat · take 2"
+
+
+def test_new_generated_clips_and_a_coming_take_are_kept_under_the_names_they_will_have() -> None:
+    timeline = project()
+    ident = salt_flat(timeline)
+    gull = shot("Gull", 24)
+    gull.set_media_references({"take-1": generated("/cache/g/animatic.mp4", 1)[0]}, "take-1")
+    provenance.attach(gull.media_reference, generated("/cache/g/animatic.mp4", 1)[1])
+    media_bin.keep_clips(timeline, [gull])  # before the edit that places it
+    media_bin.keep_next_take(timeline, ident, generated("/cache/x/extended.mp4", 2)[0])
+    assert media_bin.names(timeline) == {
+        Path("/cache/g/animatic.mp4"): "Gull · take 1",
+        Path("/cache/x/extended.mp4"): "Salt flat · take 2",
+    }
+    assert media_bin.entries(timeline) == [Path("/cache/g/animatic.mp4"), Path("/cache/x/extended.mp4")]

@@ -111,11 +111,8 @@ def test_bad_requests_are_refused_with_a_message(engine, footage, tmp_path) -> N
     )
     assert refused["error"]["code"] == -32000 and "CRF" in refused["error"]["message"]
     assert "output path" in engine.request("export", {"timeline": "{}"})["error"]["message"]
-    job = engine.request("export", {"timeline": "not otio", "output": str(tmp_path / "x.mp4")})["result"][
-        "job"
-    ]
-    failed = engine.ended(job)
-    assert failed["method"] == "failed" and "not an OTIO document" in failed["params"]["message"]
+    refused = engine.request("export", {"timeline": "not otio", "output": str(tmp_path / "x.mp4")})["error"]
+    assert refused["message"].startswith("The timeline sent for export is damaged or not OTIO JSON")
     empty = new_project("empty", rate=RATE, size=SIZE)
     job = engine.request("export", export_params(empty, tmp_path / "x.mp4"))["result"]["job"]
     assert "nothing to export" in engine.ended(job)["params"]["message"]

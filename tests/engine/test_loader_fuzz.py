@@ -8,13 +8,17 @@ import random
 from pathlib import Path
 
 import opentimelineio as otio
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.errors import ProjectFileError
 from engine.project import edits, effects, markers, persistence, transitions
 from engine.project.document import clip_id
 from tests.support.editing import av_shot, frames, project, shot
+from tests.support.fuzzing import fuzz_settings
+
+pytestmark = pytest.mark.fuzz
 
 
 def valid_project_json() -> str:
@@ -63,7 +67,7 @@ def _paths(node):
             yield from _paths(v)
 
 
-FUZZ = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = fuzz_settings(250)
 
 
 @FUZZ

@@ -6,6 +6,7 @@ import opentimelineio as otio
 import pytest
 
 from engine.errors import EditError
+from engine.generate.video.timeline import play_regenerated
 from engine.project import document, edits, takes, trims
 from engine.project.clips import media_reference
 from engine.project.provenance import Provenance
@@ -119,3 +120,12 @@ def test_a_generated_take_bounds_how_far_the_clip_can_grow() -> None:
     takes.add_take(timeline, ident, *generated(49, seed=5))
     edits.ripple_delete(timeline, [document.clip_id(document.track(timeline, "V1")[2])])
     assert trims.trim_tail(timeline, ident, frames(100)).result == 9
+
+
+def test_playing_a_regenerated_take_is_named_regenerate_and_the_clip_for_the_undo_history() -> None:
+    timeline, _clip, ident = shot_on_timeline()
+    key = takes.add_take(timeline, ident, *generated(100, seed=5), activate=False).result
+    change = edit_and_check_undo(timeline, lambda: play_regenerated(timeline, ident, key))
+    assert change.description == "Regenerate lighthouse"
+    assert document.find_clip(timeline, ident)[1].active_media_reference_key == key
+    assert takes.set_active_take(timeline, ident, "take-1").description == "Switch to take-1"

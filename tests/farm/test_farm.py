@@ -160,3 +160,25 @@ def test_farm_down_stops_what_farm_up_started_and_nothing_else(tmp_path) -> None
         time.sleep(0.1)
     assert not Path(f"/proc/{state['pid']}").exists()
     assert "No farm was set up" in shotline("down").stdout
+
+
+def test_generate_all_spreads_a_screenplays_shots_over_the_farm(farm, tmp_path) -> None:
+    from engine.cli.main import main
+    from engine.project import persistence, provenance
+    from engine.project.document import VIDEO
+    from tests.support.screenplays import THE_KEEPER
+
+    script = tmp_path / "keeper.fountain"
+    script.write_text(THE_KEEPER, encoding="utf-8")
+    project = tmp_path / "keeper.otio"
+    assert main(["script", str(script), "-o", str(project), "--size", "160x90"]) == 0
+    assert main(["generate-all", str(project), "--farm", "auto"]) == 0
+    timeline = persistence.load(project).timeline
+    made = [
+        provenance.read(clip.media_reference)
+        for track in timeline.tracks
+        if track.kind == VIDEO
+        for clip in track.find_clips()
+    ]
+    assert made and all(m is not None and m.extra.get("farm_worker") for m in made)
+    assert len({m.extra["farm_worker"] for m in made}) == 2  # both slots worked on the film

@@ -43,8 +43,9 @@ class EngineProcess:
             self.errors.append(raw.decode(errors="replace"))
             del self.errors[:-200]
 
-    def send_raw(self, text: str) -> None:
-        self.process.stdin.write(text.encode() + b"\n")
+    def send_raw(self, text: str | bytes) -> None:
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        self.process.stdin.write(data + b"\n")
         self.process.stdin.flush()
 
     def request(

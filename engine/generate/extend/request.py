@@ -33,6 +33,7 @@ from engine.errors import GenerateError
 from engine.generate.mezzanine import x264_stream
 from engine.generate.video.request import MAX_FRAMES, _float, _int, input_video, parse_rate, parse_size
 from engine.jobs.progress import ENCODING, JobContext
+from engine.media.mp4 import exact_mp4_options
 from engine.media.probe import probe
 from engine.media.video import VideoDecoder
 from engine.render.picture import CROP, Picture, frame_from_rgb, from_frame
@@ -249,7 +250,7 @@ def write_lossless(
     temp = path.with_name(f".{path.name}.part")
     written = 0
     try:
-        with av.open(str(temp), "w", format="mp4") as container:
+        with av.open(str(temp), "w", format="mp4", options=exact_mp4_options(rate)) as container:
             stream = x264_stream(container, rate, size, {"qp": "0", "preset": "veryfast"})
             for frame in frames:
                 context.check_cancelled()

@@ -188,9 +188,10 @@ class DiffusersImageBackend:
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.check_cancelled()
         context.progress(0.0, LOADING)
+        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
         key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
         pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, request, context.log)
+            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
         )
         context.progress(shared.LOADED, LOADING)
         width, height = preset.generation_size(request.width, request.height)

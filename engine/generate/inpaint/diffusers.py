@@ -33,6 +33,7 @@ from engine.generate.pipelines import (
     LOADED,
     PresetBackend,
     _step_callback,
+    generation_size,
     model_facts,
 )
 from engine.generate.presets import VideoPreset, presets_file
@@ -55,7 +56,7 @@ class DiffusersInpaintBackend(PresetBackend):
 
         pipe, device, dtype = self.loaded(preset, model, local, request, context)
         context.progress(LOADED, LOADING)
-        width, height = preset.generation_size(request.width, request.height)
+        width, height = generation_size(preset, request, context)
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance
         negative = request.negative_prompt or preset.negative_prompt
@@ -68,6 +69,8 @@ class DiffusersInpaintBackend(PresetBackend):
             "guidance_scale": guidance,
             "output_type": "np",
         }
+        if preset.guidance_2 is not None and getattr(pipe, "transformer_2", None) is not None:
+            common["guidance_scale_2"] = preset.guidance_2  # Wan 2.2 VACE Fun A14B's low-noise expert
         context.log(
             f"{self.name}: {request.frames} frames at {width}x{height}, {steps} steps, "
             f"for {request.width}x{request.height}"
@@ -96,6 +99,9 @@ class DiffusersInpaintBackend(PresetBackend):
             **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
             guidance=guidance,
+            guidance_2=common.get("guidance_scale_2"),
+            experts=2 if getattr(pipe, "transformer_2", None) is not None else 1,
+            plan=context.plan.describe() if context.plan is not None else "",
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,

@@ -2,7 +2,8 @@
 
 request.py (the checked request), composer.py and music/ (the
 no-download default: an algorithmic composer played by FluidSynth),
-diffusers.py (Stable Audio Open, AudioLDM 2 on GPUs) and timeline.py (a
+diffusers.py (Stable Audio Open, AudioLDM 2 on GPUs), acestep.py (ACE-Step 1.5:
+lyrics, BPM and key, rescoring a section of a cue) and timeline.py (a
 range to a job spec, a result to a clip on a music track).
 """
 
@@ -18,6 +19,7 @@ TASK = TaskDeclaration(
     parse="engine.generate.score.request:ScoreRequest.from_params",
     backends=(
         "engine.generate.score.composer:ComposerBackend",
+        "engine.generate.score.acestep:acestep_backends",
         "engine.generate.score.diffusers:music_backends",
     ),
 )

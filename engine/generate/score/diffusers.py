@@ -28,10 +28,11 @@ from engine.generate.base import Output, Readiness
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.score.music.master import master, write_wav
 from engine.generate.score.request import RATE, ScoreRequest
+from engine.generate.sound import to_48k
 from engine.jobs.progress import DENOISING, ENCODING, LOADING, JobContext
 
 PRESETS_FILE = presets_file("music.json")
-PIPELINES = frozenset({"StableAudioPipeline", "AudioLDM2Pipeline"})
+PIPELINES = frozenset({"StableAudioPipeline", "AudioLDM2Pipeline", "AceStepPipeline"})
 LOADED, DENOISED = 0.05, 0.9
 
 
@@ -48,6 +49,7 @@ class MusicPreset:
     overlap_seconds: float = 2.0
     dtype: str = "float16"
     default: bool = False
+    backend: str = "stable-audio"  # the backend that drives it (ace-step for ACE-Step)
 
 
 @cache
@@ -67,6 +69,7 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
                 overlap_seconds=float(e.get("overlap_seconds", 2.0)),
                 dtype=str(e.get("dtype", "float16")),
                 default=bool(e.get("default", False)),
+                backend=str(e.get("backend") or "stable-audio"),
             )
             for name, e in entries.items()
         }
@@ -78,9 +81,10 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
     return presets
 
 
-def preset_for(model: str | None) -> MusicPreset:
-    """The preset named or whose hub id is `model`; a local folder by its model_index.json class."""
-    presets = sorted(load_presets().values(), key=lambda p: not p.default)
+def preset_for(model: str | None, backend: str = "stable-audio") -> MusicPreset:
+    """The backend's preset named or whose hub id is `model`; a local folder by its model_index.json class."""
+    found = [p for p in load_presets().values() if p.backend == backend]
+    presets = sorted(found, key=lambda p: not p.default)
     if model is None:
         return presets[0]
     for preset in presets:
@@ -117,9 +121,10 @@ class DiffusersMusicBackend:
         device = shared._device(request.device, torch)
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.progress(0.0, LOADING)
+        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
         key = ("music", model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
         pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, request, context.log)
+            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
         )
         context.progress(LOADED, LOADING)
         rate = _native_rate(pipe)
@@ -218,22 +223,6 @@ def crossfade(pieces: list[np.ndarray], plan: list[tuple[int, int]], total: int)
         out[:, start:stop] += piece[:, : stop - start]
         end = stop
     return out
-
-
-def to_48k(audio: np.ndarray, rate: int) -> np.ndarray:
-    """(channels, n) at `rate` -> (n', 2) at 48 kHz, with libswresample."""
-    import av
-
-    if rate == RATE:
-        return audio.T.copy()
-    frame = av.AudioFrame.from_ndarray(
-        np.ascontiguousarray(audio, np.float32), format="fltp", layout="stereo"
-    )
-    frame.sample_rate = rate
-    resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
-    chunks = [f.to_ndarray() for f in resampler.resample(frame)]
-    chunks += [f.to_ndarray() for f in resampler.resample(None)]
-    return np.concatenate(chunks, axis=1).T if chunks else np.zeros((0, 2), np.float32)
 
 
 def _stereo(audio: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ offsets from the start of the range (`cut_samples`) or seconds (`cuts`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
@@ -38,6 +39,9 @@ class ScoreRequest:
     dtype: str = "auto"
     cpu_offload: bool = False  # diffusers backends on small GPUs
     vae_tiling: bool = False  # Stable Audio's VAE decodes long audio in pieces: less memory
+    lyrics: str = ""  # sung words, with [verse]/[chorus] tags (ACE-Step)
+    src_audio: str | None = None  # an existing cue (48 kHz WAV) to rescore a section of
+    repaint: tuple[int, int] | None = None  # the section of src_audio to make anew, in samples at 48 kHz
 
     @property
     def duration(self) -> float:
@@ -57,6 +61,11 @@ class ScoreRequest:
             duration = _number(params, "duration", None)
             if duration is None:
                 raise GenerateError("samples (at 48 kHz) or duration (seconds) is required")
+            if not 0 < duration <= MAX_SAMPLES // RATE:
+                raise GenerateError(
+                    f"duration must be more than 0 and at most {MAX_SAMPLES // RATE} seconds, "
+                    f"not {duration:g}"
+                )
             samples = round(duration * RATE)
             if not 1 <= samples <= MAX_SAMPLES:
                 raise GenerateError(f"duration must be more than 0 and at most {MAX_SAMPLES // RATE} seconds")
@@ -70,7 +79,14 @@ class ScoreRequest:
         key = params.get("key") or None
         if key is not None:
             parse_key(str(key))  # a bad key is refused now, with its message
+        src_audio, repaint = _repaint(params, samples)
+        lyrics = params.get("lyrics") or ""
+        if not isinstance(lyrics, str):
+            raise GenerateError("lyrics must be text")
         return cls(
+            lyrics=lyrics.strip(),
+            src_audio=src_audio,
+            repaint=repaint,
             samples=samples,
             cuts=cuts,
             prompt=prompt.strip(),
@@ -103,6 +119,9 @@ class ScoreRequest:
             "bpm_asked": self.bpm,
             "key_asked": self.key,
             "intensity": self.intensity,
+            "lyrics": self.lyrics,
+            "src_audio": self.src_audio,
+            "repaint_samples": list(self.repaint) if self.repaint else None,
             **extra,
         }
 
@@ -143,8 +162,29 @@ def _cuts(params: dict[str, Any], samples: int) -> tuple[int, ...]:
     for value in raw:
         try:
             offset = round(float(value) * scale)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite or huge time
             raise GenerateError(f"The cut {value!r} is not a time") from None
         if 0 < offset < samples:
             found.add(offset)
     return tuple(sorted(found))
+
+
+def _repaint(params: dict[str, Any], samples: int) -> tuple[str | None, tuple[int, int] | None]:
+    """ "Rescore this section": the existing cue and the section of it to make anew, checked."""
+    source = params.get("src_audio")
+    start, end = params.get("repaint_start"), params.get("repaint_end")
+    if source is None:
+        if start is not None or end is not None:
+            raise GenerateError(
+                "repaint_start and repaint_end need src_audio: the cue to rescore a section of"
+            )
+        return None, None
+    source = str(source)
+    if not Path(source).is_file():
+        raise GenerateError(f"The cue to rescore {source} does not exist")
+    first = _int(params, "repaint_start", 0, 0, samples)
+    last = _int(params, "repaint_end", samples, 0, samples)
+    assert first is not None and last is not None
+    if first >= last:
+        raise GenerateError(f"The section to rescore must end after it starts (samples {first} to {last})")
+    return source, (first, last)

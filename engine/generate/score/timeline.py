@@ -124,6 +124,11 @@ def score_reference(
     return media_reference(path.as_uri(), tr(0, frames, rate)), Provenance.from_dict(made)
 
 
+def score_name(made: Provenance) -> str:
+    """A new score clip's name: what the user asked for, "Score: tense cinematic strings"."""
+    return f"Score: {made.prompt[:40]}" if made.prompt else "Score"
+
+
 def new_score_clip(
     timeline: Timeline, result: dict[str, Any], start: int, frames: int, track: str
 ) -> tuple[str, list[Callable[[Timeline], Any]]]:
@@ -135,8 +140,7 @@ def new_score_clip(
     rate = settings(timeline).rate
     reference, made = score_reference(result, frames, rate)
     provenance.attach(reference, made)
-    name = f"Score: {made.prompt[:40]}" if made.prompt else "Score"
-    clip = media_clip(name, reference, rate, duration=frames, source_start=0, kind=AUDIO)
+    clip = media_clip(score_name(made), reference, rate, duration=frames, source_start=0, kind=AUDIO)
     ident = clip_id(clip)
     fade_in = min(round(FADE_IN_SECONDS * rate), frames // 3)
     fade_out = min(round(FADE_OUT_SECONDS * rate), frames // 3)

@@ -1,4 +1,4 @@
-"""The diffusers `video.generate` backends for real GPUs: Wan 2.1/2.2 and LTX-Video.
+"""The diffusers `video.generate` backends for real GPUs: LTX-2 (with sound), Wan 2.1/2.2 and LTX-Video.
 
 Each backend drives one family of checkpoints, described by presets in
 resources/models/video.json (engine.generate.presets). A model is a hub id
@@ -35,15 +35,18 @@ from engine.generate.pipelines import (
     PresetBackend,
     _reference,
     _step_callback,
+    generation_size,
     model_facts,
 )
-from engine.generate.presets import I2V_PIPELINES
+from engine.generate.planner import Plan
+from engine.generate.presets import I2V_PIPELINES, LTX2_PIPELINES, VideoPreset
+from engine.generate.sound import write_take_sound
 from engine.generate.video.request import VideoRequest
 from engine.jobs.progress import ENCODING, LOADING, JobContext
 
 
 class DiffusersVideoBackend(PresetBackend):
-    """Text- or image-to-video with one family of diffusers pipelines (`wan` or `ltx`)."""
+    """Text- or image-to-video with one family of diffusers pipelines (`wan`, `ltx` or `ltx2`)."""
 
     task = "video.generate"
 
@@ -51,22 +54,14 @@ class DiffusersVideoBackend(PresetBackend):
 
     def run(self, request: VideoRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
-        if request.image and not preset.image_to_video:
-            raise GenerateError(
-                f"{preset.label} makes video from text only: choose a model that takes a reference image"
-            )
-        if not request.image and not preset.text_to_video:
-            raise GenerateError(f"{preset.label} needs a reference image (image-to-video)")
+        check_anchors(preset, request)
         import torch
 
         pipe, device, dtype = self.loaded(preset, model, local, request, context)
-        if request.image and type(pipe).__name__ not in I2V_PIPELINES:
-            import diffusers
-
-            pipe = getattr(diffusers, str(preset.i2v_pipeline)).from_pipe(pipe)  # same weights, no reload
+        pipe = _for_anchors(pipe, preset, request)
         context.progress(LOADED, LOADING)
 
-        width, height = preset.generation_size(request.width, request.height)
+        width, height = generation_size(preset, request, context)
         count, played_rate = preset.frame_count(request.frames, request.rate)
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance
@@ -75,6 +70,8 @@ class DiffusersVideoBackend(PresetBackend):
             f"{self.name}: {count} frames at {width}x{height}, {float(preset.native_fps):g} fps, "
             f"{steps} steps, for {request.frames} frames at {request.width}x{request.height}"
         )
+        options = dict(preset.call_options)
+        sigmas = options.pop("sigmas", None)
         arguments: dict[str, Any] = {
             "prompt": request.prompt,
             "negative_prompt": negative or None,
@@ -86,15 +83,19 @@ class DiffusersVideoBackend(PresetBackend):
             "generator": torch.Generator(device).manual_seed(request.seed),
             "output_type": "np",
             "callback_on_step_end": _step_callback(context, steps),
-            **preset.call_options,
+            **options,
         }
-        if self.name == "ltx":
+        if preset.guidance_2 is not None and getattr(pipe, "transformer_2", None) is not None:
+            arguments["guidance_scale_2"] = preset.guidance_2  # the low-noise expert's
+        if self.name in ("ltx", "ltx2"):
             arguments["frame_rate"] = float(preset.native_fps)  # LTX conditions its motion on the rate
         if preset.timesteps and request.steps in (None, len(preset.timesteps)):
             arguments["timesteps"] = list(preset.timesteps)
             steps = arguments["num_inference_steps"] = len(preset.timesteps)
-        if request.image:
-            arguments["image"] = _reference(request.image, (width, height))
+        if sigmas and request.steps in (None, len(sigmas)):  # a distilled model's own schedule
+            arguments["sigmas"] = [float(v) for v in sigmas]
+            steps = arguments["num_inference_steps"] = len(sigmas)
+        arguments |= _anchor_arguments(pipe, request, (width, height))
 
         context.check_cancelled()
         result = pipe(**arguments)
@@ -111,23 +112,122 @@ class DiffusersVideoBackend(PresetBackend):
 
         pictures = conform(list(frames), played_rate, request.frames, request.rate, size, request.fit)
         write_video(path, pictures, request.rate, size, on_frame=encoded)
+        files = [path]
+        sound = _sound(pipe, result, preset, played_rate, request, context)
+        if sound is not None:
+            files.append(sound[0])
+        plan = context.plan
         provenance = request.provenance(
             **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
             guidance=guidance,
+            guidance_2=arguments.get("guidance_scale_2"),
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
             native_frames=int(frames.shape[0]),
             native_rate=f"{played_rate.numerator}/{played_rate.denominator}",
             fit=request.fit,
+            plan=plan.describe() if isinstance(plan, Plan) else "",
+            has_audio=sound is not None,
+            audio=sound[0].name if sound else None,
+            audio_samples=sound[1] if sound else None,
         )
-        return Output([path], provenance)
+        return Output(files, provenance)
+
+
+def anchors(preset: VideoPreset) -> frozenset[str]:
+    """Which neighbours' frames the preset can anchor a shot on: "first", "last" (or both together).
+
+    A dialog greys out what the chosen preset cannot do: Wan 2.2 TI2V-5B
+    starts from a picture but ignores a last one; Wan 2.2 I2V A14B ends on
+    one only when it also starts from one; LTX-2 conditions on any frame.
+    """
+    found = set()
+    if preset.image_to_video:
+        found.add("first")
+    if preset.last_image:
+        found.add("last")
+    return frozenset(found)
+
+
+def check_anchors(preset: VideoPreset, request: VideoRequest) -> None:
+    """Refuse, before loading, anchors the preset cannot honour (never silently ignore one)."""
+    if request.image and not preset.image_to_video:
+        raise GenerateError(
+            f"{preset.label} makes video from text only: choose a model that takes a reference image"
+        )
+    if request.last_image and not preset.last_image:
+        raise GenerateError(
+            f"{preset.short_name} cannot end on a given picture: choose LTX-2 or Wan 2.2 image-to-video"
+        )
+    if request.last_image and not request.image and preset.pipeline not in LTX2_PIPELINES:
+        raise GenerateError(f"{preset.short_name} ends on a picture only when it also starts from one")
+    if not request.image and not request.last_image and not preset.text_to_video:
+        raise GenerateError(f"{preset.label} needs a reference image (image-to-video)")
+
+
+def _for_anchors(pipe: Any, preset: VideoPreset, request: VideoRequest) -> Any:
+    """The pipeline class the anchors need, sharing the loaded weights (no reload)."""
+    import diffusers
+
+    name = type(pipe).__name__
+    if name in LTX2_PIPELINES:
+        wanted = (
+            "LTX2ConditionPipeline" if request.last_image
+            else "LTX2ImageToVideoPipeline" if request.image else "LTX2Pipeline"
+        )  # fmt: skip
+    elif request.image and name not in I2V_PIPELINES:
+        wanted = str(preset.i2v_pipeline)
+    else:
+        return pipe
+    return pipe if wanted == name else getattr(diffusers, wanted).from_pipe(pipe)
+
+
+def _anchor_arguments(pipe: Any, request: VideoRequest, size: tuple[int, int]) -> dict[str, Any]:
+    """The first and last pictures as the pipeline takes them (LTX-2: conditions at frames 0 and -1)."""
+    first = _reference(request.image, size) if request.image else None
+    last = _reference(request.last_image, size) if request.last_image else None
+    if type(pipe).__name__ == "LTX2ConditionPipeline":
+        from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+        conditions = [LTX2VideoCondition(frames=first, index=0)] if first is not None else []
+        conditions.append(LTX2VideoCondition(frames=last, index=-1))
+        return {"conditions": conditions}
+    found: dict[str, Any] = {}
+    if first is not None:
+        found["image"] = first
+    if last is not None:
+        found["last_image"] = last
+    return found
+
+
+def _sound(
+    pipe: Any, result: Any, preset: VideoPreset, played_rate: Any, request: VideoRequest, context: JobContext
+) -> tuple[Any, int] | None:
+    """The take's sound as a WAV beside its picture, as long as the shot; None for a silent model.
+
+    A shot longer than the model's longest clip is played slower to fit, and
+    slowed sound would not be the sound of that picture: it is left out, and
+    the log says so.
+    """
+    audio = getattr(result, "audio", None)
+    if audio is None or not preset.makes_audio:
+        return None
+    if played_rate != preset.native_fps:
+        context.log(f"{preset.short_name}: the picture was slowed to fit the shot, so its sound is left out")
+        return None
+    samples = np.asarray(audio[0].float().cpu() if hasattr(audio, "float") else audio[0], np.float32)
+    rate = int(pipe.vocoder.config.output_sampling_rate)
+    path = context.workdir / "sound.wav"
+    count = write_take_sound(path, samples, rate, request.frames, request.rate)
+    return path, count
 
 
 def video_backends() -> list[DiffusersVideoBackend]:
     """The backends the registry adds for `video.generate` (the animatic stays the default)."""
     return [
+        DiffusersVideoBackend("ltx2", "LTX-2 (diffusers, GPU; picture and sound)"),
         DiffusersVideoBackend("wan", "Wan 2.1 / 2.2 (diffusers, GPU)", needs=("ftfy",)),
         DiffusersVideoBackend("ltx", "LTX-Video (diffusers, GPU)"),
     ]

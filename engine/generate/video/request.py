@@ -7,6 +7,7 @@ Fraction, frames as an int) with messages that say what to fix.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -73,22 +74,29 @@ def _float(params: dict[str, Any], key: str) -> float | None:
     if value is None:
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise GenerateError(f"{key} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise GenerateError(f"{key} must be a finite number, not {value!r}")
+    return number
 
 
 def _int(params: dict[str, Any], key: str, default: int | None, low: int, high: int) -> int | None:
-    value = params.get(key, default)
+    """An optional whole number within bounds; null or absent is the default."""
+    value = params.get(key)
+    if value is None:
+        value = default
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise GenerateError(f"{key} must be a whole number")
     try:
         number = int(value)
-    except ValueError:
-        raise GenerateError(f"{key} must be a whole number, not {value!r}") from None
-    if number != float(value) or not low <= number <= high:
+        exact = number == float(value)
+    except (ValueError, OverflowError):  # "x", NaN, an infinity, a number past a float's range
+        raise GenerateError(f"{key} must be a whole number from {low} to {high}, not {value!r}") from None
+    if not exact or not low <= number <= high:
         raise GenerateError(f"{key} must be a whole number from {low} to {high}, not {value}")
     return number
 
@@ -112,6 +120,8 @@ class VideoRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    last_image: str | None = None  # a picture to end on (the next shot's first frame)
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
 
     @property
     def duration(self) -> Fraction:
@@ -134,6 +144,14 @@ class VideoRequest:
             image = str(image)
             if not Path(image).is_file():
                 raise GenerateError(f"The reference image {image} does not exist")
+        last_image = params.get("last_image")
+        if last_image is not None:
+            last_image = str(last_image)
+            if not Path(last_image).is_file():
+                raise GenerateError(f"The last image {last_image} does not exist")
+        vram_gb = _float(params, "vram_gb")
+        if vram_gb is not None and not 1 <= vram_gb <= 4096:
+            raise GenerateError(f"vram_gb must be the GPU memory in GB, from 1 to 4096, not {vram_gb:g}")
         fit = params.get("fit", CROP)
         if fit not in (FIT, CROP):
             raise GenerateError(f"fit must be {FIT} or {CROP}, not {fit!r}")
@@ -155,6 +173,8 @@ class VideoRequest:
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
+            last_image=last_image,
+            vram_gb=vram_gb,
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:
@@ -165,7 +185,8 @@ class VideoRequest:
             "seed": self.seed,
             "steps": self.steps,
             "guidance": self.guidance,
-            "references": [self.image] if self.image else [],
+            "references": [p for p in (self.image, self.last_image) if p],
+            "last_image": self.last_image,
             "width": self.width,
             "height": self.height,
             "frames": self.frames,

@@ -28,7 +28,8 @@ import opentimelineio as otio
 from engine.errors import GenerateError
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
-from engine.project import document, provenance, trackedit
+from engine.project import document, provenance, takes, trackedit
+from engine.project.change import Change
 from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
 from engine.project.placeholders import shot_prompt
@@ -140,6 +141,17 @@ def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.E
     made.setdefault("task", "video.generate")
     made.setdefault("backend", "unknown")
     return reference, Provenance.from_dict(made)
+
+
+def play_regenerated(timeline: Timeline, ident: str, key: str) -> Change:
+    """Play a regenerated take: the undo step the user sees as "Regenerate <clip>".
+
+    The take itself joined the clip outside the history (undo keeps it to
+    choose again), so this switch is the whole visible gesture, and Edit >
+    Undo names it for what the user asked, not "Switch to take-4".
+    """
+    _track, clip = document.find_clip(timeline, ident)
+    return takes.set_active_take(timeline, ident, key, f"Regenerate {clip.name or 'Shot'}")
 
 
 def _head_handle(result: dict[str, Any], path: Path) -> int:

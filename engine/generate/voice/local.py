@@ -11,8 +11,10 @@ program, run as a subprocess) is the default. Both speak at 22,050 Hz mono;
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,29 @@ def _take_name(request: VoiceRequest, backend: str) -> str:
     return f"voice-{backend}.wav"
 
 
+#: How each system installs espeak-ng, for the message when it is missing.
+INSTALL_HINT = {"win32": "install espeak-ng from its releases page", "darwin": "brew install espeak-ng"}
+
+
+def find_program(program: str) -> str | None:
+    """The program on PATH, or where its installer puts it on Windows and Homebrew on macOS.
+
+    An application started from the Dock or the Start menu does not get a
+    shell's PATH, so /opt/homebrew/bin and Program Files are looked in too.
+    """
+    found = shutil.which(program)
+    if found is not None:
+        return found
+    if sys.platform == "win32":
+        folders = [Path(os.environ.get(v, "")) / "eSpeak NG" for v in ("ProgramFiles", "ProgramFiles(x86)")]
+        names = [f"{program}.exe"]
+    elif sys.platform == "darwin":
+        folders, names = [Path("/opt/homebrew/bin"), Path("/usr/local/bin")], [program]
+    else:
+        return None
+    return next((str(f / n) for f in folders for n in names if (f / n).is_file()), None)
+
+
 class EspeakBackend:
     """espeak-ng: robotic but instant, in over 100 languages, and always there on Debian."""
 
@@ -51,8 +76,9 @@ class EspeakBackend:
         self._voices: list[tuple[str, ...]] | None = None
 
     def readiness(self) -> Readiness:
-        if shutil.which(self.program) is None:
-            return Readiness(False, f"{self.program} is not installed (apt install espeak-ng)")
+        if find_program(self.program) is None:
+            hint = INSTALL_HINT.get(sys.platform, "apt install espeak-ng")
+            return Readiness(False, f"{self.program} is not installed ({hint})")
         return Readiness(True, "CPU, nothing to download")
 
     def voices(self) -> list[str]:
@@ -61,7 +87,7 @@ class EspeakBackend:
 
     def _listing(self) -> list[tuple[str, ...]]:
         """Each voice's names: language code, voice name and file, as `-v` accepts them."""
-        binary = shutil.which(self.program)
+        binary = find_program(self.program)
         if binary is None:
             return []
         if self._voices is None:
@@ -80,7 +106,7 @@ class EspeakBackend:
         return not listing or any(base in (n.lower() for n in names) for names in listing)
 
     def run(self, request: VoiceRequest, context: JobContext) -> Output:
-        binary = shutil.which(self.program)
+        binary = find_program(self.program)
         if binary is None:
             raise GenerateError(f"{self.program} is not installed: install espeak-ng or choose another voice")
         voice = request.voice or ESPEAK_DEFAULT_VOICE

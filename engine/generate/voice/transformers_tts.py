@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.errors import GenerateError
 from engine.generate.base import Output, Readiness
+from engine.generate.pipelines import SET_UP_AI
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.voice import audio as voice_audio
 from engine.generate.voice.request import VoiceRequest
@@ -108,7 +109,9 @@ class TransformersVoiceBackend:
         model, preset, local = resolve_model(request.model or request.voice)
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
         if missing:
-            raise GenerateError(f"The transformers voice needs {', '.join(missing)} (install shotline[ai])")
+            raise GenerateError(
+                f"The transformers voice needs {', '.join(missing)}: {SET_UP_AI}"
+            )
         import torch
 
         device = _device(request.device, torch)
@@ -152,7 +155,7 @@ class TransformersVoiceBackend:
 def _machine() -> Readiness:
     missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
     if missing:
-        return Readiness(False, f"needs {', '.join(missing)} (install shotline[ai])")
+        return Readiness(False, f"needs {', '.join(missing)}: {SET_UP_AI}")
     import torch
 
     if torch.cuda.is_available():

@@ -11,6 +11,7 @@ should a dense cue still reach full scale, it is rendered again quieter.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -18,10 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from engine.generate.score.music.composer import DRUMS, Score
+from engine.paths import data_dir
 
 RATE = 48_000
 GAIN = 0.4
-#: Where Debian, Fedora, Arch and Homebrew put a General MIDI soundfont, best first.
+#: Where Debian, Fedora, Arch and Homebrew (Apple silicon, Intel) put a General MIDI soundfont, best first.
 SOUNDFONTS = (
     "/usr/share/sounds/sf2/TimGM6mb.sf2",
     "/usr/share/sounds/sf2/FluidR3_GM.sf2",
@@ -29,6 +31,7 @@ SOUNDFONTS = (
     "/usr/share/soundfonts/FluidR3_GM.sf2",
     "/usr/share/soundfonts/default.sf2",
     "/opt/homebrew/share/soundfonts/default.sf2",
+    "/usr/local/share/soundfonts/default.sf2",
 )
 #: An environment variable that names another soundfont (also how tests hide the real one).
 SOUNDFONT_ENV = "SHOTLINE_SOUNDFONT"
@@ -38,7 +41,20 @@ def find_soundfont() -> Path | None:
     named = os.environ.get(SOUNDFONT_ENV)
     if named is not None:
         return Path(named) if named and Path(named).is_file() else None
-    return next((Path(p) for p in SOUNDFONTS if Path(p).is_file()), None)
+    return next((p for p in _candidates() if p.is_file()), None)
+
+
+def _candidates() -> list[Path]:
+    """The system's soundfonts, then the user's own (any .sf2 in the data folder's soundfonts/, on
+    every system: Windows has no standard place), then the one the desktop bundle carries."""
+    found = [Path(p) for p in SOUNDFONTS]
+    folders = [data_dir() / "soundfonts"]
+    if hasattr(sys, "_MEIPASS"):
+        folders.append(Path(sys._MEIPASS) / "soundfonts")
+    for folder in folders:
+        if folder.is_dir():
+            found += sorted(folder.glob("*.sf2"))
+    return found
 
 
 @cache

@@ -49,7 +49,8 @@ def master(
 
 def write_wav(path: Path, audio: np.ndarray) -> Path:
     """24-bit PCM stereo at 48 kHz, through a temp file."""
-    ints = np.clip(np.round(audio.astype(np.float64) * 8_388_607), -8_388_608, 8_388_607).astype("<i4")
+    # the scale read_wav divides by, so a cue read and written again is the same samples
+    ints = np.clip(np.round(audio.astype(np.float64) * 8_388_608), -8_388_608, 8_388_607).astype("<i4")
     frames = ints.reshape(-1).view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
     temp = path.with_name(f".{path.name}.part")
     try:
