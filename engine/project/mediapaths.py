@@ -128,7 +128,9 @@ def file_identity(path: str | os.PathLike[str]) -> dict[str, str | None]:
     absolute = os.path.abspath(path)
     try:
         facts = os.stat(absolute)
-    except OSError:
+    except (OSError, ValueError):
+        return {"path": absolute, "sha256": None}
+    if not stat.S_ISREG(facts.st_mode):  # a pipe or a device would block the read, a folder has no content
         return {"path": absolute, "sha256": None}
     version = (facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
     return {"path": absolute, "sha256": _sha256(absolute, version)}
