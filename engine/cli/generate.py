@@ -159,15 +159,23 @@ def _inpaint_params(args: argparse.Namespace, tracked_into: str | None = None) -
         "seed": args.seed,
         "steps": args.steps,
         "guidance": args.guidance,
-        "model": args.model,
         "method": args.method,
+        **_model_params(args),
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _model_params(args: argparse.Namespace, loads: bool = True) -> dict:
+    """The model and how it loads, as every task's job takes them (music reads no offload or tiling)."""
+    params = {
+        "model": args.model,
         "device": args.device,
-        "cpu_offload": args.cpu_offload,
-        "vae_tiling": args.vae_tiling,
         "dtype": None if args.dtype == "auto" else args.dtype,
         "cache_dir": args.cache_dir,
     }
-    return {k: v for k, v in params.items() if v is not None}
+    if loads:
+        params |= {"cpu_offload": args.cpu_offload, "vae_tiling": args.vae_tiling}
+    return params
 
 
 def _extend_params(args: argparse.Namespace) -> dict:
@@ -178,10 +186,9 @@ def _extend_params(args: argparse.Namespace) -> dict:
         raise GenerateError("--frames N is required: how many frames to add")
     params = {"input": str(Path(args.input).absolute()), "frames": args.frames, "head": args.head}
     params |= {"rate": args.fps, "size": args.size}
-    named = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model", "device", "cache_dir")
-    for key in (*named, "cpu_offload", "vae_tiling"):
+    for key in ("prompt", "negative_prompt", "seed", "steps", "guidance"):
         params[key] = getattr(args, key)
-    params["dtype"] = None if args.dtype == "auto" else args.dtype
+    params |= _model_params(args)
     return {k: v for k, v in params.items() if v not in (None, "")}
 
 
@@ -211,14 +218,8 @@ def _params(args: argparse.Namespace) -> dict:
         "guidance": args.guidance,
         "image": args.image,
         "fit": args.fit,
-        "model": args.model,
-        "device": args.device,
-        "cpu_offload": args.cpu_offload,
-        "vae_tiling": args.vae_tiling,
-        "dtype": None if args.dtype == "auto" else args.dtype,
+        **_model_params(args),
     }
-    if args.cache_dir:
-        params["cache_dir"] = args.cache_dir
     return {k: v for k, v in params.items() if v is not None}
 
 
@@ -238,12 +239,7 @@ def _image_params(args: argparse.Namespace) -> dict:
         "steps": args.steps,
         "guidance": args.guidance,
         "references": references or None,
-        "model": args.model,
-        "device": args.device,
-        "cpu_offload": args.cpu_offload,
-        "vae_tiling": args.vae_tiling,
-        "dtype": None if args.dtype == "auto" else args.dtype,
-        "cache_dir": args.cache_dir,
+        **_model_params(args),
     }
     return {k: v for k, v in params.items() if v is not None}
 
@@ -263,10 +259,7 @@ def _score_params(args: argparse.Namespace) -> dict:
         "seed": args.seed,
         "steps": args.steps,
         "guidance": args.guidance,
-        "model": args.model,
-        "device": args.device,
-        "dtype": None if args.dtype == "auto" else args.dtype,
-        "cache_dir": args.cache_dir,
+        **_model_params(args, loads=False),
     }
     return {k: v for k, v in params.items() if v is not None}
 
