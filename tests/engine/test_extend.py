@@ -30,8 +30,8 @@ from engine.project.document import new_project
 from engine.project.extend import OVERWRITE, RIPPLE, extend_clip
 from engine.project.times import tr
 from engine.render.picture import frame_from_rgb, tag_bt709
-from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, av_shot, edit_and_check_undo, layout, shot, source
+from tests.support.recorder import Recorder
 
 SIZE = (64, 36)
 SPEED = 2  # pixels per frame

@@ -25,7 +25,7 @@ from engine.generate.presets import load_presets, preset_for_model
 from engine.generate.registry import default_registry
 from engine.jobs.spec import JobSpec
 from tests.engine.test_extend import decoded, write_square
-from tests.engine.test_jobs import Recorder
+from tests.support.recorder import Recorder
 from tests.support.tinymodels import tiny_ltx, tiny_vace
 
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")

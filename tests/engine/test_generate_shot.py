@@ -19,9 +19,9 @@ from engine.project import document, edits, takes, trackedit, transitions
 from engine.project.document import new_project
 from engine.project.times import rt
 from engine.render.video import video_frame
-from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, shot
 from tests.support.mediagen import write_video
+from tests.support.recorder import Recorder
 
 
 def test_a_regenerated_shot_becomes_a_take_of_exactly_the_clips_length(tmp_path: Path) -> None:

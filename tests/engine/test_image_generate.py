@@ -13,7 +13,7 @@ from engine.cli.main import main
 from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
 from engine.jobs.spec import JobSpec, cache_key
-from tests.engine.test_jobs import Recorder
+from tests.support.recorder import Recorder
 
 
 def picture(path: Path, colour: tuple[int, int, int], size: tuple[int, int] = (60, 80)) -> Path:

@@ -13,8 +13,8 @@ from engine.generate.video.new_shot import generated_clip, named_result_file, ne
 from engine.jobs.spec import JobSpec
 from engine.project import document, edits, provenance, takes, trackedit
 from engine.project.document import new_project
-from tests.engine.test_jobs import Recorder
 from tests.support.editing import RATE, frames, layout, shot
+from tests.support.recorder import Recorder
 
 
 def run(spec: dict) -> dict:

@@ -17,9 +17,9 @@ import pytest
 from engine.generate.jobs import generation_queue
 from engine.generate.registry import default_registry
 from engine.jobs.spec import JobSpec
-from tests.engine.test_jobs import Recorder
 from tests.farm.conftest import loopback_only
 from tests.support.engine_process import EngineProcess
+from tests.support.recorder import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 
