@@ -10,13 +10,13 @@ extended AI shot is continued with the words that made it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.generate.results import video_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
@@ -98,19 +98,8 @@ def extend_spec(
 
 def extended_take(result: dict[str, Any], rate: float) -> tuple[otio.schema.ExternalReference, Provenance]:
     """The media reference and provenance of a finished video.extend job, for `extend_clip`."""
-    try:
-        path = Path(result["files"][0])
-        made = dict(result["provenance"])
-        frames = int(made["frames"])
-        made_rate = Fraction(str(made["rate"]))
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise GenerateError("The engine's result names no video file and frame count") from None
-    if made_rate != rate_fraction(rate):
-        raise GenerateError(f"The result is at {made_rate} fps, not the project's {rate}")
-    reference = media_reference(path.as_uri(), tr(0, frames, rate))
-    made.setdefault("task", "video.extend")
-    made.setdefault("backend", "unknown")
-    return reference, Provenance.from_dict(made)
+    path, made, frames, _ = video_result(result, "video.extend", project_rate=rate)
+    return media_reference(path.as_uri(), tr(0, frames, rate)), Provenance.from_dict(made)
 
 
 def backend_said(made: Provenance) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
-from engine.errors import GenerateError
 from engine.generate.inpaint import TASK
+from engine.generate.results import video_result
 from engine.jobs.spec import submit_spec
 from engine.project.clips import media_reference
 from engine.project.provenance import Provenance
@@ -50,15 +49,7 @@ def inpainted_take(
     result: dict[str, Any], media_rate: Fraction | None
 ) -> tuple[otio.schema.ExternalReference, Provenance]:
     """The take of a finished video.inpaint job: its file, at the source media's rate, with provenance."""
-    try:
-        path = Path(result["files"][0])
-        made = dict(result["provenance"])
-        frames = int(made["frames"])
-        rate = Fraction(str(made.get("rate") or media_rate))
-    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
-        raise GenerateError("The engine's result names no video file and frame count") from None
+    path, made, frames, rate = video_result(result, TASK.name, media_rate=media_rate)
     seconds = otio.opentime.RationalTime(frames, float(rate))
     available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, float(rate)), seconds)
-    made.setdefault("task", TASK.name)
-    made.setdefault("backend", "unknown")
     return media_reference(path.as_uri(), available), Provenance.from_dict(made)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import opentimelineio as otio
 
 from engine.errors import GenerateError
+from engine.generate.results import video_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, takes, trackedit
@@ -125,21 +125,11 @@ def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.E
     The take starts playing after the head handle the spec asked for (its `source_start`), so
     the clip shows the same stretch of the shot and a dissolve before it has media to blend.
     """
-    try:
-        path = Path(result["files"][0])
-        made = dict(result["provenance"])
-        frames = int(made["frames"])
-        made_rate = Fraction(str(made["rate"]))
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise GenerateError("The engine's result names no video file and frame count") from None
-    if made_rate != rate_fraction(rate):
-        raise GenerateError(f"The result is at {made_rate} fps, not the project's {rate}")
+    path, made, frames, _ = video_result(result, "video.generate", project_rate=rate)
     head = min(_head_handle(result, path), max(0, frames - 1))
     reference = media_reference(path.as_uri(), tr(0, frames, rate))
     if head:
         reference.metadata["shotline"] = {**reference.metadata.get("shotline", {}), "source_start": head}
-    made.setdefault("task", "video.generate")
-    made.setdefault("backend", "unknown")
     return reference, Provenance.from_dict(made)
 
 
