@@ -19,7 +19,7 @@ import opentimelineio as otio
 from engine.media.cache import FrameCache
 from engine.project import document
 from engine.project.times import rate_fraction
-from engine.render import plan
+from engine.render import kenburns, plan
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix
 from engine.render.sources import Sources
 
@@ -85,6 +85,13 @@ class Renderer:
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
         decoder = self.sources.video(layer.clip)
         seconds = Fraction(layer.source_frame) / rate_fraction(rate)
+        move = kenburns.move_of(layer.clip)
+        if move is not None:  # a framing per frame: nothing to share with other clips of the file
+            offset, length = kenburns.clip_offset(
+                layer.clip, layer.source_frame, plan.media_origin(layer.clip, rate), rate
+            )
+            decoded = decoder.frame_at(seconds)
+            return kenburns.moved_picture(move, decoded, decoder.rotation, offset, length, size, fit)
         key = (decoder.path, seconds, size, fit)
         kept = self.cache.get(key)
         if kept is not None:
