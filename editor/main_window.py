@@ -41,6 +41,7 @@ from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
+from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.panel import StoryboardPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
+        self.ken_burns = KenBurnsController(self.context, self)
         # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
         states = ClipJobStates(self.jobs, self)
