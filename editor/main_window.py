@@ -39,9 +39,9 @@ from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
 from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
+from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
-from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.panel import StoryboardPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
