@@ -31,6 +31,7 @@ import opentimelineio as otio
 
 from engine.atomic import holding, remove_stale
 from engine.errors import ExportCancelled, ExportError, MediaError
+from engine.export import captions
 from engine.export.presets import ExportSettings
 from engine.media.mp4 import exact_mp4_options
 from engine.project import document, trackedit
@@ -251,11 +252,14 @@ def _encode(
         sound = container.add_stream("aac", rate=AUDIO_SAMPLE_RATE, layout="stereo")
         sound.bit_rate = settings.audio_bitrate
         feeder = _AudioFeeder(timeline, renderer, sound, container, total_samples)
+        words = captions.for_export(timeline, settings.captions, container)  # subtitles muxed or burned
         for n in range(total):
             if _is_cancelled(cancel):
                 raise ExportCancelled("Export cancelled")
             frame_number = n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
-            picture = renderer.picture(timeline, frame_number, size, settings.fit)
+            picture = words.picture(
+                frame_number, renderer.picture(timeline, frame_number, size, settings.fit)
+            )
             frame = picture.to_frame()
             # the frame may be the decoder's own (a shot passing through untouched), which the
             # renderer shows again for a held frame: lend it our timestamp, then give its own back
@@ -275,6 +279,7 @@ def _encode(
                 progress(Progress(n + 1, total, elapsed, eta))
         container.mux(video.encode())
         feeder.finish()
+        words.finish()
     return total_samples
 
 
