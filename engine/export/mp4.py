@@ -37,6 +37,7 @@ from engine.media.mp4 import exact_mp4_options
 from engine.project import document, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.mediapaths import shown, special_kind
+from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.render.audio import mix_audio
@@ -93,7 +94,7 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
         for clip in track.find_clips():  # nested sequences included
-            if not clip.enabled:
+            if not clip.enabled or is_placeholder(clip):  # a placeholder shows its panel
                 continue
             try:
                 media_path(clip)

@@ -18,9 +18,11 @@ import opentimelineio as otio
 
 from engine.media.cache import FrameCache
 from engine.project import document
+from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
 from engine.render import kenburns, plan
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix
+from engine.render.placeholder_panel import panel_picture
 from engine.render.sources import Sources
 
 
@@ -83,6 +85,8 @@ class Renderer:
         return mix(pictures, size) if pictures else black(size)
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
+        if is_placeholder(layer.clip):  # a shot of the script not generated yet: its storyboard panel
+            return panel_picture(layer.clip, size)
         decoder = self.sources.video(layer.clip)
         seconds = Fraction(layer.source_frame) / rate_fraction(rate)
         move = kenburns.move_of(layer.clip)
