@@ -1,4 +1,4 @@
-"""Renaming a Cast member reaches every shot and line in one undo step; a changed description makes shots stale."""
+"""Renaming a Cast member reaches every shot and line in one undo step; new descriptions make shots stale."""
 
 from __future__ import annotations
 
