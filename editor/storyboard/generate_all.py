@@ -84,6 +84,14 @@ class GenerateAllController(QObject):
             "",
             "generate",
         )
+        context.actions.add(
+            "sequence.regenerate_stale",
+            "Regenerate &Stale Shots",
+            self.regenerate_stale,
+            "Sequence",
+            "",
+            "generate",
+        )
         for signal in (runner.jobStarted, runner.jobDone, runner.jobFailed, runner.jobCancelled):
             signal.connect(self._heard)
 
@@ -93,6 +101,14 @@ class GenerateAllController(QObject):
         """The selected picture clips, or with none selected every placeholder, stale shot and line."""
         chosen = self.picture_selection()
         return self.generate(chosen or None, stills_only)
+
+    def regenerate_stale(self) -> list[str]:
+        """Every shot whose take no longer shows the Cast as it is, in one batch (placeholders wait)."""
+        stale = [s.clip_id for s in cast.stale_clips(self._context.session.timeline)]
+        if not stale:
+            self._context.status.show("No stale shots: every take shows the Cast as it is")
+            return []
+        return self.generate(stale)
 
     def generate(self, clip_ids: list[str] | None = None, stills_only: bool = False) -> list[str]:
         """Queue the batch; returns the tokens of the jobs started now (keyframes and lines)."""

@@ -193,13 +193,40 @@ def test_stale_shots_show_their_badge_and_generate_all_takes_only_those(board: B
     tom = cast.member(session.timeline, "Tom")
     session.apply(cast.set_member, cast.CastMember("Tom", tom.kind, "an old engineer", (str(face),)))
     assert board.states() == [ShotState.STALE, ShotState.STALE, ShotState.DONE]
-    assert board.panel.cards[0].why == "Tom has a new reference tom.png"
+    assert board.panel.cards[0].why == "Tom has a new reference tom.png; Tom's description has changed"
 
     board.panel.generate_button.click()
     again = board.engine.submitted[3:]
     assert [s["task"] for s in again] == ["image.edit", "image.edit"]  # only the stale two, from Tom's face
     assert again[0]["params"]["references"] == [{"path": str(face), "name": "Tom"}]
     assert "Tom: an old engineer." in again[0]["params"]["prompt"]
+
+
+def test_regenerate_stale_shots_takes_the_stale_ones_and_the_timeline_marks_them(board: Board) -> None:
+    from editor.timeline.layout import TimelineLayout
+
+    board.generate_all.generate(clip_ids=[c.clip_id for c in board.panel.cards[:2]], stills_only=True)
+    for job in ("1", "2"):
+        board.answer(job)
+    assert board.states() == [ShotState.DONE, ShotState.DONE, ShotState.PLACEHOLDER]
+    session = board.session
+    mara = cast.member(session.timeline, "Mara")
+    session.apply(cast.set_member, cast.CastMember("Mara", mara.kind, "a keeper in a yellow oilskin"))
+    assert board.states() == [ShotState.STALE, ShotState.STALE, ShotState.PLACEHOLDER]
+    assert board.panel.cards[0].why == "Mara's description has changed"
+    boxes = {
+        b.ident: b for row in TimelineLayout.build(session.timeline, lambda _p: True).rows for b in row.boxes
+    }
+    assert [(boxes[c.clip_id].stale, boxes[c.clip_id].placeholder) for c in board.panel.cards] == [
+        (True, False),
+        (True, False),
+        (False, True),
+    ]
+    assert board.context.actions.action("sequence.regenerate_stale").text() == "Regenerate &Stale Shots"
+    board.context.actions.action("sequence.regenerate_stale").trigger()
+    again = board.engine.submitted[2:]
+    assert [s["params"]["clip_id"] for s in again] == [c.clip_id for c in board.panel.cards[:2]]
+    assert all("Mara: a keeper in a yellow oilskin." in s["params"]["prompt"] for s in again)
 
 
 def test_with_cards_selected_the_button_generates_only_those(board: Board) -> None:
