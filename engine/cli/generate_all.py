@@ -35,6 +35,12 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--backend", help="the backend of that task (default: each task's default)")
     parser.add_argument(
+        "--anchors",
+        action="store_true",
+        help="each shot ends on the picture the next one starts from (its keyframe, or its first frame); "
+        "needs a video model that can end on a given picture",
+    )
+    parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
     )
 
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             landed=lambda _what: persistence.save(timeline, path),
             progress=progress,
             executor=executor,
+            anchors=args.anchors,
         )
     finally:
         if bar is not None:

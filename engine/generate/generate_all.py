@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.generate.anchors import anchor_for
 from engine.generate.batch import Batch, Outcome
 from engine.generate.jobs import Executor
 from engine.generate.video.timeline import shot_spec, take_from_result
@@ -150,8 +151,12 @@ def generate_all(
     landed: Callable[[str], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    anchors: bool = False,
 ) -> Report:
-    """Run the batch; `landed(description)` after each result becomes a take (the caller saves there)."""
+    """Run the batch; `landed(description)` after each result becomes a take (the caller saves there).
+
+    With `anchors`, each shot ends on the picture the next one starts from (engine.generate.anchors).
+    """
     shots = shots_to_generate(timeline, only_missing) if task in (None, VIDEO_TASK, STILL_TASK) else []
     lines = lines_to_generate(timeline, only_missing) if task in (None, SPEAK) else []
     video = task in (None, VIDEO_TASK)
@@ -183,7 +188,12 @@ def generate_all(
 
     if video:
         ready = sorted(keyframes)
-        specs = [video_spec(timeline, shots[i], keyframes[i], cache_dir, backend) for i in ready]
+        made = {shots[i].clip_id: str(keyframes[i]["files"][0]) for i in ready}
+
+        def end_on(i: int) -> str | None:
+            return anchor_for(timeline, shots[i].clip_id, made, cache_dir) if anchors else None
+
+        specs = [video_spec(timeline, shots[i], keyframes[i], cache_dir, backend, end_on(i)) for i in ready]
 
         def shot_landed(index: int, outcome: Outcome) -> None:
             shot = shots[ready[index]]
@@ -223,9 +233,13 @@ def video_spec(
     keyframe: dict[str, Any],
     cache_dir: str | os.PathLike[str] | None,
     backend: str | None,
+    last_image: str | None = None,
 ) -> dict[str, Any]:
-    """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it."""
+    """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it;
+    with `last_image` (an anchor) it ends on that picture."""
     values = {"prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
+    if last_image:
+        values["last_image"] = last_image
     return shot_spec(
         timeline,
         shot.clip_id,
