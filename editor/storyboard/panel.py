@@ -72,6 +72,8 @@ class StoryboardPanel(QWidget):
         self.stale_action = QAction("Regenerate Stale Shots", more)
         self.stale_action.triggered.connect(lambda: generate_all.regenerate_stale())
         more.addAction(self.stale_action)
+        more.addSeparator()
+        more.addAction(generate_all.anchors_action)  # the same checkbox as in the Sequence menu
         self.generate_button.setMenu(more)
         self.cancel_button = QPushButton("Cancel All", self)
         self.cancel_button.setObjectName("storyboard-cancel-all")

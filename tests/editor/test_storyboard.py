@@ -229,6 +229,27 @@ def test_regenerate_stale_shots_takes_the_stale_ones_and_the_timeline_marks_them
     assert all("Mara: a keeper in a yellow oilskin." in s["params"]["prompt"] for s in again)
 
 
+def test_anchored_shots_wait_for_the_next_keyframe_and_end_on_it(board: Board) -> None:
+    anchors = board.context.actions.action("sequence.generate_anchors")
+    assert anchors.isCheckable() and not anchors.isChecked()
+    assert anchors in board.panel.generate_button.menu().actions()
+    anchors.setChecked(True)
+    board.panel.generate_button.click()
+    keyframes = [made(spec)["files"][0] for spec in board.engine.submitted[:3]]
+    board.answer("1")
+    assert len(board.engine.submitted) == 3  # shot 1 waits for shot 2's keyframe
+    assert board.jobs.job("job-1").message == "Keyframe ready: the shot waits for the next shot's keyframe"
+    board.answer("2")
+    (first,) = board.engine.submitted[3:]
+    assert first["params"]["clip_id"] == board.panel.cards[0].clip_id
+    assert first["params"]["last_image"] == keyframes[1]
+    board.engine.failed.emit("3", "CUDA out of memory")  # shot 3's keyframe fails: shot 2 goes without it
+    (second,) = board.engine.submitted[4:]
+    assert (
+        second["params"]["clip_id"] == board.panel.cards[1].clip_id and "last_image" not in second["params"]
+    )
+
+
 def test_with_cards_selected_the_button_generates_only_those(board: Board) -> None:
     third = board.panel.cards[2].clip_id
     board.panel.select_card(third)
