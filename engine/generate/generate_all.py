@@ -59,6 +59,10 @@ class LineWork:
     why: str
 
 
+#: Per task ("image.edit", "video.generate"...): {"backend": name, "model": id or folder, options...}.
+Models = dict[str, dict[str, Any]]
+
+
 @dataclass
 class Report:
     shots: list[str] = field(default_factory=list)  # names of the shots that got a take
@@ -125,12 +129,20 @@ def lines_to_generate(timeline: Timeline, only_missing: bool = False) -> list[Li
 
 
 def keyframe_spec(
-    timeline: Timeline, shot: ShotWork, cache_dir: str | os.PathLike[str] | None, backend: str | None = None
+    timeline: Timeline,
+    shot: ShotWork,
+    cache_dir: str | os.PathLike[str] | None,
+    backend: str | None = None,
+    models: Models | None = None,
 ) -> dict[str, Any]:
     """The still a shot starts from: its prompt with the Cast's words, conditioned on their pictures."""
     project = document.settings(timeline)
     references = cast.references_for(timeline, list(shot.cast))
+    task = EDIT_TASK if references else STILL_TASK
+    chosen = dict((models or {}).get(task, {}))
+    backend = chosen.pop("backend", None) or backend
     params: dict[str, Any] = {
+        **chosen,
         "prompt": cast.prompt_for(timeline, shot.prompt, list(shot.cast)),
         "size": f"{project.width}x{project.height}",
         "shot": shot.name,
@@ -139,7 +151,7 @@ def keyframe_spec(
     }
     if references:
         params["references"] = references
-    return submit_spec(EDIT_TASK if references else STILL_TASK, params, backend, cache_dir)
+    return submit_spec(task, params, backend, cache_dir)
 
 
 def generate_all(
@@ -152,10 +164,12 @@ def generate_all(
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
     anchors: bool = False,
+    models: Models | None = None,
 ) -> Report:
     """Run the batch; `landed(description)` after each result becomes a take (the caller saves there).
 
     With `anchors`, each shot ends on the picture the next one starts from (engine.generate.anchors).
+    `models` names, per task, the backend and model (and its options) a machine with a GPU uses.
     """
     shots = shots_to_generate(timeline, only_missing) if task in (None, VIDEO_TASK, STILL_TASK) else []
     lines = lines_to_generate(timeline, only_missing) if task in (None, SPEAK) else []
@@ -184,7 +198,7 @@ def generate_all(
             after(shot.name)
 
     still_backend = backend if task == STILL_TASK else None
-    batch.run([keyframe_spec(timeline, s, cache_dir, still_backend) for s in shots], keyframe_landed)
+    batch.run([keyframe_spec(timeline, s, cache_dir, still_backend, models) for s in shots], keyframe_landed)
 
     if video:
         ready = sorted(keyframes)
@@ -193,7 +207,12 @@ def generate_all(
         def end_on(i: int) -> str | None:
             return anchor_for(timeline, shots[i].clip_id, made, cache_dir) if anchors else None
 
-        specs = [video_spec(timeline, shots[i], keyframes[i], cache_dir, backend, end_on(i)) for i in ready]
+        chosen = dict((models or {}).get(VIDEO_TASK, {}))
+        video_backend = chosen.pop("backend", None) or backend
+        specs = [
+            video_spec(timeline, shots[i], keyframes[i], cache_dir, video_backend, end_on(i), chosen)
+            for i in ready
+        ]
 
         def shot_landed(index: int, outcome: Outcome) -> None:
             shot = shots[ready[index]]
@@ -234,10 +253,11 @@ def video_spec(
     cache_dir: str | os.PathLike[str] | None,
     backend: str | None,
     last_image: str | None = None,
+    model: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it;
-    with `last_image` (an anchor) it ends on that picture."""
-    values = {"prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
+    with `last_image` (an anchor) it ends on that picture; `model` the video model's own settings."""
+    values = {**(model or {}), "prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
     if last_image:
         values["last_image"] = last_image
     return shot_spec(
