@@ -88,6 +88,10 @@ class KenBurnsDialog(QDialog):
             self.preset.addItem(name)
         self.start = _Framing("Start framing (first frame)", "start", self)
         self.end = _Framing("End framing (last frame)", "end", self)
+        self._presetting = False  # a preset is filling the boxes: they are not the user's own move
+        for framing in (self.start, self.end):
+            for box in (framing.zoom, framing.x, framing.y):
+                box.valueChanged.connect(self._typed)
         self.easing = QComboBox(self)
         self.easing.setObjectName("kenburns-easing")
         self.easing.addItem("Eased (starts and ends gently)", EASE)
@@ -129,17 +133,30 @@ class KenBurnsDialog(QDialog):
             self._apply_preset(1)
             self.easing.setCurrentIndex(0)
             return
+        self._presetting = True
+        try:
+            self.start.set(*framing_of(move.start))
+            self.end.set(*framing_of(move.end))
+        finally:
+            self._presetting = False
         self.preset.setCurrentIndex(0)
-        self.start.set(*framing_of(move.start))
-        self.end.set(*framing_of(move.end))
         self.easing.setCurrentIndex(max(0, self.easing.findData(move.easing)))
 
     def _apply_preset(self, index: int) -> None:
         if index <= 0:
             return
         _name, start, end = PRESETS[index - 1]
-        self.start.set(*start)
-        self.end.set(*end)
+        self._presetting = True
+        try:
+            self.start.set(*start)
+            self.end.set(*end)
+        finally:
+            self._presetting = False
+
+    def _typed(self) -> None:
+        """A framing changed by hand is the user's own move."""
+        if not self._presetting:
+            self.preset.setCurrentIndex(0)
 
     def _remove(self) -> None:
         self.removing = True

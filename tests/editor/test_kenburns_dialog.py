@@ -78,6 +78,12 @@ def test_the_dialog_shows_the_clips_move_and_remove_takes_it_off(editor) -> None
     controller.dialog.fill(move_of(clip), "photo")
     assert controller.dialog.end.zoom.value() == pytest.approx(130.0)
     assert controller.dialog.easing.currentData() == EASE and controller.dialog.remove.isEnabled()
+    assert controller.dialog.preset.currentText() == "Custom"
+    controller.dialog.preset.setCurrentIndex(controller.dialog.preset.findText("Pull out"))
+    controller.dialog.preset.activated.emit(controller.dialog.preset.currentIndex())
+    assert controller.dialog.start.zoom.value() == pytest.approx(130.0)
+    controller.dialog.end.x.setValue(30.0)  # a framing changed by hand: the user's own move
+    assert controller.dialog.preset.currentText() == "Custom"
     controller.dialog._remove()
     controller.apply(ident)
     _, clip = document.find_clip(context.session.timeline, ident)
