@@ -27,8 +27,9 @@ def test_each_placeholder_shows_its_own_panel_with_its_action_not_media_offline(
     timeline = persistence.load(keeper_project(tmp_path)).timeline
     placed = shots(timeline)
     assert len(placed) == 3
+    middles = [(start + end) // 2 for start, end, _ in placed]  # past THE_KEEPER's FADE IN:
     with Renderer() as renderer:
-        pictures = [video_frame(timeline, start, renderer=renderer) for start, _, _ in placed]
+        pictures = [video_frame(timeline, frame, renderer=renderer) for frame in middles]
         held = video_frame(timeline, placed[0][1] - 1, renderer=renderer)
     assert np.array_equal(pictures[0], held)  # a panel holds for the whole shot
     for picture in pictures:
@@ -54,6 +55,7 @@ def test_a_script_exports_as_an_animatic_of_its_panels_before_anything_is_genera
     with av.open(str(film)) as container:
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
     with Renderer() as renderer:
-        for start, _, _ in placed:
-            shown = video_frame(timeline, start, renderer=renderer).astype(int)
-            assert np.abs(frames[start].astype(int) - shown).mean() < 3.0  # the viewer's picture, encoded
+        for start, end, _ in placed:
+            for frame in (start, (start + end) // 2):
+                shown = video_frame(timeline, frame, renderer=renderer).astype(int)
+                assert np.abs(frames[frame].astype(int) - shown).mean() < 3.0  # the viewer's picture
