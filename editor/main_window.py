@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
         self.ken_burns = KenBurnsController(self.context, self)
-        self.animate_still = AnimateStillController(self.context, self.generation, self)
+        self.animate_still = AnimateStillController(self.context, self.generation, self.jobs, self)
         # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
         states = ClipJobStates(self.jobs, self)

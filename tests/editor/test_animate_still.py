@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from editor.context import EditorContext
 from editor.generate.controller import GenerationController
@@ -60,17 +60,30 @@ def editor(qtbot, tmp_path: Path, monkeypatch):
     context = EditorContext.create(owner, EditorSettings(tmp_path / "settings.ini"))
     context.session.replace(persistence.load(project).timeline, project)
     engine = FakeEngine()
-    generation = GenerationController(context, JobRunner(engine, JobsModel()), window)
-    animate = AnimateStillController(context, generation, window)
+    runner = JobRunner(engine, JobsModel())
+    generation = GenerationController(context, runner, window)
+    animate = AnimateStillController(context, generation, runner, window)
     clips = [document.clip_id(c) for _, c in document.iter_clips(context.session.timeline)]
     return context, engine, animate, clips, photo, (owner, window)
 
 
-def test_animating_a_still_makes_a_video_take_that_starts_from_it_and_undo_plays_the_still(editor) -> None:
-    context, engine, _animate, (still, _footage), photo, _keep = editor
-    assert context.actions.action("clip.animate_still").text() == "&Animate This Still"
+def test_animating_a_still_makes_a_video_take_that_starts_from_it_and_undo_plays_the_still(
+    editor, monkeypatch
+) -> None:
+    context, engine, animate, (still, _footage), photo, _keep = editor
+    assert context.actions.action("clip.animate_still").text() == "&Animate This Still…"
     context.selection.set([still])
+    dialog = animate._generation.dialog
+    shown = {}
+
+    def accept() -> QDialog.DialogCode:
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        shown.update(title=dialog.windowTitle(), image=dialog.image.text(), button=ok.text())
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog, "exec", accept)
     context.actions.action("clip.animate_still").trigger()
+    assert shown == {"title": "Animate This Still", "image": str(photo), "button": "Animate"}
     (spec,) = engine.submitted
     assert spec["task"] == "video.generate"
     assert spec["params"]["image"] == str(photo) and spec["params"]["frames"] == 48
@@ -92,7 +105,7 @@ def test_animating_a_still_makes_a_video_take_that_starts_from_it_and_undo_plays
 def test_footage_is_not_a_still_and_nothing_is_queued(editor) -> None:
     context, engine, animate, (_still, footage), _photo, _keep = editor
     context.selection.set([footage])
-    assert animate.animate_selected() == []
+    assert animate.animate_selected() == []  # no dialog: the status line says why
     assert engine.submitted == []
     with pytest.raises(GenerateError, match="is not a still"):
         still_path(context.session.timeline, footage)
