@@ -115,3 +115,30 @@ def test_generate_all_hands_the_cast_to_the_models_and_records_what_it_used(
 
     Image.new("RGB", (48, 64), (30, 30, 200)).save(face)  # the reference changes: the shot is stale
     assert [s.reasons for s in cast.stale_clips(timeline)] == [("Mara's reference mara.png has changed",)]
+
+
+@pytest.mark.slow
+def test_the_command_line_chooses_each_tasks_model_with_use(
+    tiny: dict[str, Path], tmp_path: Path, capsys
+) -> None:
+    script = tmp_path / "lamp.fountain"
+    script.write_text(SCRIPT, encoding="utf-8")
+    project = tmp_path / "lamp.otio"
+    assert main(["script", str(script), "-o", str(project), "--size", "64x64", "--fps", "24"]) == 0
+    face = tmp_path / "mara.png"
+    Image.new("RGB", (48, 64), (200, 30, 30)).save(face)
+    timeline = persistence.load(project).timeline
+    cast.set_member(timeline, CastMember("Mara", description=RED_COAT, references=(str(face),)))
+    shot = next(c for t, c in document.iter_clips(timeline) if t.kind == VIDEO)
+    cast.set_shot_cast(timeline, document.clip_id(shot), [*cast.shot_cast(shot), "Mara"])
+    persistence.save(timeline, project)
+    uses = ["--use", f"image.edit=flux2-klein:{tiny['flux']}", "--use", f"video.generate=wan:{tiny['wan']}"]
+    assert main(["generate-all", str(project), "--task", "video.generate", *uses]) == 0
+    assert "1 shot(s)" in capsys.readouterr().out
+    shot = next(c for t, c in document.iter_clips(persistence.load(project).timeline) if t.kind == VIDEO)
+    made = provenance.read(shot.media_reference)
+    assert made.backend == "wan" and made.model_id == str(tiny["wan"])
+    keyframe = provenance.provenance_of(made.extra["keyframe"])
+    assert keyframe.task == "image.edit" and keyframe.backend == "flux2-klein"
+    assert main(["generate-all", str(project), "--use", "music.score=composer"]) == 2
+    assert "--use 'music.score=composer': say TASK=BACKEND[:MODEL]" in capsys.readouterr().err
