@@ -46,7 +46,7 @@ def add_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="TASK=BACKEND[:MODEL]",
         help="the model a GPU uses for one task of the batch, e.g. image.edit=flux2-klein or "
-        "video.generate=wan:/models/wan-i2v (a hub id or a local folder); repeat for each task",
+        "video.generate=wan:wan2.2-i2v-a14b-lightning (a preset, hub id or local folder); once per task",
     )
     parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
