@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
 from editor.jobs.model import State
 from editor.jobs.runner import JobRunner
 from editor.storyboard.anchoring import Anchoring
+from editor.storyboard.generate_models import GenerateModelsDialog, chosen_backends, models_for
 from engine.errors import ShotlineError
 from engine.generate.generate_all import (
     LineWork,
@@ -108,6 +109,15 @@ class GenerateAllController(QObject):
             "Generate All ends each shot on the picture the next one starts from "
             "(needs a video model that can end on a given picture)"
         )
+        self.models_dialog = GenerateModelsDialog(window)
+        context.actions.add(
+            "sequence.generate_models",
+            "Generate All &Models…",
+            self.choose_models,
+            "Sequence",
+            "",
+            "generate",
+        )
         for signal in (runner.jobStarted, runner.jobDone, runner.jobFailed, runner.jobCancelled):
             signal.connect(self._heard)
         for signal in (runner.jobFailed, runner.jobCancelled):
@@ -119,6 +129,16 @@ class GenerateAllController(QObject):
         """The selected picture clips, or with none selected every placeholder, stale shot and line."""
         chosen = self.picture_selection()
         return self.generate(chosen or None, stills_only)
+
+    def choose_models(self) -> None:
+        """Which backends make Generate All's keyframes and shots (a GPU's models), kept in the settings."""
+        if not self._runner.engine.running:
+            self._runner.engine.start()
+        tasks = ("image.generate", "image.edit", "video.generate")
+        settings = self._context.settings
+        self.models_dialog.fill({t: self._runner.backends(t) for t in tasks}, chosen_backends(settings))
+        if self.models_dialog.exec() == QDialog.DialogCode.Accepted:
+            self.models_dialog.save(settings)
 
     def regenerate_stale(self) -> list[str]:
         """Every shot whose take no longer shows the Cast as it is, in one batch (placeholders wait)."""
@@ -156,7 +176,7 @@ class GenerateAllController(QObject):
             self.anchoring.asked([s.clip_id for s in shots])
         for shot in shots:
             try:
-                spec = keyframe_spec(timeline, shot, cache)
+                spec = keyframe_spec(timeline, shot, cache, models=models_for(self._context.settings))
             except ShotlineError as error:
                 self.anchoring.pending.discard(shot.clip_id)
                 self._context.status.show(f"{shot.name}: {error}")
@@ -234,8 +254,9 @@ class GenerateAllController(QObject):
     def _queue_shot(self, shot: ShotWork, keyframe: dict[str, Any], last_image: str | None) -> None:
         session = self._context.session
         try:
+            backend = models_for(self._context.settings).get("video.generate", {}).get("backend")
             spec = video_spec(
-                session.timeline, shot, keyframe, default_cache_dir(session.path), None, last_image
+                session.timeline, shot, keyframe, default_cache_dir(session.path), backend, last_image
             )
         except ShotlineError as error:
             raise ShotlineError(f"{shot.name} is gone or cannot be generated: {error}") from None

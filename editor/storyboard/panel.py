@@ -74,6 +74,9 @@ class StoryboardPanel(QWidget):
         more.addAction(self.stale_action)
         more.addSeparator()
         more.addAction(generate_all.anchors_action)  # the same checkbox as in the Sequence menu
+        models = QAction("Generate All Models…", more)
+        models.triggered.connect(lambda: generate_all.choose_models())
+        more.addAction(models)
         self.generate_button.setMenu(more)
         self.cancel_button = QPushButton("Cancel All", self)
         self.cancel_button.setObjectName("storyboard-cancel-all")

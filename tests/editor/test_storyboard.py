@@ -250,6 +250,38 @@ def test_anchored_shots_wait_for_the_next_keyframe_and_end_on_it(board: Board) -
     )
 
 
+def test_generate_all_uses_the_models_chosen_for_it(board: Board) -> None:
+    from editor.storyboard.generate_models import chosen_backends
+
+    def listed(default: str, other: str) -> list[dict]:
+        return [
+            {"name": default, "label": default.title(), "default": True, "ready": True},
+            {"name": other, "label": other.title(), "ready": True},
+        ]
+
+    assert board.context.actions.action("sequence.generate_models").text() == "Generate All &Models…"
+    dialog = board.generate_all.models_dialog
+    backends = {
+        "image.generate": listed("storyboard", "z-image"),
+        "image.edit": listed("storyboard", "flux2-klein"),
+        "video.generate": listed("animatic", "wan"),
+    }
+    dialog.fill(backends, {})
+    assert dialog.boxes["video.generate"].currentText() == "Default: Animatic"
+    dialog.boxes["image.generate"].setCurrentIndex(dialog.boxes["image.generate"].findData("z-image"))
+    dialog.boxes["video.generate"].setCurrentIndex(dialog.boxes["video.generate"].findData("wan"))
+    dialog.save(board.context.settings)
+    assert chosen_backends(board.context.settings) == {"image.generate": "z-image", "video.generate": "wan"}
+    dialog.fill(backends, chosen_backends(board.context.settings))  # shown again as chosen
+    assert dialog.boxes["video.generate"].currentData() == "wan"
+
+    board.generate_all.generate(clip_ids=[board.panel.cards[0].clip_id])
+    (keyframe,) = board.engine.submitted
+    assert keyframe["backend"] == "z-image"
+    board.engine.done.emit("1", made({**keyframe, "backend": "storyboard"}))  # as a GPU's still would land
+    assert board.engine.submitted[1]["backend"] == "wan"
+
+
 def test_with_cards_selected_the_button_generates_only_those(board: Board) -> None:
     third = board.panel.cards[2].clip_id
     board.panel.select_card(third)
