@@ -1,0 +1,159 @@
+"""Title clips: text drawn by the renderer, stored so other OpenTimelineIO tools see a generator.
+
+A title is an OTIO ``Clip`` whose media reference is a ``GeneratorReference``
+with ``generator_kind="shotline.title"`` and the title's settings as its
+``parameters``; it has no file. Its fades are the clip's own fades (as for
+any clip), which on an upper track reveal the picture under it.
+
+Sizes and positions are in sequence terms so a title looks the same at any
+export size: ``size`` is the text height in sequence pixels, ``x``/``y`` the
+anchor point as fractions of the frame (0,0 top left), ``align`` which side
+of the text block the anchor is on (left, center, right; the anchor is the
+block's vertical middle).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import opentimelineio as otio
+
+from engine.errors import EditError
+from engine.project.change import Change, mutation
+from engine.project.document import Clip, Timeline, find_clip
+from engine.project.times import RationalTime
+
+GENERATOR_KIND = "shotline.title"
+ALIGNMENTS = ("left", "center", "right")
+FONTS = ("DejaVu Sans", "DejaVu Sans Bold", "DejaVu Serif", "DejaVu Sans Mono")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+DEFAULTS: dict[str, object] = {
+    "text": "Title",
+    "font": "DejaVu Sans",
+    "size": 96.0,
+    "color": "#ffffff",
+    "outline": 0.0,
+    "outline_color": "#000000",
+    "shadow": False,
+    "shadow_color": "#000000",
+    "shadow_offset": 4.0,
+    "box": False,
+    "box_color": "#000000",
+    "box_opacity": 0.6,
+    "box_padding": 24.0,
+    "align": "center",
+    "x": 0.5,
+    "y": 0.5,
+}
+
+PRESETS: dict[str, dict[str, object]] = {
+    "Centred title": {"text": "Title", "size": 120.0, "align": "center", "x": 0.5, "y": 0.5, "shadow": True},
+    "Lower third": {
+        "text": "Name\nRole",
+        "size": 56.0,
+        "align": "left",
+        "x": 0.08,
+        "y": 0.8,
+        "box": True,
+        "box_opacity": 0.7,
+    },
+}
+_NUMBERS = {
+    "size": (4.0, 2000.0),
+    "outline": (0.0, 100.0),
+    "shadow_offset": (0.0, 200.0),
+    "box_opacity": (0.0, 1.0),
+    "box_padding": (0.0, 500.0),
+    "x": (-1.0, 2.0),
+    "y": (-1.0, 2.0),
+}
+
+
+def is_title(clip: object) -> bool:
+    ref = getattr(clip, "media_reference", None)
+    return isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == GENERATOR_KIND
+
+
+def title_settings(clip: Clip) -> dict[str, object]:
+    """The title's settings, defaults filled in and bad values from other files replaced."""
+    params = clip.media_reference.parameters if is_title(clip) else {}
+    result = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        if name not in params:
+            continue
+        try:
+            result[name] = _checked(name, params[name])
+        except EditError:
+            result[name] = default
+    return result
+
+
+def _checked(name: str, value: object) -> object:
+    if name not in DEFAULTS:
+        raise EditError(f"A title has no setting {name!r}")
+    if name == "text":
+        if not isinstance(value, str):
+            raise EditError("A title's text must be text")
+        return value
+    if name == "font":
+        if value not in FONTS:
+            raise EditError(f"Font must be one of {', '.join(FONTS)}, not {value!r}")
+        return value
+    if name == "align":
+        if value not in ALIGNMENTS:
+            raise EditError(f"Alignment must be left, center or right, not {value!r}")
+        return value
+    if name.endswith("color"):
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            raise EditError(f"A title colour is #rrggbb, not {value!r}")
+        return value.lower()
+    if name in ("shadow", "box"):
+        if not isinstance(value, bool):
+            raise EditError(f"Title {name} is on or off")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise EditError(f"Title {name} must be a number")
+    low, high = _NUMBERS[name]
+    if not low <= value <= high:
+        raise EditError(f"Title {name} must be between {low:g} and {high:g}, not {value:g}")
+    return float(value)
+
+
+def make_title(preset: str, duration: RationalTime, **overrides: object) -> Clip:
+    """A new title clip of `duration` from a preset ("Centred title", "Lower third")."""
+    if preset not in PRESETS:
+        raise EditError(f"No title preset {preset!r}; there are {', '.join(PRESETS)}")
+    values = {**DEFAULTS, **PRESETS[preset]}
+    for name, value in overrides.items():
+        values[name] = _checked(name, value)
+    ref = otio.schema.GeneratorReference(name=preset, generator_kind=GENERATOR_KIND, parameters=values)
+    clip = otio.schema.Clip(
+        name=_name(str(values["text"])),
+        media_reference=ref,
+        source_range=otio.opentime.TimeRange(RationalTime(0, duration.rate), duration),
+    )
+    clip.metadata["shotline"] = {"role": "title"}
+    return clip
+
+
+def _name(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.strip()[:40] or "Title"
+
+
+def set_title(timeline: Timeline, ident: str, **values: object) -> Change:
+    """Change title settings (one undo step); the clip's name follows the text's first line."""
+    checked = {name: _checked(name, value) for name, value in values.items()}
+    track, clip = find_clip(timeline, ident)
+    if not is_title(clip):
+        raise EditError(f"Clip {clip.name!r} is not a title")
+    with mutation(timeline, "Edit Title", [track]) as change:
+        params = clip.media_reference.parameters
+        for name, value in checked.items():
+            params[name] = value
+        if "text" in checked:
+            clip.name = _name(str(checked["text"]))
+        change.result = title_settings(clip)
+    return change
