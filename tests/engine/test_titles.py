@@ -64,11 +64,10 @@ def test_a_centred_title_is_in_the_middle_of_the_frame_over_the_picture(media: P
 
 
 def test_a_lower_third_starts_at_its_anchor_and_sits_on_its_box(media: Path) -> None:
-    timeline, _ = titled(
-        media, "Lower third", text="JANE DOE", size=24.0, box_color="#c02020", box_opacity=1.0, box_padding=10.0
-    )
+    box = {"box_color": "#c02020", "box_opacity": 1.0, "box_padding": 10.0}
+    timeline, _ = titled(media, "Lower third", text="JANE DOE", size=24.0, **box)
     image = video_frame(timeline, 10)
-    left, top, right, bottom = ink(image)
+    left, top, _, bottom = ink(image)
     assert abs(left - 0.08 * 320) <= 3  # left-aligned at x = 8 %
     assert abs((top + bottom) / 2 - 0.8 * 180) <= 3
     # the box: 10 px of padding around the text, in its colour, opaque
