@@ -20,9 +20,12 @@ import re
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project.change import Change, mutation
-from engine.project.document import Clip, Timeline, find_clip
+from engine.project import edits, trackedit
+from engine.project.change import Change, ChangeGroup, is_locked, mutation
+from engine.project.document import Clip, Timeline, clip_id, find_clip, settings
+from engine.project.document import tracks as all_tracks
 from engine.project.times import RationalTime
+from engine.project.tracks import add_track
 
 GENERATOR_KIND = "shotline.title"
 ALIGNMENTS = ("left", "center", "right")
@@ -157,3 +160,47 @@ def set_title(timeline: Timeline, ident: str, **values: object) -> Change:
             clip.name = _name(str(checked["text"]))
         change.result = title_settings(clip)
     return change
+
+
+#: A new title's length when the user gives none: long enough to read two lines twice.
+DEFAULT_SECONDS = 5
+
+
+def _free(track: otio.schema.Track, start: int, end: int, rate: float) -> bool:
+    for slot in trackedit.layout(track, rate):
+        if isinstance(slot.item, otio.schema.Gap):
+            continue
+        if slot.start < end and start < slot.end:
+            return False
+    return True
+
+
+def add_title(timeline: Timeline, preset: str, at: int, frames: int | None = None) -> Change | ChangeGroup:
+    """A title from `preset` at frame `at`, on the lowest video track above every picture there
+    that is free for its length (a new track on top when none is): one undo step; result: its id."""
+    rate = settings(timeline).rate
+    frames = frames or round(DEFAULT_SECONDS * rate)
+    if at < 0 or frames <= 0:
+        raise EditError("A title needs a place at or after the start and a length")
+    clip = make_title(preset, RationalTime(frames, rate))
+    ident = clip_id(clip)
+    video = all_tracks(timeline, otio.schema.TrackKind.Video)
+    busy = [i for i, t in enumerate(video) if not _free(t, at, at + frames, rate)]
+    above = busy[-1] + 1 if busy else 0
+    free = [t for t in video[above:] if not is_locked(t)]
+    steps: list[Change | ChangeGroup] = []
+    if free:
+        name = free[0].name
+    else:
+        added = add_track(timeline, otio.schema.TrackKind.Video)
+        steps.append(added)
+        name = added.result
+    try:
+        placed = edits.overwrite(timeline, RationalTime(at, rate), {name: clip})
+    except BaseException:
+        for step in reversed(steps):
+            step.undo()
+        raise
+    placed.result = ident
+    steps.append(placed)
+    return ChangeGroup(f"Add {preset}", steps)

@@ -16,6 +16,7 @@ from engine.export.presets import ExportSettings
 from engine.media.reference import clips_for
 from engine.project import document, transform
 from engine.project.document import clip_id, new_project
+from engine.render import framing
 from engine.render.video import Renderer, render_picture, video_frame
 
 RATE = 30.0
@@ -209,3 +210,12 @@ def test_exported_frames_are_the_viewers_composed_frames(media: Path, tmp_path: 
     with Renderer() as renderer:
         for n in (0, 15, 29):
             assert np.array_equal(written[n], render_picture(timeline, n, renderer=renderer).data), n
+
+
+def test_fill_frame_reads_the_picture_size_from_the_clips_media(media: Path) -> None:
+    timeline = new_project(size=(192, 108))
+    phone = still(media, "phone.png")
+    document.track(timeline, "V1").append(phone)
+    change = framing.reframe_clip(timeline, clip_id(phone), "fill")
+    assert change.result == Fraction(256, 81)
+    assert transform.placement_at(document.find_clip(timeline, clip_id(phone))[1], 0).scale == 256 / 81

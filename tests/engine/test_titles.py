@@ -148,3 +148,15 @@ def test_a_title_exports_as_the_viewer_shows_it(media: Path, tmp_path: Path) -> 
     with Renderer() as renderer:
         for n in (0, 27):
             assert np.array_equal(written[n], render_picture(timeline, n, renderer=renderer).data), n
+
+
+def test_a_new_title_goes_on_the_first_free_track_above_the_picture(media: Path) -> None:
+    timeline = new_project(size=SIZE)
+    document.track(timeline, "V1").append(still(media, "blue.png"))
+    first = titles.add_title(timeline, "Lower third", 10, 15)
+    assert document.find_clip(timeline, first.result)[0].name == "V2"
+    second = titles.add_title(timeline, "Centred title", 20)  # V2 is busy at 20..25: a new V3
+    track, clip = document.find_clip(timeline, second.result)
+    assert track.name == "V3" and clip.duration().value == 150  # five seconds at 30 fps
+    second.undo()
+    assert [t.name for t in document.tracks(timeline, "Video")] == ["V1", "V2"]
