@@ -28,6 +28,7 @@ from editor.generate.extend_controller import ExtendController
 from editor.generate.new_shot import NewShotController
 from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
+from editor.graphics import actions as graphics_actions
 from editor.inspector.panel import Inspector
 from editor.jobs.dock import EngineProblem, JobsDockFollower
 from editor.jobs.panel import JobsPanel
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
+        graphics_actions.register(self.context)  # Graphics > Title, Clip > Fill/Fit Frame
         register_preferences(self, self.context, self.engine)
         window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
