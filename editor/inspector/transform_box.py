@@ -154,8 +154,8 @@ class TransformBox(QGroupBox):
         self.next.setEnabled(transform.neighbour_keyframe(clip, self.offset, True) is not None)
         if frames:
             listed = ", ".join(str(f) for f in frames[:8]) + (" …" if len(frames) > 8 else "")
-            mark = "◆ on a keyframe" if here else "between keyframes"
-            self.keyframes.setText(f"Keyframes at frames {listed} of the clip; playhead {mark}")
+            mark = "◆ the playhead is on one" if here else "the playhead is not on one"
+            self.keyframes.setText(f"Keyframes at clip frame {listed}; {mark}")
         else:
             self.keyframes.setText("No keyframes: the values hold for the whole clip")
         self.setVisible(True)

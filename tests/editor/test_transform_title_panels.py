@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from editor.main_window import MainWindow
+from editor.timeline.layout import TimelineLayout
 from engine.media.reference import clips_for
 from engine.project import document, titles, transform
 from engine.project.document import clip_id, new_project
@@ -137,3 +139,11 @@ def test_the_bin_lists_title_presets_and_a_double_click_adds_one(window, qtbot) 
     listed.itemActivated.emit(listed.item(1))
     clip = document.find_clip(window.timeline, window.context.selection.ids[0])[1]
     assert titles.is_title(clip) and clip.media_reference.name == "Lower third"
+
+
+def test_a_title_on_the_timeline_is_badged_not_offline(window, qtbot) -> None:
+    window.context.actions.action("graphics.lower_third").trigger()
+    ident = window.context.selection.ids[0]
+    built = TimelineLayout.build(window.timeline, lambda path: Path(path).exists())
+    box = next(b for row in built.rows for b in row.boxes if b.ident == ident)
+    assert not box.offline and box.generated == "TITLE"
