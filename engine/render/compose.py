@@ -16,6 +16,7 @@ premultiplied RGBA layer of the frame's size; outside the picture, alpha is
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import av
 import cv2
@@ -26,8 +27,8 @@ from engine.project.transform import Placement
 from engine.render.picture import FIT, MATRIX, Picture, _source_range, frame_from_rgb
 
 
-def source_rgba(frame: av.VideoFrame, rotation: int) -> np.ndarray:
-    """A decoded frame as upright RGBA uint8 at its own size (alpha 255 unless the source has one)."""
+def source_rgb(frame: av.VideoFrame, rotation: int) -> np.ndarray:
+    """A decoded frame as upright RGB uint8 at its own size, or RGBA when the source has alpha."""
     alpha = any(c.is_alpha for c in frame.format.components)
     converted = frame.reformat(
         format="rgba" if alpha else "rgb24",
@@ -36,10 +37,24 @@ def source_rgba(frame: av.VideoFrame, rotation: int) -> np.ndarray:
         src_color_range=_source_range(frame),
         dst_color_range=ColorRange.JPEG,
     ).to_ndarray()
-    if not alpha:
-        converted = np.dstack([converted, np.full(converted.shape[:2], 255, np.uint8)])
     turns = rotation // 90
     return np.ascontiguousarray(np.rot90(converted, turns)) if turns else converted
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A placed picture inside the frame: premultiplied RGB and alpha over `box` only.
+
+    Outside its box a layer is fully transparent, and every blend mode
+    leaves the picture below unchanged where alpha is 0, so composing it
+    touches only the box: a lower third or a picture-in-picture costs what
+    its own pixels cost, not a whole frame's.
+    """
+
+    rgb: np.ndarray  # float32 (h, w, 3), premultiplied, 0..255
+    alpha: np.ndarray  # float32 (h, w), 0..1
+    box: tuple[int, int, int, int]  # left, top, right, bottom in frame pixels
+    solid: bool = False  # alpha is 1 all over the box
 
 
 def fitted_scale(source: tuple[int, int], size: tuple[int, int], fit: str) -> float:
@@ -82,55 +97,116 @@ def matrix(
 
 
 def place(
-    rgba: np.ndarray, size: tuple[int, int], placement: Placement, fit: str, units: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """(premultiplied RGB float32 (h, w, 3), alpha float32 (h, w) in 0..1) of a transformed source.
+    image: np.ndarray,
+    size: tuple[int, int],
+    placement: Placement,
+    fit: str,
+    units: float,
+    region: tuple[int, int, int, int] | None = None,
+) -> Layer | None:
+    """A source (RGB, or straight RGBA) transformed into the frame; None when none of it shows.
 
-    Colour is resampled with the edge pixels repeated outward, and alpha is
-    the share of each frame pixel the (cropped) picture covers, worked out
-    from the geometry: so a picture that exactly fills the frame is opaque
-    to its last pixel, and an edge inside the frame is anti-aliased, never
-    darkened by black from outside the picture.
+    Colour is resampled from the source once, with its edge pixels repeated
+    outward, and alpha is the share of each frame pixel the (cropped)
+    picture covers, worked out from the geometry: a picture that exactly
+    fills the frame is opaque to its last pixel, and an edge inside the
+    frame is anti-aliased, never darkened by black from outside the picture.
+    `region` (left, top, right, bottom) limits the source to the part that
+    has anything in it (a title's ink), which the crop then narrows.
     """
-    sh, sw = rgba.shape[:2]
+    sh, sw = image.shape[:2]
     left, right = round(placement.crop_left * sw), sw - round(placement.crop_right * sw)
     top, bottom = round(placement.crop_top * sh), sh - round(placement.crop_bottom * sh)
-    shown = rgba[top:bottom, left:right]
+    if region is not None:
+        left, top = max(left, region[0]), max(top, region[1])
+        right, bottom = min(right, region[2]), min(bottom, region[3])
+    if right <= left or bottom <= top:
+        return None
     full = matrix((sw, sh), size, placement, fit, units)
-    cropped = full.copy()
-    cropped[:, 2] += full[:, :2] @ np.array([left, top], np.float64)
-    width, height = size
+    affine = full.copy()
+    affine[:, 2] += full[:, :2] @ np.array([left, top], np.float64)
+    box = _bounds(affine, (right - left, bottom - top), size)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    affine[:, 2] -= (x0, y0)
+    shown = image[top:bottom, left:right]
+    straight_alpha = shown.shape[2] == 4
+    if straight_alpha:  # resample premultiplied, so transparent neighbours do not darken edges
+        shown = shown.astype(np.float32)
+        shown[..., :3] *= shown[..., 3:] / np.float32(255)
     warped = cv2.warpAffine(
-        shown, cropped, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        shown, affine, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     scale = fitted_scale((sw, sh), size, fit) * placement.scale
-    alpha = coverage(cropped, (right - left, bottom - top), size, scale)
-    alpha *= warped[..., 3] * np.float32(placement.opacity / 255)
-    rgb = warped[..., :3].astype(np.float32) * alpha[..., None]
-    return rgb, alpha
+    alpha = coverage(affine, (right - left, bottom - top), (x1 - x0, y1 - y0), scale)
+    alpha *= np.float32(placement.opacity)
+    if straight_alpha:
+        rgb = warped[..., :3] * alpha[..., None]
+        alpha *= warped[..., 3] / np.float32(255)
+    else:
+        rgb = warped.astype(np.float32) * alpha[..., None]
+    return Layer(rgb, alpha, box)
+
+
+def _bounds(
+    affine: np.ndarray, source: tuple[int, int], size: tuple[int, int]
+) -> tuple[int, int, int, int] | None:
+    """The frame pixels a mapped source rectangle can touch (with a pixel for its soft edge)."""
+    sw, sh = source
+    corners = np.array([[-0.5, -0.5, 1], [sw - 0.5, -0.5, 1], [-0.5, sh - 0.5, 1], [sw - 0.5, sh - 0.5, 1]])
+    mapped = corners @ affine.T
+    width, height = size
+    x0 = max(0, math.floor(mapped[:, 0].min()) - 1)
+    y0 = max(0, math.floor(mapped[:, 1].min()) - 1)
+    x1 = min(width, math.ceil(mapped[:, 0].max()) + 2)
+    y1 = min(height, math.ceil(mapped[:, 1].max()) + 2)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 def coverage(affine: np.ndarray, source: tuple[int, int], size: tuple[int, int], scale: float) -> np.ndarray:
-    """How much of each frame pixel (0..1) the source rectangle covers once mapped by `affine`.
+    """How much of each pixel (0..1) of a `size` area the source rectangle covers once mapped by `affine`.
 
-    Each frame pixel's centre is taken back into the source, and its distance
-    inside the source's edges, in frame pixels, gives a one-pixel ramp.
+    OpenCV fills the mapped rectangle with anti-aliased edges at 1/16 pixel
+    precision. It counts a pixel whose centre is inside as covered and
+    softens the pixel beyond, so the outline is drawn half a frame pixel in
+    from the picture's true edge: a picture that exactly fills the frame is
+    opaque to its last pixel, and an edge inside it is soft, never jagged.
     """
-    inverse = cv2.invertAffineTransform(affine)
-    width, height = size
-    xs = np.arange(width, dtype=np.float32)[None, :]
-    ys = np.arange(height, dtype=np.float32)[:, None]
-    u = inverse[0, 0] * xs + inverse[0, 1] * ys + np.float32(inverse[0, 2])
-    v = inverse[1, 0] * xs + inverse[1, 1] * ys + np.float32(inverse[1, 2])
     sw, sh = source
-    inside = np.minimum(np.minimum(u + 0.5, sw - 0.5 - u), np.minimum(v + 0.5, sh - 0.5 - v))
-    return np.clip(inside * np.float32(scale) + np.float32(0.5), 0, 1).astype(np.float32)
+    dx, dy = min(0.5 / scale, sw / 2), min(0.5 / scale, sh / 2)
+    corners = np.array(
+        [
+            [dx - 0.5, dy - 0.5],
+            [sw - 0.5 - dx, dy - 0.5],
+            [sw - 0.5 - dx, sh - 0.5 - dy],
+            [dx - 0.5, sh - 0.5 - dy],
+        ]
+    )
+    mapped = corners @ affine[:, :2].T + affine[:, 2]
+    width, height = size
+    mask = np.zeros((height, width), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(mapped * 16).astype(np.int32), 255, lineType=cv2.LINE_AA, shift=4)
+    return mask.astype(np.float32) * np.float32(1 / 255)
 
 
-def opaque(picture: Picture) -> tuple[np.ndarray, np.ndarray]:
-    """A full-frame composed picture as a layer: its RGB, alpha 1 everywhere."""
+def opaque(picture: Picture, opacity: float = 1.0) -> Layer:
+    """A full-frame composed picture as a layer (its RGB, alpha `opacity` everywhere)."""
     rgb = picture.to_rgb().astype(np.float32)
-    return rgb, np.ones(rgb.shape[:2], np.float32)
+    if opacity < 1:
+        rgb *= np.float32(opacity)
+    alpha = np.full(rgb.shape[:2], opacity, np.float32)
+    return Layer(rgb, alpha, (0, 0, picture.width, picture.height), solid=opacity >= 1)
+
+
+def lay(canvas: np.ndarray, layer: Layer, mode: str) -> np.ndarray:
+    """Blend `layer` over `canvas` in place (only its box changes); returns `canvas`."""
+    x0, y0, x1, y1 = layer.box
+    if layer.solid and mode == "normal":
+        canvas[y0:y1, x0:x1] = layer.rgb
+        return canvas
+    canvas[y0:y1, x0:x1] = blend(canvas[y0:y1, x0:x1], layer.rgb, layer.alpha, mode)
+    return canvas
 
 
 def blend(below: np.ndarray, rgb: np.ndarray, alpha: np.ndarray, mode: str) -> np.ndarray:

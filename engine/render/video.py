@@ -66,8 +66,8 @@ class Renderer:
         self._fitted = _Fitted()
         self.cache = FrameCache(cache_megabytes)
         self._displayed: dict[str, tuple[int, int]] = {}  # file -> upright picture size
-        self._rgba: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGBA
-        self._titles: dict[tuple, np.ndarray] = {}
+        self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
+        self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
 
     def __enter__(self) -> Renderer:
         return self
@@ -142,51 +142,65 @@ class Renderer:
         units = size[0] / document.settings(timeline).width
         canvas = np.zeros((size[1], size[0], 3), np.float32)
         for layers in shown:
-            mixed = np.zeros_like(canvas)
-            total = 0.0
-            for layer in layers:
-                if layer.weight <= 0:
-                    continue
-                rgb, alpha, mode = self._layer_rgba(layer, rate, size, fit, units)
-                mixed += np.float32(layer.weight) * compose.blend(canvas, rgb, alpha, mode)
-                total += layer.weight
-            canvas = mixed + np.float32(max(0.0, 1.0 - total)) * canvas
+            placed = [
+                (layer.weight, *self._layer(layer, rate, size, fit, units))
+                for layer in layers
+                if layer.weight > 0
+            ]
+            placed = [(weight, found, mode) for weight, found, mode in placed if found is not None]
+            if len(placed) == 1 and placed[0][0] >= 1.0:
+                compose.lay(canvas, placed[0][1], placed[0][2])
+                continue
+            total = sum(weight for weight, _found, _mode in placed)
+            mixed = canvas * np.float32(max(0.0, 1.0 - total))
+            for weight, found, mode in placed:
+                mixed += np.float32(weight) * compose.lay(canvas.copy(), found, mode)
+            canvas = mixed
         return compose.to_picture(canvas)
 
-    def _layer_rgba(
+    def _layer(
         self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str, units: float
-    ) -> tuple[np.ndarray, np.ndarray, str]:
-        """A clip's picture in the frame: premultiplied RGB, alpha, and how it blends."""
+    ) -> tuple[compose.Layer | None, str]:
+        """A clip's picture placed in the frame (None when none of it shows), and how it blends."""
         placed = transform.placement_at(layer.clip, layer.offset)
         if titles.is_title(layer.clip):
-            rgba = self._title(layer.clip, size, units)
-            rgb, alpha = compose.place(rgba, size, placed, FIT, units)
-            return rgb, alpha, placed.blend
+            drawn, ink = self._title(layer.clip, size, units)
+            return compose.place(drawn, size, placed, FIT, units, ink), placed.blend
         if not placed.moves and placement(self._displayed_size(layer, rate), size, fit) == size:
-            rgb, alpha = compose.opaque(self._layer_picture(layer, rate, size, fit))
-            opacity = np.float32(placed.opacity)
-            return rgb * opacity, alpha * opacity, placed.blend
+            return compose.opaque(self._layer_picture(layer, rate, size, fit), placed.opacity), placed.blend
         decoder = self.sources.video(layer.clip)
         decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
-        last = self._rgba.get(id(decoder))
+        last = self._rgb.get(id(decoder))
         if last is not None and last[0] is decoded:
-            rgba = last[1]
+            image = last[1]
         else:
-            rgba = compose.source_rgba(decoded, decoder.rotation)
-            self._rgba[id(decoder)] = (decoded, rgba)
-        rgb, alpha = compose.place(rgba, size, placed, fit, units)
-        return rgb, alpha, placed.blend
+            image = compose.source_rgb(decoded, decoder.rotation)
+            self._rgb[id(decoder)] = (decoded, image)
+        return compose.place(image, size, placed, fit, units), placed.blend
 
-    def _title(self, clip: otio.schema.Clip, size: tuple[int, int], units: float) -> np.ndarray:
-        """The title drawn at this render's size; kept, as a title holds still for its length."""
+    def _title(
+        self, clip: otio.schema.Clip, size: tuple[int, int], units: float
+    ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        """The title drawn at this render's size and the box its ink is in; kept, as a title
+        holds still for its length."""
         params = titles.title_settings(clip)
         key = (tuple(sorted(params.items())), size, units)
-        drawn = self._titles.get(key)
-        if drawn is None:
+        kept = self._titles.get(key)
+        if kept is None:
             if len(self._titles) >= 8:
                 self._titles.pop(next(iter(self._titles)))
-            drawn = self._titles[key] = draw_title(params, size, units)
-        return drawn
+            drawn = draw_title(params, size, units)
+            ys, xs = np.nonzero(drawn[..., 3])
+            ink = None
+            if len(xs):
+                ink = (
+                    max(0, int(xs.min()) - 1),
+                    max(0, int(ys.min()) - 1),
+                    int(xs.max()) + 2,
+                    int(ys.max()) + 2,
+                )
+            kept = self._titles[key] = (drawn, ink or (0, 0, 0, 0))
+        return kept
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
         decoder = self.sources.video(layer.clip)
