@@ -45,6 +45,7 @@ from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
+from editor.viewer.transform_handles import TransformHandles
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
         self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
+        self.transform_handles = TransformHandles(self.context, self.viewer)  # move/scale over the viewer
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
         self.voice = VoiceController(self.context, self.jobs, self)
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)

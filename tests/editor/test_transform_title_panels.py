@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from editor.main_window import MainWindow
 from editor.timeline.layout import TimelineLayout
@@ -147,3 +147,31 @@ def test_a_title_on_the_timeline_is_badged_not_offline(window, qtbot) -> None:
     built = TimelineLayout.build(window.timeline, lambda path: Path(path).exists())
     box = next(b for row in built.rows for b in row.boxes if b.ident == ident)
     assert not box.offline and box.generated == "TITLE"
+
+
+def test_dragging_the_handles_over_the_viewer_moves_and_scales_the_clip(window, qtbot) -> None:
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)  # twice the sequence size: 2 widget pixels per sequence pixel
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    area = picture.picture_rect()
+    corners = window.transform_handles.corners(area)
+    assert corners is not None  # the outline of the fitted phone picture: 60.75 x 108 in the middle
+    assert abs((corners[1].x() - corners[0].x()) / (area.width() / 192) - 60.75) < 0.1
+    centre = (corners[0] + corners[2]) / 2
+    qtbot.mousePress(picture, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    qtbot.mouseMove(picture, pos=(centre + QPointF(40, -20)).toPoint())
+    qtbot.mouseRelease(picture, Qt.MouseButton.LeftButton, pos=(centre + QPointF(40, -20)).toPoint())
+    k = area.width() / 192
+    moved = placement(window, ident, 5)
+    assert moved.x == pytest.approx(40 / k, abs=0.6) and moved.y == pytest.approx(-20 / k, abs=0.6)
+    corner = window.transform_handles.corners(picture.picture_rect())[2]
+    middle = (window.transform_handles.corners(picture.picture_rect())[0] + corner) / 2
+    outward = corner + (corner - middle)  # twice as far from the centre: double the size
+    qtbot.mousePress(picture, Qt.MouseButton.LeftButton, pos=corner.toPoint())
+    qtbot.mouseMove(picture, pos=outward.toPoint())
+    qtbot.mouseRelease(picture, Qt.MouseButton.LeftButton, pos=outward.toPoint())
+    assert placement(window, ident, 5).scale == pytest.approx(2.0, abs=0.05)
+    window.context.actions.action("edit.undo").trigger()
+    assert placement(window, ident, 5).scale == 1.0 and placement(window, ident, 5).x == moved.x
