@@ -124,11 +124,20 @@ def _checked(name: str, value: object) -> object:
     return float(value)
 
 
-def make_title(preset: str, duration: RationalTime, **overrides: object) -> Clip:
-    """A new title clip of `duration` from a preset ("Centred title", "Lower third")."""
+#: Preset sizes are for a 1080-line sequence and scale with the sequence's height.
+PRESET_HEIGHT = 1080
+_PIXEL_SIZES = ("size", "outline", "shadow_offset", "box_padding")
+
+
+def make_title(preset: str, duration: RationalTime, height: int = PRESET_HEIGHT, **overrides: object) -> Clip:
+    """A new title clip of `duration` from a preset ("Centred title", "Lower third"), sized for a
+    sequence `height` pixels tall (a lower third takes the same share of a 720p or vertical frame)."""
     if preset not in PRESETS:
         raise EditError(f"No title preset {preset!r}; there are {', '.join(PRESETS)}")
     values = {**DEFAULTS, **PRESETS[preset]}
+    for name in _PIXEL_SIZES:
+        low, high = _NUMBERS[name]
+        values[name] = min(high, max(low, round(float(values[name]) * height / PRESET_HEIGHT, 1)))
     for name, value in overrides.items():
         values[name] = _checked(name, value)
     ref = otio.schema.GeneratorReference(name=preset, generator_kind=GENERATOR_KIND, parameters=values)
@@ -182,7 +191,7 @@ def add_title(timeline: Timeline, preset: str, at: int, frames: int | None = Non
     frames = frames or round(DEFAULT_SECONDS * rate)
     if at < 0 or frames <= 0:
         raise EditError("A title needs a place at or after the start and a length")
-    clip = make_title(preset, RationalTime(frames, rate))
+    clip = make_title(preset, RationalTime(frames, rate), settings(timeline).height)
     ident = clip_id(clip)
     video = all_tracks(timeline, otio.schema.TrackKind.Video)
     busy = [i for i, t in enumerate(video) if not _free(t, at, at + frames, rate)]

@@ -154,7 +154,10 @@ def test_a_new_title_goes_on_the_first_free_track_above_the_picture(media: Path)
     timeline = new_project(size=SIZE)
     document.track(timeline, "V1").append(still(media, "blue.png"))
     first = titles.add_title(timeline, "Lower third", 10, 15)
-    assert document.find_clip(timeline, first.result)[0].name == "V2"
+    track, clip = document.find_clip(timeline, first.result)
+    assert track.name == "V2"
+    # preset sizes are for 1080 lines: in this 180-line sequence the text is a sixth as tall
+    assert titles.title_settings(clip)["size"] == round(56 * 180 / 1080, 1)
     second = titles.add_title(timeline, "Centred title", 20)  # V2 is busy at 20..25: a new V3
     track, clip = document.find_clip(timeline, second.result)
     assert track.name == "V3" and clip.duration().value == 150  # five seconds at 30 fps
