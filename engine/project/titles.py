@@ -146,7 +146,6 @@ def make_title(preset: str, duration: RationalTime, height: int = PRESET_HEIGHT,
         media_reference=ref,
         source_range=otio.opentime.TimeRange(RationalTime(0, duration.rate), duration),
     )
-    clip.metadata["shotline"] = {"role": "title"}
     return clip
 
 
