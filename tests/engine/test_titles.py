@@ -14,6 +14,7 @@ import pytest
 from engine.errors import EditError
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
+from engine.interchange.finishing import export_timeline
 from engine.project import document, effects, persistence, titles, transform
 from engine.project.document import clip_id, new_project
 from engine.project.times import rt
@@ -163,3 +164,11 @@ def test_a_new_title_goes_on_the_first_free_track_above_the_picture(media: Path)
     assert track.name == "V3" and clip.duration().value == 150  # five seconds at 30 fps
     second.undo()
     assert [t.name for t in document.tracks(timeline, "Video")] == ["V1", "V2"]
+
+
+def test_other_editors_formats_get_a_gap_for_a_title_and_say_so(media: Path, tmp_path: Path) -> None:
+    timeline, _ = titled(media, "Lower third", text="Not in XML")
+    for suffix in (".xml", ".fcpxml"):
+        exported = export_timeline(timeline, tmp_path / f"cut{suffix}")
+        assert exported.paths[0].is_file()
+        assert "titles (1 clip)" in exported.warning
