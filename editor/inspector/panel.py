@@ -34,7 +34,7 @@ from editor.inspector.takes_box import TakesBox
 from editor.inspector.title_box import TitleBox
 from editor.inspector.transform_box import TransformBox
 from editor.inspector.voice_text import VoiceTextBox
-from engine.project import effects, takes
+from engine.project import document, effects, takes, titles
 from engine.project.naming import rename_clip
 from engine.project.times import rt, timecode
 
@@ -138,6 +138,8 @@ class Inspector(QScrollArea):
         single = shown[0] if len(shown) == 1 else None
         if single is not None:
             kind = "Audio" if single.audio else "Video"
+            if titles.is_title(document.find_clip(session.timeline, single.ident)[1]):
+                kind = "Title"  # drawn by the renderer: its settings are in the Title section
             self.header.setText(f"{kind} clip on {single.track}")
         else:
             self.header.setText(f"{len(shown)} clips selected")

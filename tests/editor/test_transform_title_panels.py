@@ -108,6 +108,7 @@ def test_graphics_title_adds_a_title_that_the_inspector_edits_with_live_preview(
     assert titles.is_title(clip) and track.name == "V3"  # above the picture on V1 and V2
     box = window.inspector.title
     assert box.isVisible() and box.clip_id == ident
+    assert window.inspector.header.text() == "Title clip on V3"
     box.text.setPlainText("Opening")
     box.apply_text()
     box.colours["color"].pick("#ffcc00")
