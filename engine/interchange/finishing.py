@@ -33,7 +33,7 @@ from engine.interchange import bundle, fcp7
 from engine.interchange.formats import Format, format_for, write_file, write_string
 from engine.media.probe import probe
 from engine.media.reference import available_range
-from engine.project import foreign
+from engine.project import foreign, titles
 from engine.project.document import AUDIO, VIDEO, ProjectSettings, Timeline, settings
 from engine.project.mediapaths import path_from_url
 
@@ -98,6 +98,7 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
         ),
     )
     note("effects", sum(1 for c in clips if _has_effects(c)))
+    note("titles", sum(1 for c in clips if titles.is_title(c)))
     items = list(timeline.find_children())
     checks = {
         "transitions": sum(1 for i in items if isinstance(i, otio.schema.Transition)),
@@ -137,6 +138,7 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     _absolute_urls(copy)
     if fmt.native:
         return copy
+    _titles_to_gaps(copy)
     _drop_empty_tracks(copy)
     _known_ranges(copy)
     if fmt.suffix != ".xml":  # FCP 7 XML has nested sequences; the others get their contents
@@ -212,6 +214,16 @@ def _flatten_nested(timeline: Timeline) -> None:
             del t[index]
             for offset, piece in enumerate(pieces):
                 t.insert(index + offset, piece)
+
+
+def _titles_to_gaps(timeline: Timeline) -> None:
+    """Titles are Shotline's generators, which the other formats' writers cannot write: a gap."""
+    for clip in list(timeline.find_clips()):
+        if titles.is_title(clip):
+            parent = clip.parent()
+            parent[list(parent).index(clip)] = otio.schema.Gap(
+                source_range=TimeRange(RationalTime(0, clip.duration().rate), clip.duration())
+            )
 
 
 def _disabled_to_gaps(timeline: Timeline) -> None:

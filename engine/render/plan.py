@@ -41,6 +41,7 @@ class Layer:
     clip: otio.schema.Clip
     source_frame: int  # project frames since the media's first frame
     weight: float
+    offset: int = 0  # frames since the clip's start on its track (keyframes count from there)
 
 
 def frame_to_sample(frame: int, rate: float) -> int:
@@ -150,6 +151,17 @@ def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
     return []
 
 
+def video_stack(timeline: otio.schema.Timeline, frame: int) -> list[list[Layer]]:
+    """Each visible video track's layers at `frame`, bottom track first, tracks with nothing left out.
+
+    The compositor lays them over each other with alpha; `video_layers` is the
+    topmost entry alone, what shows when that track's picture is opaque.
+    """
+    rate = document.settings(timeline).rate
+    found = (_track_layers(track, frame, rate) for track in visible_video_tracks(timeline))
+    return [layers for layers in found if layers is not None]
+
+
 def _enabled(layers: list[Layer]) -> list[Layer] | None:
     kept = [layer for layer in layers if layer.clip.enabled]
     return kept or None
@@ -172,7 +184,8 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
             progress = (frame - edge.start + 0.5) / (edge.end - edge.start)
             weight = progress if edge.fading_in else 1.0 - progress
             weight *= fade_factor(edge.slot.item, frame - edge.slot.start, edge.slot.duration)
-            return _enabled([Layer(edge.slot.item, _clip_source(edge.slot, frame, rate), weight)])
+            source = _clip_source(edge.slot, frame, rate)
+            return _enabled([Layer(edge.slot.item, source, weight, frame - edge.slot.start)])
     for window in transition_windows(track, rate):
         if window.start <= frame < window.end:
             progress = (frame - window.start + 0.5) / (window.end - window.start)
@@ -183,8 +196,18 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
             b = fade_factor(window.incoming, max(frame - in_slot.start, 0), in_slot.duration)
             return _enabled(
                 [
-                    Layer(window.outgoing, _clip_source(out_slot, frame, rate), (1.0 - progress) * a),
-                    Layer(window.incoming, _clip_source(in_slot, frame, rate), progress * b),
+                    Layer(
+                        window.outgoing,
+                        _clip_source(out_slot, frame, rate),
+                        (1.0 - progress) * a,
+                        frame - out_slot.start,
+                    ),
+                    Layer(
+                        window.incoming,
+                        _clip_source(in_slot, frame, rate),
+                        progress * b,
+                        frame - in_slot.start,
+                    ),
                 ]
             )
     slot = trackedit.slot_at(track, frame, rate)
@@ -194,7 +217,7 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
     if slot is None or not isinstance(slot.item, otio.schema.Clip) or not slot.item.enabled:
         return None
     weight = fade_factor(slot.item, frame - slot.start, slot.duration)
-    return [Layer(slot.item, _clip_source(slot, frame, rate), weight)]
+    return [Layer(slot.item, _clip_source(slot, frame, rate), weight, frame - slot.start)]
 
 
 @dataclass(frozen=True)
