@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget
 
 from editor.engine_client import EngineClient
+from editor.engine_remote import remote_problem
 from editor.jobs.panel import JobsPanel
 from editor.jobs.runner import JobRunner
 
@@ -35,6 +36,15 @@ class EngineProblem(QObject):
     def __init__(self, panel: JobsPanel, engine: EngineClient) -> None:
         super().__init__(panel)
         engine.gaveUp.connect(panel.show_engine_problem)
-        engine.started.connect(lambda _info: panel.clear_engine_problem())
+        engine.started.connect(self._started)
         panel.startEngineRequested.connect(panel.clear_engine_problem)
         panel.startEngineRequested.connect(engine.start_again)
+        self._panel = panel
+
+    def _started(self, info: dict) -> None:
+        """Running; but a remote engine that was asked for and not reached is said (jobs run here)."""
+        problem = remote_problem(info)
+        if problem:
+            self._panel.show_engine_problem(problem)
+        else:
+            self._panel.clear_engine_problem()

@@ -1,6 +1,7 @@
 """The engine process's main loop: read requests, answer them, and tell the client about jobs.
 
-Requests: `initialize`, `submit`, `export`, `cancel`, `status`, `shutdown`.
+Requests: `initialize`, `submit`, `export`, `cancel`, `status`, `shutdown`, and the content
+store's `media.has`, `media.put`, `media.folder`, `media.stat`, `media.get` (engine.server.media).
 Notifications sent: `progress`, `log`, `done`, `failed`, `cancelled`.
 
 `export` (engine/export/job.py says why it is not a `submit`ted task) takes
@@ -39,10 +40,10 @@ from engine.jobs.lifecycle import JobBoard, result_json
 from engine.jobs.models import ModelPool
 from engine.jobs.progress import ProgressReport
 from engine.jobs.spec import JobSpec
+from engine.remote.wire import PROTOCOL_VERSION
 from engine.server import protocol
 from engine.server.devices import devices, versions
-
-PROTOCOL_VERSION = 1
+from engine.server.media import MediaMethods
 
 
 class _Notifier:
@@ -79,7 +80,7 @@ class Reply:
     then: Callable[[], None]
 
 
-class EngineServer:
+class EngineServer(MediaMethods):
     def __init__(self, output: TextIO, registry: Registry | None = None) -> None:
         self._output = output
         self._lock = threading.Lock()
@@ -96,24 +97,25 @@ class EngineServer:
             except (BrokenPipeError, ValueError):
                 self.running = False  # the client has gone: stop when the reader sees EOF
 
-    def handle(self, line: str | bytes) -> None:
-        """Answer one incoming line; never raises, so no message can end the engine."""
+    def handle(self, line: str | bytes, reply: Callable[[str], None] | None = None) -> None:
+        """Answer one incoming line (to `reply`, where a daemon has several clients); never raises,
+        so no message can end the engine."""
         try:
-            self._handle(line)
+            self._handle(line, reply or self.send)
         except Exception:  # a bug outside any method; the message had its chance at a reply
             traceback.print_exc(file=sys.stderr)
 
-    def _handle(self, line: str | bytes) -> None:
+    def _handle(self, line: str | bytes, send: Callable[[str], None]) -> None:
         if not line.strip():
             return
         try:
             message = protocol.parse(line)
         except protocol.ProtocolError as error:
-            self.send(protocol.error(error.id, error.code, error.message))
+            send(protocol.error(error.id, error.code, error.message))
             return
         reply, then = self._answer(message)
         if message.is_request:
-            self.send(reply)
+            send(reply)
         if then is not None:
             try:
                 then()
@@ -122,7 +124,7 @@ class EngineServer:
 
     def _answer(self, message: protocol.Message) -> tuple[str, Callable[[], None] | None]:
         """The reply line for `message` (an error for anything a method raises), and what to run after."""
-        method = getattr(self, f"_rpc_{message.method}", None)
+        method = getattr(self, f"_rpc_{message.method.replace('.', '_')}", None)
         if method is None:
             missing = f"No method {message.method[:200]}"
             return protocol.error(message.id, protocol.METHOD_NOT_FOUND, missing), None
@@ -146,6 +148,7 @@ class EngineServer:
     def _rpc_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
         farm = params.get("farm") or os.environ.get("SHOTLINE_FARM")
         joined = self._join_farm(str(farm)) if farm else None
+        remote = self._join_remote(str(params["remote"])) if params.get("remote") else None
         tasks = {}
         for task in self.registry.tasks():
             tasks[task] = [self._describe(task, backend) for backend in self.registry.backends(task)]
@@ -157,7 +160,20 @@ class EngineServer:
             "devices": devices(),
             "tasks": tasks,
             "farm": joined,
+            "remote": remote,
         }
+
+    def _join_remote(self, command: str) -> dict[str, Any]:
+        """Generation jobs go to the remote engine `command` starts (`ssh HOST shotline engine`); where it
+        cannot be reached or speaks another protocol, they stay here and the client is told why."""
+        from engine.remote.executor import RemoteExecutor
+
+        try:
+            executor = RemoteExecutor(command)
+        except ShotlineError as error:
+            return {"command": command, "error": str(error)}
+        self.generation.use(executor)
+        return {"command": command, "engine": executor.where, "info": executor.connection().info}
 
     def _join_farm(self, address: str) -> dict[str, Any]:
         """Generation jobs go to the farm at `address` from now on; where it cannot be reached, they
@@ -184,7 +200,7 @@ class EngineServer:
 
     def _rpc_submit(self, params: dict[str, Any]) -> Reply:
         job = self.generation.add(JobSpec.from_json(params.get("spec", params)))
-        return Reply({"job": job.job_id}, lambda: self.board.start(job.job_id))
+        return Reply({"job": job.job_id, "engine": job.engine}, lambda: self.board.start(job.job_id))
 
     def _rpc_export(self, params: dict[str, Any]) -> Reply:
         job = export_job(self.board, params)
