@@ -150,3 +150,31 @@ def test_an_engine_command_that_cannot_start_is_said(tmp_path, capsys) -> None:
     args = ["generate", "--frames", "6", "-o", str(tmp_path / "shot.mp4")]
     assert main([*args, "--engine-command", "no-such-ssh gpu-box shotline engine"]) == 2
     assert "could not be started (no-such-ssh)" in capsys.readouterr().err
+
+
+def test_the_jobs_panel_names_an_ssh_engine_by_its_host() -> None:
+    from engine.remote.executor import where
+
+    assert where(["ssh", "gpu-box", "shotline", "engine"]) == "remote gpu-box"
+    assert where(["ssh", "-p", "2222", "-i", "key", "me@gpu-box", "shotline", "engine"]) == "remote gpu-box"
+    assert where(["env", "A=1", "/usr/bin/python3", "-m", "engine"]) == "remote (python3)"
+
+
+def test_the_content_store_keeps_only_what_matches_its_hash(tmp_path) -> None:
+    from engine.remote.store import ContentStore
+
+    store = ContentStore(tmp_path / "content")
+    data = b"frame" * 1000
+    name = hashlib.sha256(data).hexdigest()
+    assert store.has(name) == {"complete": False, "size": 0}
+    assert store.put(name, 0, data[:2000], len(data), "mask.png") == {"complete": False, "size": 2000}
+    with pytest.raises(GenerateError, match="leaves a gap"):
+        store.put(name, 3000, data[3000:], len(data), "mask.png")
+    done = store.put(name, 2000, data[2000:], len(data), "mask.png")
+    assert done["complete"] and Path(done["path"]).read_bytes() == data
+    wrong = hashlib.sha256(b"other").hexdigest()
+    with pytest.raises(GenerateError, match="does not match its SHA-256"):
+        store.put(wrong, 0, data, len(data))
+    assert store.has(wrong) == {"complete": False, "size": 0}  # nothing kept under a wrong name
+    with pytest.raises(GenerateError, match="SHA-256"):
+        store.has("../../etc/passwd")
