@@ -212,11 +212,12 @@ class JobsModel(QAbstractTableModel):
         if role == JOB_ID_ROLE:
             return job.job_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{job.title}\n{job.message}\n(double-click for details)" if job.message else job.title
+            title = f"{job.title}\nRuns on {job.engine}" if job.engine else job.title
+            return f"{title}\n{job.message}\n(double-click for details)" if job.message else title
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == Column.NAME:
-            return f"{job.title} · {job.engine}" if job.engine else job.title
+            return f"[{job.engine}] {job.title}" if job.engine else job.title  # first: never elided
         if column == Column.PROGRESS:
             return f"{round(job.fraction * 100)}%"
         if column == Column.STAGE:

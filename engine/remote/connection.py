@@ -35,6 +35,10 @@ class ConnectionLost(Exception):
     """The pipe to the remote engine closed."""
 
 
+class VersionMismatch(GenerateError):
+    """The remote engine speaks another protocol: connecting again cannot help."""
+
+
 class RemoteEngine:
     def __init__(self, command: list[str], where: str) -> None:
         self.command = list(command)
@@ -179,7 +183,7 @@ class RemoteEngine:
         if theirs != PROTOCOL_VERSION:
             self.close()
             version = (info.get("versions") or {}).get("shotline", "an unknown version")
-            raise GenerateError(
+            raise VersionMismatch(
                 f"The remote engine ({self.where}) speaks protocol {theirs} (Shotline {version}), this "
                 f"Shotline speaks protocol {PROTOCOL_VERSION}: install the same Shotline version on both"
             )

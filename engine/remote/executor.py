@@ -32,7 +32,7 @@ from engine.errors import GenerateError, JobCancelled
 from engine.generate.base import Output
 from engine.jobs.progress import JobContext, ProgressReport
 from engine.jobs.spec import FILE_LIST_PARAMS, FILE_PARAMS, JobSpec
-from engine.remote.connection import ConnectionLost, RemoteEngine
+from engine.remote.connection import ConnectionLost, RemoteEngine, VersionMismatch
 from engine.remote.wire import CHUNK, folder_listing, sha256_file
 
 REMOTE = "remote"  # the job board's lane for remote jobs
@@ -101,8 +101,10 @@ class RemoteExecutor:
             context.check_cancelled()
             try:
                 return self.connection()
+            except VersionMismatch:
+                raise
             except GenerateError as error:
-                if "protocol" in str(error) or time.monotonic() - began > GIVE_UP_AFTER:
+                if time.monotonic() - began > GIVE_UP_AFTER:
                     raise
                 context.log(f"{self.where}: cannot connect ({error}); trying again in {wait:g} s")
             context.cancel_event.wait(wait)

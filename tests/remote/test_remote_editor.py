@@ -51,7 +51,7 @@ def test_the_editors_jobs_run_on_the_remote_engine_and_land_here(qtbot, gpu_box,
         assert hashlib.sha256(there.read_bytes()).digest() == hashlib.sha256(files[0].read_bytes()).digest()
         assert done.args[1]["provenance"]["engine"] == "remote (python)"
         name = model.data(model.index(0, Column.NAME), Qt.ItemDataRole.DisplayRole)
-        assert name == "Shot 1 · remote (python)"  # the Jobs panel says where it ran
+        assert name == "[remote (python)] Shot 1"  # the Jobs panel says where it ran
     finally:
         engine.stop()
 
