@@ -37,6 +37,9 @@ from engine.remote.wire import CHUNK, folder_listing, sha256_file
 
 REMOTE = "remote"  # the job board's lane for remote jobs
 FIRST_WAIT, LONGEST_WAIT = 0.5, 30.0  # seconds between tries to connect again
+#: Jobs sent at once: a small job need not wait behind a long one (the remote engine's own lanes
+#: still run one model at a time on its GPU), and one job's upload overlaps another's run.
+SLOTS = 2
 GIVE_UP_AFTER = 300.0  # seconds without a connection before a job fails
 ENDED = ("done", "failed", "cancelled")
 
@@ -75,7 +78,7 @@ def parse_command(text: str) -> list[str]:
 class RemoteExecutor:
     lane = REMOTE
 
-    def __init__(self, command: list[str] | str, slots: int = 1, connect: bool = True) -> None:
+    def __init__(self, command: list[str] | str, slots: int = SLOTS, connect: bool = True) -> None:
         self.command = parse_command(command) if isinstance(command, str) else list(command)
         self.where = where(self.command)
         self.slots = slots

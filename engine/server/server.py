@@ -152,6 +152,8 @@ class EngineServer(MediaMethods):
         tasks = {}
         for task in self.registry.tasks():
             tasks[task] = [self._describe(task, backend) for backend in self.registry.backends(task)]
+        if remote is not None and "tasks" in remote:  # generation runs there: its backends are what is ready
+            tasks = remote.pop("tasks")
         return {
             "engine": "shotline",
             "protocol": PROTOCOL_VERSION,
@@ -173,7 +175,15 @@ class EngineServer(MediaMethods):
         except ShotlineError as error:
             return {"command": command, "error": str(error)}
         self.generation.use(executor)
-        return {"command": command, "engine": executor.where, "info": executor.connection().info}
+        info = executor.connection().info
+        return {
+            "command": command,
+            "engine": executor.where,
+            "protocol": info.get("protocol"),
+            "versions": info.get("versions"),
+            "devices": info.get("devices"),
+            "tasks": info.get("tasks") or {},
+        }
 
     def _join_farm(self, address: str) -> dict[str, Any]:
         """Generation jobs go to the farm at `address` from now on; where it cannot be reached, they

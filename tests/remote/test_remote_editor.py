@@ -35,8 +35,10 @@ def test_the_editors_jobs_run_on_the_remote_engine_and_land_here(qtbot, gpu_box,
     with qtbot.waitSignal(engine.started, timeout=120000) as started:
         engine.start()
     try:
-        remote = started.args[0]["remote"]
-        assert remote["engine"] == "remote (python)" and remote["info"]["protocol"] == 2
+        info = started.args[0]
+        remote = info["remote"]
+        assert remote["engine"] == "remote (python)" and remote["protocol"] == 2
+        assert remote["devices"] and "video.generate" in info["tasks"]  # the GPU box's backends
         model = JobsModel()
         runner = JobRunner(engine, model, None, settings)
         picture = write_image(tmp_path / "keyframe.png", (96, 54))

@@ -178,3 +178,54 @@ def test_the_content_store_keeps_only_what_matches_its_hash(tmp_path) -> None:
     assert store.has(wrong) == {"complete": False, "size": 0}  # nothing kept under a wrong name
     with pytest.raises(GenerateError, match="SHA-256"):
         store.has("../../etc/passwd")
+
+
+class CuttingRecorder(Recorder):
+    """Kills the connection once, as soon as the first chunk of the result has arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.executor: RemoteExecutor | None = None
+        self.cut = False
+
+    def progress(self, job_id, report, eta) -> None:
+        super().progress(job_id, report, eta)
+        if report.stage == "Receiving score.wav" and not self.cut and self.executor is not None:
+            self.cut = True
+            self.executor.connection().process.kill()
+
+
+@pytest.mark.slow
+def test_a_result_fetch_cut_off_goes_on_from_where_it_stopped(gpu_box, tmp_path) -> None:
+    executor = RemoteExecutor(gpu_box.command)
+    recorder = CuttingRecorder()
+    recorder.executor = executor
+    jobs = generation_queue(
+        default_registry(), recorder, cache_dir=lambda _spec: tmp_path / "cache", executor=executor
+    )
+    try:
+        job = jobs.submit(JobSpec("music.score", {"duration": 40.0, "seed": 5}))  # 11.5 MB: three chunks
+        recorder.wait(job, 120)
+        (_, _, result, _), = recorder.of("done", job)  # fmt: skip
+    finally:
+        jobs.shutdown()
+        executor.close()
+    assert recorder.cut
+    wav = next(f for f in result.files if f.suffix == ".wav")
+    there = next((gpu_box.data / "cache").rglob("score.wav"))
+    assert sha256(wav) == sha256(there)
+    total = sum(f.stat().st_size for f in result.files)
+    assert executor.received_bytes == total  # no chunk fetched twice
+    assert any("dropped fetching score.wav" in e[2] for e in recorder.of("log", job))
+
+
+@pytest.mark.slow
+def test_cancel_reaches_the_job_on_the_remote_engine(remote) -> None:
+    executor, jobs, recorder = remote
+    job = jobs.submit(shot(6, frames=2400, size="320x180"))
+    assert recorder.running.wait(60)
+    jobs.cancel(job)
+    recorder.wait(job, 60)
+    assert recorder.of("cancelled", job)
+    remote_jobs = executor.connection().request("status", {})["jobs"]
+    assert [j["state"] for j in remote_jobs] == ["cancelled"]
