@@ -97,8 +97,9 @@ class RemoteExecutor:
                 self._connection = RemoteEngine(self.command, self.where)
             return self._connection
 
-    def _reconnect(self, context: JobContext) -> RemoteEngine:
-        """Connect again, backing off, until it works or `GIVE_UP_AFTER` has passed."""
+    def _connected(self, context: JobContext) -> RemoteEngine:
+        """The live connection; after a drop, connect again, backing off, until it works or
+        `GIVE_UP_AFTER` has passed (a version mismatch is final at once)."""
         wait, began = FIRST_WAIT, time.monotonic()
         while True:
             context.check_cancelled()
@@ -117,10 +118,9 @@ class RemoteExecutor:
         """A request that survives a dropped connection (sent again on the new one)."""
         while True:
             try:
-                return self.connection().request(method, params)
+                return self._connected(context).request(method, params)
             except ConnectionLost as lost:
                 context.log(f"{self.where}: the connection dropped ({lost or 'closed'}); connecting again")
-                self._reconnect(context)
 
     def close(self) -> None:
         with self._lock:
@@ -191,7 +191,7 @@ class RemoteExecutor:
                             "size": total,
                             "data": base64.b64encode(data).decode("ascii"),
                         }
-                        state = self.connection().request("media.put", params)
+                        state = self._connected(context).request("media.put", params)
                         offset += len(data)
                         with self._lock:
                             self.sent_bytes += len(data)
@@ -202,13 +202,12 @@ class RemoteExecutor:
                             raise GenerateError(f"{file} changed while it was being sent")
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped sending {file.name}; going on from there")
-                self._reconnect(context)
 
     def _await(self, job: str, context: JobContext) -> dict[str, Any]:
         """The job's end as the remote engine tells it, across dropped connections."""
         cancel_sent = False
         while True:
-            connection = self.connection()
+            connection = self._connected(context)
             events = connection.watch(job)
             try:
                 ended = self._ended(connection, job)  # it may have ended while no one listened
@@ -226,7 +225,6 @@ class RemoteExecutor:
             except ConnectionLost as lost:
                 connection.unwatch(job)
                 context.log(f"{self.where}: the connection dropped ({lost or 'closed'}); connecting again")
-                self._reconnect(context)
                 continue
             connection.unwatch(job)
             return self._outcome(ended)
@@ -293,7 +291,8 @@ class RemoteExecutor:
                 with open(part, "ab") as handle:
                     while offset < total:
                         context.check_cancelled()
-                        answer = self.connection().request("media.get", {"path": remote, "offset": offset})
+                        ask = {"path": remote, "offset": offset}
+                        answer = self._connected(context).request("media.get", ask)
                         data = base64.b64decode(answer["data"])
                         if not data:
                             raise GenerateError(f"{remote} on {self.where} got shorter while it was fetched")
@@ -305,7 +304,6 @@ class RemoteExecutor:
                 break
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped fetching {out.name}; going on from there")
-                self._reconnect(context)
         if sha256_file(part) != expected:
             part.unlink(missing_ok=True)
             raise GenerateError(f"{out.name} from {self.where} does not match its SHA-256: it was damaged")
