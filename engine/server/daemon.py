@@ -121,18 +121,22 @@ class Daemon:
                 continue
             threading.Thread(target=self._client, args=(conn,), daemon=True).start()
 
-    def _stop_asked(self, line: bytes, reply: Callable[[str], None]) -> bool:
-        if b"daemon.stop" not in line:
+    def _leaves(self, line: bytes, reply: Callable[[str], None]) -> bool:
+        """A client's `shutdown` ends its connection (the jobs stay); `daemon.stop` ends the daemon."""
+        if b"shutdown" not in line and b"daemon.stop" not in line:
             return False
         try:
             message = protocol.parse(line)
         except protocol.ProtocolError:
-            return False
-        if message.method != "daemon.stop":
-            return False
-        reply(protocol.result(message.id, {"stopping": True}))
-        self.stopping.set()
-        return True
+            return False  # the server answers it with the error
+        if message.method == "shutdown":
+            reply(protocol.result(message.id, {"ok": True}))
+            return True
+        if message.method == "daemon.stop":
+            reply(protocol.result(message.id, {"stopping": True}))
+            self.stopping.set()
+            return True
+        return False
 
     def _client(self, conn: socket.socket) -> None:
         ident = next(self._ids)
@@ -145,12 +149,9 @@ class Daemon:
 
         try:
             for line in protocol.read_lines(stream):
-                if self._stop_asked(line, reply):
+                if self._leaves(line, reply):
                     break
                 self.server.handle(line, reply)
-                if not self.server.running:  # this client's `shutdown`: it leaves, the jobs stay
-                    self.server.running = True
-                    break
         except OSError:
             pass
         finally:
