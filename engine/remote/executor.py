@@ -25,6 +25,7 @@ import queue
 import shlex
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,8 @@ class RemoteExecutor:
                 params[key] = [self._send_listed(item, context, names) for item in params[key]]
         sent = {"task": spec.task, "params": params, "priority": spec.priority, "backend": backend}
         context.check_cancelled()
-        job = str(self._call(context, "submit", {"spec": sent})["job"])
+        ref = uuid.uuid4().hex  # if the reply is lost with the connection, the resent submit finds the job
+        job = str(self._call(context, "submit", {"spec": sent, "ref": ref})["job"])
         context.log(f"{self.where}: job {job}")
         result = self._await(job, context)
         return self._fetch(result, context, names)

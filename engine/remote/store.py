@@ -110,12 +110,14 @@ class ContentStore:
         return target
 
 
-def readable_result(path: Any, root: Path) -> Path:
-    """A file a client may fetch: a regular file inside the engine's data folder (its results)."""
+def readable_result(path: Any, roots: list[Path]) -> Path:
+    """A file a client may fetch: a regular file in the engine's result cache or content store,
+    never anything else in its data folder (its settings, a farm token)."""
     if not isinstance(path, str) or not path:
         raise GenerateError("path must name a result file")
     file = Path(path).resolve()
-    if root.resolve() not in file.parents or not file.is_file():
+    inside = any(root.resolve() in file.parents for root in roots)
+    if not inside or not file.is_file():
         raise GenerateError(f"{path} is not a result of this engine")
     return file
 

@@ -59,15 +59,26 @@ class _Clients:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._streams: dict[int, IO[bytes]] = {}
+        self._sockets: dict[int, socket.socket] = {}
         self.last_seen = time.monotonic()
 
-    def add(self, ident: int, stream: IO[bytes]) -> None:
+    def add(self, ident: int, stream: IO[bytes], conn: socket.socket) -> None:
         with self._lock:
             self._streams[ident] = stream
+            self._sockets[ident] = conn
+
+    def hang_up(self, keep: int | None = None) -> None:
+        """End every connection but `keep`'s (the daemon is stopping): their clients see it at once."""
+        with self._lock:
+            others = [conn for ident, conn in self._sockets.items() if ident != keep]
+        for conn in others:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     def remove(self, ident: int) -> None:
         with self._lock:
             self._streams.pop(ident, None)
+            self._sockets.pop(ident, None)
             self.last_seen = time.monotonic()
 
     @property
@@ -121,7 +132,7 @@ class Daemon:
                 continue
             threading.Thread(target=self._client, args=(conn,), daemon=True).start()
 
-    def _leaves(self, line: bytes, reply: Callable[[str], None]) -> bool:
+    def _leaves(self, line: bytes, reply: Callable[[str], None], ident: int) -> bool:
         """A client's `shutdown` ends its connection (the jobs stay); `daemon.stop` ends the daemon."""
         if b"shutdown" not in line and b"daemon.stop" not in line:
             return False
@@ -133,8 +144,9 @@ class Daemon:
             reply(protocol.result(message.id, {"ok": True}))
             return True
         if message.method == "daemon.stop":
-            reply(protocol.result(message.id, {"stopping": True}))
             self.stopping.set()
+            self.clients.hang_up(keep=ident)  # before the answer: once told, no client is still served
+            reply(protocol.result(message.id, {"stopping": True}))
             return True
         return False
 
@@ -142,14 +154,14 @@ class Daemon:
         ident = next(self._ids)
         conn.settimeout(None)
         stream = conn.makefile("rwb")
-        self.clients.add(ident, stream)
+        self.clients.add(ident, stream, conn)
 
         def reply(line: str) -> None:
             self.clients.send_to(ident, line)
 
         try:
             for line in protocol.read_lines(stream):
-                if self._leaves(line, reply):
+                if self._leaves(line, reply, ident):
                     break
                 self.server.handle(line, reply)
         except OSError:

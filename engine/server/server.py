@@ -36,7 +36,7 @@ from engine.errors import ShotlineError
 from engine.export.job import export_job
 from engine.generate.jobs import GenerationJobs
 from engine.generate.registry import Registry, default_registry
-from engine.jobs.lifecycle import JobBoard, result_json
+from engine.jobs.lifecycle import KEEP_ENDED, JobBoard, result_json
 from engine.jobs.models import ModelPool
 from engine.jobs.progress import ProgressReport
 from engine.jobs.spec import JobSpec
@@ -87,6 +87,7 @@ class EngineServer(MediaMethods):
         self.registry = registry or default_registry()
         self.board = JobBoard(_Notifier(self.send), ModelPool())
         self.generation = GenerationJobs(self.registry, self.board)
+        self._refs: dict[str, str] = {}  # `submit`'s ref -> job id, so a resent submit is not run twice
         self.running = True
 
     def send(self, line: str) -> None:
@@ -208,8 +209,16 @@ class EngineServer(MediaMethods):
             "reason": readiness.reason,
         }
 
-    def _rpc_submit(self, params: dict[str, Any]) -> Reply:
+    def _rpc_submit(self, params: dict[str, Any]) -> Reply | dict[str, Any]:
+        ref = params.get("ref")  # a client's own name for the job: sent again after a lost reply
+        if isinstance(ref, str) and ref in self._refs:
+            known = self.board.job(self._refs[ref])
+            return {"job": known.job_id, "engine": known.engine}
         job = self.generation.add(JobSpec.from_json(params.get("spec", params)))
+        if isinstance(ref, str):
+            self._refs[ref] = job.job_id
+            while len(self._refs) > KEEP_ENDED:  # as many as the board remembers ended jobs
+                del self._refs[next(iter(self._refs))]
         return Reply({"job": job.job_id, "engine": job.engine}, lambda: self.board.start(job.job_id))
 
     def _rpc_export(self, params: dict[str, Any]) -> Reply:
