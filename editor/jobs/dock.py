@@ -31,14 +31,15 @@ class JobsDockFollower(QObject):
 
 
 class EngineProblem(QObject):
-    """The engine that would not start, said above the jobs; its button starts it again."""
+    """The engine that would not start, or the remote engine it could not reach, said above the jobs;
+    its button starts it again."""
 
     def __init__(self, panel: JobsPanel, engine: EngineClient) -> None:
         super().__init__(panel)
         engine.gaveUp.connect(panel.show_engine_problem)
         engine.started.connect(self._started)
         panel.startEngineRequested.connect(panel.clear_engine_problem)
-        panel.startEngineRequested.connect(engine.start_again)
+        panel.startEngineRequested.connect(engine.restart)  # a remote engine not reached: try it again
         self._panel = panel
 
     def _started(self, info: dict) -> None:

@@ -73,6 +73,10 @@ def test_a_remote_engine_that_cannot_be_reached_is_said_above_the_jobs(qtbot, tm
         text = panel.engine_problem_text.text()
         assert text.startswith("The remote engine (remote (python)) did not answer")
         assert "Generation runs on this machine until that is fixed" in text
+        before = engine.pid
+        with qtbot.waitSignal(engine.started, timeout=120000):  # Start engine: tries the remote again
+            panel.startEngineRequested.emit()
+        assert engine.pid != before and panel.engine_problem.isVisible()  # still not there: said again
     finally:
         engine.stop()
 
