@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import opentimelineio as otio
 
 from engine.errors import EditError
+from engine.project import timewarp
 from engine.project.document import Clip, Gap, Track, Transition, new_id, shotline_meta
 from engine.project.times import ceil_frames, floor_frames, range_frames, tr
 
@@ -123,8 +124,9 @@ def _split_item(item: otio.core.Item, offset: int, rate: float) -> tuple[otio.co
     start, length = range_frames(item.trimmed_range(), rate)
     left = item.clone()
     right = item.clone()
-    left.source_range = tr(start, offset, rate)
-    right.source_range = tr(start + offset, length - offset, rate)
+    left_start, right_start = timewarp.split_starts(item, start, length, offset)
+    left.source_range = tr(left_start, offset, rate)
+    right.source_range = tr(right_start, length - offset, rate)
     if isinstance(right, Clip):
         shotline_meta(right)["id"] = new_id()
         # a fade-out belongs to the right piece only, a fade-in to the left
