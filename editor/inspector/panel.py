@@ -29,6 +29,7 @@ from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
+from editor.inspector.speed_box import SpeedBox
 from editor.inspector.take_switch import play_take
 from editor.inspector.takes_box import TakesBox
 from editor.inspector.voice_text import VoiceTextBox
@@ -89,11 +90,13 @@ class Inspector(QScrollArea):
         self.form.addRow("Fade out", self.fade_out)
         self.takes = TakesBox(body)
         self.voice_text = VoiceTextBox(context, body)  # shows itself for a voice-over clip
+        self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
         layout.addWidget(self.voice_text)
+        layout.addWidget(self.speed)
         layout.addWidget(self.takes)
         layout.addStretch(1)
         self.setWidget(body)

@@ -16,7 +16,7 @@ import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
 from engine.errors import EditError
-from engine.project import document, effects, links, trackedit
+from engine.project import document, effects, links, timewarp, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
 from engine.project.tracks import TrackFlags, track_flags
@@ -38,6 +38,7 @@ class ClipBox:
     link: str | None
     fades: tuple[int, int] = (0, 0)
     gain_db: float = 0.0
+    speed: str = ""  # "200%", "-100%" (reversed), "Freeze"; "" at normal speed
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ def _box(
         link=links.link_id(clip),
         fades=effects.fades(clip),
         gain_db=effects.gain_db(clip),
+        speed=timewarp.label(clip) or "",
     )
 
 

@@ -364,6 +364,8 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
     if band.width() < 8:
         return
     parts = [box.name]
+    if box.speed:  # next to the name, so a short clip still shows it
+        parts.append(box.speed)
     if box.take:
         parts.append(box.take)
     if box.offline:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import clipboard, commands
+from editor.timeline import clipboard, commands, speed_commands
 from editor.timeline.geometry import HEADER_WIDTH
 from editor.timeline.view import TimelineView
 
@@ -30,6 +30,7 @@ class TimelinePanel(QWidget):
         self.vbar.valueChanged.connect(self._v_scrolled)
         clipboard.register(self.view)  # first: Cut/Copy/Paste follow Undo/Redo in Edit
         commands.register(self.view)
+        speed_commands.register(self.view)
         self._sync_bars()
 
     def _sync_bars(self) -> None:
