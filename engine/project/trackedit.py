@@ -158,9 +158,11 @@ def split(track: Track, frame: int, rate: float) -> tuple[int, otio.core.Item | 
         raise EditError("Time must not be before the start of the timeline")
     end = track_end(track, rate)
     if frame >= end:
+        at = len(track) - (1 if _end_fade(track) else 0)  # what lands past the end comes before the fade
         if frame > end:
-            track.append(make_gap(frame - end, rate))
-        return len(track), None
+            track.insert(at, make_gap(frame - end, rate))
+            at += 1
+        return at, None
     slot = slot_at(track, frame, rate)
     assert slot is not None
     if slot.start == frame:
@@ -250,6 +252,16 @@ def _fit_fades(clip: Clip, length: int) -> None:
             del meta[key]
 
 
+def _empty(item: otio.core.Item) -> bool:
+    """A gap nothing is attached to: dropped when it trails the track."""
+    return isinstance(item, Gap) and not item.markers
+
+
+def _end_fade(track: Track) -> bool:
+    """Whether the track ends with a transition after its last clip (a fade out to nothing)."""
+    return len(track) > 1 and isinstance(track[-1], Transition) and not isinstance(track[-2], Transition)
+
+
 def normalize(track: Track, rate: float) -> None:
     """Restore the track's invariants after surgery (see module docstring); fades fit their clips."""
     items = list(track)
@@ -266,19 +278,26 @@ def normalize(track: Track, rate: float) -> None:
             prev.source_range = tr(0, total, rate)
             continue
         cleaned.append(item)
-    # transitions only between two clips that can feed them
+    # transitions only between two clips that can feed them, or at the track's very start or end
+    # (a fade in from nothing before its first clip, out after its last, as other editors write them)
     kept: list[otio.core.Item] = []
     for i, item in enumerate(cleaned):
         if isinstance(item, Transition):
             before = kept[-1] if kept else None
             after = cleaned[i + 1] if i + 1 < len(cleaned) else None
-            if not (isinstance(before, Clip) and isinstance(after, Clip)):
-                continue
-            if has_handles(item, before, after, rate) is not None:
-                continue
+            at_start = not kept and isinstance(after, Clip)
+            at_end = all(_empty(x) for x in cleaned[i + 1 :]) and any(isinstance(x, Clip) for x in kept)
+            if not (at_start or at_end):
+                if not (isinstance(before, Clip) and isinstance(after, Clip)):
+                    continue
+                if has_handles(item, before, after, rate) is not None:
+                    continue
         kept.append(item)
-    while kept and isinstance(kept[-1], Gap | Transition) and not kept[-1].markers:
+    fade_out = kept.pop() if len(kept) > 1 and isinstance(kept[-1], Transition) else None
+    while kept and (isinstance(kept[-1], Transition) or _empty(kept[-1])):
         kept.pop()
+    if fade_out is not None and kept and isinstance(kept[-1], Clip):
+        kept.append(fade_out)  # it follows the last clip, wherever the gaps before it went
     for item in kept:
         if isinstance(item, Clip):
             _fit_fades(item, duration_frames(item, rate))
