@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import gestures, headers, hits, menus
+from editor.timeline import gestures, headers, hits, menus, nested_nav
 from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
 from editor.timeline.layout import Row, TimelineLayout
@@ -305,6 +305,8 @@ class TimelineView(QWidget):
         if hit.area == hits.HEADER and hit.row is not None and hit.button == headers.TARGET:
             menus.ask_rename(self, hit.row.track)
             return
+        if hit.area != hits.HEADER and nested_nav.double_clicked(self, hit):
+            return  # a nested sequence opens for editing
         super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
