@@ -110,3 +110,30 @@ def label(clip: otio.core.Item) -> str | None:
     if scalar == 0:
         return "Freeze"
     return f"{float(scalar) * 100:.4g}%"
+
+
+def trimmed_start(clip: otio.core.Item, start: int, head: int, tail: int) -> int:
+    """The source start after moving a clip's head by `head` and its tail by `tail` timeline
+    frames (later = positive), so the frames still shown stay where they were."""
+    scalar = time_scalar(clip)
+    if scalar > 0:
+        return start + math.floor(head * scalar)
+    if scalar < 0:  # the tail shows the earliest source frames
+        return start - math.floor(tail * -scalar)
+    return start
+
+
+def trim_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: float) -> tuple[float, float]:
+    """How far (timeline frames) the head may move earlier and the tail later, given source
+    frames [lo, hi) of media: (most negative head move, largest tail move)."""
+    scalar = time_scalar(clip)
+    if scalar == 0:
+        return -math.inf, math.inf
+    before = start - lo
+    after = hi - (start + media_span(length, scalar))
+    if scalar < 0:
+        before, after = after, before
+    speed = abs(scalar)
+    head = -math.floor(before / speed) if math.isfinite(before) else -math.inf
+    tail = math.floor(after / speed) if math.isfinite(after) else math.inf
+    return head, tail

@@ -232,3 +232,32 @@ def test_speed_and_freeze_survive_save_open_and_otiocat(media, tmp_path):
     cat = subprocess.run([str(otiocat), str(path)], capture_output=True, text=True, check=True)
     assert '"OTIO_SCHEMA": "LinearTimeWarp.1"' in cat.stdout
     assert '"OTIO_SCHEMA": "FreezeFrame.1"' in cat.stdout
+
+
+@pytest.mark.parametrize(("percent", "reverse"), [(200, False), (50, False), (100, True), (200, True)])
+def test_trimming_a_speed_clip_keeps_the_frames_it_still_shows(media, percent, reverse):
+    from engine.project import trims
+
+    timeline, ident = one_clip(media)
+    speed.set_speed(timeline, ident, percent, reverse=reverse)
+    length = v1(timeline)[0][2]
+    before = [read_index(video_frame(timeline, f)) for f in range(length)]
+    trims.trim_head(timeline, ident, rt(2, RATE))
+    trims.trim_tail(timeline, ident, rt(-2, RATE))
+    # without ripple the clip now starts 2 frames later: every frame it still shows is unchanged
+    assert v1(timeline)[-1] == ("Clip", 2, length - 2)
+    assert [read_index(video_frame(timeline, f)) for f in range(2, length - 2)] == before[2:-2]
+
+
+def test_a_fast_clip_cannot_be_extended_past_its_media(media):
+    from engine.project import trims
+
+    timeline, ident = one_clip(media, frames=20, start=100)  # the last 20 of the 120 frames
+    speed.set_speed(timeline, ident, 200)  # 10 frames show source 100..119
+    trims.trim_tail(timeline, ident, rt(5, RATE))  # no media after 119: nothing to add
+    assert v1(timeline) == [("Clip", 0, 10)]
+    timeline, ident = one_clip(media, frames=20, start=0)
+    speed.set_speed(timeline, ident, 200)  # source 0..19; 100 more source frames are 50 at 200%
+    trims.trim_tail(timeline, ident, rt(100, RATE))
+    assert v1(timeline) == [("Clip", 0, 60)]
+    assert read_index(video_frame(timeline, 59)) == 118
