@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from editor.context import EditorContext
+from editor.timeline.gestures import Gesture, describe
+from editor.timeline.layout import CompoundBox, Row
+from editor.timeline.painting import Ghost
 from engine.project import nested
 from engine.project.times import rt
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPointF, Qt
+
     from editor.timeline.hits import Hit
     from editor.timeline.view import TimelineView
 
@@ -97,11 +102,54 @@ def flatten_at_playhead(view: TimelineView) -> None:
     view.context.session.apply(nested.flatten, found[0], rt(found[1], view.rate))
 
 
+def compound_hit(hit: Hit) -> CompoundBox | None:
+    """The nested sequence under a press, if that is what was hit."""
+    if hit.row is None or hit.box is not None:
+        return None
+    return next((c for c in hit.row.compounds if c.start <= hit.frame < c.end), None)
+
+
 def double_clicked(view: TimelineView, hit: Hit) -> bool:
     """Open the nested sequence double-clicked, if that is what was hit."""
-    if hit.row is None or hit.box is not None:
+    if compound_hit(hit) is None:
         return False
-    if not any(c.start <= hit.frame < c.end for c in hit.row.compounds):
-        return False
+    assert hit.row is not None
     open_compound(view, hit.row.track, hit.frame)
     return True
+
+
+class MoveCompound(Gesture):
+    """Drag a nested sequence in time or to another track of its kind, as a clip is dragged."""
+
+    def __init__(self, view: TimelineView, pos: QPointF, row: Row, compound: CompoundBox) -> None:
+        super().__init__(view, pos)
+        self.row, self.compound = row, compound
+        self.delta = 0
+        self.track = row.track
+        self._snap = self.snapper()
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        view, box = self.view, self.compound
+        delta = self.frames_moved(pos)
+        if self._snap is not None:
+            shift = self._snap.offset([box.start + delta, box.end + delta])
+            if shift is not None:
+                delta += shift
+        self.delta = max(delta, -box.start)
+        row = view.layout.row_at(pos.y() - view.canvas_top())
+        self.track = row.track if row is not None and row.kind == self.row.kind else self.row.track
+        self.overlay.ghosts = [Ghost(self.track, box.start + self.delta, box.end + self.delta, box.name)]
+        self.overlay.note = describe(self.delta, view.rate)
+        self.overlay.note_at = pos
+
+    def finish(self, modifiers: Qt.KeyboardModifier) -> None:
+        if self.delta == 0 and self.track == self.row.track:
+            return
+        rate, start = self.view.rate, self.compound.start
+        self.view.context.session.apply(
+            nested.move,
+            self.row.track,
+            rt(start, rate),
+            rt(start + self.delta, rate),
+            self.track if self.track != self.row.track else None,
+        )

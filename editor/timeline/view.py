@@ -268,6 +268,9 @@ class TimelineView(QWidget):
             toggling = self.select_clicked(hit.box.ident, modifiers)
             if not toggling:
                 self.gesture = gestures.MoveClips(self, pos, hit.box)
+        elif self.tool == SELECT and (compound := nested_nav.compound_hit(hit)) is not None:
+            self.context.selection.clear()  # a nested sequence is dragged alone
+            self.gesture = nested_nav.MoveCompound(self, pos, hit.row, compound)
         elif hit.area == hits.EMPTY or hit.area == hits.NOTHING:
             additive = bool(
                 modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)

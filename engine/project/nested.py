@@ -123,3 +123,28 @@ def flatten(timeline: Timeline, track_name: str, at: RationalTime) -> ChangeGrou
 
 def _same_kind(timeline: Timeline, outer: Track) -> list[Track]:
     return [t for t in timeline.tracks if isinstance(t, Track) and t.kind == outer.kind]
+
+
+def move(
+    timeline: Timeline, track_name: str, at: RationalTime, to: RationalTime, to_track: str | None = None
+):
+    """Move the nested sequence at `at` to start at `to` (on `to_track`, of the same kind),
+    overwriting what it lands on, as a clip moves."""
+    rate = settings(timeline).rate
+    source = track(timeline, track_name)
+    slot = _compound(timeline, track_name, to_frames(at, rate))
+    destination = track(timeline, to_track) if to_track else source
+    if destination.kind != source.kind:
+        raise EditError(f"{slot.item.name or 'The nested sequence'} cannot move to {destination.name}")
+    start = to_frames(to, rate)
+    if start < 0:
+        raise EditError("A nested sequence cannot start before the timeline")
+    with mutation(timeline, "Move Nested Sequence", [source, destination]) as change:
+        (taken,) = [i for i in trackedit.clear(source, slot.start, slot.end, rate) if i is slot.item]
+        end = start + slot.duration
+        trackedit.remove(destination, start, min(end, trackedit.track_end(destination, rate)), rate)
+        trackedit.place(destination, start, [taken], rate)
+        for t in {id(source): source, id(destination): destination}.values():
+            trackedit.normalize(t, rate)
+        change.result = (destination.name, start)
+    return change

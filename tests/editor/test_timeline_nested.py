@@ -64,3 +64,16 @@ def test_clip_flatten_replaces_the_compound_with_its_clips_and_undo_restores_it(
     assert tl.view.layout.row("V1").compounds == []
     after = tl.serialized()
     tl.undo_redo_restores(before, after)
+
+
+def test_dragging_a_nested_sequence_moves_it_like_a_clip(qtbot, tmp_path, monkeypatch, premiere_cut) -> None:
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    tl = make_harness(qtbot, tmp_path)
+    tl.open(open_timeline(premiere_cut).timeline)
+    tl.view.snapping = False
+    before = tl.serialized()
+    tl.drag(tl.at(25, "V1"), tl.at(65, "V1"))  # grabbed 5 frames into it, dropped 40 frames later
+    row = tl.view.layout.row("V1")
+    assert [(c.name, c.start, c.end) for c in row.compounds] == [("Nested Sequence 01", 60, 80)]
+    assert [(b.name, b.start, b.end) for b in row.boxes] == [("c", 0, 20), ("f", 40, 50)]
+    tl.undo_redo_restores(before, tl.serialized())

@@ -82,3 +82,21 @@ def test_flatten_adds_tracks_for_a_nested_sequence_with_several(premiere):
     assert [(s.item.name, s.start, s.end) for s in trackedit_layout(v2) if s.item.name] == [("d", 23, 38)]
     change.undo()
     assert len(document.tracks(premiere, document.VIDEO)) == video_tracks
+
+
+def test_a_nested_sequence_moves_like_a_clip_and_undo_puts_it_back(premiere):
+    before = otio.adapters.write_to_string(premiere)
+    change = nested.move(premiere, "V1", rt(25, RATE), rt(60, RATE))
+    assert v1(premiere) == [
+        ("c", 0, 20),
+        ("Gap", 20, 40),
+        ("f", 40, 50),
+        ("Gap", 50, 60),
+        ("Nested Sequence 01", 60, 80),
+    ]
+    change.undo()
+    assert otio.adapters.write_to_string(premiere) == before
+    with pytest.raises(EditError, match="cannot move to"):
+        nested.move(
+            premiere, "V1", rt(25, RATE), rt(0, RATE), to_track=document.tracks(premiere, "Audio")[0].name
+        )
