@@ -11,6 +11,8 @@ the encoder, which is where a level decision belongs, and a meter can show them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import opentimelineio as otio
 
@@ -30,8 +32,9 @@ def mix_audio(timeline: otio.schema.Timeline, start: int, count: int, sources: S
             continue
         if segment.speed != 1:
             key = (id(reader), segment.clip.metadata.get("shotline", {}).get("id") or id(segment.clip))
+            base = segment.source_sample - math.floor(segment.clip_offset * segment.speed)
             samples = stretch.stretcher_for(sources).read(
-                key, reader, segment.source_sample, segment.count, segment.speed
+                key, reader, base, segment.clip_offset, segment.count, segment.speed
             )
         else:
             samples = reader.read(segment.source_sample, segment.count)

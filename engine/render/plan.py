@@ -239,6 +239,8 @@ class AudioSegment:
     # (from, to, value at from, value at to, curve) pieces in block-relative samples
     #: source samples per output sample (a clip at 200% reads twice as fast, its pitch kept)
     speed: Fraction = Fraction(1)
+    #: output samples from the clip's first sample to out_start: where a stretched read is in the clip
+    clip_offset: int = 0
 
 
 def db_to_gain(db: float) -> float:
@@ -316,6 +318,7 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
                 gain=db_to_gain(clip_gain_db(clip)),
                 envelope=envelope,
                 speed=speed,
+                clip_offset=a - clip_lo,
             )
         )
     return out
@@ -347,6 +350,7 @@ def _stack_segments(slot: trackedit.Slot, start: int, count: int, rate: float) -
                     gain=seg.gain,
                     envelope=tuple((r0 + shift, r1 + shift, v0, v1, c) for r0, r1, v0, v1, c in seg.envelope),
                     speed=seg.speed,
+                    clip_offset=seg.clip_offset,
                 )
             )
     return out

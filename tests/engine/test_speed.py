@@ -261,3 +261,22 @@ def test_a_fast_clip_cannot_be_extended_past_its_media(media):
     trims.trim_tail(timeline, ident, rt(100, RATE))
     assert v1(timeline) == [("Clip", 0, 60)]
     assert read_index(video_frame(timeline, 59)) == 118
+
+
+@pytest.mark.parametrize("percent", [50, 75, 200])
+def test_stretched_sound_has_no_clicks_whatever_the_block_size(media, percent):
+    """Playback reads small blocks, export larger ones: the same sound, smooth across every join."""
+    from engine.render.audio import audio
+    from engine.render.sources import Sources
+
+    timeline, ident = one_clip(media, frames=60, start=0)
+    speed.set_speed(timeline, ident, percent)
+    total = 48000 * 60 * 100 // percent // 30
+    with Sources() as sources:
+        small = np.concatenate(
+            [audio(timeline, s, min(1600, total - s), sources) for s in range(0, total, 1600)]
+        )
+    whole = audio(timeline, 0, total)
+    assert np.abs(small - whole).max() < 1e-4
+    tone_step = 0.25 * 2 * np.pi * 440 / 48000  # the largest step between samples of the source tone
+    assert np.abs(np.diff(small[4800:-4800, 0])).max() < tone_step * 1.2
