@@ -96,3 +96,47 @@ def test_freeze_frame_holds_the_playhead_frame(window) -> None:
     assert window.context.selection.ids == [clip_id(held)]
     assert label_of(window, clip_id(held)) == "Freeze"
     assert window.inspector.speed.frozen.isVisible()
+
+
+def test_the_viewer_shows_the_exported_frames_of_a_slowed_and_a_reversed_clip(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """The viewer's picture at each frame is the frame the export writes (the same renderer)."""
+    import av
+
+    from engine.export.mp4 import export_mp4
+    from engine.export.presets import ExportSettings
+    from engine.media.reference import clips_for
+    from engine.playback.audio_output import AudioUnavailable
+    from engine.project import speed
+    from tests.editor.test_viewer import to_array
+    from tests.support import mediagen
+
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    size = (64, 36)
+    count = mediagen.write_video(tmp_path / "count.mp4", 60, size=size, gop=10)
+    timeline = new_project("speed", rate=RATE, size=size)
+    slow = clips_for(count, RATE, 10, 5)[0]
+    back = clips_for(count, RATE, 10, 30)[0]
+    edits.append(timeline, {"V1": slow})
+    edits.append(timeline, {"V1": back})
+    speed.set_speed(timeline, clip_id(slow), 50, ripple=True)  # 20 frames: 5,5,6,6,...
+    speed.set_speed(timeline, clip_id(back), 100, reverse=True)  # 39 down to 30
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
+    win.show_timeline(timeline, None)
+    win.show()
+    export_mp4(timeline, tmp_path / "speed.mp4", ExportSettings(crf=18, x264_preset="ultrafast"))
+    with av.open(str(tmp_path / "speed.mp4")) as container:
+        exported = [mediagen.read_index(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
+    assert exported == [5 + i // 2 for i in range(20)] + list(range(39, 29, -1))
+    seen = []
+    for frame in (0, 1, 7, 19, 20, 25, 29):
+        win.context.playhead.move_to(frame)
+        qtbot.waitUntil(
+            lambda f=frame: win.viewer.picture.frame == f and win.viewer.picture.image is not None
+        )
+        seen.append(mediagen.read_index(to_array(win.viewer.picture.image)))
+    assert seen == [exported[f] for f in (0, 1, 7, 19, 20, 25, 29)]
+    win.viewer.shutdown()
