@@ -39,6 +39,7 @@ class ClipBox:
     fades: tuple[int, int] = (0, 0)
     gain_db: float = 0.0
     speed: str = ""  # "200%", "-100%" (reversed), "Freeze"; "" at normal speed
+    time_scalar: float = 1.0  # source frames per timeline frame (negative reversed, 0 frozen)
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ def _box(
         fades=effects.fades(clip),
         gain_db=effects.gain_db(clip),
         speed=timewarp.label(clip) or "",
+        time_scalar=float(timewarp.time_scalar(clip)),
     )
 
 
