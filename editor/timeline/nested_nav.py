@@ -102,6 +102,16 @@ def flatten_at_playhead(view: TimelineView) -> None:
     view.context.session.apply(nested.flatten, found[0], rt(found[1], view.rate))
 
 
+def delete_selected(view: TimelineView, ripple: bool) -> bool:
+    """Delete (or ripple delete) the selected nested sequence; False when none is selected."""
+    if view.selected_compound is None:
+        return False
+    track, start = view.selected_compound
+    view.selected_compound = None
+    view.context.session.apply(nested.lift, track, rt(start, view.rate), ripple)
+    return True
+
+
 def compound_hit(hit: Hit) -> CompoundBox | None:
     """The nested sequence under a press, if that is what was hit."""
     if hit.row is None or hit.box is not None:
@@ -146,10 +156,13 @@ class MoveCompound(Gesture):
         if self.delta == 0 and self.track == self.row.track:
             return
         rate, start = self.view.rate, self.compound.start
-        self.view.context.session.apply(
+        moved = self.view.context.session.apply(
             nested.move,
             self.row.track,
             rt(start, rate),
             rt(start + self.delta, rate),
             self.track if self.track != self.row.track else None,
         )
+        if moved is not None:
+            self.view.selected_compound = moved.result  # it stays selected where it landed
+            self.view.update()

@@ -91,6 +91,7 @@ class Scene:
     duck: DuckEnvelope | None = None  # music under voice-over, drawn as a gain line on music clips
     patched: set[str] = field(default_factory=set)  # tracks the source viewer's V and A go to
     marks: tuple[int | None, int | None] = (None, None)  # the timeline's in and (inclusive) out
+    selected_compound: tuple[str, int] | None = None  # (track, start) of the selected nested sequence
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,8 @@ def _paint_compound(painter: QPainter, scene: Scene, row: Row, compound: Compoun
     painter.setBrush(COMPOUND.darker(130))
     painter.drawRoundedRect(rect.translated(0, -2).adjusted(3, 0, -3, 0), 3, 3)  # the card behind
     painter.setBrush(COMPOUND)
+    if scene.selected_compound == (row.track, compound.start):
+        painter.setPen(QPen(QColor("#ffffff"), 2))  # selected, as a selected clip is outlined
     painter.drawRoundedRect(rect, 3, 3)
     body = rect.adjusted(3, LABEL_BAND + 1, -3, -3)
     if compound.lanes and body.height() > 2:

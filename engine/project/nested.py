@@ -148,3 +148,16 @@ def move(
             trackedit.normalize(t, rate)
         change.result = (destination.name, start)
     return change
+
+
+def lift(timeline: Timeline, track_name: str, at: RationalTime, ripple: bool = False):
+    """Take the nested sequence at `at` out, leaving a gap (or closing it with `ripple`)."""
+    rate = settings(timeline).rate
+    outer = track(timeline, track_name)
+    slot = _compound(timeline, track_name, to_frames(at, rate))
+    name = slot.item.name or "Nested Sequence"
+    with mutation(timeline, f"{'Ripple Delete' if ripple else 'Delete'} {name}", [outer]) as change:
+        (trackedit.remove if ripple else trackedit.clear)(outer, slot.start, slot.end, rate)
+        trackedit.normalize(outer, rate)
+        change.result = name
+    return change

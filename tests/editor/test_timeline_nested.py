@@ -77,3 +77,23 @@ def test_dragging_a_nested_sequence_moves_it_like_a_clip(qtbot, tmp_path, monkey
     assert [(c.name, c.start, c.end) for c in row.compounds] == [("Nested Sequence 01", 60, 80)]
     assert [(b.name, b.start, b.end) for b in row.boxes] == [("c", 0, 20), ("f", 40, 50)]
     tl.undo_redo_restores(before, tl.serialized())
+
+
+def test_a_clicked_nested_sequence_is_selected_and_delete_removes_it(
+    qtbot, tmp_path, monkeypatch, premiere_cut
+) -> None:
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    tl = make_harness(qtbot, tmp_path)
+    tl.open(open_timeline(premiere_cut).timeline)
+    before = tl.serialized()
+    tl.click(tl.at(25, "V1"))
+    assert tl.view.selected_compound == ("V1", 20) and tl.context.selection.ids == []
+    image = tl.view.grab().toImage()
+    assert image.pixelColor(tl.x(30), tl.y("V1", 0.0) + 4).name() == "#ffffff"  # outlined as selected
+    tl.key(Qt.Key.Key_Delete)
+    row = tl.view.layout.row("V1")
+    assert row.compounds == [] and [(b.name, b.start) for b in row.boxes] == [("c", 0), ("f", 40)]
+    tl.undo_redo_restores(before, tl.serialized())
+    tl.context.session.undo_stack.undo()
+    tl.click(tl.at(10, "V1"))  # selecting a clip deselects the nested sequence
+    assert tl.view.selected_compound is None
