@@ -222,17 +222,31 @@ def has_handles(transition: Transition, before: Clip, after: Clip, rate: float) 
     b_start, b_len = source_frames(after, rate)
     if in_off > a_len or out_off > b_len:
         return "the transition is longer than the clips beside it"
+    # the source frames each clip shows over the dissolve, through its speed (timewarp)
+    a_lo, a_hi = _shown_span(before, a_start, a_len, 0, a_len + out_off)
+    b_lo, b_hi = _shown_span(after, b_start, b_len, -in_off, b_len)
     a_limits = media_limits(before, rate)
-    if a_limits is not None and a_start + a_len + out_off > a_limits[1]:
-        short = a_start + a_len + out_off - a_limits[1]
+    if a_limits is not None and a_hi > a_limits[1]:
+        short = a_hi - a_limits[1]
         return (
             f"{before.name or 'the outgoing clip'} needs {short} more frame(s) of media after its out point"
         )
+    reversed_a, reversed_b = timewarp.time_scalar(before) < 0, timewarp.time_scalar(after) < 0
+    if reversed_a and a_limits is not None and a_lo < a_limits[0]:  # it runs on into earlier frames
+        return f"{before.name or 'the outgoing clip'} needs {a_limits[0] - a_lo} more frame(s) of media"
     b_limits = media_limits(after, rate)
-    if b_limits is not None and b_start - in_off < b_limits[0]:
-        short = b_limits[0] - (b_start - in_off)
+    if b_limits is not None and b_lo < b_limits[0]:
+        short = b_limits[0] - b_lo
         return f"{after.name or 'the incoming clip'} needs {short} more frame(s) of media before its in point"
+    if reversed_b and b_limits is not None and b_hi > b_limits[1]:
+        return f"{after.name or 'the incoming clip'} needs {b_hi - b_limits[1]} more frame(s) of media"
     return None
+
+
+def _shown_span(clip: Clip, start: int, length: int, first: int, end: int) -> tuple[int, int]:
+    """Source frames [lo, hi) the clip shows over its frames [first, end) (which may run past it)."""
+    frames = [start + timewarp.source_offset(clip, k, length) for k in (first, end - 1)]
+    return min(frames), max(frames) + 1
 
 
 def _fit_fades(clip: Clip, length: int) -> None:

@@ -280,3 +280,23 @@ def test_stretched_sound_has_no_clicks_whatever_the_block_size(media, percent):
     assert np.abs(small - whole).max() < 1e-4
     tone_step = 0.25 * 2 * np.pi * 440 / 48000  # the largest step between samples of the source tone
     assert np.abs(np.diff(small[4800:-4800, 0])).max() < tone_step * 1.2
+
+
+def test_a_dissolve_after_a_fast_clip_needs_media_at_its_speed(media):
+    from engine.project import transitions
+
+    timeline = new_project(size=SIZE)
+    fast, other = (clips_for(media / "count.mp4", RATE, 20, start)[0] for start in (70, 10))
+    edits.append(timeline, {"V1": fast})
+    edits.append(timeline, {"V1": other})
+    speed.set_speed(timeline, clip_id(fast), 200, ripple=True)  # 10 frames showing 70..89
+    # 6 frames past its out point at 200% is 12 source frames, 90..101: there are (the file has 120)
+    transitions.add_cross_dissolve(timeline, "V1", rt(10, RATE), rt(12, RATE))
+    assert any(isinstance(i, otio.schema.Transition) for i in document.track(timeline, "V1"))
+    timeline, ident = one_clip(media, frames=20, start=100)
+    edits.append(timeline, {"V1": clips_for(media / "other.mp4", RATE, 20, 20)[0]})
+    speed.set_speed(
+        timeline, ident, 200, ripple=True
+    )  # 10 frames showing 100..118; 2 more need 120 and 122 of 0..119
+    with pytest.raises(EditError, match="needs 3 more frame"):
+        transitions.add_cross_dissolve(timeline, "V1", rt(10, RATE), rt(4, RATE))
