@@ -33,7 +33,7 @@ from engine.interchange import bundle, fcp7, fcp7_speed
 from engine.interchange.formats import Format, format_for, write_file, write_string
 from engine.media.probe import probe
 from engine.media.reference import available_range
-from engine.project import foreign, timewarp
+from engine.project import foreign, timewarp, titles
 from engine.project.document import AUDIO, VIDEO, ProjectSettings, Timeline, settings
 from engine.project.mediapaths import path_from_url
 
@@ -98,6 +98,7 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
         ),
     )
     note("effects", sum(1 for c in clips if _has_effects(c)))
+    note("titles", sum(1 for c in clips if titles.is_title(c)))
     for what, count in _time_effects(clips).items():
         if what not in fmt.time_effects:
             note(what, count)
@@ -175,6 +176,7 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     _absolute_urls(copy)
     if fmt.native:
         return copy
+    _titles_to_gaps(copy)
     _drop_empty_tracks(copy)
     _time_effects_for(copy, fmt)
     _known_ranges(copy)
@@ -252,6 +254,16 @@ def _flatten_nested(timeline: Timeline) -> None:
             del t[index]
             for offset, piece in enumerate(pieces):
                 t.insert(index + offset, piece)
+
+
+def _titles_to_gaps(timeline: Timeline) -> None:
+    """Titles are Shotline's generators, which the other formats' writers cannot write: a gap."""
+    for clip in list(timeline.find_clips()):
+        if titles.is_title(clip):
+            parent = clip.parent()
+            parent[list(parent).index(clip)] = otio.schema.Gap(
+                source_range=TimeRange(RationalTime(0, clip.duration().rate), clip.duration())
+            )
 
 
 def _disabled_to_gaps(timeline: Timeline) -> None:

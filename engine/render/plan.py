@@ -41,6 +41,7 @@ class Layer:
     clip: otio.schema.Clip
     source_frame: int  # project frames since the media's first frame
     weight: float
+    offset: int = 0  # frames since the clip's start on its track (keyframes count from there)
     #: slow motion: how far (0..1) the exact source position lies towards the next source frame,
     #: and how that in-between picture is made (timewarp.NEAREST ignores it)
     between: float = 0.0
@@ -149,7 +150,7 @@ def _clip_source(slot: trackedit.Slot, frame: int, rate: float) -> int:
 
 def _layer(slot: trackedit.Slot, frame: int, rate: float, weight: float) -> Layer:
     clip = slot.item
-    layer = Layer(clip, _clip_source(slot, frame, rate), weight)
+    layer = Layer(clip, _clip_source(slot, frame, rate), weight, frame - slot.start)
     scalar = timewarp.time_scalar(clip)
     if scalar == 0 or abs(scalar) >= 1:
         return layer
@@ -161,7 +162,7 @@ def _layer(slot: trackedit.Slot, frame: int, rate: float, weight: float) -> Laye
     between = float(position - math.floor(position))
     if between == 0:
         return layer
-    return Layer(clip, layer.source_frame, weight, between, mode)
+    return Layer(clip, layer.source_frame, weight, layer.offset, between, mode)
 
 
 def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
@@ -172,6 +173,17 @@ def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
         if layers is not None:
             return layers
     return []
+
+
+def video_stack(timeline: otio.schema.Timeline, frame: int) -> list[list[Layer]]:
+    """Each visible video track's layers at `frame`, bottom track first, tracks with nothing left out.
+
+    The compositor lays them over each other with alpha; `video_layers` is the
+    topmost entry alone, what shows when that track's picture is opaque.
+    """
+    rate = document.settings(timeline).rate
+    found = (_track_layers(track, frame, rate) for track in visible_video_tracks(timeline))
+    return [layers for layers in found if layers is not None]
 
 
 def _enabled(layers: list[Layer]) -> list[Layer] | None:
