@@ -29,6 +29,7 @@ from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
+from editor.inspector.speed_box import SpeedBox
 from editor.inspector.take_switch import play_take
 from editor.inspector.takes_box import TakesBox
 from editor.inspector.title_box import TitleBox
@@ -93,6 +94,7 @@ class Inspector(QScrollArea):
         self.voice_text = VoiceTextBox(context, body)  # shows itself for a voice-over clip
         self.title = TitleBox(context, body)  # shows itself for a title clip
         self.transform = TransformBox(context, body)  # shows itself for a clip on a video track
+        self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.header)
@@ -100,6 +102,7 @@ class Inspector(QScrollArea):
         layout.addWidget(self.voice_text)
         layout.addWidget(self.title)
         layout.addWidget(self.transform)
+        layout.addWidget(self.speed)
         layout.addWidget(self.takes)
         layout.addStretch(1)
         self.setWidget(body)

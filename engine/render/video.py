@@ -15,6 +15,7 @@ preview frame and an exported frame at the same size are the same pixels.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from fractions import Fraction
 
 import av
@@ -24,7 +25,7 @@ import opentimelineio as otio
 from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
 from engine.project.times import rate_fraction
-from engine.render import compose, plan
+from engine.render import compose, interpolate, plan
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix, placement
 from engine.render.sources import Sources
 from engine.render.title import draw_title
@@ -47,6 +48,8 @@ class _Fitted:
         self._last[id(decoder)] = (frame, params, picture)
 
 
+#: Source pictures kept whatever the cache size: the two sides of an interpolated frame, twice.
+RECENT_PICTURES = 4
 #: Fitted source pictures kept for a viewer that scrubs back and forth (about 80 frames of 1080p).
 DEFAULT_CACHE_MB = 256.0
 
@@ -65,6 +68,7 @@ class Renderer:
         self.sources = sources or Sources()
         self._fitted = _Fitted()
         self.cache = FrameCache(cache_megabytes)
+        self._recent: OrderedDict[tuple, Picture] = OrderedDict()
         self._displayed: dict[str, tuple[int, int]] = {}  # file -> upright picture size
         self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
         self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
@@ -203,10 +207,19 @@ class Renderer:
         return kept
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
-        decoder = self.sources.video(layer.clip)
-        seconds = Fraction(layer.source_frame) / rate_fraction(rate)
+        picture = self._source_picture(layer.clip, layer.source_frame, rate, size, fit)
+        if layer.between <= 0:
+            return picture
+        following = self._source_picture(layer.clip, layer.source_frame + 1, rate, size, fit)
+        return interpolate.between(picture, following, layer.between, layer.interpolation)
+
+    def _source_picture(
+        self, clip: otio.schema.Clip, source_frame: int, rate: float, size: tuple[int, int], fit: str
+    ) -> Picture:
+        decoder = self.sources.video(clip)
+        seconds = Fraction(source_frame) / rate_fraction(rate)
         key = (decoder.path, seconds, size, fit)
-        kept = self.cache.get(key)
+        kept = self.cache.get(key) or self._recent.get(key)
         if kept is not None:
             return kept
         decoded = decoder.frame_at(seconds)
@@ -218,6 +231,11 @@ class Renderer:
             picture = from_frame(decoded, decoder.rotation, size, fit)
             self._fitted.put(decoder, decoded, params, picture)
         self.cache.put(key, picture)
+        # slow motion between frames asks for each source picture again on the next output frame;
+        # an export has no cache, and going back one frame would make the decoder seek
+        self._recent[key] = picture
+        while len(self._recent) > RECENT_PICTURES:
+            self._recent.popitem(last=False)
         return picture
 
 
