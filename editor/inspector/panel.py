@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.inspector import spin
+from editor.inspector.colour_section import ColourSection
+from editor.inspector.effects_section import EffectsSection
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
 from editor.inspector.take_switch import play_take
@@ -101,6 +103,9 @@ class Inspector(QScrollArea):
         layout.addWidget(self.title)
         layout.addWidget(self.transform)
         layout.addWidget(self.takes)
+        self.colour, self.effects = ColourSection(context, body), EffectsSection(context, body)
+        layout.addWidget(self.colour)
+        layout.addWidget(self.effects)
         layout.addStretch(1)
         self.setWidget(body)
 
@@ -131,6 +136,9 @@ class Inspector(QScrollArea):
         has = bool(shown)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, has)
+        pictures = [f.ident for f in shown] if has and not any(f.audio for f in shown) else []
+        self.colour.show_clips(pictures)
+        self.effects.show_clip(pictures[0] if len(pictures) == 1 else None)
         if not has:
             self.header.setText("No clip selected")
             self.takes.setVisible(False)
