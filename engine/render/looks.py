@@ -313,7 +313,7 @@ def _vhs(planes: _Planes, values: dict[str, float], frame: int) -> None:
     if values["bleed"]:
         k = 1 + 2 * int(values["bleed"] * w / 160)
         offset = max(1, int(values["bleed"] * w / 320))
-        planes.u, planes.v = (np.roll(cv2.blur(c, (k, 1)), offset, axis=1) for c in (planes.u, planes.v))
+        planes.u, planes.v = (_smear_right(cv2.blur(c, (k, 1)), offset) for c in (planes.u, planes.v))
     if band is not None:
         top, bottom = band
         noise = rng.integers(0, 256, (bottom - top, w), dtype=np.int16)
@@ -324,6 +324,14 @@ def _vhs(planes: _Planes, values: dict[str, float], frame: int) -> None:
         y = planes.y.copy()
         y[1::2] = _scale_from(y[1::2], 1.0 - 0.5 * values["scanlines"], 16.0)
         planes.y = y
+
+
+def _smear_right(plane: np.ndarray, offset: int) -> np.ndarray:
+    """The plane moved `offset` pixels right, its left edge repeated into the gap (no wrap-around)."""
+    out = np.empty_like(plane)
+    out[:, offset:] = plane[:, :-offset]
+    out[:, :offset] = plane[:, :1]
+    return out
 
 
 def _shift_rows(plane: np.ndarray, shift: np.ndarray) -> np.ndarray:

@@ -278,3 +278,14 @@ def test_the_viewer_shows_the_exported_frame_with_every_look(media: Path, tmp_pa
     for frame, pixels in shown.items():
         assert np.array_equal(pixels, recorder.pictures[frame]), frame
         assert np.array_equal(pixels, decoded[frame]), frame
+
+
+def test_vhs_chroma_bleed_smears_sideways_without_wrapping_round(media: Path) -> None:
+    timeline, ident = edit(media)
+    clean = render_picture(timeline, 0)
+    looks.add_look(timeline, ident, "vhs", {"bleed": 1.0, "scanlines": 0.0, "tracking": 0.0, "wobble": 0.0})
+    bled = render_picture(timeline, 0)
+    u_clean, u_bled = clean.planes[1].astype(int), bled.planes[1].astype(int)
+    assert np.abs(u_bled[10:20, 0] - u_clean[10:20, 0]).max() <= 2  # the red patch's edge stays red
+    assert np.abs(u_bled[10:20, 38:44] - u_clean[10:20, 38:44]).max() > 10  # the red/blue edge smears
+    assert np.array_equal(bled.planes[0], clean.planes[0])  # luma untouched
