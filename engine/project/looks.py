@@ -70,8 +70,8 @@ KINDS: dict[str, tuple[str, tuple[Param, ...]]] = {
     "grain": (
         "Film Grain",
         (
-            Param("amount", "Amount", 0.3, 0.0, 1.0),
-            Param("size", "Size", 1.0, 0.5, 4.0),
+            Param("amount", "Amount", 0.25, 0.0, 1.0),
+            Param("size", "Size", 1.5, 0.5, 4.0),
             Param("seed", "Seed", 0, 0, 65535),
         ),
     ),

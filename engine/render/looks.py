@@ -3,62 +3,26 @@
 The renderer calls `apply_looks` on each clip's fitted source picture before
 it is mixed with anything else, so the viewer and an export get the same
 pixels from the same call. The picture stays in the compositor's 8-bit
-BT.709 YUV 4:2:0 wherever a look can work there (saturation, black & white,
-grain, vignette, blur, VHS are all defined on luma and chroma); only the
-per-channel colour curves and LUTs need RGB, and a run of them shares one
-round trip, done with OpenCV's SIMD matrix transform on 8-bit pixels.
-Per-channel curves are 256-entry tables (`cv2.LUT`); LUT files go through
-OpenColorIO's 8-bit CPU processor, cached per file. Everything random (grain,
-VHS noise) is seeded by the look's seed and the source frame, so the same
-frame renders identically in preview and export, and neighbouring frames
-differ.
-
-Linear light, for exposure and white balance, is the BT.1886 display curve
-(a pure 2.4 power), the one a BT.709 picture is shown with: +1 stop doubles
-the light the display gives off.
+BT.709 YUV 4:2:0 throughout: each run of pointwise looks (colour grade, LUT,
+black & white) goes through one baked YUV-to-YUV table (`colour_table`), and
+the spatial looks (grain, vignette, blur, VHS) work on luma and chroma
+directly with OpenCV. Everything random (grain, VHS noise) is seeded by the
+look's seed and the source frame, so the same frame renders identically in
+preview and export, and neighbouring frames differ.
 """
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
 import opentimelineio as otio
 
-from engine.errors import MediaError
 from engine.project import looks
+from engine.render import colour_table
+from engine.render.colour_table import POINTWISE, Step
 from engine.render.picture import Picture
-
-DISPLAY_GAMMA = 2.4
-KR, KB = 0.2126, 0.0722
-KG = 1.0 - KR - KB
-_RGB_KINDS = ("lut",)
-
-
-def _yuv_to_rgb_matrix() -> np.ndarray:
-    """BT.709 limited-range Y'CbCr to full-range R'G'B', as a 3x4 affine matrix for cv2.transform."""
-    ys, cs = 255.0 / 219.0, 255.0 / 224.0
-    rv = cs * 2 * (1 - KR)
-    gu = -cs * 2 * (1 - KB) * KB / KG
-    gv = -cs * 2 * (1 - KR) * KR / KG
-    bu = cs * 2 * (1 - KB)
-    m = np.array([[ys, 0, rv], [ys, gu, gv], [ys, bu, 0]], np.float64)
-    offset = -m @ np.array([16.0, 128.0, 128.0])
-    return np.hstack([m, offset[:, None]]).astype(np.float32)
-
-
-def _rgb_to_yuv_matrix() -> np.ndarray:
-    m = _yuv_to_rgb_matrix().astype(np.float64)
-    inverse = np.linalg.inv(m[:, :3])
-    offset = np.array([16.0, 128.0, 128.0])
-    return np.hstack([inverse, offset[:, None]]).astype(np.float32)
-
-
-YUV_TO_RGB = _yuv_to_rgb_matrix()
-RGB_TO_YUV = _rgb_to_yuv_matrix()
 
 
 class _Planes:
@@ -68,19 +32,6 @@ class _Planes:
         self.width, self.height = picture.width, picture.height
         y, u, v = picture.planes
         self.y, self.u, self.v = y, u, v  # read-only views: every step makes new arrays
-
-    def rgb(self) -> np.ndarray:
-        size = (self.width, self.height)
-        u = cv2.resize(self.u, size, interpolation=cv2.INTER_NEAREST)
-        v = cv2.resize(self.v, size, interpolation=cv2.INTER_NEAREST)
-        return cv2.transform(cv2.merge([self.y, u, v]), YUV_TO_RGB)
-
-    def set_rgb(self, rgb: np.ndarray) -> None:
-        yuv = cv2.transform(rgb, RGB_TO_YUV)
-        self.y = np.ascontiguousarray(yuv[:, :, 0])
-        chroma = cv2.resize(yuv[:, :, 1:], (self.width // 2, self.height // 2), interpolation=cv2.INTER_AREA)
-        self.u = np.ascontiguousarray(chroma[:, :, 0])
-        self.v = np.ascontiguousarray(chroma[:, :, 1])
 
     def picture(self) -> Picture:
         data = np.concatenate([self.y.reshape(-1), self.u.reshape(-1), self.v.reshape(-1)])
@@ -92,6 +43,11 @@ def active(clip: otio.schema.Clip) -> list[otio.schema.Effect]:
     return [e for e in looks.looks(clip) if not looks.is_identity(e)]
 
 
+def _step(effect: otio.schema.Effect, kind: str, values: dict[str, float]) -> Step:
+    file = colour_table.lut_step(looks.lut_path(effect)) if kind == "lut" else None
+    return kind, tuple(sorted(values.items())), file
+
+
 def apply_looks(picture: Picture, clip: otio.schema.Clip, frame: int) -> Picture:
     """The clip's picture at source frame `frame` with its looks applied (the same picture when
     it has none that do anything)."""
@@ -99,128 +55,26 @@ def apply_looks(picture: Picture, clip: otio.schema.Clip, frame: int) -> Picture
     if not stack:
         return picture
     planes = _Planes(picture)
-    rgb: np.ndarray | None = None  # held across a run of RGB looks: one round trip per run
+    run: list[Step] = []  # consecutive pointwise looks: one table lookup for all of them
     for effect in stack:
         kind = looks.kind_of(effect)
         values = looks.params(effect)
-        curves = kind == "colour" and _curves_needed(values)
-        if kind in _RGB_KINDS or curves:
-            if rgb is None:
-                rgb = planes.rgb()
-            rgb = _lut(rgb, effect, values) if kind == "lut" else cv2.LUT(rgb, _curve_table(values))
-            if kind == "lut" or values["saturation"] == 1.0:
-                continue
-        if rgb is not None:
-            planes.set_rgb(rgb)
-            rgb = None
-        _YUV_LOOKS[kind](planes, values, frame)
-    if rgb is not None:
-        planes.set_rgb(rgb)
+        if kind in POINTWISE:
+            run.append(_step(effect, kind, values))
+            continue
+        if run:
+            planes.y, planes.u, planes.v = colour_table.apply_table(planes.y, planes.u, planes.v, tuple(run))
+            run = []
+        _SPATIAL[kind](planes, values, frame)
+    if run:
+        planes.y, planes.u, planes.v = colour_table.apply_table(planes.y, planes.u, planes.v, tuple(run))
     return planes.picture()
-
-
-# colour ---------------------------------------------------------------------------------------
-
-
-def _curves_needed(values: dict[str, float]) -> bool:
-    return any(values[p.name] != p.default for p in looks.KINDS["colour"][1] if p.name != "saturation")
-
-
-def white_balance(temperature: float, tint: float) -> tuple[float, float, float]:
-    """Linear-light channel gains: warmer raises red and lowers blue, positive tint is magenta."""
-    t, g = temperature / 100.0, tint / 100.0
-    return 1.0 + 0.3 * t, 1.0 - 0.3 * g, 1.0 - 0.3 * t
-
-
-def _curve_table(values: dict[str, float]) -> np.ndarray:
-    return _curve_table_cached(tuple(sorted(values.items())))
-
-
-@lru_cache(maxsize=64)
-def _curve_table_cached(items: tuple[tuple[str, float], ...]) -> np.ndarray:
-    """The colour grade's per-channel curves on 8-bit R'G'B', as one (1, 256, 3) table.
-
-    White balance and exposure act on linear light; lift, gamma and gain on
-    the display-referred value, as colourists' wheels do:
-    out = (gain * (x + lift * (1 - x))) ** (1 / gamma).
-    """
-    values = dict(items)
-    x = np.arange(256, dtype=np.float64) / 255.0
-    balance = white_balance(values["temperature"], values["tint"])
-    table = np.empty((1, 256, 3), np.uint8)
-    for c, channel in enumerate("rgb"):
-        linear = x**DISPLAY_GAMMA * balance[c] * 2.0 ** values["exposure"]
-        v = np.clip(linear, 0.0, 1.0) ** (1.0 / DISPLAY_GAMMA)
-        lift, gamma, gain = (values[f"{w}_{channel}"] for w in ("lift", "gamma", "gain"))
-        v = np.clip(gain * (v + lift * (1.0 - v)), 0.0, 1.0) ** (1.0 / gamma)
-        table[0, :, c] = np.clip(np.rint(v * 255.0), 0, 255).astype(np.uint8)
-    return table
-
-
-def _saturation(planes: _Planes, values: dict[str, float], frame: int) -> None:
-    scale = values["saturation"]
-    if scale != 1.0:
-        planes.u, planes.v = (_towards_grey(c, scale) for c in (planes.u, planes.v))
-
-
-def _towards_grey(chroma: np.ndarray, scale: float) -> np.ndarray:
-    return cv2.addWeighted(chroma, scale, chroma, 0.0, 128.0 * (1.0 - scale))
-
-
-def _black_and_white(planes: _Planes, values: dict[str, float], frame: int) -> None:
-    keep = 1.0 - values["amount"]
-    planes.u, planes.v = (_towards_grey(c, keep) for c in (planes.u, planes.v))
-
-
-# LUT ------------------------------------------------------------------------------------------
-
-_ocio_lock = threading.Lock()
-
-
-def _lut(rgb: np.ndarray, effect: otio.schema.Effect, values: dict[str, float]) -> np.ndarray:
-    path = looks.lut_path(effect)
-    try:
-        stat = Path(path).stat()
-    except OSError as error:
-        raise MediaError(f"LUT file not found: {path}") from error
-    processor = _processor(path, stat.st_mtime_ns, stat.st_size)
-    out = np.ascontiguousarray(rgb).copy()
-    import PyOpenColorIO as ocio
-
-    height, width = out.shape[:2]
-    desc = ocio.PackedImageDesc(out, width, height, 3, ocio.BIT_DEPTH_UINT8, 1, 3, width * 3)
-    processor.apply(desc)
-    mix = values["mix"]
-    return out if mix >= 1.0 else cv2.addWeighted(rgb, 1.0 - mix, out, mix, 0.0)
-
-
-@lru_cache(maxsize=16)
-def _processor(path: str, mtime_ns: int, size: int) -> object:
-    """OpenColorIO's 8-bit CPU processor for a .cube file (tetrahedral for 3D LUTs), read once."""
-    import PyOpenColorIO as ocio
-
-    with _ocio_lock:
-        try:
-            transform = ocio.FileTransform(src=path, interpolation=ocio.INTERP_BEST)
-            config = ocio.Config.CreateRaw()
-            return config.getProcessor(transform).getOptimizedCPUProcessor(
-                ocio.BIT_DEPTH_UINT8, ocio.BIT_DEPTH_UINT8, ocio.OPTIMIZATION_DEFAULT
-            )
-        except Exception as error:  # OCIO raises its own exception type for any unreadable file
-            first = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise MediaError(f"Cannot read the LUT {Path(path).name}: {first}") from error
-
-
-def check_lut_file(path: str) -> None:
-    """Parse a LUT file now, so a bad one is refused when chosen rather than at export."""
-    stat = Path(path).stat()
-    _processor(path, stat.st_mtime_ns, stat.st_size)
 
 
 # grain ----------------------------------------------------------------------------------------
 
 _MARGIN = 64  # the grain field is this much larger than the frame; each frame reads it from an offset
-GRAIN_SIGMA = 28.0  # code values of luma noise at amount 1
+GRAIN_SIGMA = 20.0  # code values of luma noise at amount 1
 
 
 def _frame_rng(seed: float, frame: int, salt: int) -> np.random.Generator:
@@ -341,11 +195,4 @@ def _shift_rows(plane: np.ndarray, shift: np.ndarray) -> np.ndarray:
     return cv2.remap(plane, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-_YUV_LOOKS = {
-    "colour": _saturation,
-    "grain": _grain,
-    "vignette": _vignette,
-    "blur": _blur,
-    "vhs": _vhs,
-    "bw": _black_and_white,
-}
+_SPATIAL = {"grain": _grain, "vignette": _vignette, "blur": _blur, "vhs": _vhs}

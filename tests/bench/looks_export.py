@@ -52,7 +52,7 @@ def add_looks(plain: Path, lut: Path, out: Path) -> Path:
     for track, clip in document.iter_clips(timeline):
         if track.kind == "Video":
             looks.set_lut(timeline, document.clip_id(clip), str(lut))
-            looks.add_look(timeline, document.clip_id(clip), "grain", {"amount": 0.3, "size": 1.0})
+            looks.add_look(timeline, document.clip_id(clip), "grain")  # the default: amount 0.25, size 1.5
     persistence.save(timeline, out)
     return out
 
