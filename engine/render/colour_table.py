@@ -168,18 +168,22 @@ def run_on(yuv: np.ndarray, steps: Sequence[Step]) -> np.ndarray:
 
 # the table -------------------------------------------------------------------------------------
 
-_CHUNK = 16  # luma values per bake step: 16 x 65536 pixels, about 3 MB at a time
+_CHUNK = 16  # U values per bake step: 16 x 65536 pixels, about 3 MB at a time
 
 
 @lru_cache(maxsize=4)
 def baked(steps: tuple[Step, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(Y', U', V') tables, each indexed by Y << 16 | U << 8 | V: 16 MB apiece."""
-    uv = np.arange(65536, dtype=np.uint32)
-    u, v = (uv >> 8).astype(np.uint8), (uv & 255).astype(np.uint8)
+    """(Y', U', V') tables, each indexed by U << 16 | V << 8 | Y: 16 MB apiece.
+
+    Chroma-major, so the four pixels of a 2x2 block, which share their chroma,
+    look up within one 256-byte stretch of each table rather than 64 kB apart.
+    """
+    vy = np.arange(65536, dtype=np.uint32)
+    v, y = (vy >> 8).astype(np.uint8), (vy & 255).astype(np.uint8)
     tables = [np.empty(1 << 24, np.uint8) for _ in range(3)]
     for first in range(0, 256, _CHUNK):
-        y = np.repeat(np.arange(first, first + _CHUNK, dtype=np.uint8), 65536)
-        yuv = np.stack([y, np.tile(u, _CHUNK), np.tile(v, _CHUNK)], axis=-1).reshape(_CHUNK * 256, 256, 3)
+        u = np.repeat(np.arange(first, first + _CHUNK, dtype=np.uint8), 65536)
+        yuv = np.stack([np.tile(y, _CHUNK), u, np.tile(v, _CHUNK)], axis=-1).reshape(_CHUNK * 256, 256, 3)
         out = run_on(yuv, steps).reshape(-1, 3)
         lo, hi = first << 16, (first + _CHUNK) << 16
         for c in range(3):
@@ -193,10 +197,8 @@ def apply_table(
     """New (Y, U, V) planes of a 4:2:0 picture through the run's table."""
     ty, tu, tv = baked(steps)
     height, width = y.shape
-    uv = (u.astype(np.uint32) << 8) | v
-    uv_full = cv2.resize(uv.view(np.int32), (width, height), interpolation=cv2.INTER_NEAREST).view(np.uint32)
-    index = y.astype(np.uint32) << 16
-    index |= uv_full
-    mean = cv2.resize(y, (width // 2, height // 2), interpolation=cv2.INTER_AREA).astype(np.uint32) << 16
-    mean |= uv
-    return ty.take(index), tu.take(mean), tv.take(mean)
+    uv = (u.astype(np.uint32) << 16) | (v.astype(np.uint32) << 8)
+    index = cv2.resize(uv.view(np.int32), (width, height), interpolation=cv2.INTER_NEAREST).view(np.uint32)
+    index |= y
+    uv |= cv2.resize(y, (width // 2, height // 2), interpolation=cv2.INTER_AREA)  # the block's mean luma
+    return ty.take(index), tu.take(uv), tv.take(uv)
