@@ -74,9 +74,13 @@ def main() -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="shotline-looks-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        print("generating sources ...", flush=True)
-        sources = make_sources(folder)
-        music = make_music(folder / "music.wav")
+        kept = [folder / f"source{i}.mp4" for i in (1, 2, 3)]
+        if all(p.exists() for p in [*kept, folder / "music.wav"]):  # a --keep folder from an earlier run
+            sources, music = kept, folder / "music.wav"
+        else:
+            print("generating sources ...", flush=True)
+            sources = make_sources(folder)
+            music = make_music(folder / "music.wav")
         plain = build_project(sources, music, folder / "plain.otio")
         graded = add_looks(plain, write_film_lut(folder / "film.cube"), folder / "looks.otio")
         plain_cmd = export_command(plain, folder / "plain.mp4")
