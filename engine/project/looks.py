@@ -326,8 +326,8 @@ def set_lut(timeline: Timeline, ident: str, path: str | None) -> Change:
             if index is not None:
                 del stack[index]
         elif index is None:
-            at = (_index_of(clip, "colour") or 0) + (1 if _index_of(clip, "colour") is not None else 0)
-            stack.insert(at, new_effect("lut", path=checked))
+            grade = _index_of(clip, "colour")
+            stack.insert(0 if grade is None else grade + 1, new_effect("lut", path=checked))
         else:
             stack[index].metadata["shotline"]["path"] = checked
         _replace_looks(clip, stack)

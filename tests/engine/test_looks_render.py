@@ -17,6 +17,7 @@ import opentimelineio as otio
 import pytest
 from PIL import Image
 
+from engine.errors import ExportError
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
 from engine.media.reference import clips_for
@@ -289,3 +290,16 @@ def test_vhs_chroma_bleed_smears_sideways_without_wrapping_round(media: Path) ->
     assert np.abs(u_bled[10:20, 0] - u_clean[10:20, 0]).max() <= 2  # the red patch's edge stays red
     assert np.abs(u_bled[10:20, 38:44] - u_clean[10:20, 38:44]).max() > 10  # the red/blue edge smears
     assert np.array_equal(bled.planes[0], clean.planes[0])  # luma untouched
+
+
+def test_an_export_whose_lut_has_gone_stops_with_one_line_and_writes_nothing(
+    media: Path, tmp_path: Path
+) -> None:
+    lut = write_cube(tmp_path / "gone.cube", lambda rgb: rgb)
+    timeline, ident = edit(media)
+    looks.set_lut(timeline, ident, str(lut))
+    lut.unlink()
+    with pytest.raises(ExportError, match=r"LUT file not found: .*gone\.cube") as raised:
+        export_mp4(timeline, tmp_path / "out.mp4", LOSSLESS)
+    assert "\n" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
