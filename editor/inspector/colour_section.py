@@ -42,6 +42,7 @@ class ColourSection(QGroupBox):
         table = {p.name: p for p in looks.KINDS["colour"][1]}
         self.fields: dict[str, NumberField] = {}
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow dock: labels above
         for name in SLIDERS:
             field = NumberField(table[name], self)
             field.setObjectName(f"colour-{name}")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -59,13 +58,16 @@ class EffectsSection(QGroupBox):
         self.add_button.setText("Add Look")
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_button.setMenu(self.add_menu)
-        self.up = QPushButton("Up", self)
+        self.up = QToolButton(self)
+        self.up.setArrowType(Qt.ArrowType.UpArrow)
         self.up.setObjectName("effects-up")
-        self.up.setToolTip("Apply this look earlier")
-        self.down = QPushButton("Down", self)
+        self.up.setToolTip("Move up: apply this look earlier")
+        self.down = QToolButton(self)
+        self.down.setArrowType(Qt.ArrowType.DownArrow)
         self.down.setObjectName("effects-down")
-        self.down.setToolTip("Apply this look later")
-        self.remove = QPushButton("Remove", self)
+        self.down.setToolTip("Move down: apply this look later")
+        self.remove = QToolButton(self)
+        self.remove.setText("Remove")
         self.remove.setObjectName("effects-remove")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.up, self.down, self.remove):
@@ -76,6 +78,7 @@ class EffectsSection(QGroupBox):
         self.params.setObjectName("effects-params")
         self.form = QFormLayout(self.params)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, NumberField] = {}
 
         layout = QVBoxLayout(self)
