@@ -136,7 +136,8 @@ class Inspector(QScrollArea):
         has = bool(shown)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, has)
-        pictures = [f.ident for f in shown] if has and not any(f.audio for f in shown) else []
+        graded = has and not any(f.audio or self._is_title(f.ident) for f in shown)
+        pictures = [f.ident for f in shown] if graded else []  # looks are for video clips, not titles
         self.colour.show_clips(pictures)
         self.effects.show_clip(pictures[0] if len(pictures) == 1 else None)
         if not has:
@@ -182,6 +183,9 @@ class Inspector(QScrollArea):
         self.takes.setVisible(single is not None and bool(single.takes))
         if single is not None and single.takes:
             self.takes.show_takes(single.takes, single.ident)
+
+    def _is_title(self, ident: str) -> bool:
+        return titles.is_title(document.find_clip(self._context.session.timeline, ident)[1])
 
     @staticmethod
     def _ids(found: list[ClipFacts | None]) -> list[str]:

@@ -22,7 +22,7 @@ import opentimelineio as otio
 from engine.project import looks
 from engine.render import colour_table
 from engine.render.colour_table import POINTWISE, Step
-from engine.render.picture import Picture
+from engine.render.picture import Picture, frame_from_rgb
 
 
 class _Planes:
@@ -69,6 +69,22 @@ def apply_looks(picture: Picture, clip: otio.schema.Clip, frame: int) -> Picture
     if run:
         planes.y, planes.u, planes.v = colour_table.apply_table(planes.y, planes.u, planes.v, tuple(run))
     return planes.picture()
+
+
+def apply_looks_rgb(image: np.ndarray, clip: otio.schema.Clip, frame: int) -> np.ndarray:
+    """The same looks on an upright RGB (or RGBA) source image at its own size: the picture a
+    transformed clip is placed from. Alpha is kept as it is; an odd size is padded by its last
+    row or column for 4:2:0 and cropped back."""
+    if not active(clip):
+        return image
+    height, width = image.shape[:2]
+    rgb = image[:, :, :3]
+    padded = np.pad(rgb, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
+    picture = Picture(padded.shape[1], padded.shape[0], frame=frame_from_rgb(padded))
+    looked = apply_looks(picture, clip, frame).to_rgb()[:height, :width]
+    if image.shape[2] == 4:
+        return np.ascontiguousarray(np.dstack([looked, image[:, :, 3]]))
+    return looked
 
 
 # grain ----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
 from engine.project.times import rate_fraction
 from engine.render import compose, plan
-from engine.render.looks import apply_looks
+from engine.render.looks import apply_looks, apply_looks_rgb
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix, placement
 from engine.render.sources import Sources
 from engine.render.title import draw_title
@@ -175,6 +175,7 @@ class Renderer:
         else:
             image = compose.source_rgb(decoded, decoder.rotation)
             self._rgb[id(decoder)] = (decoded, image)
+        image = apply_looks_rgb(image, layer.clip, layer.source_frame)
         return compose.place(image, size, placed, fit, units), placed.blend
 
     def _title(

@@ -21,7 +21,7 @@ from engine.errors import ExportError
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
 from engine.media.reference import clips_for
-from engine.project import edits, looks
+from engine.project import edits, looks, transform
 from engine.project.document import clip_id, new_project
 from engine.render.picture import Picture
 from engine.render.video import Renderer, render_picture
@@ -303,3 +303,15 @@ def test_an_export_whose_lut_has_gone_stops_with_one_line_and_writes_nothing(
         export_mp4(timeline, tmp_path / "out.mp4", LOSSLESS)
     assert "\n" not in str(raised.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_looks_come_before_the_transform_on_a_scaled_clip(media: Path) -> None:
+    timeline, ident = edit(media)
+    transform.set_transform(timeline, ident, scale=0.5)
+    looks.add_look(timeline, ident, "bw")
+    rgb = rgb_of(render_picture(timeline, 0).data).astype(int)
+    middle = rgb[35:50, 45:75]  # the half-size picture's red patch, in the frame's upper middle
+    assert np.ptp(middle, axis=-1).max() <= 3 and middle.mean() > 40  # grey, not black
+    looks.set_enabled(timeline, ident, 0, False)
+    red = rgb_of(render_picture(timeline, 0).data).astype(int)[40, 60]
+    assert red[0] - red[2] > 100  # without the look it is red again
