@@ -71,7 +71,7 @@ def test_the_colour_section_grades_the_selected_clip(
     lut = tmp_path / "warm.cube"
     lut.write_text("LUT_1D_SIZE 2\n0 0 0\n1 0.9 0.8\n")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(lut), "")))
-    qtbot.mouseClick(colour.choose, Qt.MouseButton.LeftButton)  # the user picks warm.cube
+    colour.choose.click()  # the user clicks Choose… and picks warm.cube
     assert [k for k, _ in stack(window, dawn)] == ["colour", "lut"]
     assert colour.lut.text() == str(lut)
     undo(window)
@@ -97,10 +97,10 @@ def test_the_effects_stack_adds_switches_off_reorders_and_removes(qtbot, window:
     assert stack(window, dawn)[1][1]["wobble"] == 0.9
     effects.list.item(0).setCheckState(Qt.CheckState.Unchecked)  # the user clears the check box
     assert stack(window, dawn)[0][1]["enabled"] is False
-    qtbot.mouseClick(effects.up, Qt.MouseButton.LeftButton)
+    effects.up.click()
     assert [k for k, _ in stack(window, dawn)] == ["vhs", "grain"]
     assert effects.list.currentRow() == 0 and effects.list.item(0).text() == "VHS"
-    qtbot.mouseClick(effects.remove, Qt.MouseButton.LeftButton)
+    effects.remove.click()
     assert [k for k, _ in stack(window, dawn)] == ["grain"]
     assert effects.list.item(0).checkState() == Qt.CheckState.Unchecked
     for _ in range(3):
