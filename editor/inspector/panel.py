@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.inspector import spin
+from editor.inspector.colour_section import ColourSection
+from editor.inspector.effects_section import EffectsSection
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
 from editor.inspector.speed_box import SpeedBox
@@ -104,6 +106,9 @@ class Inspector(QScrollArea):
         layout.addWidget(self.transform)
         layout.addWidget(self.speed)
         layout.addWidget(self.takes)
+        self.colour, self.effects = ColourSection(context, body), EffectsSection(context, body)
+        layout.addWidget(self.colour)
+        layout.addWidget(self.effects)
         layout.addStretch(1)
         self.setWidget(body)
 
@@ -134,6 +139,10 @@ class Inspector(QScrollArea):
         has = bool(shown)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, has)
+        graded = has and not any(f.audio or self._is_title(f.ident) for f in shown)
+        pictures = [f.ident for f in shown] if graded else []  # looks are for video clips, not titles
+        self.colour.show_clips(pictures)
+        self.effects.show_clip(pictures[0] if len(pictures) == 1 else None)
         if not has:
             self.header.setText("No clip selected")
             self.takes.setVisible(False)
@@ -177,6 +186,9 @@ class Inspector(QScrollArea):
         self.takes.setVisible(single is not None and bool(single.takes))
         if single is not None and single.takes:
             self.takes.show_takes(single.takes, single.ident)
+
+    def _is_title(self, ident: str) -> bool:
+        return titles.is_title(document.find_clip(self._context.session.timeline, ident)[1])
 
     @staticmethod
     def _ids(found: list[ClipFacts | None]) -> list[str]:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import clipboard, commands, nested_nav, speed_commands
+from editor.timeline import clipboard, commands, nested_nav, paste_attributes, speed_commands
 from editor.timeline.geometry import HEADER_WIDTH
 from editor.timeline.view import TimelineView
 
@@ -31,6 +31,7 @@ class TimelinePanel(QWidget):
         self.hbar.valueChanged.connect(self._h_scrolled)
         self.vbar.valueChanged.connect(self._v_scrolled)
         clipboard.register(self.view)  # first: Cut/Copy/Paste follow Undo/Redo in Edit
+        paste_attributes.register(self.view)
         commands.register(self.view)
         speed_commands.register(self.view)
         nested_nav.register(self.view)

@@ -26,6 +26,7 @@ from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
 from engine.project.times import rate_fraction
 from engine.render import compose, interpolate, plan
+from engine.render.looks import apply_looks, apply_looks_rgb
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix, placement
 from engine.render.sources import Sources
 from engine.render.title import draw_title
@@ -94,9 +95,7 @@ class Renderer:
                 break
         if len(shown) == 1 and all(self._plain(layer) for layer in shown[0]):
             pictures = [
-                (self._layer_picture(layer, rate, size, fit), layer.weight)
-                for layer in shown[0]
-                if layer.weight > 0
+                (self._looked(layer, rate, size, fit), layer.weight) for layer in shown[0] if layer.weight > 0
             ]
             return mix(pictures, size) if pictures else black(size)
         if not shown:
@@ -171,7 +170,7 @@ class Renderer:
             drawn, ink = self._title(layer.clip, size, units)
             return compose.place(drawn, size, placed, FIT, units, ink), placed.blend
         if not placed.moves and placement(self._displayed_size(layer, rate), size, fit) == size:
-            return compose.opaque(self._layer_picture(layer, rate, size, fit), placed.opacity), placed.blend
+            return compose.opaque(self._looked(layer, rate, size, fit), placed.opacity), placed.blend
         decoder = self.sources.video(layer.clip)
         decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
         last = self._rgb.get(id(decoder))
@@ -180,6 +179,7 @@ class Renderer:
         else:
             image = compose.source_rgb(decoded, decoder.rotation)
             self._rgb[id(decoder)] = (decoded, image)
+        image = apply_looks_rgb(image, layer.clip, layer.source_frame)
         return compose.place(image, size, placed, fit, units), placed.blend
 
     def _title(
@@ -205,6 +205,10 @@ class Renderer:
                 )
             kept = self._titles[key] = (drawn, ink or (0, 0, 0, 0))
         return kept
+
+    def _looked(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
+        """The layer's source picture with its clip's looks (colour, LUT, grain...) applied."""
+        return apply_looks(self._layer_picture(layer, rate, size, fit), layer.clip, layer.source_frame)
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
         picture = self._source_picture(layer.clip, layer.source_frame, rate, size, fit)
