@@ -34,7 +34,7 @@ from engine.errors import ExportCancelled, ExportError, MediaError
 from engine.export import captions
 from engine.export.presets import ExportSettings
 from engine.media.mp4 import exact_mp4_options
-from engine.project import document, trackedit
+from engine.project import document, titles, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.mediapaths import shown, special_kind
 from engine.project.placeholders import is_placeholder
@@ -94,7 +94,7 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
         for clip in track.find_clips():  # nested sequences included
-            if not clip.enabled or is_placeholder(clip):  # a placeholder shows its panel
+            if not clip.enabled or titles.is_title(clip) or is_placeholder(clip):  # drawn: no file
                 continue
             try:
                 media_path(clip)

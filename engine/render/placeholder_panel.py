@@ -88,7 +88,11 @@ def panel_rgb(prompt: str, name: str, size: tuple[int, int], cast: tuple[str, ..
     return np.asarray(image)
 
 
+def panel_rgb_of(clip: Clip, size: tuple[int, int]) -> np.ndarray:
+    """The placeholder clip's panel as RGB of `size` (for the compositor, under a transform)."""
+    return panel_rgb(shot_prompt(clip), shot_label(clip.name or ""), size, tuple(shot_cast(clip)))
+
+
 def panel_picture(clip: Clip, size: tuple[int, int]) -> Picture:
     """The placeholder clip's panel as a picture of `size`."""
-    rgb = panel_rgb(shot_prompt(clip), shot_label(clip.name or ""), size, tuple(shot_cast(clip)))
-    return Picture(size[0], size[1], frame=frame_from_rgb(rgb))
+    return Picture(size[0], size[1], frame=frame_from_rgb(panel_rgb_of(clip, size)))
