@@ -117,3 +117,16 @@ def test_a_framing_outside_the_picture_is_refused_and_changes_nothing(still: Pat
         set_ken_burns(timeline, ident, (0, 0, 1, 1), (0, 0, 1, 1), "bounce")
     _, clip = document.find_clip(timeline, ident)
     assert list(clip.effects) == []
+
+
+def test_a_moved_still_under_a_transform_shows_its_framing_placed_by_the_transform(still: Path) -> None:
+    from engine.project.transform import set_transform
+
+    timeline, ident = project_with_still(still)
+    set_ken_burns(timeline, ident, (0, 0, 1, 1), (0.5, 0.5, 0.5, 0.5), LINEAR)  # ends on the yellow quarter
+    set_transform(timeline, ident, scale=0.5)  # the framing shown at half size in the middle
+    last = render_picture(timeline, FRAMES - 1).to_rgb().astype(int)
+    h, w = SIZE[1], SIZE[0]
+    middle = last[h // 2 - 10 : h // 2 + 10, w // 2 - 10 : w // 2 + 10]
+    assert middle[..., 0].mean() > 180 and middle[..., 1].mean() > 180  # yellow: the move's end framing
+    assert last[:8, :8].mean() < 30  # around it, black: the transform placed it
