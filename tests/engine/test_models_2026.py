@@ -162,6 +162,29 @@ def test_ltx2_makes_a_take_with_picture_and_sound_exactly_as_long_as_the_shot(en
     assert pool.loads == 1
 
 
+def test_an_ltx2_take_lands_with_its_sound_linked_under_the_picture(engine, tiny) -> None:
+    from engine.generate.video.timeline import take_from_result
+    from engine.project import document, edits, take_sound, takes, trackedit
+    from engine.project.clips import media_clip, media_reference
+    from engine.project.document import new_project
+    from engine.project.times import tr
+    from engine.render.audio import audio
+
+    run, _ = engine
+    timeline = new_project("film", rate=24.0, size=(64, 36))
+    storyboard = media_reference("/media/board.mp4", tr(0, 48, 24.0))
+    edits.append(timeline, {"V1": media_clip("Lighthouse", storyboard, 24.0, 12, 0)})
+    ident = document.clip_id(document.track(timeline, "V1")[0])
+    result = run("video.generate", "ltx2", model=str(tiny["ltx2"]), **SHOT)[1].to_json()
+    takes.add_take(timeline, ident, *take_from_result(result, 24.0))
+    track, sound = take_sound.sound_clip(timeline, ident)
+    assert track.name == "A1" and Path(sound.media_reference.target_url).name == "sound.wav"
+    assert trackedit.duration_frames(sound, 24.0) == 12
+    made = audio(timeline, 0, 24_000)
+    written = read_wav(Path(result["files"][1]))[0]
+    assert np.allclose(made, written[:24_000], atol=1e-4)  # the mix plays the model's sound
+
+
 def test_ltx2_ends_on_the_next_shots_first_frame_and_starts_on_the_previous_shots_last(
     engine, tiny, tmp_path
 ) -> None:

@@ -34,6 +34,7 @@ from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
 from engine.project.placeholders import shot_prompt
 from engine.project.provenance import Provenance
+from engine.project.take_sound import attach_sound
 from engine.project.times import rate_fraction, tr
 from engine.results import MANIFEST
 
@@ -130,7 +131,19 @@ def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.E
     reference = media_reference(path.as_uri(), tr(0, frames, rate))
     if head:
         reference.metadata["shotline"] = {**reference.metadata.get("shotline", {}), "source_start": head}
+    sound = take_sound_file(result, made)
+    if sound is not None:
+        attach_sound(reference, sound.as_uri())
     return reference, Provenance.from_dict(made)
+
+
+def take_sound_file(result: dict[str, Any], made: dict[str, Any]) -> Path | None:
+    """The sound file a joint audio-video model made with the picture (named in the provenance), if any."""
+    name = made.get("audio") if made.get("has_audio") else None
+    if not name:
+        return None
+    files = [Path(f) for f in result.get("files", [])[1:]]
+    return next((f for f in files if f.name == name), None)
 
 
 def play_regenerated(timeline: Timeline, ident: str, key: str) -> Change:
