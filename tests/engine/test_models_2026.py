@@ -28,7 +28,7 @@ from engine.generate.jobs import generation_queue
 from engine.generate.presets import load_presets
 from engine.generate.registry import default_registry
 from engine.generate.score.music.master import read_wav, write_wav
-from engine.generate.video.diffusers import anchors
+from engine.generate.video.choices import anchors
 from engine.jobs.models import ModelPool
 from engine.jobs.spec import JobSpec
 from tests.engine.test_inpaint_diffusers import _respects_mask
@@ -327,3 +327,32 @@ def test_rescore_this_section_remakes_only_that_section_of_the_cue(engine, tiny,
     wrong = run("music.score", "ace-step", model=str(tiny["acestep"]), samples=48_000,
                 src_audio=str(tmp_path / "cue.wav"), repaint_start=0, repaint_end=24_000)  # fmt: skip
     assert wrong == ("failed", "The cue cue.wav is 96000 samples long, not the 48000 the range lasts")
+
+
+def test_draft_quality_runs_ltx2_with_a_taylorseer_cache_and_final_without(engine, tiny) -> None:
+    run, pool = engine
+    draft = run("video.generate", "ltx2", model=str(tiny["ltx2"]), quality="draft", **{**SHOT, "steps": 6})
+    assert draft[0] == "done", draft
+    assert draft[1].provenance["quality"] == "draft" and draft[1].provenance["draft"] == "TaylorSeer cache"
+    final = run("video.generate", "ltx2", model=str(tiny["ltx2"]), **{**SHOT, "steps": 6})
+    assert final[0] == "done", final
+    assert final[1].provenance["quality"] == "final" and final[1].provenance["draft"] is None
+    assert pool.loads == 1  # the same pooled model; the cache was switched off after the draft
+    assert not pool._model.transformer.is_cache_enabled  # the pooled model was left without the cache
+
+
+def test_draft_quality_caches_both_wan22_experts_with_first_block_cache(engine, tiny) -> None:
+    run, _ = engine
+    ending = run("video.generate", "wan", model=str(tiny["wan22"]), quality="draft", **SHOT)
+    assert ending[0] == "done", ending
+    assert ending[1].provenance["draft"] == "FirstBlockCache"
+
+
+def test_the_plan_chosen_in_the_dialog_is_the_plan_the_job_runs_on(engine, tiny) -> None:
+    run, _ = engine
+    chosen = "group offload · VAE tiling"
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), vram_gb=80, plan=chosen, **SHOT)
+    assert ending[0] == "done", ending
+    assert chosen in ending[1].provenance["plan"]
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), vram_gb=80, plan="on the moon", **SHOT)
+    assert ending[0] == "failed" and "There is no plan 'on the moon' for LTX-2.3" in ending[1]

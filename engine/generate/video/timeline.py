@@ -39,7 +39,10 @@ from engine.project.times import rate_fraction, tr
 from engine.results import MANIFEST
 
 #: What the dialog offers to change, with the keys the job spec uses.
-SHOT_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "image", "model")
+SHOT_FIELDS = (
+    "prompt", "negative_prompt", "seed", "steps", "guidance", "image", "last_image", "model",
+    "plan", "quality",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
