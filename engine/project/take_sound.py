@@ -250,3 +250,30 @@ def delete_take_sound(timeline: Timeline, ident: str) -> Change:
         trackedit.normalize(sound_track, rate)
         change.result = clip_id(sound)
     return change
+
+
+def refit(timeline: Timeline, ident: str, rate: float) -> None:
+    """After the picture clip grew or shrank (an extended take), its sound clip spans it again.
+
+    Runs inside the edit's `mutation`. The sound is put over the picture's
+    frames on its own track, over what lies there (a ripple edit has already
+    made room, an overwrite overwrites, as on the picture's track).
+    """
+    track, clip = find_clip(timeline, ident)
+    found = sound_clip(timeline, ident)
+    url = sound_url(clip.media_reference)
+    if found is None or url is None or is_locked(found[0]):
+        return
+    sound_track, sound = found
+    picture = trackedit.slot_of(track, clip, rate)
+    start, length = trackedit.source_frames(clip, rate)
+    fitted = sound.clone()
+    fitted.media_reference = media_reference(url, clip.media_reference.available_range)
+    trackedit.set_source(fitted, start, length, rate)
+    was = trackedit.slot_of(sound_track, sound, rate)
+    trackedit.clear(sound_track, was.start, was.end, rate)
+    trackedit.remove(
+        sound_track, picture.start, min(picture.end, trackedit.track_end(sound_track, rate)), rate
+    )
+    trackedit.place(sound_track, picture.start, [fitted], rate)
+    trackedit.normalize(sound_track, rate)

@@ -155,3 +155,25 @@ def test_the_take_sound_goes_on_a_new_audio_track_when_the_others_are_busy_under
     change.undo()
     assert [t.name for t in document.tracks(timeline, document.AUDIO)] == ["A1", "A2"]
     assert len(takes.takes(document.find_clip(timeline, ident)[1])) == 1  # the picture is as it was
+
+
+def test_extending_a_shot_with_sound_asks_for_its_sound_and_the_sound_grows_with_the_shot(
+    cut, tmp_path
+) -> None:
+    from engine.generate.extend.timeline import extend_spec, extended_take
+    from engine.project.extend import extend_clip
+
+    timeline, ident, results = cut
+    _add(timeline, ident, results["loud"])
+    spec = extend_spec(timeline, ident, 10, backend="ltx2-extend", cache_dir=tmp_path / "cache")
+    assert spec["params"]["sound"].endswith("loud/sound.wav")  # LTX-2 continues the take's sound
+    longer = _result(tmp_path / "extended", 30, 0.2)
+    longer["provenance"] |= {"task": "video.extend", "backend": "ltx2-extend"}
+    reference, made = extended_take(longer, RATE)
+    change = extend_clip(timeline, ident, reference, made, 10)
+    assert layout(timeline, "V1") == [("Pier", 0, 10), ("Harbour", 10, 40), ("Quay", 40, 50)]
+    assert layout(timeline, "A1") == [("gap", 0, 10), ("Harbour (sound)", 10, 40)]
+    assert _level(timeline, 35) == pytest.approx(0.2, abs=1e-3)  # the new frames have their sound
+    change.undo()
+    assert layout(timeline, "A1") == [("gap", 0, 10), ("Harbour (sound)", 10, 30)]
+    assert _level(timeline, 15) == pytest.approx(0.5, abs=1e-3)

@@ -25,7 +25,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
-from engine.generate.results import video_result
+from engine.generate.results import take_sound_file, video_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, takes, trackedit
@@ -138,15 +138,6 @@ def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.E
     if sound is not None:
         attach_sound(reference, sound.as_uri())
     return reference, Provenance.from_dict(made)
-
-
-def take_sound_file(result: dict[str, Any], made: dict[str, Any]) -> Path | None:
-    """The sound file a joint audio-video model made with the picture (named in the provenance), if any."""
-    name = made.get("audio") if made.get("has_audio") else None
-    if not name:
-        return None
-    files = [Path(f) for f in result.get("files", [])[1:]]
-    return next((f for f in files if f.name == name), None)
 
 
 def play_regenerated(timeline: Timeline, ident: str, key: str) -> Change:
