@@ -25,7 +25,7 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Readiness
 from engine.generate.conform import fit_picture
-from engine.generate.device_memory import device_memory_gb
+from engine.generate.device_memory import device_memory_gb, system_memory_gb
 from engine.generate.planner import CPU, GPU, GROUP, MODEL, Plan, choose, ladder
 from engine.generate.presets import PRESETS_FILE, VideoPreset, preset_for_model, presets_for
 from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
@@ -105,6 +105,7 @@ class PresetBackend:
         found = ladder(
             preset.short_name, preset.footprint, dtype, works, have,
             cpu_offload=bool(request.cpu_offload), vae_tiling=bool(request.vae_tiling), sizes=sizes,
+            ram_gb=system_memory_gb(),
         )  # fmt: skip
         return found[chosen_rung(found, getattr(request, "plan", None)) :]
 
