@@ -8,7 +8,8 @@ The bottom half is what the user chooses: the load options for every model
 model, a preset, a hub id typed in, or a local folder. A folder the engine
 would refuse (pickle weights, no weights, not a model folder) is flagged as
 soon as it is picked, and Apply refuses it with the reason, rather than a
-job failing minutes later.
+job failing minutes later. Each row can download its preset
+(editor.preferences.model_download).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from editor.engine_client import EngineClient
 from editor.preferences import models
+from editor.preferences.model_download import ModelDownload
 from editor.settings import EditorSettings
 from engine.errors import GenerateError
 from engine.generate.model_choices import (
@@ -130,12 +132,19 @@ class ModelRow:
         self.note = QLabel(parent)
         self.note.setObjectName(f"note-{backend.task}-{backend.name}")
         self.note.setWordWrap(True)
+        self.download = ModelDownload(self._preset_name, self.note, parent, f"{backend.task}-{backend.name}")
         self.combo.currentTextChanged.connect(lambda _text: self.check())
         self.check()
 
     @property
     def model(self) -> str:
         return self.combo.currentText().strip()
+
+    def _preset_name(self) -> str:
+        """The preset to download: the one chosen, or the backend's default when the box is empty."""
+        if not self.model and self.presets:
+            return self.presets[0].name
+        return next((p.name for p in self.presets if self.model in (p.model, p.name)), self.model)
 
     def problem(self) -> str:
         """Why the engine would refuse the chosen folder, or ""."""
@@ -229,7 +238,9 @@ class ModelsTab(QWidget):
             grid.addWidget(QLabel(f"{TASK_NAMES.get(backend.task, backend.task)} · {name}", chosen), line, 0)
             grid.addWidget(row.combo, line, 1)
             grid.addWidget(row.browse, line, 2)
+            grid.addWidget(row.download.button, line, 3)
             grid.addWidget(row.note, line + 1, 1, 1, 2)
+            grid.addWidget(row.download.bar, line + 1, 3)
             self.rows[(backend.task, backend.name)] = row
 
         inner = QWidget(self)
