@@ -12,6 +12,7 @@ fast first look (distilled steps or a step cache); Final for the real steps.
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from engine.generate.presets import PRESETS_FILE
 from engine.generate.video.choices import (
     BOTH,
     DRAFT,
@@ -45,8 +47,9 @@ AUTOMATIC = "Automatic"
 class ShotOptions(QWidget):
     """Anchors, plan and quality for one backend + model; `update_for` re-reads them when either changes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, presets: Path = PRESETS_FILE) -> None:
         super().__init__(parent)
+        self._presets = presets
         self.from_previous = QCheckBox("Start from the previous shot's last frame", self)
         self.from_previous.setObjectName("anchor-first")
         self.to_next = QCheckBox("End on the next shot's first frame", self)
@@ -80,14 +83,14 @@ class ShotOptions(QWidget):
         self.anchor_box.setLayout(anchors)
         self.quality_box.setLayout(quality)
 
-    def rows(self) -> list[tuple[str, Any]]:
-        """(label, widget) for the dialog's form, in order."""
-        return [
-            ("Anchors", self.anchor_box),
-            ("Plan", self.plan),
-            ("", self.plan_note),
-            ("Quality", self.quality_box),
-        ]
+    def rows(self, anchors: bool = True, quality: bool = True) -> list[tuple[str, Any]]:
+        """(label, widget) for the form, in order: the plan, and the anchors and quality if asked."""
+        found: list[tuple[str, Any]] = [("Anchors", self.anchor_box)] if anchors else []
+        found += [("Plan", self.plan), ("", self.plan_note)]
+        hidden = [w for on, w in ((anchors, self.anchor_box), (quality, self.quality_box)) if not on]
+        for widget in hidden:
+            widget.setVisible(False)
+        return found + ([("Quality", self.quality_box)] if quality else [])
 
     def update_for(
         self,
@@ -98,7 +101,7 @@ class ShotOptions(QWidget):
         load: dict[str, Any] | None = None,
     ) -> None:
         """Re-read what `backend` with `model` can do for a shot of (frames, rate, size) on `vram_gb`."""
-        preset = chosen_preset(backend, model)
+        preset = chosen_preset(backend, model, self._presets)
         self._choices = anchor_choices(preset)
         self._anchor_rules()
         self.plan.clear()

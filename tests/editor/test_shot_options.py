@@ -105,3 +105,31 @@ def test_the_dialog_as_the_user_sees_it(dialog, qtbot) -> None:
     choose(dialog, "ltx2")
     qtbot.wait(50)  # the form lays itself out again for the new plan
     dialog.grab().save("/tmp/regenerate-dialog-ltx2.png")
+
+
+def test_the_extend_dialog_shows_the_plan_for_the_extend_model_and_sends_a_chosen_one(
+    qtbot, tmp_path
+) -> None:
+    from pathlib import Path
+
+    from editor.generate.extend_dialog import ExtendDialog
+    from engine.generate.extend.timeline import ExtendDefaults
+
+    dialog = ExtendDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_backends([
+        {"name": "motion", "label": "Motion continuation", "ready": True, "default": True},
+        {"name": "ltx2-extend", "label": "LTX-2, video condition with sound", "ready": True},
+    ])  # fmt: skip
+    dialog.fill(ExtendDefaults("c1", "Harbour", Path("/media/harbour.mp4"), 0, 48, {"prompt": "waves"}), 24.0)
+    dialog.set_machine((1280, 720), 24.0, {})
+    assert dialog.options.plan.itemText(0) == "No model to load: runs anywhere"  # motion continuation
+    dialog.backend.setCurrentIndex(dialog.backend.findData("ltx2-extend"))
+    assert dialog.options.plan.itemText(0).startswith("Automatic: LTX-2.3 distilled · ")
+    assert "plan" not in dialog.values()
+    dialog.options.plan.setCurrentIndex(2)
+    assert dialog.values()["plan"] == dialog.options.plan.currentData()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    dialog.grab().save("/tmp/extend-dialog-plan.png")

@@ -65,6 +65,7 @@ class ExtendRequest:
     cpu_offload: bool = False
     vae_tiling: bool = False
     sound: str | None = None  # the clip's take sound (a WAV from its media's frame 0), continued by LTX-2
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
 
     @property
     def total(self) -> int:
@@ -123,6 +124,7 @@ class ExtendRequest:
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
             sound=str(sound) if sound else None,
+            plan=str(params["plan"]) if params.get("plan") else None,
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from engine.errors import GenerateError
 from engine.generate.planner import CPU, Plan, choose, ladder
-from engine.generate.presets import LTX2_PIPELINES, VideoPreset, preset_for_model
+from engine.generate.presets import LTX2_PIPELINES, PRESETS_FILE, VideoPreset, preset_for_model
 
 FIRST, LAST, BOTH = "first", "last", "both"
 #: The dialog's quality switch: Draft for a fast first look, Final for the model's real steps.
@@ -70,12 +71,15 @@ def anchor_choices(preset: VideoPreset | None) -> dict[str, AnchorChoice]:
     return {FIRST: first, LAST: last, BOTH: both}
 
 
-def chosen_preset(backend: str | None, model: str | None) -> VideoPreset | None:
-    """The preset a job on `backend` with `model` (a preset, hub id or folder) would run; None without one."""
+def chosen_preset(backend: str | None, model: str | None, path: Path = PRESETS_FILE) -> VideoPreset | None:
+    """The preset a job on `backend` with `model` (a preset, hub id or folder) would run; None without one.
+
+    `path` is the task's presets file (extend.json for video.extend).
+    """
     if not backend:
         return None
     try:
-        return preset_for_model(backend, model or None)
+        return preset_for_model(backend, model or None, path)
     except GenerateError:
         return None  # a backend with no presets (the animatic) or a damaged presets file
 
