@@ -277,3 +277,18 @@ def refit(timeline: Timeline, ident: str, rate: float) -> None:
     )
     trackedit.place(sound_track, picture.start, [fitted], rate)
     trackedit.normalize(sound_track, rate)
+
+
+def renumber(timeline: Timeline, pasted: list[str], new_ids: dict[str, str]) -> None:
+    """Pasted take sounds sound for the pasted pictures (their new ids); one pasted without its
+    picture becomes a plain sound clip (the original picture keeps its own take sound)."""
+    for ident in pasted:
+        _, clip = find_clip(timeline, ident)
+        meta = clip.metadata.get("shotline", {})
+        if TAKE_SOUND not in meta:
+            continue
+        picture = new_ids.get(str(meta[TAKE_SOUND]))
+        if picture is not None:
+            shotline_meta(clip)[TAKE_SOUND] = picture
+        else:
+            del shotline_meta(clip)[TAKE_SOUND]

@@ -177,3 +177,17 @@ def test_extending_a_shot_with_sound_asks_for_its_sound_and_the_sound_grows_with
     change.undo()
     assert layout(timeline, "A1") == [("gap", 0, 10), ("Harbour (sound)", 10, 30)]
     assert _level(timeline, 15) == pytest.approx(0.5, abs=1e-3)
+
+
+def test_a_pasted_shot_brings_its_own_take_sound_that_follows_the_pasted_takes(cut) -> None:
+    from engine.project import clipboard
+
+    timeline, ident, results = cut
+    _add(timeline, ident, results["loud"])
+    _add(timeline, ident, results["quiet"])
+    change = clipboard.paste(timeline, clipboard.copy(timeline, [ident]), rt(60, RATE))
+    pasted = next(i for i in change.result.clip_ids if document.find_clip(timeline, i)[0].name == "V1")
+    assert take_sound.sound_clip(timeline, pasted)[1] is not take_sound.sound_clip(timeline, ident)[1]
+    takes.set_active_take(timeline, pasted, "take-2")  # the pasted shot plays the loud take again
+    assert _level(timeline, 65) == pytest.approx(0.5, abs=1e-3)
+    assert _level(timeline, 15) == pytest.approx(0.1, abs=1e-3)  # the original keeps its own
