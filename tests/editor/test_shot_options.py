@@ -133,3 +133,16 @@ def test_the_extend_dialog_shows_the_plan_for_the_extend_model_and_sends_a_chose
     qtbot.waitExposed(dialog)
     qtbot.wait(50)
     dialog.grab().save("/tmp/extend-dialog-plan.png")
+
+
+def test_a_draft_take_says_so_in_the_takes_menu() -> None:
+    from editor.generate.takes_menu import take_label
+    from engine.project.provenance import Provenance
+    from engine.project.takes import Take
+
+    draft = Provenance.from_dict({"task": "video.generate", "backend": "ltx2", "prompt": "Gulls", "seed": 4,
+                                  "quality": "draft", "draft": "TaylorSeer cache"})  # fmt: skip
+    final = Provenance.from_dict({"task": "video.generate", "backend": "ltx2", "prompt": "Gulls", "seed": 4,
+                                  "quality": "final"})  # fmt: skip
+    assert take_label(2, Take("take-2", None, draft, True)) == "Take 2 · seed 4 · “Gulls” · draft"
+    assert take_label(3, Take("take-3", None, final, False)) == "Take 3 · seed 4 · “Gulls”"
