@@ -3,7 +3,8 @@
 The download runs on a thread of its own (the GUI stays live for the
 minutes a 20 GB checkpoint takes) through the engine's one download
 function (engine.generate.model_download): resumable, safetensors only,
-into the Hugging Face cache. Progress arrives as bytes and is shown as a
+into the Hugging Face cache or the folder chosen in Settings (the row then
+loads the model from there). Progress arrives as bytes and is shown as a
 bar with the size and the time left; a failure (offline, no network, a gated model) is one
 line under the row. A preset that is downloaded already says so.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
@@ -29,6 +31,7 @@ class _Signals(QObject):
     progressed = Signal(object, object)  # bytes: beyond a 32-bit int for any real checkpoint
     finished = Signal(str)
     failed = Signal(str)
+    landed = Signal(str)
 
 
 class ModelDownload:
@@ -50,7 +53,12 @@ class ModelDownload:
         self._signals.progressed.connect(self._progressed)
         self._signals.finished.connect(self._finished)
         self._signals.failed.connect(self._failed)
+        self._signals.landed.connect(lambda folder: self.landed(folder))
         self.thread: threading.Thread | None = None
+        #: The folder chosen in Settings ("": the Hugging Face cache); each model gets a folder there.
+        self.folder: Callable[[], str] = lambda: ""
+        #: Called with the downloaded folder when it is not the hub cache (the row then loads from it).
+        self.landed: Callable[[str], None] = lambda _folder: None
 
     def entry(self) -> CatalogEntry | None:
         """The preset the row names (its default when empty); None for a folder or an unlisted hub id."""
@@ -64,7 +72,8 @@ class ModelDownload:
         if entry is None:
             self._say("Only a listed preset can be downloaded here; a hub id downloads on first use")
             return
-        if downloaded(entry.model) is not None:
+        into = Path(self.folder()) / entry.name if self.folder().strip() else None
+        if into is None and downloaded(entry.model) is not None:
             self._say(f"{entry.short_name} is downloaded already")
             return
         self.button.setEnabled(False)
@@ -78,11 +87,13 @@ class ModelDownload:
 
         def work() -> None:
             try:
-                path = download(entry, progress=signals.progressed.emit)
+                path = download(entry, into, progress=signals.progressed.emit)
             except ShotlineError as error:
                 signals.failed.emit(str(error))
             else:
                 signals.finished.emit(f"{entry.short_name}: downloaded to {path}")
+                if into is not None:
+                    signals.landed.emit(str(path))
 
         self.thread = threading.Thread(target=work, name=f"download {entry.name}", daemon=True)
         self.thread.start()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -226,6 +227,17 @@ class ModelsTab(QWidget):
         form.addRow("Precision", self.dtype)
         form.addRow("", self.cpu_offload)
         form.addRow("", self.vae_tiling)
+        self.download_folder = QLineEdit(models.download_folder(settings), loading)
+        self.download_folder.setObjectName("models-download-folder")
+        self.download_folder.setPlaceholderText("The Hugging Face cache")
+        self.download_folder.setMinimumWidth(360)
+        self.download_folder.setToolTip("Download buttons put each model in a folder of its own here")
+        pick = QPushButton("Browse…", loading)
+        pick.clicked.connect(self._pick_download_folder)
+        where = QHBoxLayout()
+        where.addWidget(self.download_folder, 1)
+        where.addWidget(pick)
+        form.addRow("Download into", where)
 
         chosen = QGroupBox("Model of each AI backend (empty: its default)", self)
         grid = QGridLayout(chosen)
@@ -233,6 +245,8 @@ class ModelsTab(QWidget):
         self.rows: dict[tuple[str, str], ModelRow] = {}
         for backend in model_backends():
             row = ModelRow(backend, models.chosen_model(settings, backend.task, backend.name), chosen)
+            row.download.folder = self.download_folder.text
+            row.download.landed = row.combo.setCurrentText  # a model in its own folder loads from there
             line = grid.rowCount()
             name = BACKEND_NAMES.get(backend.name, backend.name)
             grid.addWidget(QLabel(f"{TASK_NAMES.get(backend.task, backend.task)} · {name}", chosen), line, 0)
@@ -313,6 +327,11 @@ class ModelsTab(QWidget):
                 )
         return "\n".join(lines)
 
+    def _pick_download_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Download models into", self.download_folder.text())
+        if folder:
+            self.download_folder.setText(folder)
+
     def apply(self) -> None:
         settings = self._settings
         options = models.LoadOptions(
@@ -322,5 +341,6 @@ class ModelsTab(QWidget):
             vae_tiling=self.vae_tiling.isChecked(),
         )
         models.set_load_options(settings, options)
+        models.set_download_folder(settings, self.download_folder.text())
         for (task, backend), row in self.rows.items():
             models.set_chosen_model(settings, task, backend, row.model)

@@ -10,12 +10,14 @@ files arrive, from the thread the download runs on. Any failure is one line
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
 from engine.generate.catalog import CatalogEntry
+from engine.generate.presets import FOLDER_PRESET
 
 #: What a download fetches: weights as safetensors, configs, tokenizers. Never .bin/.pt pickles.
 ALLOW = ["*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.tiktoken", "tokenizer*", "*.md"]
@@ -35,11 +37,29 @@ def download(entry: CatalogEntry, to: Path | None = None, progress: Progress | N
     if progress is not None:
         options["tqdm_class"] = _reporting(progress)
     try:
-        return Path(snapshot_download(entry.model, **options))
+        path = Path(snapshot_download(entry.model, **options))
     except KeyboardInterrupt:
         raise
     except Exception as error:  # no network, a gated model, a full disk: one line, never a traceback
         raise GenerateError(f"cannot download {entry.model}: {reason(error)}") from None
+    if to is not None:
+        _name_the_preset(path, entry.name)
+    return path
+
+
+def _name_the_preset(folder: Path, preset: str) -> None:
+    """A folder of its own says which preset drives it (engine.generate.presets reads `shotline.json`):
+    LTX-2.3 and LTX-2.3 distilled share a pipeline class and could not be told apart otherwise."""
+    target = folder / FOLDER_PRESET
+    if target.exists():
+        return
+    temp = target.with_name(f".{target.name}.part")
+    try:
+        temp.write_text(json.dumps({"preset": preset}), encoding="utf-8")
+        temp.replace(target)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise GenerateError(f"Cannot write {target}: {error.strerror or error}") from None
 
 
 def reason(error: Exception) -> str:

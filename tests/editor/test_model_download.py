@@ -79,3 +79,26 @@ def test_the_hubs_byte_bars_become_one_progress_figure() -> None:
     second.update(1000)
     files.update(1)
     assert heard[:2] == [(400, 4000), (1400, 4000)]
+
+
+def test_a_download_folder_chosen_in_settings_gets_the_model_and_the_row_loads_it_from_there(
+    tab, qtbot, monkeypatch, tmp_path
+):
+    import editor.preferences.model_download as model_download
+    from editor.preferences import models
+
+    asked: list = []
+
+    def fake(entry, to=None, progress=None):
+        asked.append(to)
+        return to
+
+    monkeypatch.setattr(model_download, "download", fake)
+    tab.download_folder.setText(str(tmp_path / "models"))
+    row = tab.row("video.generate", "ltx2")
+    qtbot.mouseClick(row.download.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: row.model == str(tmp_path / "models" / "ltx-2.3-distilled"), timeout=10000)
+    assert asked == [tmp_path / "models" / "ltx-2.3-distilled"]
+    tab.apply()
+    assert models.download_folder(tab._settings) == str(tmp_path / "models")
+    assert models.chosen_model(tab._settings, "video.generate", "ltx2") == row.model
