@@ -88,3 +88,18 @@ def test_the_prepared_recording_is_24khz_mono_the_first_30_seconds_and_the_same_
         samples = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(stream)])
         assert stream.rate == RATE and stream.channels == 1
     assert len(samples) == 30 * RATE
+
+
+def test_add_voice_over_keeps_the_characters_recording(qtbot) -> None:
+    from editor.generate.voice_dialog import VoiceDialog
+
+    dialog = VoiceDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_backends([{"name": "chatterbox", "label": "Chatterbox", "ready": True}])
+    dialog.set_cast(
+        {"Tom": CharacterVoice("chatterbox", None, 1.0, "/voices/tom.wav"), "Mara": CharacterVoice()}
+    )
+    dialog.character.setCurrentText("Tom")
+    assert dialog.chosen_voice() == CharacterVoice("chatterbox", None, 1.0, "/voices/tom.wav")
+    dialog.character.setCurrentText("Mara")
+    assert dialog.chosen_voice().sample is None
