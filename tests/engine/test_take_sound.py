@@ -191,3 +191,16 @@ def test_a_pasted_shot_brings_its_own_take_sound_that_follows_the_pasted_takes(c
     takes.set_active_take(timeline, pasted, "take-2")  # the pasted shot plays the loud take again
     assert _level(timeline, 65) == pytest.approx(0.5, abs=1e-3)
     assert _level(timeline, 15) == pytest.approx(0.1, abs=1e-3)  # the original keeps its own
+
+
+def test_a_script_placeholder_filled_by_ltx2_gets_its_sound_too(tmp_path) -> None:
+    from engine.project.placeholders import fill_placeholder, placeholder_clip
+
+    timeline = new_project("film", rate=RATE, size=(64, 36))
+    edits.append(timeline, {"V1": placeholder_clip("1.1 Gulls", 20, RATE, "Gulls over the harbour")})
+    ident = document.clip_id(document.track(timeline, "V1")[0])
+    change = fill_placeholder(timeline, ident, *take_from_result(_result(tmp_path / "gulls", 20, 0.4), RATE))
+    assert layout(timeline, "A1") == [("1.1 Gulls (sound)", 0, 20)]
+    assert _level(timeline, 5) == pytest.approx(0.4, abs=1e-3)
+    change.undo()
+    assert layout(timeline, "A1") == []
