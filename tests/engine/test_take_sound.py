@@ -204,3 +204,17 @@ def test_a_script_placeholder_filled_by_ltx2_gets_its_sound_too(tmp_path) -> Non
     assert _level(timeline, 5) == pytest.approx(0.4, abs=1e-3)
     change.undo()
     assert layout(timeline, "A1") == []
+
+
+def test_a_new_generated_shot_is_placed_with_its_sound_selected_together(tmp_path) -> None:
+    from engine.generate.video.new_shot import generated_clip, place_generated
+
+    timeline = new_project("film", rate=RATE, size=(64, 36))
+    edits.append(timeline, {"V1": shot("Pier", 10)})
+    clip = generated_clip(_result(tmp_path / "gull", 20, 0.3), RATE, "Gull")
+    change = place_generated(timeline, "V1", 10, clip)
+    assert layout(timeline, "V1") == [("Pier", 0, 10), ("Gull", 10, 30)]
+    assert layout(timeline, "A1") == [("gap", 0, 10), ("Gull (sound)", 10, 30)]
+    assert len(change.result) == 2 and change.description == "Generate Gull"  # picture and sound
+    change.undo()
+    assert layout(timeline, "V1") == [("Pier", 0, 10)] and layout(timeline, "A1") == []
