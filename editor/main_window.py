@@ -40,6 +40,8 @@ from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
 from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
+from editor.stills.animate_controller import AnimateStillController
+from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
+        self.ken_burns = KenBurnsController(self.context, self)
+        self.animate_still = AnimateStillController(self.context, self.generation, self.jobs, self)
         # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
         states = ClipJobStates(self.jobs, self)

@@ -8,6 +8,7 @@ work in the engine process.
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from editor.export.runner import ExportRunner
 from editor.jobs.model import eta_text
 from engine.errors import ExportError
 from engine.export.mp4 import ExportResult, Progress
-from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, ExportSettings
+from engine.export.presets import BURN, EMBED, PRESET_HELP, PRESETS, SRT, X264_PRESETS, ExportSettings
 from engine.project.times import ALLOWED_RATES
 
 CUSTOM = "Custom"
@@ -129,6 +130,13 @@ class ExportDialog(QDialog):
         form.addRow("Preset", self.preset)
         form.addRow("", self.preset_help)
         form.addRow("Destination", where)
+        self.captions = QComboBox(self)
+        self.captions.setObjectName("export-captions")
+        self.captions.addItem("SRT file beside the MP4", SRT)
+        self.captions.addItem("SRT, and a subtitle stream in the MP4", EMBED)
+        self.captions.addItem("SRT, and burned into the picture", BURN)
+        self.captions.setToolTip("The dialogue's subtitles (lines imported from a screenplay)")
+        form.addRow("Captions", self.captions)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(custom)
@@ -191,6 +199,9 @@ class ExportDialog(QDialog):
 
     def settings(self) -> ExportSettings:
         """The chosen settings; an ExportError names a value the engine would refuse."""
+        return dataclasses.replace(self._picture_settings(), captions=self.captions.currentData()).check()
+
+    def _picture_settings(self) -> ExportSettings:
         name = self.preset.currentText()
         if name != CUSTOM:
             return PRESETS[name]

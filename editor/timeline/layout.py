@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
 from engine.errors import EditError
-from engine.project import document, effects, links, timewarp, titles, trackedit
+from engine.project import cast, document, effects, links, timewarp, titles, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
+from engine.project.placeholders import is_placeholder
 from engine.project.tracks import TrackFlags, track_flags
 
 
@@ -40,6 +41,8 @@ class ClipBox:
     gain_db: float = 0.0
     speed: str = ""  # "200%", "-100%" (reversed), "Freeze"; "" at normal speed
     time_scalar: float = 1.0  # source frames per timeline frame (negative reversed, 0 frozen)
+    placeholder: bool = False  # a screenplay's shot waiting for its first take (not offline media)
+    stale: bool = False  # its take no longer shows the Cast as it is (cast.stale_clips)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ class TimelineLayout:
             rows.append(_row(track, top, height, rate, exists, marks))
             top += height
         marks = sorted((m for m in marks if m.frame >= 0), key=lambda m: m.frame)
+        stale = {s.clip_id for s in cast.stale_clips(timeline)}
+        for row in rows if stale else ():
+            row.boxes = [replace(b, stale=True) if b.ident in stale else b for b in row.boxes]
         end = max((row.cuts[-1] for row in rows if row.cuts), default=0)
         return cls(rows, marks, end)
 
@@ -250,6 +256,7 @@ def _box(
         gain_db=effects.gain_db(clip),
         speed=timewarp.label(clip) or "",
         time_scalar=float(timewarp.time_scalar(clip)),
+        placeholder=is_placeholder(clip),
     )
 
 

@@ -31,6 +31,8 @@ LANE = QColor("#222326")
 VIDEO_CLIP = QColor("#4a6fa5")
 AUDIO_CLIP = QColor("#3f8f6b")
 GENERATED_BADGE = QColor("#c28b2c")
+PLACEHOLDER = QColor("#6b6558")
+STALE, STALE_BADGE = "STALE", QColor(222, 140, 30)  # as the Storyboard's stale cards
 PLAYHEAD = QColor("#e0524c")
 OFFLINE = QColor("#7a2626")
 COMPOUND = QColor("#6d5599")  # nested sequences: violet, as no footage or generated clip is
@@ -278,7 +280,9 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     rect = clip_rect(box, row, scene.geometry)
     selected = box.ident in scene.selected
     base = VIDEO_CLIP if box.kind == VIDEO else AUDIO_CLIP
-    if box.offline:
+    if box.placeholder:
+        base = PLACEHOLDER  # waiting for its first take: the storyboard's paper, not offline red
+    elif box.offline:
         base = OFFLINE
     if selected:
         base = base.lighter(135)
@@ -287,7 +291,9 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     painter.drawRoundedRect(rect, 3, 3)
     body = rect.adjusted(1, LABEL_BAND, -1, -1)
     visible = body.intersected(QRectF(HEADER_WIDTH, 0, scene.width - HEADER_WIDTH, scene.height))
-    if box.offline:
+    if box.placeholder:
+        painter.fillRect(body, QBrush(QColor("#8f8878"), Qt.BrushStyle.Dense6Pattern))
+    elif box.offline:
         painter.fillRect(body, QBrush(QColor("#e05050"), Qt.BrushStyle.BDiagPattern))
     elif scene.previews is not None and box.path and visible.width() > 0:
         if box.kind == VIDEO:
@@ -371,7 +377,9 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
         parts.append(box.speed)
     if box.take:
         parts.append(box.take)
-    if box.offline:
+    if box.placeholder:
+        parts.append("placeholder")
+    elif box.offline:
         parts.append("offline")
     if box.gain_db:
         parts.append(f"{box.gain_db:+.1f} dB")
@@ -383,11 +391,27 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
         painter.fillRect(b, GENERATED_BADGE)
         painter.setPen(QColor("#1b1c1f"))
         painter.drawText(b, Qt.AlignmentFlag.AlignCenter, box.generated)
+    if box.stale:
+        badge += _paint_stale(
+            painter, QRectF(band.left() + badge, band.top(), band.width() - badge, LABEL_BAND)
+        )
     painter.setPen(QColor("#f0f0f0"))
     text = painter.fontMetrics().elidedText(
         "  ·  ".join(parts), Qt.TextElideMode.ElideRight, int(band.width()) - badge
     )
     painter.drawText(band.adjusted(badge, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def _paint_stale(painter: QPainter, band: QRectF) -> int:
+    """The STALE badge (the Storyboard's colour for it) at the band's left; the width it took."""
+    width = painter.fontMetrics().horizontalAdvance(STALE) + 8
+    if band.width() <= width + 24:
+        return 0
+    b = QRectF(band.left(), band.top() + 2, width, LABEL_BAND - 4)
+    painter.fillRect(b, STALE_BADGE)
+    painter.setPen(QColor("#1b1c1f"))
+    painter.drawText(b, Qt.AlignmentFlag.AlignCenter, STALE)
+    return width + 4
 
 
 def _thumb_step(rate: float, frames_per_tile: float) -> Fraction:

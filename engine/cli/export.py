@@ -13,7 +13,7 @@ import sys
 from engine.cli.progress import ProgressBar
 from engine.errors import ExportError
 from engine.export.mp4 import export_mp4
-from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, preset
+from engine.export.presets import CAPTIONS, PRESET_HELP, PRESETS, SRT, X264_PRESETS, preset
 from engine.export.subtitles import write_srt_beside
 from engine.project import persistence
 from engine.project.times import rate_fraction
@@ -31,6 +31,13 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crf", type=int, help="x264 quality, 0 (lossless) to 51; lower is better")
     parser.add_argument("--x264-preset", choices=X264_PRESETS, help="x264 speed/size trade-off")
     parser.add_argument("--fit", choices=(FIT, CROP), help="fit (bars) or crop when the shape differs")
+    parser.add_argument(
+        "--captions",
+        choices=CAPTIONS,
+        default=SRT,
+        help="the dialogue's subtitles: an SRT beside the MP4 (srt, the default), also a subtitle "
+        "stream in it (embed), or also drawn into the picture (burn)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         crf=args.crf,
         x264_preset=args.x264_preset,
         fit=args.fit,
+        captions=args.captions,
     )
     loaded = persistence.load(args.project)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None

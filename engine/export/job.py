@@ -59,6 +59,7 @@ def settings_to_json(settings: ExportSettings) -> dict[str, Any]:
         "x264_preset": settings.x264_preset,
         "fit": settings.fit,
         "audio_bitrate": settings.audio_bitrate,
+        "captions": settings.captions,
     }
 
 
@@ -89,7 +90,7 @@ def settings_from_json(data: Any) -> ExportSettings:
         if rate is None or not Fraction(1, 1000) <= rate <= 1000:
             raise ExportError(f"Export setting rate {fields['rate']!r} is not a frame rate")
         fields["rate"] = rate
-    for key in ("crf", "x264_preset", "fit"):
+    for key in ("crf", "x264_preset", "fit", "captions"):
         if key in fields and fields[key] is None:
             del fields[key]  # null: the preset's or the default value
     known = set(ExportSettings.__dataclass_fields__)

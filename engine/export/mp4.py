@@ -31,11 +31,13 @@ import opentimelineio as otio
 
 from engine.atomic import holding, remove_stale
 from engine.errors import ExportCancelled, ExportError, MediaError
+from engine.export import captions
 from engine.export.presets import ExportSettings
 from engine.media.mp4 import exact_mp4_options
 from engine.project import document, titles, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.mediapaths import shown, special_kind
+from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.render.audio import mix_audio
@@ -92,7 +94,7 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
         for clip in track.find_clips():  # nested sequences included
-            if not clip.enabled or titles.is_title(clip):  # a title is drawn, it reads no file
+            if not clip.enabled or titles.is_title(clip) or is_placeholder(clip):  # drawn: no file
                 continue
             try:
                 media_path(clip)
@@ -251,11 +253,14 @@ def _encode(
         sound = container.add_stream("aac", rate=AUDIO_SAMPLE_RATE, layout="stereo")
         sound.bit_rate = settings.audio_bitrate
         feeder = _AudioFeeder(timeline, renderer, sound, container, total_samples)
+        words = captions.for_export(timeline, settings.captions, container)  # subtitles muxed or burned
         for n in range(total):
             if _is_cancelled(cancel):
                 raise ExportCancelled("Export cancelled")
             frame_number = n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
-            picture = renderer.picture(timeline, frame_number, size, settings.fit)
+            picture = words.picture(
+                frame_number, renderer.picture(timeline, frame_number, size, settings.fit)
+            )
             frame = picture.to_frame()
             # the frame may be the decoder's own (a shot passing through untouched), which the
             # renderer shows again for a held frame: lend it our timestamp, then give its own back
@@ -275,6 +280,7 @@ def _encode(
                 progress(Progress(n + 1, total, elapsed, eta))
         container.mux(video.encode())
         feeder.finish()
+        words.finish()
     return total_samples
 
 
