@@ -1,0 +1,141 @@
+"""Benchmark: frames shown and skipped, and GUI-thread gaps, while the real viewer plays.
+
+Two cases, the hardest last, each printing one machine-readable line:
+
+* ``dissolve``: a 1080p30 timeline with two video tracks (a cross-dissolve
+  on V1 and a clip over the picture on V2, standing in for a title) with its
+  sound, previewed at 1/2 resolution.
+* ``phone``: 10-bit HEVC footage (4K by default, as a phone records it)
+  through proxies: the proxies are made first (the time is printed), then
+  the viewer plays with proxies on.
+
+The editor window is built as the user's is; a 5 ms heartbeat timer on the
+GUI thread records the gaps between its ticks while Space plays for
+`--seconds`. No sound card is needed (playback then runs on the wall clock).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/playback.py [--seconds 5] [--phone-size 3840x2160]
+
+Last lines, one per case: ``result: dropped=N shown=N worst_gap_ms=X p99_gap_ms=X``.
+Not part of the test suite: timings belong in a report, not in assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from engine.playback.source import placements, source_timeline  # noqa: E402
+from engine.project import edits, transitions  # noqa: E402
+from engine.project.document import new_project  # noqa: E402
+from engine.project.times import rt  # noqa: E402
+from tests.bench.gui_stall import percentile, play_and_measure  # noqa: E402
+from tests.support import mediagen  # noqa: E402
+
+RATE = 30.0
+HD = (1920, 1080)
+
+
+def dissolve_timeline(folder: Path) -> object:
+    """V1: two shots with a 20-frame dissolve; V2: a third shot over the middle; A1: their sound."""
+    timeline = new_project("dissolve bench", rate=RATE, size=HD)
+    shots = []
+    for i, color in enumerate(((200, 60, 60), (60, 160, 80), (60, 80, 200))):
+        path = mediagen.write_video(folder / f"hd{i}.mp4", 100, size=HD, color=color, tone_hz=300 + 100 * i)
+        shots.append(source_timeline(path, RATE, HD))
+    edits.append(timeline, placements(shots[0], 5, 75))  # frames 0-74, 10 frames of handle after
+    edits.append(timeline, placements(shots[1], 15, 75))  # frames 75-149
+    transitions.add_cross_dissolve(timeline, "V1", rt(75, RATE), rt(20, RATE))
+    over = {"V2": placements(shots[2], 0, 40)["V1"]}
+    edits.overwrite(timeline, rt(95, RATE), over)  # frames 95-134 on V2, over the picture
+    return timeline
+
+
+def phone_timeline(folder: Path, size: tuple[int, int]) -> tuple[object, list[Path]]:
+    """Three 2-second pieces of 10-bit HEVC footage with sound, cut one after another."""
+    path = mediagen.write_video(
+        folder / "phone.mp4",
+        60,
+        rate=Fraction(30),
+        size=size,
+        codec="libx265",
+        pix_fmt="yuv420p10le",
+        tone_hz=500,
+    )
+    timeline = new_project("phone bench", rate=RATE, size=HD)
+    source = source_timeline(path, RATE, HD)
+    for _ in range(3):
+        edits.append(timeline, placements(source, 0, 60))
+    return timeline, [path]
+
+
+def measure(window, timeline, seconds: float, label: str) -> str:
+    app = QApplication.instance()
+    window.show_timeline(timeline, None)
+    viewer = window.viewer
+    viewer.resolution.setCurrentIndex(viewer.resolution.findText("1/2"))
+    app.processEvents()
+    gaps, shown = play_and_measure(window, seconds)
+    dropped = sum(max(0, b - a - 1) for a, b in itertools.pairwise(shown))
+    worst, p99 = max(gaps) * 1000, percentile(gaps, 0.99) * 1000
+    print(
+        f"{label}: preview {viewer.resolution.currentText()}, played {seconds:g} s, "
+        f"{len(shown)} frames shown, {dropped} skipped, GUI worst gap {worst:.1f} ms, p99 {p99:.1f} ms"
+    )
+    return f"result: dropped={dropped} shown={len(shown)} worst_gap_ms={worst:.1f} p99_gap_ms={p99:.1f}"
+
+
+def make_proxies(paths: list[Path]) -> str:
+    """Proxies for `paths` made as the editor makes them; how long it took, or why there are none."""
+    try:
+        from engine.media import proxies
+    except ImportError:
+        return "proxies: not available in this build (originals played)"
+    started = time.perf_counter()
+    for path in paths:
+        proxies.ensure(path, proxies.DEFAULT_DIVISOR)
+    return f"proxies made in {time.perf_counter() - started:.1f} s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--phone-size", default="3840x2160")
+    args = parser.parse_args()
+    phone_size = tuple(int(v) for v in args.phone_size.split("x"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["SHOTLINE_DATA_DIR"] = str(Path(folder) / "data")
+        app = QApplication.instance() or QApplication([])
+        from editor.main_window import MainWindow
+
+        window = MainWindow()
+        window.show()
+        app.processEvents()
+        started = time.perf_counter()
+        hd = dissolve_timeline(Path(folder))
+        phone, phone_files = phone_timeline(Path(folder), phone_size)
+        print(f"media generated in {time.perf_counter() - started:.1f} s; CPUs: {os.cpu_count()}")
+        results.append(measure(window, hd, args.seconds, "dissolve (1080p30, V1 dissolve + V2 over it)"))
+        print(make_proxies(phone_files))
+        results.append(measure(window, phone, args.seconds, f"phone ({args.phone_size} 10-bit HEVC)"))
+        window.viewer.shutdown()
+        window.close()
+    for line in results:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
