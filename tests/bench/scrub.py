@@ -111,6 +111,7 @@ def use_proxies(window, path: Path) -> str:
     """Make the clip's proxy and turn proxies on in the window, as Project > Proxies does."""
     try:
         from editor.proxies.settings import proxy_settings
+
         from engine.media import proxies
     except ImportError:
         return "proxies: not available in this build (originals seeked again)"
@@ -151,9 +152,8 @@ def main() -> int:
         print(f"1080p{RATE:g} clip of {frames_total} frames, keyframe every {GOP}; CPUs: {os.cpu_count()}")
         window.viewer.shutdown()
         window.close()
-    print(
-        f"result: p50_ms={p50:.0f} p95_ms={p95:.0f} proxy_p95_ms={proxy_p95:.0f} ffmpeg_p95_ms={ffmpeg_p95:.0f}"
-    )
+    figures = f"p50_ms={p50:.0f} p95_ms={p95:.0f} proxy_p95_ms={proxy_p95:.0f} ffmpeg_p95_ms={ffmpeg_p95:.0f}"
+    print(f"result: {figures}")
     return 0
 
 
