@@ -24,7 +24,7 @@ from PySide6.QtGui import QImage
 
 from engine.errors import MediaError
 from engine.render import plan
-from engine.render.sources import media_path
+from engine.render.sources import Sources, VideoOpener, media_path
 from engine.render.video import Renderer, video_frame
 
 CACHE = 24
@@ -56,8 +56,10 @@ def offline_message(timeline: otio.schema.Timeline, frame: int, error: Exception
 
 
 class FrameWorker:
-    def __init__(self) -> None:
+    def __init__(self, open_video: VideoOpener | None = None) -> None:
         self.relay = _Relay()
+        self._open_video = open_video
+        self._reopen = False
         self._cond = threading.Condition()
         self._timeline: otio.schema.Timeline | None = None
         self._size = (2, 2)
@@ -78,6 +80,18 @@ class FrameWorker:
             self._cache.clear()
             self._wanted = []
 
+    def reopen(self) -> None:
+        """Open every file again before the next frame (proxies were turned on or off, or made)."""
+        with self._cond:
+            self._reopen = True
+            self.generation += 1
+            self._cache.clear()
+
+    def _renderer(self) -> Renderer:
+        if self._open_video is None:
+            return Renderer()
+        return Renderer(Sources(open_video=self._open_video))
+
     def want(self, frames: list[int]) -> Shown | None:
         """Ask for `frames` (most wanted first); the first one now if it is ready."""
         with self._cond:
@@ -97,7 +111,8 @@ class FrameWorker:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        with Renderer() as renderer:
+        renderer = self._renderer()
+        try:
             while True:
                 with self._cond:
                     while not self._closing and not (self._wanted and self._timeline is not None):
@@ -106,6 +121,10 @@ class FrameWorker:
                         return
                     frame = self._wanted.pop(0)
                     timeline, size, generation = self._timeline, self._size, self.generation
+                    reopen, self._reopen = self._reopen, False
+                if reopen:
+                    renderer.close()
+                    renderer = self._renderer()
                 shown = self._render(renderer, timeline, frame, size)
                 with self._cond:
                     if generation != self.generation:
@@ -116,6 +135,8 @@ class FrameWorker:
                     self.rendered_count += 1
                 with contextlib.suppress(RuntimeError):  # the viewer closed while this frame rendered
                     self.relay.rendered.emit(generation, frame)
+        finally:
+            renderer.close()
 
     @staticmethod
     def _render(

@@ -77,7 +77,8 @@ class ViewerPanel(QWidget):
         self.player = Player(open_stream)
         if open_stream is open_sounddevice:
             warm_up_sounddevice()  # PortAudio loads off the GUI thread, so the first Space does not stall
-        self.worker = FrameWorker()
+        proxy_settings = context.proxies
+        self.worker = FrameWorker(proxy_settings.open_video if proxy_settings is not None else None)
         self.mode = TIMELINE
         self.source: otio.schema.Timeline | None = None
         self.source_path: Path | None = None
@@ -171,6 +172,8 @@ class ViewerPanel(QWidget):
         self.tabs.currentChanged.connect(lambda index: self.set_mode(SOURCE if index == 0 else TIMELINE))
         self.resolution.currentIndexChanged.connect(self._resolution_changed)
         self.timecode.returnPressed.connect(self._timecode_entered)
+        if context.proxies is not None:
+            context.proxies.changed.connect(self._proxies_changed)
 
     def add_tool(self, button: QWidget, bar: QWidget) -> None:
         """A tool's toggle in the top row and its bar (hidden until the tool is on) under it."""
@@ -254,6 +257,12 @@ class ViewerPanel(QWidget):
     def _resolution_changed(self) -> None:
         self.context.settings.set_value("viewer/resolution", self.resolution.currentText())
         self._reload()
+
+    def _proxies_changed(self) -> None:
+        """Proxies on or off, or one was finished: open the files again and show the frame anew."""
+        self.worker.reopen()
+        if self.timeline is not None:
+            self._request()
 
     def _request(self) -> None:
         frame = self.playhead.frame
