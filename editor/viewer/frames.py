@@ -27,10 +27,17 @@ from engine.render import plan
 from engine.render.sources import Sources, VideoOpener, media_path
 from engine.render.video import Renderer, video_frame
 
-CACHE = 24
+#: Rendered frames kept, in bytes of pixels: the next second of playback at 1/2 of 1080p fits twice.
+CACHE_BYTES = 192 * 1024 * 1024
+#: The most frames asked for ahead of the playhead (a second at 30 fps).
+MAX_AHEAD = 30
 
 #: A rendered frame is a picture, or the words to show instead (offline media).
 Shown = QImage | str
+
+
+def _bytes(shown: Shown) -> int:
+    return shown.sizeInBytes() if isinstance(shown, QImage) else len(shown)
 
 
 class _Relay(QObject):
@@ -66,10 +73,15 @@ class FrameWorker:
         self.generation = 0
         self._wanted: list[int] = []
         self._cache: OrderedDict[int, Shown] = OrderedDict()
+        self._cache_bytes = 0
         self._closing = False
         self.rendered_count = 0
         self._thread = threading.Thread(target=self._run, name="viewer-render", daemon=True)
         self._thread.start()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
 
     def set_timeline(self, timeline: otio.schema.Timeline, size: tuple[int, int]) -> None:
         """Render this copy from now on; frames of the old one are forgotten."""
@@ -77,7 +89,7 @@ class FrameWorker:
             self._timeline = timeline
             self._size = size
             self.generation += 1
-            self._cache.clear()
+            self._clear_cache()
             self._wanted = []
 
     def reopen(self) -> None:
@@ -85,7 +97,16 @@ class FrameWorker:
         with self._cond:
             self._reopen = True
             self.generation += 1
-            self._cache.clear()
+            self._clear_cache()
+
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self._cache_bytes = 0
+
+    def ahead(self, size: tuple[int, int]) -> int:
+        """How many frames ahead of the playhead to prepare at `size`: up to a second, in half the cache."""
+        frame_bytes = max(1, size[0] * size[1] * 3)
+        return max(2, min(MAX_AHEAD, CACHE_BYTES // 2 // frame_bytes))
 
     def _renderer(self) -> Renderer:
         if self._open_video is None:
@@ -130,8 +151,10 @@ class FrameWorker:
                     if generation != self.generation:
                         continue
                     self._cache[frame] = shown
-                    while len(self._cache) > CACHE:
-                        self._cache.popitem(last=False)
+                    self._cache_bytes += _bytes(shown)
+                    while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                        _, dropped = self._cache.popitem(last=False)
+                        self._cache_bytes -= _bytes(dropped)
                     self.rendered_count += 1
                 with contextlib.suppress(RuntimeError):  # the viewer closed while this frame rendered
                     self.relay.rendered.emit(generation, frame)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -46,10 +47,11 @@ from engine.project.times import rt, timecode
 
 SOURCE, TIMELINE = "source", "timeline"
 PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
-#: Preview sizes: the label in the combo and how much smaller than the project's frame.
-RESOLUTIONS = (("Full", 1), ("1/2", 2), ("1/4", 4))
+#: Preview sizes: the label in the combo and how much smaller than the project's frame (0: Auto,
+#: the smallest that still has a pixel for every pixel of the picture on screen).
+RESOLUTIONS = (("Auto", 0), ("Full", 1), ("1/2", 2), ("1/4", 4))
 TICK_MS = 5
-AHEAD = 4  # frames rendered ahead of the playhead during playback
+STILL_AHEAD = 2  # frames rendered after a paused playhead (a step forward shows at once)
 
 #: Buttons under the picture: (action name, label, tooltip).
 BUTTONS = (
@@ -123,6 +125,12 @@ class ViewerPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.tabs)
         top.addWidget(self.source_label, 1)
+        #: Frames playback skipped since Play was pressed, as Resolve's viewer counts them.
+        self.dropped = 0
+        self.dropped_label = QLabel("", self)
+        self.dropped_label.setObjectName("viewer-dropped")
+        self.dropped_label.setToolTip("Frames skipped since playback started: the preview could not keep up")
+        top.addWidget(self.dropped_label)
         top.addWidget(QLabel("Resolution", self))
         top.addWidget(self.resolution)
         self._top = top
@@ -207,11 +215,27 @@ class ViewerPanel(QWidget):
 
     def preview_size(self) -> tuple[int, int]:
         settings = document.settings(self.timeline or self.context.session.timeline)
-        divisor = int(self.resolution.currentData() or 1)
+        divisor = int(self.resolution.currentData() or 0) or self._auto_divisor(
+            settings.width, settings.height
+        )
         return (
             max(2, settings.width // divisor // 2 * 2),
             max(2, settings.height // divisor // 2 * 2),
         )
+
+    def _auto_divisor(self, width: int, height: int) -> int:
+        """The largest reduction that still gives the picture on screen a pixel per pixel."""
+        ratio = self.picture.devicePixelRatioF()
+        shown_w, shown_h = self.picture.width() * ratio, self.picture.height() * ratio
+        scale = min(shown_w / width, shown_h / height) if width and height else 1.0
+        fitting = [d for _label, d in RESOLUTIONS if d and width / d >= width * scale - 1]
+        return max(fitting, default=1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        auto = self.resolution.currentData() == 0
+        if auto and self.timeline is not None and self.preview_size() != self.worker.size:
+            self._reload()
 
     def set_mode(self, mode: str) -> None:
         if mode == self.mode:
@@ -267,10 +291,23 @@ class ViewerPanel(QWidget):
     def _request(self) -> None:
         frame = self.playhead.frame
         speed = self.player.speed
-        ahead = [frame + i * speed for i in range(1, AHEAD + 1)] if speed else [frame + 1, frame + 2]
+        count = self.worker.ahead(self.worker.size) if speed else STILL_AHEAD
+        ahead = [frame + i * (speed or 1) for i in range(1, count + 1)]
         shown = self.worker.want([frame, *ahead])
         if shown is not None:
-            self.picture.show_frame(frame, shown)
+            self._show(frame, shown)
+
+    def _show(self, frame: int, shown) -> None:
+        """Show a frame; during playback, count the frames jumped over (the dropped-frame counter)."""
+        last, speed = self.picture.frame, self.player.speed
+        if speed and last is not None and frame != last:
+            # at 2x, 4x, 8x every second, fourth, eighth frame is the next one to show
+            skipped = abs(frame - last) // abs(speed) - 1 if (frame - last) * speed > 0 else 0
+            if skipped > 0:
+                self.dropped += skipped
+                self.dropped_label.setText(f"Dropped {self.dropped}")
+                self.dropped_label.setStyleSheet("color: #e0a040;")
+        self.picture.show_frame(frame, shown)
 
     def _moved(self, mode: str) -> None:
         if mode == self.mode:
@@ -290,7 +327,7 @@ class ViewerPanel(QWidget):
         if frame == target or fresher:
             shown = self.worker.cached(frame)
             if shown is not None:
-                self.picture.show_frame(frame, shown)
+                self._show(frame, shown)
 
     def _show_timecode(self) -> None:
         if not self.timecode.hasFocus():
@@ -332,6 +369,10 @@ class ViewerPanel(QWidget):
         if not self.player.playing and speed > 0 and frame >= end - 1:
             frame = 0  # play at the end starts again from the top
             self.playhead.move_to(0)
+        if not self.player.playing:
+            self.dropped = 0
+            self.dropped_label.setText("Dropped 0")
+            self.dropped_label.setStyleSheet("color: #80c080;")
         self.player.start(self.timeline.clone(), frame, speed)
         if self.player.audio_off:
             self.audio_status.setText(f"Audio is off: {self.player.audio_off}")

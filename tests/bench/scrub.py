@@ -109,18 +109,14 @@ def summary(label: str, taken: list[float]) -> tuple[float, float]:
 
 def use_proxies(window, path: Path) -> str:
     """Make the clip's proxy and turn proxies on in the window, as Project > Proxies does."""
-    try:
-        from editor.proxies.settings import proxy_settings
+    from engine.media import proxies
 
-        from engine.media import proxies
-    except ImportError:
-        return "proxies: not available in this build (originals seeked again)"
     started = time.perf_counter()
     proxies.ensure(path, proxies.DEFAULT_DIVISOR)
     made = time.perf_counter() - started
-    proxy_settings(window.context).set_enabled(True)
+    window.context.proxies.set_enabled(True)
     QApplication.instance().processEvents()
-    return f"proxy made in {made:.1f} s"
+    return f"proxy (1/{proxies.DEFAULT_DIVISOR} size, all-intra) made in {made:.1f} s"
 
 
 def main() -> int:

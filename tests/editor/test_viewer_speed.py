@@ -1,0 +1,57 @@
+"""The viewer's dropped-frame counter, its Auto preview size and its read-ahead during playback."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from editor.viewer import frames
+from tests.bench.gui_stall import play_and_measure
+from tests.editor.test_viewer import wait_shown, window  # noqa: F401 (the fixture)
+
+
+def test_the_dropped_frame_counter_counts_the_frames_playback_skipped(window, qtbot, monkeypatch) -> None:  # noqa: F811
+    viewer = window.viewer
+    render = frames.FrameWorker._render
+
+    def slow(renderer, timeline, frame, size):  # a machine that cannot keep up: 10 frames a second
+        time.sleep(0.1)
+        return render(renderer, timeline, frame, size)
+
+    monkeypatch.setattr(frames.FrameWorker, "_render", staticmethod(slow))
+    viewer.worker.reopen()
+    _gaps, shown = play_and_measure(window, 1.0)
+    skipped = sum(max(0, b - a - 1) for a, b in itertools.pairwise(shown))
+    assert skipped > 5 and viewer.dropped >= skipped
+    assert viewer.dropped_label.text() == f"Dropped {viewer.dropped}"
+    window.context.playhead.move_to(0)
+    monkeypatch.setattr(frames.FrameWorker, "_render", staticmethod(render))
+    viewer.play()
+    assert viewer.dropped_label.text() == "Dropped 0"  # each press of Play counts afresh
+    viewer.stop()
+
+
+def test_auto_preview_size_gives_each_screen_pixel_one_picture_pixel(window, qtbot) -> None:  # noqa: F811
+    viewer = window.viewer
+    viewer.resolution.setCurrentText("Auto")
+    viewer.picture.setFixedSize(32, 18)  # the project is 64x36: half is enough
+    qtbot.waitUntil(lambda: viewer.preview_size() == (32, 18))
+    viewer.picture.setFixedSize(16, 9)
+    qtbot.waitUntil(lambda: viewer.preview_size() == (16, 8))  # a quarter, kept even
+    viewer.picture.setFixedSize(60, 34)
+    qtbot.waitUntil(lambda: viewer.preview_size() == (64, 36))
+    qtbot.waitUntil(lambda: viewer.worker.size == (64, 36))  # the worker renders at the new size
+    window.context.playhead.move_to(3)
+    wait_shown(qtbot, window, 3)
+    assert viewer.picture.image.width() == 64
+    assert window.context.settings.value("viewer/resolution") == "Auto"
+
+
+def test_playback_prepares_up_to_a_second_ahead_within_a_memory_bound() -> None:
+    worker = frames.FrameWorker()
+    try:
+        assert worker.ahead((960, 540)) == frames.MAX_AHEAD
+        assert worker.ahead((3840, 2160)) * 3840 * 2160 * 3 <= frames.CACHE_BYTES // 2  # full-size 4K
+        assert worker.ahead((7680, 4320)) == 2  # never fewer than the next two frames
+    finally:
+        worker.close()
