@@ -28,6 +28,9 @@ from engine.media.proxy_maker import ProxyMaker
 from engine.media.video import VideoDecoder
 from engine.render.sources import media_path
 
+#: Frames just decoded that each original keeps for scrubbing back over its GOP (20 frames of 1080p).
+SCRUB_MEGABYTES = 64
+
 
 class ProxySettings(QObject):
     #: Proxies on/off or their size changed, or one was finished: the viewer reopens its files.
@@ -56,7 +59,7 @@ class ProxySettings(QObject):
 
     def open_video(self, path: Path) -> VideoDecoder:
         """Called on the viewer's render thread: the proxy when on and made, else the original."""
-        return proxies.open_video(path, self.viewer_divisor())
+        return proxies.open_video(path, self.viewer_divisor(), SCRUB_MEGABYTES)
 
     # changing them --------------------------------------------------------------------------------
 

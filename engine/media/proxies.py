@@ -284,8 +284,12 @@ class ProxyDecoder(VideoDecoder):
         return super().frame_at(Fraction(seconds) - self.proxy.offset)
 
 
-def open_video(source: str | os.PathLike[str], divisor: int | None) -> VideoDecoder:
-    """A decoder of `source` that reads its proxy when there is a good one (`divisor` None: never)."""
+def open_video(
+    source: str | os.PathLike[str], divisor: int | None, recent_megabytes: float = 0
+) -> VideoDecoder:
+    """A decoder of `source` that reads its proxy when there is a good one (`divisor` None: never);
+    the original keeps `recent_megabytes` of frames just decoded for scrubbing back (a proxy, all
+    keyframes, needs none)."""
     if divisor is not None:
         proxy = existing(source, divisor)
         if proxy is not None:
@@ -293,7 +297,7 @@ def open_video(source: str | os.PathLike[str], divisor: int | None) -> VideoDeco
                 return ProxyDecoder(proxy)
             except MediaError:  # damaged since it was made: forget it, the original plays
                 remove(proxy.path)
-    return VideoDecoder(source)
+    return VideoDecoder(source, recent_megabytes)
 
 
 def remove(video: Path) -> None:
