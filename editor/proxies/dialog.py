@@ -40,6 +40,7 @@ class ProxiesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("proxies-dialog")
         self.setWindowTitle("Proxies")
+        self.setMinimumWidth(440)
         self._settings, self._selected = settings, selected
         about = QLabel(EXPLANATION, self)
         about.setWordWrap(True)

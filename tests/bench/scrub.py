@@ -109,6 +109,8 @@ def summary(label: str, taken: list[float]) -> tuple[float, float]:
 
 def use_proxies(window, path: Path) -> str:
     """Make the clip's proxy and turn proxies on in the window, as Project > Proxies does."""
+    if getattr(window.context, "proxies", None) is None:  # a build before proxies, for comparison
+        return "proxies: not in this build (originals sought again)"
     from engine.media import proxies
 
     started = time.perf_counter()
