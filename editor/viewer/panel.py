@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from editor.background import run_in_background
 from editor.context import EditorContext
+from editor.elided_label import ElidedLabel
 from editor.playhead import Playhead
 from editor.viewer import transport
 from editor.viewer.frames import FrameWorker
@@ -114,7 +115,9 @@ class ViewerPanel(QWidget):
             "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
             "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
         )
-        self.source_label = QLabel("", self)
+        # elided, asking for no width: a long file name or marks must not widen the dock (and so
+        # squeeze the bin and the inspector) while the user marks In and Out
+        self.source_label = ElidedLabel(self)
         self.resolution = QComboBox(self)
         self.resolution.setObjectName("viewer-resolution")
         self.resolution.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -129,6 +132,8 @@ class ViewerPanel(QWidget):
         self.dropped = 0
         self.dropped_label = QLabel("", self)
         self.dropped_label.setObjectName("viewer-dropped")
+        widest = self.dropped_label.fontMetrics().horizontalAdvance("Dropped 99999")
+        self.dropped_label.setMinimumWidth(widest)  # a growing count never widens the dock
         self.dropped_label.setToolTip("Frames skipped since playback started: the preview could not keep up")
         top.addWidget(self.dropped_label)
         top.addWidget(QLabel("Resolution", self))
@@ -142,7 +147,8 @@ class ViewerPanel(QWidget):
         self.timecode.setObjectName("viewer-timecode")
         self.timecode.setToolTip("Type a timecode, then Enter (1:00 is one second, +10 is ten frames on)")
         self.timecode.setFixedWidth(self.timecode.fontMetrics().horizontalAdvance("00:00:00:00") + 20)
-        self.marks_label = QLabel("", self)
+        self.marks_label = ElidedLabel(self, Qt.TextElideMode.ElideLeft)
+        self.marks_label.setObjectName("viewer-marks")
         self.buttons: dict[str, QToolButton] = {}
         bottom = QHBoxLayout()
         bottom.addWidget(self.timecode)
@@ -157,7 +163,7 @@ class ViewerPanel(QWidget):
             self.buttons[name] = button
             bottom.addWidget(button)
         bottom.addStretch(1)
-        bottom.addWidget(self.marks_label)
+        bottom.addWidget(self.marks_label, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

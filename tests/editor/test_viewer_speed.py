@@ -7,10 +7,14 @@ import time
 
 from editor.viewer import frames
 from tests.bench.gui_stall import play_and_measure
-from tests.editor.test_viewer import wait_shown, window  # noqa: F401 (the fixture)
+from tests.editor import test_viewer
+from tests.editor.test_viewer import wait_shown
+
+#: The window of tests/editor/test_viewer.py: two shots on V1/A1, one on V2, no sound card.
+window = test_viewer.window
 
 
-def test_the_dropped_frame_counter_counts_the_frames_playback_skipped(window, qtbot, monkeypatch) -> None:  # noqa: F811
+def test_the_dropped_frame_counter_counts_the_frames_playback_skipped(window, qtbot, monkeypatch) -> None:
     viewer = window.viewer
     render = frames.FrameWorker._render
 
@@ -31,7 +35,7 @@ def test_the_dropped_frame_counter_counts_the_frames_playback_skipped(window, qt
     viewer.stop()
 
 
-def test_auto_preview_size_gives_each_screen_pixel_one_picture_pixel(window, qtbot) -> None:  # noqa: F811
+def test_auto_preview_size_gives_each_screen_pixel_one_picture_pixel(window, qtbot) -> None:
     viewer = window.viewer
     viewer.resolution.setCurrentText("Auto")
     viewer.picture.setFixedSize(32, 18)  # the project is 64x36: half is enough
@@ -55,3 +59,26 @@ def test_playback_prepares_up_to_a_second_ahead_within_a_memory_bound() -> None:
         assert worker.ahead((7680, 4320)) == 2  # never fewer than the next two frames
     finally:
         worker.close()
+
+
+def test_marking_in_and_out_in_the_source_viewer_does_not_resize_the_other_docks(
+    window, qtbot, tmp_path
+) -> None:
+    viewer = window.viewer
+    long_name = tmp_path / ("a very long file name from a phone camera export " * 2 + ".mp4")
+    long_name.write_bytes((tmp_path / "blue.mp4").read_bytes())
+    window.resize(1000, 700)
+    qtbot.wait(50)
+    docks = [window.bin.parentWidget(), window.inspector.parentWidget()]
+    widths, least = [d.width() for d in docks], viewer.minimumSizeHint().width()
+    window.context.media.sourceRequested.emit(long_name)
+    qtbot.waitUntil(lambda: viewer.mode == "source" and viewer.source is not None)
+    viewer.source_playhead.move_to(5)
+    viewer.mark_in()
+    viewer.source_playhead.move_to(20)
+    viewer.mark_out()
+    assert "Duration 00:00:00:16" in viewer.marks_label.text()
+    qtbot.wait(50)
+    assert [d.width() for d in docks] == widths
+    assert viewer.minimumSizeHint().width() == least  # the marks never ask for more room
+    assert viewer.source_label.text() == long_name.name  # whole, though shown shortened
