@@ -88,6 +88,7 @@ class ViewerPanel(QWidget):
         self.source_playhead = Playhead(self)
         # what the timeline picture is made from (Mask mode shows its clip alone); None: the whole cut
         self.picture_filter: PictureFilter | None = None
+        self._edit_frame: int | None = None  # during a trim: the edit frame shown instead of the playhead's
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -182,6 +183,7 @@ class ViewerPanel(QWidget):
         context.playhead.marksChanged.connect(self._show_marks)
         self.source_playhead.marksChanged.connect(self._show_marks)
         context.media.sourceRequested.connect(self.open_source)
+        context.media.editFrame.connect(self.show_edit_frame)
         self.worker.relay.rendered.connect(self._rendered)
         self.tabs.currentChanged.connect(lambda index: self.set_mode(SOURCE if index == 0 else TIMELINE))
         self.resolution.currentIndexChanged.connect(self._resolution_changed)
@@ -288,6 +290,22 @@ class ViewerPanel(QWidget):
         self.context.settings.set_value("viewer/resolution", self.resolution.currentText())
         self._reload()
 
+    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int) -> None:
+        """During a trim or roll: show `frame` of `timeline` (the cut as the drag would leave it);
+        None: the drag ended, back to the playhead's frame."""
+        if timeline is None:
+            if self._edit_frame is not None:
+                self._edit_frame = None
+                self._reload()
+            return
+        if self.mode != TIMELINE or self.player.playing:
+            return
+        self._edit_frame = max(0, frame)
+        self.worker.set_timeline(timeline, self.preview_size())
+        shown = self.worker.want([self._edit_frame])
+        if shown is not None:
+            self._show(self._edit_frame, shown)
+
     def _proxies_changed(self) -> None:
         """Proxies on or off, or one was finished: open the files again and show the frame anew."""
         self.worker.reopen()
@@ -325,6 +343,8 @@ class ViewerPanel(QWidget):
         if generation != self.worker.generation:
             return
         target, shown_frame, speed = self.playhead.frame, self.picture.frame, self.player.speed
+        if self._edit_frame is not None and self.mode == TIMELINE:
+            target = self._edit_frame
         fresher = (
             shown_frame is not None
             and speed != 0
