@@ -51,7 +51,9 @@ def dissolve_timeline(folder: Path) -> object:
     timeline = new_project("dissolve bench", rate=RATE, size=HD)
     shots = []
     for i, color in enumerate(((200, 60, 60), (60, 160, 80), (60, 80, 200))):
-        path = mediagen.write_video(folder / f"hd{i}.mp4", 100, size=HD, color=color, tone_hz=300 + 100 * i)
+        path = folder / f"hd{i}.mp4"
+        if not path.exists():
+            mediagen.write_video(path, 100, size=HD, color=color, tone_hz=300 + 100 * i)
         shots.append(source_timeline(path, RATE, HD))
     edits.append(timeline, placements(shots[0], 5, 75))  # frames 0-74, 10 frames of handle after
     edits.append(timeline, placements(shots[1], 15, 75))  # frames 75-149
@@ -63,15 +65,17 @@ def dissolve_timeline(folder: Path) -> object:
 
 def phone_timeline(folder: Path, size: tuple[int, int]) -> tuple[object, list[Path]]:
     """Three 2-second pieces of 10-bit HEVC footage with sound, cut one after another."""
-    path = mediagen.write_video(
-        folder / "phone.mp4",
-        60,
-        rate=Fraction(30),
-        size=size,
-        codec="libx265",
-        pix_fmt="yuv420p10le",
-        tone_hz=500,
-    )
+    path = folder / f"phone{size[0]}x{size[1]}.mp4"
+    if not path.exists():
+        mediagen.write_video(
+            path,
+            60,
+            rate=Fraction(30),
+            size=size,
+            codec="libx265",
+            pix_fmt="yuv420p10le",
+            tone_hz=500,
+        )
     timeline = new_project("phone bench", rate=RATE, size=HD)
     source = source_timeline(path, RATE, HD)
     for _ in range(3):
@@ -116,6 +120,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--phone-size", default="3840x2160")
     parser.add_argument("--originals", action="store_true", help="play the phone footage without proxies")
+    parser.add_argument("--media", type=Path, help="keep the generated footage here and reuse it next time")
     args = parser.parse_args()
     phone_size = tuple(int(v) for v in args.phone_size.split("x"))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -129,8 +134,10 @@ def main() -> int:
         window.show()
         app.processEvents()
         started = time.perf_counter()
-        hd = dissolve_timeline(Path(folder))
-        phone, phone_files = phone_timeline(Path(folder), phone_size)
+        media = args.media or Path(folder)
+        media.mkdir(parents=True, exist_ok=True)
+        hd = dissolve_timeline(media)
+        phone, phone_files = phone_timeline(media, phone_size)
         print(f"media generated in {time.perf_counter() - started:.1f} s; CPUs: {os.cpu_count()}")
         results.append(measure(window, hd, args.seconds, "dissolve (1080p30, V1 dissolve + V2 over it)"))
         if not args.originals:
