@@ -88,6 +88,7 @@ class ViewerPanel(QWidget):
         self.source_playhead = Playhead(self)
         # what the timeline picture is made from (Mask mode shows its clip alone); None: the whole cut
         self.picture_filter: PictureFilter | None = None
+        self._shown_generation = -1  # the worker's generation the picture shown was rendered in
         self._edit_frame: int | None = None  # during a trim: the edit frame shown instead of the playhead's
         self._build()
         self._timer = QTimer(self)
@@ -324,6 +325,9 @@ class ViewerPanel(QWidget):
     def _show(self, frame: int, shown) -> None:
         """Show a frame; during playback, count the frames jumped over (the dropped-frame counter)."""
         last, speed = self.picture.frame, self.player.speed
+        if self._shown_generation != self.worker.generation:
+            last = None  # shown from what was there before: nothing to count from
+        self._shown_generation = self.worker.generation
         if speed and last is not None and frame != last:
             # at 2x, 4x, 8x every second, fourth, eighth frame is the next one to show
             skipped = abs(frame - last) // abs(speed) - 1 if (frame - last) * speed > 0 else 0
@@ -345,11 +349,12 @@ class ViewerPanel(QWidget):
         target, shown_frame, speed = self.playhead.frame, self.picture.frame, self.player.speed
         if self._edit_frame is not None and self.mode == TIMELINE:
             target = self._edit_frame
-        fresher = (
-            shown_frame is not None
-            and speed != 0
-            and (shown_frame < frame <= target if speed > 0 else target <= frame < shown_frame)
-        )
+        if self._shown_generation != generation:
+            shown_frame = None  # a frame of what was shown before (another timeline, or before an edit)
+        if speed > 0:
+            fresher = frame <= target and (shown_frame is None or shown_frame < frame)
+        else:
+            fresher = speed < 0 and frame >= target and (shown_frame is None or frame < shown_frame)
         if frame == target or fresher:
             shown = self.worker.cached(frame)
             if shown is not None:

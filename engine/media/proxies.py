@@ -274,7 +274,13 @@ def _tag_bt709(stream: av.VideoStream) -> None:
 
 
 class ProxyDecoder(VideoDecoder):
-    """Frames of a proxy by the original's source time (the same frame the original shows)."""
+    """Frames of a proxy by the original's source time (the same frame the original shows).
+
+    Every frame is a keyframe, so a jump of more than a few frames seeks straight to it rather
+    than decoding every frame on the way (a viewer that fell behind catches up at once).
+    """
+
+    forward_limit = Fraction(1, 10)
 
     def __init__(self, proxy: Proxy) -> None:
         super().__init__(proxy.path)

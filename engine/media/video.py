@@ -80,6 +80,10 @@ class _Run:
 class VideoDecoder:
     """Frames of one file by source time; not thread-safe (one decoder per thread)."""
 
+    #: A jump forward by at most this decodes through; further, it seeks (a file of keyframes
+    #: only, such as a proxy, seeks cheaply and sets less).
+    forward_limit = FORWARD_DECODE_LIMIT
+
     def __init__(self, path: str | os.PathLike[str], recent_megabytes: float = 0) -> None:
         self.path = str(path)
         self._run = _Run(int(recent_megabytes * 1024 * 1024))
@@ -159,7 +163,7 @@ class VideoDecoder:
             return following  # before the first frame
         reference = current.pts if current is not None else following.pts if following is not None else None
         forward = (
-            reference is not None and 0 <= (target - reference) * self._time_base <= FORWARD_DECODE_LIMIT
+            reference is not None and 0 <= (target - reference) * self._time_base <= self.forward_limit
         )
         if not forward:
             kept = self._run.showing(target)

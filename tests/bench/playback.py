@@ -83,8 +83,16 @@ def phone_timeline(folder: Path, size: tuple[int, int]) -> tuple[object, list[Pa
     return timeline, [path]
 
 
-def measure(window, timeline, seconds: float, label: str) -> str:
+def measure(timeline, seconds: float, label: str, proxies: bool = False) -> str:
+    """Play `timeline` in a fresh editor window (nothing left over from another case)."""
+    from editor.main_window import MainWindow
+
     app = QApplication.instance()
+    window = MainWindow()
+    window.show()
+    app.processEvents()
+    if proxies:
+        window.context.proxies.set_enabled(True)
     window.show_timeline(timeline, None)
     viewer = window.viewer
     viewer.resolution.setCurrentIndex(viewer.resolution.findText("1/2"))
@@ -96,6 +104,10 @@ def measure(window, timeline, seconds: float, label: str) -> str:
     passed = window.context.playhead.frame + 1
     dropped = max(sum(max(0, b - a - 1) for a, b in itertools.pairwise(shown)), passed - len(shown))
     worst, p99 = max(gaps) * 1000, percentile(gaps, 0.99) * 1000
+    window.viewer.shutdown()
+    if proxies:
+        window.context.proxies.close()
+    window.close()
     print(
         f"{label}: preview {viewer.resolution.currentText()}, played {seconds:g} s, "
         f"{len(shown)} frames shown, {dropped} skipped, GUI worst gap {worst:.1f} ms, p99 {p99:.1f} ms"
@@ -127,26 +139,19 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         os.environ["SHOTLINE_DATA_DIR"] = str(Path(folder) / "data")
-        app = QApplication.instance() or QApplication([])
-        from editor.main_window import MainWindow
-
-        window = MainWindow()
-        window.show()
-        app.processEvents()
+        QApplication.instance() or QApplication([])
         started = time.perf_counter()
         media = args.media or Path(folder)
         media.mkdir(parents=True, exist_ok=True)
         hd = dissolve_timeline(media)
         phone, phone_files = phone_timeline(media, phone_size)
         print(f"media generated in {time.perf_counter() - started:.1f} s; CPUs: {os.cpu_count()}")
-        results.append(measure(window, hd, args.seconds, "dissolve (1080p30, V1 dissolve + V2 over it)"))
+        results.append(measure(hd, args.seconds, "dissolve (1080p30, V1 dissolve + V2 over it)"))
         if not args.originals:
             print(make_proxies(phone_files))
-            window.context.proxies.set_enabled(True)
         how = "originals" if args.originals else "proxies"
-        results.append(measure(window, phone, args.seconds, f"phone ({args.phone_size} 10-bit HEVC, {how})"))
-        window.viewer.shutdown()
-        window.close()
+        label = f"phone ({args.phone_size} 10-bit HEVC, {how})"
+        results.append(measure(phone, args.seconds, label, proxies=not args.originals))
     for line in results:
         print(line)
     return 0

@@ -103,3 +103,29 @@ def test_while_trimming_the_viewer_shows_the_edit_frame_then_the_playhead_s_agai
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
     wait_shown(qtbot, window, 3)  # the drag is over: the playhead's frame again
     assert shown_index(window) == 3
+
+
+def test_playing_another_timeline_shows_its_frames_from_the_start(
+    window, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The frame last shown belonged to the other timeline: it must not hold back the new one's."""
+    viewer = window.viewer
+    window.context.playhead.move_to(45)
+    wait_shown(qtbot, window, 45)
+    window.show_timeline(test_viewer.two_shot_timeline(tmp_path), None)
+    window.context.playhead.move_to(0)
+    render = frames.FrameWorker._render
+
+    def slow(renderer, timeline, frame, size):  # behind the playhead: frames arrive late
+        time.sleep(0.05)
+        return render(renderer, timeline, frame, size)
+
+    monkeypatch.setattr(frames.FrameWorker, "_render", staticmethod(slow))
+    shown = []
+    show = viewer.picture.show_frame
+    monkeypatch.setattr(
+        viewer.picture, "show_frame", lambda frame, image: (shown.append(frame), show(frame, image))
+    )
+    viewer.play()
+    qtbot.waitUntil(lambda: not viewer.player.playing, timeout=20000)
+    assert len([f for f in shown if f < 45]) > 5  # not one picture until the playhead passed 45

@@ -148,3 +148,15 @@ def test_proxies_are_made_in_a_background_process_and_shared(tmp_path):
         assert maker.pending() == 0
     finally:
         maker.close()
+
+
+def test_a_proxy_that_fell_behind_jumps_to_the_frame_instead_of_decoding_the_way(tmp_path):
+    clip = mediagen.write_video(tmp_path / "clip.mp4", 60, size=(320, 180), gop=60)
+    proxies.make(clip, 2)
+    with proxies.open_video(clip, 2) as small:
+        assert index_at(small, Fraction(2, 30)) == 2
+        seeks = small.seeks
+        assert index_at(small, Fraction(3, 30)) == 3  # the next frame: decoded on
+        assert small.seeks == seeks
+        assert index_at(small, Fraction(40, 30)) == 40  # a second on: one keyframe, sought
+        assert small.seeks == seeks + 1
