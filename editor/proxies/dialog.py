@@ -49,6 +49,7 @@ class ProxiesDialog(QDialog):
         self.enabled.setChecked(settings.enabled)
         self.size = QComboBox(self)
         self.size.setObjectName("proxies-size")
+        self.size.addItem("Auto (about 960x540: 1/4 of 4K, 1/2 of HD)", proxies.AUTO)
         for divisor in proxies.DIVISORS:
             self.size.addItem(f"1/{divisor} of the original", divisor)
         self.size.setCurrentIndex(max(0, self.size.findData(settings.divisor)))

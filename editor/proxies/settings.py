@@ -43,8 +43,8 @@ class ProxySettings(QObject):
         super().__init__(parent)
         self._settings = settings
         self.enabled = str(settings.value("proxies/enabled", "false")).lower() == "true"
-        stored = int(settings.value("proxies/divisor", proxies.DEFAULT_DIVISOR) or proxies.DEFAULT_DIVISOR)
-        self.divisor = stored if stored in proxies.DIVISORS else proxies.DEFAULT_DIVISOR
+        stored = int(settings.value("proxies/divisor", proxies.DEFAULT_DIVISOR) or proxies.AUTO)
+        self.divisor = stored if stored in proxies.SIZES else proxies.DEFAULT_DIVISOR  # AUTO or 2 or 4
         self._maker: ProxyMaker | None = None
         self._heavy: dict[tuple[str, int, int], bool] = {}  # (path, size, mtime) -> worth a proxy
         self._lock = threading.Lock()
@@ -71,7 +71,7 @@ class ProxySettings(QObject):
         self.changed.emit()
 
     def set_divisor(self, divisor: int) -> None:
-        if divisor not in proxies.DIVISORS or divisor == self.divisor:
+        if divisor not in proxies.SIZES or divisor == self.divisor:
             return
         self.divisor = divisor
         self._settings.set_value("proxies/divisor", divisor)

@@ -45,9 +45,13 @@ from engine.media.probe import media_origin, open_container, probe, rotation_of
 from engine.media.video import VideoDecoder
 from engine.paths import data_dir
 
-#: Sizes offered: how much smaller than the original each side is.
+#: Sizes a proxy is made at: how much smaller than the original each side is.
 DIVISORS = (2, 4)
-DEFAULT_DIVISOR = 2
+#: The size setting's third choice: 1/4 of footage larger than HD, 1/2 of the rest, so a proxy is
+#: about 960x540 (Premiere's default proxy is 1024x540): the 1/2 preview of an HD project.
+AUTO = 0
+SIZES = (AUTO, *DIVISORS)
+DEFAULT_DIVISOR = AUTO
 #: Footage larger than this (pixels per frame) gets a proxy.
 HD_PIXELS = 1920 * 1080
 #: A keyframe further apart than this many frames makes a jump decode too much: long-GOP.
@@ -75,6 +79,18 @@ def folder() -> Path:
     return path
 
 
+def auto_divisor(width: int, height: int) -> int:
+    return 4 if width * height > HD_PIXELS else 2
+
+
+def resolve(source: str | os.PathLike[str], size: int) -> int:
+    """The divisor a size setting means for this file (AUTO looks at its picture size)."""
+    if size != AUTO:
+        return size
+    video = probe(source).video
+    return auto_divisor(video.width, video.height) if video is not None else 2
+
+
 def _stem(source: Path, divisor: int) -> str:
     """The proxy's name for this version of `source` (file name, size and modification time)."""
     try:
@@ -95,6 +111,7 @@ def proxy_files(source: str | os.PathLike[str], divisor: int) -> tuple[Path, Pat
 def existing(source: str | os.PathLike[str], divisor: int) -> Proxy | None:
     """The finished proxy of this version of `source`, or None (also when anything about it is off)."""
     try:
+        divisor = resolve(source, divisor)
         video, sidecar = proxy_files(source, divisor)
         facts = json.loads(sidecar.read_text())
         if not video.is_file() or video.stat().st_size != facts["bytes"]:
@@ -156,6 +173,7 @@ def proxy_size(width: int, height: int, divisor: int) -> tuple[int, int]:
 
 def make(source: str | os.PathLike[str], divisor: int = DEFAULT_DIVISOR) -> Proxy:
     """Write the proxy of `source` (replacing any old one); MediaError when the original cannot be read."""
+    divisor = resolve(source, divisor)
     if divisor not in DIVISORS:
         raise MediaError(f"A proxy is 1/{' or 1/'.join(map(str, DIVISORS))} of the original's size")
     source = Path(source)

@@ -120,11 +120,9 @@ def make_proxies(paths: list[Path]) -> str:
     from engine.media import proxies
 
     started = time.perf_counter()
-    for path in paths:
-        proxies.ensure(path, proxies.DEFAULT_DIVISOR)
-    return (
-        f"proxies (1/{proxies.DEFAULT_DIVISOR} size, all-intra) made in {time.perf_counter() - started:.1f} s"
-    )
+    made = [proxies.ensure(path, proxies.DEFAULT_DIVISOR) for path in paths]
+    sizes = ", ".join(f"1/{p.divisor}" for p in made)
+    return f"proxies ({sizes} size, all-intra) made in {time.perf_counter() - started:.1f} s"
 
 
 def main() -> int:

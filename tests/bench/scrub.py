@@ -114,11 +114,11 @@ def use_proxies(window, path: Path) -> str:
     from engine.media import proxies
 
     started = time.perf_counter()
-    proxies.ensure(path, proxies.DEFAULT_DIVISOR)
+    proxy = proxies.ensure(path, proxies.DEFAULT_DIVISOR)
     made = time.perf_counter() - started
     window.context.proxies.set_enabled(True)
     QApplication.instance().processEvents()
-    return f"proxy (1/{proxies.DEFAULT_DIVISOR} size, all-intra) made in {made:.1f} s"
+    return f"proxy (1/{proxy.divisor} size, all-intra) made in {made:.1f} s"
 
 
 def main() -> int:

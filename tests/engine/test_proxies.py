@@ -160,3 +160,14 @@ def test_a_proxy_that_fell_behind_jumps_to_the_frame_instead_of_decoding_the_way
         assert small.seeks == seeks
         assert index_at(small, Fraction(40, 30)) == 40  # a second on: one keyframe, sought
         assert small.seeks == seeks + 1
+
+
+def test_auto_size_makes_quarter_size_proxies_of_footage_above_hd_and_half_size_of_the_rest(tmp_path):
+    uhd = mediagen.write_video(tmp_path / "uhd.mp4", 3, size=(2560, 1440))
+    hd = mediagen.write_video(tmp_path / "hd.mp4", 3, size=(1280, 720), gop=30)
+    assert proxies.make(uhd, proxies.AUTO).divisor == 4
+    assert proxies.make(hd, proxies.AUTO).divisor == 2
+    assert proxies.existing(uhd, proxies.AUTO) == proxies.existing(uhd, 4)
+    assert proxies.existing(hd, 4) is None
+    with proxies.open_video(uhd, proxies.AUTO) as small:
+        assert upright_rgb(small.frame_at(Fraction(0)), 0).shape == (360, 640, 3)
