@@ -285,7 +285,7 @@ class Trim(Gesture):
 
 
 def show_edit_frame(
-    view: TimelineView, shown: tuple | None, edit: tuple, track: str, frame: int
+    view: TimelineView, shown: tuple | None, edit: tuple, track: str, frame: int | tuple[int, int]
 ) -> tuple | None:
     """Have the viewer show `frame` of `track` as `edit` would leave it: the edit frame, as editors
     show it during a trim. `edit` is (engine function, its arguments...) with times in frames.
@@ -347,8 +347,8 @@ class Roll(Gesture):
         self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         self.overlay.note_at = pos
         edit = (trims.roll, self.row.track, self.cut, delta)
-        track = self.row.track  # the incoming side's first frame
-        self._shown = show_edit_frame(self.view, self._shown, edit, track, self.cut + delta)
+        cut = self.cut + delta  # both sides of the cut: the outgoing's last frame, the incoming's first
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.row.track, (cut - 1, cut))
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:

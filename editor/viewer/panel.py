@@ -15,7 +15,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -72,6 +72,22 @@ BUTTONS = (
 )
 
 
+def two_up(left: QImage | str, right: QImage | str) -> QImage | str:
+    """Two frames side by side with a thin gap, as a trim monitor shows both sides of a cut."""
+    if isinstance(left, str) or isinstance(right, str):
+        return right if isinstance(left, str) else left
+    gap = max(2, left.width() // 40)
+    both = QImage(
+        left.width() + gap + right.width(), max(left.height(), right.height()), QImage.Format.Format_RGB888
+    )
+    both.fill(QColor("#000000"))
+    painter = QPainter(both)
+    painter.drawImage(0, 0, left)
+    painter.drawImage(left.width() + gap, 0, right)
+    painter.end()
+    return both
+
+
 class ViewerPanel(QWidget):
     def __init__(self, context: EditorContext, open_stream: StreamOpener = open_sounddevice) -> None:
         super().__init__()
@@ -89,7 +105,8 @@ class ViewerPanel(QWidget):
         # what the timeline picture is made from (Mask mode shows its clip alone); None: the whole cut
         self.picture_filter: PictureFilter | None = None
         self._shown_generation = -1  # the worker's generation the picture shown was rendered in
-        self._edit_frame: int | None = None  # during a trim: the edit frame shown instead of the playhead's
+        #: during a trim or roll: the edit frame (or a roll's two) shown instead of the playhead's
+        self._edit_frames: tuple[int, ...] | None = None
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -291,21 +308,28 @@ class ViewerPanel(QWidget):
         self.context.settings.set_value("viewer/resolution", self.resolution.currentText())
         self._reload()
 
-    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int) -> None:
-        """During a trim or roll: show `frame` of `timeline` (the cut as the drag would leave it);
-        None: the drag ended, back to the playhead's frame."""
+    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int | tuple[int, int]) -> None:
+        """During a trim or roll: show `frame` of `timeline` (the cut as the drag would leave it), or
+        two frames side by side (a roll's outgoing and incoming frames, Premiere's two-up); None:
+        the drag ended, back to the playhead's frame."""
         if timeline is None:
-            if self._edit_frame is not None:
-                self._edit_frame = None
+            if self._edit_frames is not None:
+                self._edit_frames = None
                 self._reload()
             return
         if self.mode != TIMELINE or self.player.playing:
             return
-        self._edit_frame = max(0, frame)
+        self._edit_frames = tuple(max(0, f) for f in (frame if isinstance(frame, tuple) else (frame,)))
         self.worker.set_timeline(timeline, self.preview_size())
-        shown = self.worker.want([self._edit_frame])
-        if shown is not None:
-            self._show(self._edit_frame, shown)
+        self.worker.want(list(self._edit_frames))
+        self._show_edit()
+
+    def _show_edit(self) -> None:
+        frames = self._edit_frames or ()
+        pictures = [self.worker.cached(f) for f in frames]
+        if not pictures or any(p is None for p in pictures):
+            return
+        self._show(frames[-1], pictures[0] if len(pictures) == 1 else two_up(*pictures))
 
     def _proxies_changed(self) -> None:
         """Proxies on or off, or one was finished: open the files again and show the frame anew."""
@@ -346,9 +370,11 @@ class ViewerPanel(QWidget):
     def _rendered(self, generation: int, frame: int) -> None:
         if generation != self.worker.generation:
             return
+        if self._edit_frames is not None and self.mode == TIMELINE:
+            if frame in self._edit_frames:
+                self._show_edit()
+            return
         target, shown_frame, speed = self.playhead.frame, self.picture.frame, self.player.speed
-        if self._edit_frame is not None and self.mode == TIMELINE:
-            target = self._edit_frame
         if self._shown_generation != generation:
             shown_frame = None  # a frame of what was shown before (another timeline, or before an edit)
         if speed > 0:

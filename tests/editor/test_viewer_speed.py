@@ -10,6 +10,7 @@ from editor.timeline.hits import row_top
 from editor.viewer import frames
 from tests.editor import test_viewer
 from tests.editor.test_viewer import shown_index, wait_shown
+from tests.support import mediagen
 
 #: The window of tests/editor/test_viewer.py: two shots on V1/A1, one on V2, no sound card.
 window = test_viewer.window
@@ -129,3 +130,23 @@ def test_playing_another_timeline_shows_its_frames_from_the_start(
     viewer.play()
     qtbot.waitUntil(lambda: not viewer.player.playing, timeout=20000)
     assert len([f for f in shown if f < 45]) > 5  # not one picture until the playhead passed 45
+
+
+def test_rolling_a_cut_shows_both_sides_of_it_side_by_side(window, qtbot) -> None:
+    """Red (media 0-29) then blue (media 5-24) meet at 30; roll the cut to 25: red ends on its
+    frame 24, blue starts on its frame 0."""
+    view, viewer = window.timeline_view, window.viewer
+    view.snapping = False
+    qtbot.keyClick(view, Qt.Key.Key_N)  # the roll tool
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start, end = QPoint(round(view.geometry_.x_of(30)), y), QPoint(round(view.geometry_.x_of(25)), y)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 5):
+        qtbot.mouseMove(view, start + (end - start) * (i / 4))
+    qtbot.waitUntil(lambda: viewer.picture.frame == 25 and viewer.picture.image.width() > 60)
+    pixels = test_viewer.to_array(viewer.picture.image)
+    assert mediagen.read_index(pixels[:, :32]) == 24
+    assert mediagen.read_index(pixels[:, -32:]) == 0
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    qtbot.waitUntil(lambda: viewer.picture.image.width() == 32)  # one picture again
