@@ -29,10 +29,13 @@ from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
+from editor.inspector.speed_box import SpeedBox
 from editor.inspector.take_switch import play_take
 from editor.inspector.takes_box import TakesBox
+from editor.inspector.title_box import TitleBox
+from editor.inspector.transform_box import TransformBox
 from editor.inspector.voice_text import VoiceTextBox
-from engine.project import effects, takes
+from engine.project import document, effects, takes, titles
 from engine.project.naming import rename_clip
 from engine.project.times import rt, timecode
 
@@ -89,11 +92,17 @@ class Inspector(QScrollArea):
         self.form.addRow("Fade out", self.fade_out)
         self.takes = TakesBox(body)
         self.voice_text = VoiceTextBox(context, body)  # shows itself for a voice-over clip
+        self.title = TitleBox(context, body)  # shows itself for a title clip
+        self.transform = TransformBox(context, body)  # shows itself for a clip on a video track
+        self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
         layout.addWidget(self.voice_text)
+        layout.addWidget(self.title)
+        layout.addWidget(self.transform)
+        layout.addWidget(self.speed)
         layout.addWidget(self.takes)
         layout.addStretch(1)
         self.setWidget(body)
@@ -132,6 +141,8 @@ class Inspector(QScrollArea):
         single = shown[0] if len(shown) == 1 else None
         if single is not None:
             kind = "Audio" if single.audio else "Video"
+            if titles.is_title(document.find_clip(session.timeline, single.ident)[1]):
+                kind = "Title"  # drawn by the renderer: its settings are in the Title section
             self.header.setText(f"{kind} clip on {single.track}")
         else:
             self.header.setText(f"{len(shown)} clips selected")
