@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from editor.main_window import MainWindow
@@ -13,6 +12,7 @@ from engine.media import proxies
 from engine.playback.source import placements, source_timeline
 from engine.project import edits
 from engine.project.document import new_project
+from tests.editor.test_viewer import to_array
 from tests.support import mediagen
 
 pytestmark = pytest.mark.slow  # proxies are made in a spawned worker process
@@ -42,9 +42,7 @@ def open_dialog(window) -> ProxiesDialog:
 
 
 def shown_index(window) -> int:
-    image = window.viewer.picture.image
-    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return mediagen.read_index(pixels[:, : image.width() * 3].reshape(image.height(), image.width(), 3))
+    return mediagen.read_index(to_array(window.viewer.picture.image))
 
 
 def test_turning_proxies_on_makes_them_for_long_gop_footage_and_the_viewer_shows_them(
