@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from editor import keyguard, window_menus
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
+from editor.bin.views import paths_of
 from editor.cast.panel import CastPanel
 from editor.context import EditorContext
 from editor.engine_client import EngineClient
@@ -38,6 +39,7 @@ from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
 from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
+from editor.proxies.controller import ProxiesController
 from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
 from editor.stills.animate_controller import AnimateStillController
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
+        self.proxies = ProxiesController(self.context, self, lambda: paths_of(self.bin.view))
         self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
         self.transform_handles = TransformHandles(self.context, self.viewer)  # move/scale over the viewer
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
@@ -179,6 +182,8 @@ class MainWindow(QMainWindow):
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         self.engine.stop()
         self.masks.shutdown()
+        if self.context.proxies is not None:
+            self.context.proxies.close()  # a proxy being made is abandoned, never half-kept
         super().closeEvent(event)
 
     # the project ----------------------------------------------------------------

@@ -120,11 +120,17 @@ def duck_envelope(timeline: object) -> DuckEnvelope | None:
     )
 
 
-def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
-    painter.fillRect(QRectF(0, 0, scene.width, scene.height), BACKGROUND)
+def _small(font: QFont) -> QFont:
     small = QFont(font)
     small.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-    painter.setFont(small)
+    return small
+
+
+def paint(painter: QPainter, scene: Scene, font: QFont, playhead: bool = True) -> None:
+    """The whole timeline; without `playhead`, all but the playhead and its timecode, which
+    `paint_playhead` then draws over it (the view keeps that picture while only the playhead moves)."""
+    painter.fillRect(QRectF(0, 0, scene.width, scene.height), BACKGROUND)
+    painter.setFont(_small(font))
     first, last = scene.geometry.visible_frames(scene.width)
     painter.save()
     painter.setClipRect(QRectF(0, RULER_HEIGHT, scene.width, scene.height - RULER_HEIGHT))
@@ -142,7 +148,9 @@ def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
         _paint_overlay(painter, scene, scene.overlay)
     painter.restore()
     _paint_ruler(painter, scene, first, last)
-    _paint_playhead(painter, scene)
+    if playhead:
+        _paint_timecode(painter, scene)
+        _paint_playhead(painter, scene)
     if scene.overlay is not None and scene.overlay.note:
         _paint_note(painter, scene, scene.overlay)
     if scene.previews is not None:
@@ -196,12 +204,6 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
     g = scene.geometry
     painter.fillRect(QRectF(0, 0, scene.width, RULER_HEIGHT), QColor("#26282b"))
     painter.fillRect(QRectF(0, 0, HEADER_WIDTH, RULER_HEIGHT), QColor("#2a2c30"))
-    painter.setPen(QColor("#e8e8e8"))
-    painter.drawText(
-        QRectF(6, 0, HEADER_WIDTH - 8, RULER_HEIGHT),
-        Qt.AlignmentFlag.AlignVCenter,
-        timecode(scene.playhead, scene.rate),
-    )
     step = _label_step(scene.rate, g.pixels_per_frame)
     minor = max(1, step // 5) if step >= 5 else 1
     frame = first - first % step
@@ -238,6 +240,23 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
                 )
             )
     painter.setClipping(False)
+
+
+def _paint_timecode(painter: QPainter, scene: Scene) -> None:
+    painter.fillRect(QRectF(0, 0, HEADER_WIDTH, RULER_HEIGHT), QColor("#2a2c30"))
+    painter.setPen(QColor("#e8e8e8"))
+    painter.drawText(
+        QRectF(6, 0, HEADER_WIDTH - 8, RULER_HEIGHT),
+        Qt.AlignmentFlag.AlignVCenter,
+        timecode(scene.playhead, scene.rate),
+    )
+
+
+def paint_playhead(painter: QPainter, scene: Scene, font: QFont) -> None:
+    """The playhead and its timecode, over a timeline painted with `paint(..., playhead=False)`."""
+    painter.setFont(_small(font))
+    _paint_timecode(painter, scene)
+    _paint_playhead(painter, scene)
 
 
 def _paint_playhead(painter: QPainter, scene: Scene) -> None:
