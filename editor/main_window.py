@@ -35,6 +35,7 @@ from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
+from editor.project import sequence_actions
 from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
 from editor.screenplay.importer import ScreenplayImport
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
         register_preferences(self, self.context, self.engine)
+        sequence_actions.register(self, self.context)
         window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 
