@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from editor.main_window import MainWindow
-from editor.project import sequence_actions, sequence_dialog
+from editor.project import sequence_dialog
 from engine.project import document, edits
 from engine.project.document import ProjectSettings
 from tests.support.editing import project, shot
