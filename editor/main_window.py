@@ -43,6 +43,7 @@ from editor.settings import EditorSettings
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
+from editor.timeline.markers_panel import MarkersPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
 
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.screenplay = ScreenplayImport(self.context, self.jobs, self)
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(jobs_dock, self._dock("cast", "Cast", self.cast_panel, top))
+        self.markers_panel = MarkersPanel(self.context, self)  # every marker: jump, edit, delete
+        self.tabifyDockWidget(jobs_dock, self._dock("markers", "Markers", self.markers_panel, top))
         inspector_dock.raise_()
         self._connect()
         self._register_actions()

@@ -70,7 +70,7 @@ class LevelMeter:
             self._peak = [FLOOR] * self.channels
             self._rms = [FLOOR] * self.channels
             self._held_at = [0.0] * self.channels
-            self._loudness = LoudnessMeter(self.rate, self.channels)
+            self._loudness: LoudnessMeter | None = None  # made at the first block: scipy loads then
 
     def feed(self, block: np.ndarray) -> None:
         peaks, rms = block_levels(block)
@@ -80,6 +80,8 @@ class LevelMeter:
                 if peaks[ch] >= self._fallen(ch, now):
                     self._peak[ch], self._held_at[ch] = peaks[ch], now
             self._rms = rms[: self.channels]
+            if self._loudness is None:
+                self._loudness = LoudnessMeter(self.rate, self.channels)
             self._loudness.add(block)
 
     def _fallen(self, ch: int, now: float) -> float:
@@ -89,7 +91,8 @@ class LevelMeter:
         now = self._now()
         with self._lock:
             peaks = tuple(self._fallen(ch, now) for ch in range(self.channels))
-            return MeterReading(peaks, tuple(self._rms), self._loudness.momentary())
+            loudness = self._loudness.momentary() if self._loudness is not None else -math.inf
+            return MeterReading(peaks, tuple(self._rms), loudness)
 
 
 class SilentMeterFeed:

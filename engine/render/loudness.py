@@ -16,8 +16,6 @@ import math
 from collections import deque
 
 import numpy as np
-from pyloudnorm.iirfilter import IIRfilter
-from scipy.signal import lfilter
 
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = 10.0
@@ -26,6 +24,8 @@ SILENCE = -math.inf
 
 def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """(b, a) of the two K-weighting stages (BS.1770's pre-filter and RLB high-pass)."""
+    from pyloudnorm.iirfilter import IIRfilter  # here, not at the top: the editor starts without scipy
+
     stages = (
         IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
         IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
@@ -51,6 +51,8 @@ class LoudnessMeter:
         self._recent: deque[float] = deque(maxlen=4)
 
     def add(self, samples: np.ndarray) -> None:
+        from scipy.signal import lfilter
+
         data = np.asarray(samples, np.float64).reshape(len(samples), -1)[:, : self.channels]
         weighted = np.empty_like(data)
         for ch in range(data.shape[1]):
