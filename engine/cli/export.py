@@ -32,9 +32,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crf", type=int, help="x264 quality, 0 (lossless) to 51; lower is better")
     parser.add_argument("--x264-preset", choices=X264_PRESETS, help="x264 speed/size trade-off")
     parser.add_argument("--fit", choices=(FIT, CROP), help="fit (bars) or crop when the shape differs")
-    parser.add_argument("--in", dest="in_frame", type=int, help="first frame to export (the In mark)")
+    parser.add_argument("--mark-in", dest="in_frame", type=int, help="first frame to export (the In mark)")
     parser.add_argument(
-        "--out", dest="out_frame", type=int, help="last frame to export (the Out mark, included)"
+        "--mark-out", dest="out_frame", type=int, help="last frame to export (the Out mark, included)"
     )
 
 
@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         first = args.in_frame or 0
         last = args.out_frame if args.out_frame is not None else timeline_frames(loaded.timeline) - 1
         if first < 0 or last < first:
-            raise ExportError(f"--in {first} --out {last} is not a range (In at or before Out, from 0)")
+            raise ExportError(
+                f"--mark-in {first} --mark-out {last} is not a range (In at or before Out, from 0)"
+            )
         span = (first, last + 1)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:

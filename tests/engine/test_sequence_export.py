@@ -107,7 +107,7 @@ def test_the_in_out_range_exports_exactly_its_frames(
         "--x264-preset",
         "ultrafast",
     ]
-    assert cli_main([*args, "--in", "10", "--out", "39"]) == 0
+    assert cli_main([*args, "--mark-in", "10", "--mark-out", "39"]) == 0
     err = capsys.readouterr().err
     assert "cli.mp4: 30 frames" in err and "LUFS integrated (EBU R128)" in err
 
