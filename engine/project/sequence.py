@@ -114,7 +114,10 @@ def change_settings(
     new_rate = rate_float(check_rate(rate)) if rate is not None else current.rate
     conform = rate_fraction(new_rate) != rate_fraction(current.rate)
     every = tracks(timeline)
-    with mutation(timeline, "Sequence Settings", every if conform else [], stack=True) as change:
+    # a locked track is conformed too: its cuts must stay whole frames of the sequence's rate
+    with mutation(
+        timeline, "Sequence Settings", every if conform else [], stack=True, allow_locked=True
+    ) as change:
         meta = shotline_meta(timeline)
         if size is not None:
             meta["width"], meta["height"] = int(size[0]), int(size[1])

@@ -15,8 +15,9 @@ from engine.export.job import result_to_json
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
 from engine.media.reference import clips_for
-from engine.project import document, edits, persistence
+from engine.project import document, edits, markers, persistence, tracks
 from engine.project.sequence import change_settings
+from engine.project.times import rt
 from engine.render.loudness import LoudnessMeter
 from tests.support.mediagen import write_video
 
@@ -78,6 +79,18 @@ def test_a_rate_change_conforms_every_cut_to_whole_frames_and_says_what_moved() 
     assert [int(i.source_range.duration.value) for i in v1] == [30, 15, 55]
 
 
+def test_a_rate_change_conforms_locked_tracks_and_markers_too() -> None:
+    timeline = document.new_project(rate=30)
+    edits.append(timeline, {"V1": _shot(45)})
+    edits.append(timeline, {"A1": _shot_audio(45)})
+    tracks.set_track_flags(timeline, "A1", locked=True)
+    markers.add_marker(timeline, rt(45, 30.0), "door")
+    change_settings(timeline, rate="24")
+    assert [int(i.source_range.duration.value) for i in document.track(timeline, "A1")] == [36]
+    (placed,) = markers.all_markers(timeline)
+    assert placed.frame == 36 and placed.marker.marked_range.start_time.rate == 24.0
+
+
 def test_size_and_sample_rate_change_freely_in_one_undo_step() -> None:
     timeline = document.new_project()
     change = change_settings(timeline, size=(1080, 1080), sample_rate=44100)
@@ -133,6 +146,14 @@ def test_the_loudness_of_a_known_tone_matches_pyloudnorm(media: Path, tmp_path: 
         decoded = np.concatenate([f.to_ndarray().T for f in container.decode(audio=0)])
     assert result.loudness == pytest.approx(pyloudnorm.Meter(rate).integrated_loudness(decoded), abs=0.3)
     assert result_to_json(result)["loudness"] == round(result.loudness, 2)
+
+
+def _shot_audio(length: int):
+    from engine.project.clips import media_clip, media_reference
+    from engine.project.times import tr
+
+    ref = media_reference(f"/media/sound{length}.wav", tr(0, 300, 30.0))
+    return media_clip(f"sound {length}", ref, 30.0, length, 0, document.AUDIO)
 
 
 def _shot(length: int):
