@@ -12,7 +12,9 @@ SIZE = (64, 36)
 
 
 def test_the_in_out_range_exports_exactly_its_frames_and_the_notice_gives_the_loudness(
-    window, qtbot, tmp_path: Path  # noqa: F811 (the fixture imported above)
+    window,  # noqa: F811 (the fixture imported above)
+    qtbot,
+    tmp_path: Path,
 ) -> None:
     head = window.context.playhead
     head.mark_in(10)
