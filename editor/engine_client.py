@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 from editor.engine_command import engine_command
+from editor.engine_remote import initialize_params
 from editor.engine_restarts import RestartPolicy
 from engine.server import protocol
 
@@ -75,7 +76,7 @@ class EngineClient(QObject):
         self._process = process
         self._buffer = b""
         process.start()
-        self.request("initialize", {}, self._initialized)
+        self.request("initialize", initialize_params(), self._initialized)
 
     @property
     def running(self) -> bool:
@@ -134,6 +135,12 @@ class EngineClient(QObject):
         if self.running:
             self.stop()
             self.start_again()
+
+    def restart(self) -> None:
+        """Stop and start the engine (Settings > Engines changed where its jobs run)."""
+        if self.running:
+            self.stop()
+        self.start_again()
 
     def start_again(self) -> None:
         """The user's retry after `gaveUp`: start, counting deaths at start from nothing."""

@@ -27,5 +27,5 @@ def engine_command(settings: EditorSettings | None = None) -> list[str]:
     if python is not None:
         return [str(python), "-m", "engine"]
     if getattr(sys, "frozen", False):
-        return [sys.executable, "engine"]
+        return [sys.executable, "engine", "--foreground"]
     return [sys.executable, "-m", "engine"]

@@ -28,6 +28,7 @@ from editor.generate.extend_controller import ExtendController
 from editor.generate.new_shot import NewShotController
 from editor.generate.score import ScoreController
 from editor.generate.voice_controller import VoiceController
+from editor.graphics import actions as graphics_actions
 from editor.inspector.panel import Inspector
 from editor.jobs.dock import EngineProblem, JobsDockFollower
 from editor.jobs.panel import JobsPanel
@@ -46,6 +47,7 @@ from editor.storyboard.panel import StoryboardPanel
 from editor.timeline.markers_panel import MarkersPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
+from editor.viewer.transform_handles import TransformHandles
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
         self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
+        self.transform_handles = TransformHandles(self.context, self.viewer)  # move/scale over the viewer
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
         self.voice = VoiceController(self.context, self.jobs, self)
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canUndoChanged.connect(actions.action("edit.undo").setEnabled)
         session.undo_stack.canRedoChanged.connect(actions.action("edit.redo").setEnabled)
         self._name_history()
+        graphics_actions.register(self.context)  # Graphics > Title, Clip > Fill/Fit Frame
         register_preferences(self, self.context, self.engine)
         sequence_actions.register(self, self.context)
         window_menus.register(self, self.context)

@@ -64,6 +64,8 @@ class ProjectSession(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.timeline: otio.schema.Timeline = new_project()
+        #: the timelines opened on the way to this one (a nested sequence inside them); empty at the top
+        self.trail: list[otio.schema.Timeline] = []
         self.path: Path | None = None
         self._unsaved = False  # a restored document is unsaved though nothing was done to it yet
         self._group: list[Change | ChangeGroup] | None = None
@@ -82,9 +84,32 @@ class ProjectSession(QObject):
     def dirty(self) -> bool:
         return self._unsaved or not self.undo_stack.isClean()
 
+    @property
+    def project(self) -> otio.schema.Timeline:
+        """The document itself (what is saved), even while a nested sequence in it is open."""
+        return self.trail[0] if self.trail else self.timeline
+
+    def enter(self, nested: otio.schema.Timeline) -> None:
+        """Edit a nested sequence of this document (one sharing its tracks): the history goes on."""
+        self.trail.append(self.timeline)
+        self.timeline = nested
+        self.replaced.emit()
+        self.changed.emit()
+
+    def leave(self, levels: int = 1) -> None:
+        """Back out of `levels` nested sequences (towards the document's own timeline)."""
+        if not self.trail:
+            return
+        levels = min(levels, len(self.trail))
+        self.timeline = self.trail[-levels]
+        del self.trail[-levels:]
+        self.replaced.emit()
+        self.changed.emit()
+
     def replace(self, timeline: otio.schema.Timeline, path: Path | None, dirty: bool = False) -> None:
         """Show another timeline; its undo history starts empty."""
         self.undo_stack.clear()
+        self.trail = []
         self.timeline = timeline
         self._unsaved = dirty
         self.set_path(path)

@@ -21,7 +21,7 @@ apt_packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
   xvfb xauth ffmpeg
-  fluidsynth timgm6mb-soundfont espeak-ng
+  fluidsynth timgm6mb-soundfont espeak-ng fonts-dejavu-core
   iproute2
 )
 

@@ -34,6 +34,7 @@ from editor.background import run_in_background
 from editor.bin import examine as examining
 from editor.bin.items import MediaItem, State
 from editor.bin.model import DURATION, FORMAT, NAME, BinModel
+from editor.bin.titles_list import TitlesList
 from editor.bin.views import DetailsView, IconView, paths_of
 from editor.context import EditorContext
 from engine.errors import EditError
@@ -127,6 +128,8 @@ class BinPanel(QWidget):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
+        self.titles = TitlesList(self.context, self)  # the title presets, below the media
+        layout.addWidget(self.titles)
 
     def set_view(self, mode: int) -> None:
         """0: details list, 1: icon grid (remembered across sessions)."""

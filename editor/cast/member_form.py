@@ -9,6 +9,7 @@ The shots that show the member are listed; clicking one selects its clip.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,12 +35,15 @@ from PySide6.QtWidgets import (
 
 from editor.generate.voice_dialog import VOICES
 from editor.timeline.previews import PreviewCache
+from engine.errors import ShotlineError
+from engine.generate.voice.reference import import_recording, voices_folder
 from engine.project import cast, document
 from engine.project.cast import CHARACTER, CastMember, Style
 from engine.project.document import Timeline
 from engine.project.voices import CharacterVoice
 
 THUMB = QSize(96, 72)
+WARNING = "color: #e0a040;"
 #: The voice backend "whatever the engine's default is", as the combo box lists it.
 DEFAULT_BACKEND = ""
 
@@ -95,6 +100,21 @@ class MemberForm(QWidget):
         self.speed.setRange(0.5, 2.0)
         self.speed.setSingleStep(0.1)
         self.speed.setSuffix("×")
+        self.sample = QLabel(self)
+        self.sample.setObjectName("cast-voice-sample")
+        self.sample.setWordWrap(True)
+        self.import_sample = QPushButton("Import Recording…", self)
+        self.import_sample.setObjectName("cast-import-recording")
+        self.import_sample.setToolTip(
+            "A few seconds (3 to 30) of the character's voice, for a backend that clones voices (Chatterbox)"
+        )
+        self.import_sample.clicked.connect(self._browse_recording)
+        self.clear_sample = QPushButton("Clear", self)
+        self.clear_sample.setObjectName("cast-clear-recording")
+        self.clear_sample.clicked.connect(lambda: self._set_sample(None))
+        self._sample: str | None = None
+        #: Where imported recordings are kept (the panel points it beside the project).
+        self.recordings_folder: Callable[[], Path] = lambda: voices_folder(None)
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setObjectName("cast-apply")
         self.apply_button.clicked.connect(self.apply)
@@ -119,9 +139,22 @@ class MemberForm(QWidget):
         form.addRow("Pictures", self.references)
         form.addRow("", self._wrap(pictures))
         form.addRow("Voice", self.voice_row)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.import_sample)
+        buttons.addWidget(self.clear_sample)
+        buttons.addStretch(1)
+        recording = QVBoxLayout()
+        recording.setContentsMargins(0, 0, 0, 0)
+        recording.addWidget(self.sample)
+        recording.addLayout(buttons)
+        self.sample_row = QWidget(self)
+        self.sample_row.setLayout(recording)
+        form.addRow("Recording", self.sample_row)
         form.addRow("", self._wrap(self._right(self.apply_button)))
         form.addRow("In shots", self.shots)
         self._voice_label = form.labelForField(self.voice_row)
+        self._sample_label = form.labelForField(self.sample_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -187,9 +220,12 @@ class MemberForm(QWidget):
         self._fill_references()
         is_character = isinstance(member, CastMember) and member.kind == CHARACTER
         self.voice_row.setVisible(is_character)
-        if self._voice_label is not None:
-            self._voice_label.setVisible(is_character)
+        self.sample_row.setVisible(is_character)
+        for label in (self._voice_label, self._sample_label):
+            if label is not None:
+                label.setVisible(is_character)
         chosen = voice or CharacterVoice()
+        self._show_sample(chosen.sample)
         index = self.backend.findData(chosen.backend or DEFAULT_BACKEND)
         self.backend.setCurrentIndex(max(0, index))
         self._fill_voices()
@@ -242,8 +278,47 @@ class MemberForm(QWidget):
 
     def chosen_voice(self) -> CharacterVoice:
         return CharacterVoice(
-            self.backend.currentData() or None, self.voice.currentText().strip() or None, self.speed.value()
+            self.backend.currentData() or None,
+            self.voice.currentText().strip() or None,
+            self.speed.value(),
+            self._sample,
         )
+
+    # the recorded voice ---------------------------------------------------------------------------
+
+    def import_recording(self, path: str) -> bool:
+        """Make `path` the character's voice recording (Apply keeps it); False, and why, if it cannot be."""
+        try:
+            prepared = import_recording(path, self.recordings_folder())
+        except ShotlineError as error:
+            self.sample.setText(str(error))
+            self.sample.setStyleSheet(WARNING)
+            return False
+        self._set_sample(str(prepared))
+        return True
+
+    def _browse_recording(self) -> None:
+        kinds = "Sound (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.mp4 *.mov);;All files (*)"
+        path, _ = QFileDialog.getOpenFileName(self, "A recording of the voice", "", kinds)
+        if path:
+            self.import_recording(path)
+
+    def _set_sample(self, sample: str | None) -> None:
+        self._show_sample(sample)
+        self._typed()
+
+    def _show_sample(self, sample: str | None) -> None:
+        self._sample = sample
+        self.sample.setStyleSheet("")
+        if sample is None:
+            self.sample.setText("None: the backend's own voice")
+        elif not Path(sample).is_file():
+            self.sample.setText(f"{Path(sample).name} (missing)")
+            self.sample.setStyleSheet(WARNING)
+        else:
+            self.sample.setText(recording_label(Path(sample)))
+        self.sample.setToolTip(sample or "")
+        self.clear_sample.setEnabled(sample is not None)
 
     def _typed(self) -> None:
         if self._filling or self._shown is None:
@@ -309,3 +384,15 @@ def shots_showing(timeline: Timeline, name: str | None) -> list[tuple[str, str]]
         if wanted is None or wanted in tags:
             found.append((document.clip_id(clip), clip.name or "Shot"))
     return found
+
+
+def recording_label(path: Path) -> str:
+    """ "tom on the phone · 6.0 s": the imported file's own name (without the content hash) and length."""
+    import wave
+
+    name = path.stem.rsplit("-", 1)[0]
+    try:
+        with wave.open(str(path)) as sound:
+            return f"{name} · {sound.getnframes() / sound.getframerate():.1f} s"
+    except (OSError, EOFError, wave.Error):
+        return name

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from editor.cast.member_form import MemberForm, shots_showing
 from editor.context import EditorContext
 from editor.jobs.runner import JobRunner
+from engine.generate.voice.reference import voices_folder
 from engine.project import cast
 from engine.project.cast import CHARACTER, PLACE, STYLE, CastMember, Style
 from engine.project.voices import CharacterVoice
@@ -72,6 +73,7 @@ class CastPanel(QWidget):
         self.form.memberEdited.connect(self._edited)
         self.form.shotChosen.connect(lambda ident: context.selection.set([ident]))
         self.form.add_pictures.clicked.connect(self._ask_pictures)
+        self.form.recordings_folder = lambda: voices_folder(context.session.path)
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)

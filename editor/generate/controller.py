@@ -25,11 +25,13 @@ from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
+from engine.generate.video.choices import gpu_gb
 from engine.generate.video.timeline import play_regenerated, shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.document import VIDEO
+from engine.project.times import rate_fraction
 
 
 class GenerationController(QObject):
@@ -64,14 +66,27 @@ class GenerationController(QObject):
             engine.start()
         timeline = self._context.session.timeline
         self.dialog.set_backends(self._runner.backends("video.generate"))
-        self.dialog.fill(shot_defaults(timeline, clips[0]), len(clips))
+        defaults = shot_defaults(timeline, clips[0])
+        self.dialog.fill(defaults, len(clips))
+        project = document.settings(timeline)
+        load = self._runner.outgoing({"task": "video.generate", "params": {}}).get("params", {})
+        vram = gpu_gb(self._runner.engine_info())
+        self.dialog.set_shot(
+            defaults.frames, rate_fraction(project.rate), (project.width, project.height), vram, load
+        )
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         from_previous = self.dialog.from_previous.isChecked()
-        self.regenerate(clips, self.dialog.values(), self.dialog.chosen_backend, from_previous)
+        to_next = self.dialog.to_next.isChecked()
+        self.regenerate(clips, self.dialog.values(), self.dialog.chosen_backend, from_previous, to_next)
 
     def regenerate(
-        self, clips: list[str], values: dict[str, Any], backend: str | None, from_previous: bool = False
+        self,
+        clips: list[str],
+        values: dict[str, Any],
+        backend: str | None,
+        from_previous: bool = False,
+        to_next: bool = False,
     ) -> list[str]:
         """Queue one job per clip; returns the jobs' tokens (as the jobs panel lists them)."""
         session = self._context.session
@@ -86,21 +101,37 @@ class GenerationController(QObject):
             except ShotlineError as error:
                 self._context.status.show(str(error))
                 continue
-            prepare = self._previous_frame(ident, cache) if from_previous else None
+            steps = [
+                step
+                for step in (
+                    self._neighbour_frame(ident, cache, "image") if from_previous else None,
+                    self._neighbour_frame(ident, cache, "last_image") if to_next else None,
+                )
+                if step is not None
+            ]
+            prepare = _both(steps) if steps else None
             on_done = self._as_take(ident, spec["params"]["shot"])
             tokens.append(self._runner.submit(spec, spec["params"]["title"], on_done, ident, prepare))
         return tokens
 
-    def _previous_frame(self, ident: str, cache: Path) -> Callable[[dict[str, Any]], None] | None:
-        """A job step (run off the GUI thread) that renders the frame before the clip as its reference."""
+    def _neighbour_frame(self, ident: str, cache: Path, key: str) -> Callable[[dict[str, Any]], None] | None:
+        """A job step (run off the GUI thread) that renders a neighbour's frame as the job's `key`:
+        "image", the frame before the clip; "last_image", the frame after it."""
         timeline = self._context.session.timeline
         track, clip = document.find_clip(timeline, ident)
-        start = trackedit.slot_of(track, clip, self._context.session.rate).start
-        if start == 0:
-            self._context.status.show("This shot is the first: there is no previous frame to start from")
-            return None
+        slot = trackedit.slot_of(track, clip, self._context.session.rate)
+        if key == "image":
+            if slot.start == 0:
+                self._context.status.show("This shot is the first: there is no previous frame to start from")
+                return None
+            frame = slot.start - 1
+        else:
+            if slot.end >= trackedit.timeline_end(timeline, self._context.session.rate):
+                self._context.status.show("This shot is the last: there is no next frame to end on")
+                return None
+            frame = slot.end
         snapshot = timeline.clone()
-        target = cache / "references" / f"{ident}-{start - 1}.png"
+        target = cache / "references" / f"{ident}-{frame}.png"
 
         def render(spec: dict[str, Any]) -> None:
             from PIL import Image
@@ -108,11 +139,11 @@ class GenerationController(QObject):
             from engine.render.video import video_frame
 
             target.parent.mkdir(parents=True, exist_ok=True)
-            rgb = np.ascontiguousarray(video_frame(snapshot, start - 1))
+            rgb = np.ascontiguousarray(video_frame(snapshot, frame))
             partial = target.with_suffix(".part.png")
             Image.fromarray(rgb).save(partial)
             partial.replace(target)
-            spec["params"]["image"] = str(target)
+            spec["params"][key] = str(target)
 
         return render
 
@@ -151,3 +182,11 @@ class GenerationController(QObject):
             return document.find_clip(self._context.session.timeline, ident)[1].active_media_reference_key
         except ShotlineError:
             return None
+
+
+def _both(steps: list[Callable[[dict[str, Any]], None]]) -> Callable[[dict[str, Any]], None]:
+    def run(spec: dict[str, Any]) -> None:
+        for step in steps:
+            step(spec)
+
+    return run

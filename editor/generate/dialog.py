@@ -5,16 +5,17 @@ backend, model, steps, guidance, reference image) so the common case, "same
 shot, new seed" or "same seed, better prompt", is one change and Enter. The
 seed has a lock: locked, the seed stays; unlocked, every regenerate draws a
 new one, and the seed box says so ("New seed") instead of showing the old
-seed as if it would be used (editor.generate.seed).
+seed as if it would be used (editor.generate.seed). Anchors, the memory plan
+and Draft/Final follow the chosen backend and model (editor.generate.shot_options).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.seed import SeedBox, draw_seed, seed_lock
+from editor.generate.shot_options import ShotOptions
 from engine.generate.video.timeline import ShotDefaults
 
 DEFAULT_MODEL = "The backend's default model (a hub id or a local folder)"
@@ -69,8 +71,12 @@ class RegenerateDialog(QDialog):
         self.image.setPlaceholderText("Reference picture for image-to-video (optional)")
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
-        self.from_previous = QCheckBox("Start from the previous shot's last frame", self)
-        self.from_previous.setToolTip("The last frame of the shot before this one becomes the reference")
+        self.options = ShotOptions(self)
+        self.from_previous, self.to_next = self.options.from_previous, self.options.to_next
+        self._shot: tuple[int, Fraction, tuple[int, int]] | None = None
+        self._vram_gb: float | None = None
+        self._load: dict[str, Any] = {}
+        self.model.editingFinished.connect(self._update_options)
         seed_row, image_row = QHBoxLayout(), QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.seed_lock)
@@ -85,7 +91,8 @@ class RegenerateDialog(QDialog):
         form.addRow("Steps", self.steps)
         form.addRow("Guidance", self.guidance)
         form.addRow("Reference", image_row)
-        form.addRow("", self.from_previous)
+        for label, widget in self.options.rows():
+            form.addRow(label, widget)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Regenerate")
@@ -108,6 +115,18 @@ class RegenerateDialog(QDialog):
         """An empty Model field loads what Settings > Models chose for this backend: say which."""
         chosen = self.backend.currentData(SETTINGS_MODEL)
         self.model.setPlaceholderText(f"Settings: {chosen}" if chosen else DEFAULT_MODEL)
+        self._update_options()
+
+    def set_shot(
+        self, frames: int, rate: Fraction, size: tuple[int, int], vram_gb: float | None, load: dict[str, Any]
+    ) -> None:
+        """The shot the plan is for, the engine's GPU memory, the user's load options (Settings > Models)."""
+        self._shot, self._vram_gb, self._load = (frames, rate, size), vram_gb, load
+        self._update_options()
+
+    def _update_options(self) -> None:
+        model = self.model.text().strip() or self.backend.currentData(SETTINGS_MODEL)
+        self.options.update_for(self.chosen_backend, model, self._shot, self._vram_gb, self._load)
 
     def fill(self, defaults: ShotDefaults, count: int = 1) -> None:
         values = defaults.values
@@ -126,7 +145,8 @@ class RegenerateDialog(QDialog):
         self.steps.setValue(int(values.get("steps") or 0))
         self.guidance.setValue(float(values.get("guidance") or 0.0))
         self.image.setText(str(values.get("image") or ""))
-        self.from_previous.setChecked(False)
+        self.options.reset()
+        self._update_options()
 
     def values(self) -> dict[str, Any]:
         """What to ask for; a new seed unless the user kept this one (the new take records which)."""
@@ -139,6 +159,7 @@ class RegenerateDialog(QDialog):
             "guidance": self.guidance.value() or None,
             "image": self.image.text().strip() or None,
             "model": self.model.text().strip() or None,
+            **self.options.values(),
         }
 
     @property

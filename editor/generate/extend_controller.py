@@ -28,6 +28,7 @@ from editor.generate.extend_dialog import ExtendDialog
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
 from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
+from engine.generate.video.choices import gpu_gb
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
@@ -77,6 +78,9 @@ class ExtendController(QObject):
             self._runner.engine.start()
         self.dialog.set_backends(self._runner.backends("video.extend"))
         self.dialog.fill(defaults, session.rate, int(asked.get("frames") or 0), asked.get("side") == "head")
+        project = document.settings(session.timeline)
+        load = self._runner.outgoing({"task": "video.extend", "params": {}}).get("params", {})
+        self.dialog.set_machine((project.width, project.height), gpu_gb(self._runner.engine_info()), load)
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         values = self.dialog.values()

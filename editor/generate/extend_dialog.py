@@ -30,9 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.shot_options import ShotOptions
 from engine.generate.extend.timeline import ExtendDefaults
+from engine.generate.presets import presets_file
 from engine.project.extend import OVERWRITE, RIPPLE
-from engine.project.times import timecode
+from engine.project.times import rate_fraction, timecode
+
+EXTEND_PRESETS = presets_file("extend.json")
 
 MAX_SEED = 2**31 - 1
 FRAMES, SECONDS = "frames", "seconds"
@@ -73,7 +77,9 @@ class ExtendDialog(QDialog):
         self.prompt.setFixedHeight(70)
         self.seed = QSpinBox(self)
         self.seed.setRange(0, MAX_SEED)
-        self.note = QLabel("The linked sound clip is left as it is.", self)
+        self.note = QLabel(
+            "A linked camera sound is left as it is; a take's own sound (LTX-2) grows with the shot.", self
+        )
         self.note.setWordWrap(True)
         self.note.setEnabled(False)
 
@@ -92,6 +98,13 @@ class ExtendDialog(QDialog):
         form.addRow("Backend", self.backend)
         form.addRow("Prompt", self.prompt)
         form.addRow("Seed", self.seed)
+        self.options = ShotOptions(self, EXTEND_PRESETS)
+        for label, widget in self.options.rows(anchors=False, quality=False):
+            form.addRow(label, widget)
+        self._shot_size: tuple[int, int] | None = None
+        self._vram_gb: float | None = None
+        self._load: dict[str, Any] = {}
+        self.backend.currentIndexChanged.connect(lambda _index: self._update_plan())
         form.addRow("", self.note)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
@@ -103,6 +116,7 @@ class ExtendDialog(QDialog):
         self._frames = 30
         self.unit.currentIndexChanged.connect(self._unit_changed)
         self.amount.valueChanged.connect(self._show_exact)
+        self.amount.valueChanged.connect(lambda _value: self._update_plan())
         self._unit_changed()
 
     # filling ---------------------------------------------------------------------------
@@ -117,6 +131,16 @@ class ExtendDialog(QDialog):
             self.backend.addItem(label, backend["name"])
         self.backend.setCurrentIndex(0)
         show_items_whole(self.backend)
+
+    def set_machine(self, size: tuple[int, int], vram_gb: float | None, load: dict[str, Any]) -> None:
+        """The project's picture size, the engine's GPU memory and the load options, for the plan shown."""
+        self._shot_size, self._vram_gb, self._load = size, vram_gb, load
+        self._update_plan()
+
+    def _update_plan(self) -> None:
+        rate = getattr(self, "rate", None)
+        shot = (self.frames, rate_fraction(rate), self._shot_size) if rate and self._shot_size else None
+        self.options.update_for(self.chosen_backend, None, shot, self._vram_gb, self._load)
 
     def fill(self, defaults: ExtendDefaults, rate: float, frames: int = 0, head: bool = False) -> None:
         """Prefill for one clip; `frames` (from a trim past the media's end) sets the length asked."""
@@ -154,6 +178,7 @@ class ExtendDialog(QDialog):
             "mode": RIPPLE if self.ripple.isChecked() else OVERWRITE,
             "prompt": self.prompt.toPlainText().strip(),
             "seed": self.seed.value(),
+            **self.options.values(),
         }
 
     # keeping the two units honest ----------------------------------------------------

@@ -70,6 +70,7 @@ class GenerateShotDialog(RegenerateDialog):
         self.image.clear()
         self.from_previous.setChecked(False)
         self.from_previous.setVisible(with_previous)
+        self.to_next.setVisible(False)  # a new shot goes into a gap: no next shot is asked for
         self._ok.setText("Generate")
         self._ok.setDefault(True)
 

@@ -21,7 +21,7 @@ PROMPT_CHARS = 32
 
 
 def take_label(number: int, take: Take) -> str:
-    """'Take 2 · seed 7 · “A red door…”' (recorded footage says so)."""
+    """'Take 2 · seed 7 · “A red door…”' (recorded footage says so; a Draft take says draft)."""
     made = take.provenance
     if made is None:
         return f"Take {number} · recorded footage"
@@ -33,6 +33,8 @@ def take_label(number: int, take: Take) -> str:
         parts.append(f"“{prompt}”")
     if made.backend == "animatic":
         parts.append("animatic")
+    if made.extra.get("quality") == "draft":
+        parts.append("draft")  # a fast first look: worth making again as Final
     return " · ".join(parts)
 
 

@@ -186,7 +186,8 @@ class VoiceController(QObject):
             return None
         character = str(made.extra.get("character") or "")
         voice = CharacterVoice(made.backend, str(made.extra.get("voice") or "") or None,
-                               float(made.extra.get("speed") or 1.0))  # fmt: skip
+                               float(made.extra.get("speed") or 1.0),
+                               str(made.extra.get("reference") or "") or None)  # fmt: skip
         title = titles.speak_again(character, text)
         spec = voice_spec(text, character, voice, default_cache_dir(session.path), title, clip_id=ident)
 

@@ -153,6 +153,11 @@ class VoiceDialog(QDialog):
         return " ".join(self.character.currentText().split()) or DEFAULT_CHARACTER
 
     def chosen_voice(self) -> CharacterVoice:
+        """The voice as set here, with the character's recording from the Cast (set there, kept here)."""
+        known = self._cast.get(self.chosen_character)
         return CharacterVoice(
-            self.chosen_backend, self.voice.currentText().strip() or None, self.speed.value()
+            self.chosen_backend,
+            self.voice.currentText().strip() or None,
+            self.speed.value(),
+            known.sample if known is not None else None,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import effects, provenance, takes, trackedit
+from engine.project import effects, provenance, takes, timewarp, trackedit
 from engine.project.document import AUDIO, Timeline, clip_id, find_clip, settings
 from engine.project.mediapaths import path_from_url
 from engine.project.provenance import Provenance
@@ -74,7 +74,7 @@ def clip_facts(timeline: Timeline, ident: str) -> ClipFacts | None:
         source=path,
         offline=path is None or not path.is_file(),  # a stat, not a read: cheap enough to do here
         source_in=source_in,
-        source_out=source_in + duration - 1,
+        source_out=source_in + timewarp.media_span(duration, timewarp.time_scalar(clip)) - 1,
         duration=duration,
         position=slot.start,
         gain_db=effects.gain_db(clip),

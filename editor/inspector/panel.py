@@ -27,12 +27,17 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.inspector import spin
+from editor.inspector.colour_section import ColourSection
+from editor.inspector.effects_section import EffectsSection
 from editor.inspector.facts import ClipFacts, clip_facts, common
 from editor.inspector.path_label import PathLabel
+from editor.inspector.speed_box import SpeedBox
 from editor.inspector.take_switch import play_take
 from editor.inspector.takes_box import TakesBox
+from editor.inspector.title_box import TitleBox
+from editor.inspector.transform_box import TransformBox
 from editor.inspector.voice_text import VoiceTextBox
-from engine.project import effects, takes
+from engine.project import document, effects, takes, titles
 from engine.project.naming import rename_clip
 from engine.project.times import rt, timecode
 
@@ -89,12 +94,21 @@ class Inspector(QScrollArea):
         self.form.addRow("Fade out", self.fade_out)
         self.takes = TakesBox(body)
         self.voice_text = VoiceTextBox(context, body)  # shows itself for a voice-over clip
+        self.title = TitleBox(context, body)  # shows itself for a title clip
+        self.transform = TransformBox(context, body)  # shows itself for a clip on a video track
+        self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
         layout.addWidget(self.voice_text)
+        layout.addWidget(self.title)
+        layout.addWidget(self.transform)
+        layout.addWidget(self.speed)
         layout.addWidget(self.takes)
+        self.colour, self.effects = ColourSection(context, body), EffectsSection(context, body)
+        layout.addWidget(self.colour)
+        layout.addWidget(self.effects)
         layout.addStretch(1)
         self.setWidget(body)
 
@@ -125,6 +139,10 @@ class Inspector(QScrollArea):
         has = bool(shown)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, has)
+        graded = has and not any(f.audio or self._is_title(f.ident) for f in shown)
+        pictures = [f.ident for f in shown] if graded else []  # looks are for video clips, not titles
+        self.colour.show_clips(pictures)
+        self.effects.show_clip(pictures[0] if len(pictures) == 1 else None)
         if not has:
             self.header.setText("No clip selected")
             self.takes.setVisible(False)
@@ -132,6 +150,8 @@ class Inspector(QScrollArea):
         single = shown[0] if len(shown) == 1 else None
         if single is not None:
             kind = "Audio" if single.audio else "Video"
+            if titles.is_title(document.find_clip(session.timeline, single.ident)[1]):
+                kind = "Title"  # drawn by the renderer: its settings are in the Title section
             self.header.setText(f"{kind} clip on {single.track}")
         else:
             self.header.setText(f"{len(shown)} clips selected")
@@ -166,6 +186,9 @@ class Inspector(QScrollArea):
         self.takes.setVisible(single is not None and bool(single.takes))
         if single is not None and single.takes:
             self.takes.show_takes(single.takes, single.ident)
+
+    def _is_title(self, ident: str) -> bool:
+        return titles.is_title(document.find_clip(self._context.session.timeline, ident)[1])
 
     @staticmethod
     def _ids(found: list[ClipFacts | None]) -> list[str]:

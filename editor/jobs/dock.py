@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget
 
 from editor.engine_client import EngineClient
+from editor.engine_remote import remote_problem
 from editor.jobs.panel import JobsPanel
 from editor.jobs.runner import JobRunner
 
@@ -30,11 +31,21 @@ class JobsDockFollower(QObject):
 
 
 class EngineProblem(QObject):
-    """The engine that would not start, said above the jobs; its button starts it again."""
+    """The engine that would not start, or the remote engine it could not reach, said above the jobs;
+    its button starts it again."""
 
     def __init__(self, panel: JobsPanel, engine: EngineClient) -> None:
         super().__init__(panel)
         engine.gaveUp.connect(panel.show_engine_problem)
-        engine.started.connect(lambda _info: panel.clear_engine_problem())
+        engine.started.connect(self._started)
         panel.startEngineRequested.connect(panel.clear_engine_problem)
-        panel.startEngineRequested.connect(engine.start_again)
+        panel.startEngineRequested.connect(engine.restart)  # a remote engine not reached: try it again
+        self._panel = panel
+
+    def _started(self, info: dict) -> None:
+        """Running; but a remote engine that was asked for and not reached is said (jobs run here)."""
+        problem = remote_problem(info)
+        if problem:
+            self._panel.show_engine_problem(problem)
+        else:
+            self._panel.clear_engine_problem()

@@ -46,6 +46,7 @@ class Job:
     message: str = ""  # the result on success, the reason on failure
     retryable: bool = False
     cached: bool = False  # done with a result the engine already had
+    engine: str = ""  # where it runs, when not here: `remote HOST`, `farm ADDR`
     log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
 
     @property
@@ -98,6 +99,13 @@ class JobsModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self._jobs), len(self._jobs))
         self._jobs.append(Job(job_id, title, retryable=retryable))
         self.endInsertRows()
+
+    def set_engine(self, job_id: str, engine: str) -> None:
+        """Where the job runs, as its engine's reply to `submit` says (shown when not on this machine)."""
+        job = self.job(job_id)
+        if job is not None and (row := self._row(job_id)) is not None:
+            job.engine = "" if engine == "local" else engine
+            self._changed(row)
 
     def progress(self, job_id: str, fraction: float, stage: str = "", eta: float | None = None) -> None:
         job = self.job(job_id)
@@ -204,11 +212,12 @@ class JobsModel(QAbstractTableModel):
         if role == JOB_ID_ROLE:
             return job.job_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{job.title}\n{job.message}\n(double-click for details)" if job.message else job.title
+            title = f"{job.title}\nRuns on {job.engine}" if job.engine else job.title
+            return f"{title}\n{job.message}\n(double-click for details)" if job.message else title
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == Column.NAME:
-            return job.title
+            return f"[{job.engine}] {job.title}" if job.engine else job.title  # first: never elided
         if column == Column.PROGRESS:
             return f"{round(job.fraction * 100)}%"
         if column == Column.STAGE:

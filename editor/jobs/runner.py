@@ -259,6 +259,8 @@ class JobRunner(QObject):
                 self._forget_early()
                 return
             job.phase, job.engine_job = Phase.RUNNING, str(result["job"])
+            if result.get("engine"):
+                self._jobs.set_engine(job.token, str(result["engine"]))
             early = self._early.pop(job.engine_job, None)
             self._forget_early()
             if early is not None:

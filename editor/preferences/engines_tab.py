@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from editor.background import run_in_background
 from editor.engine_client import EngineClient
 from editor.engine_command import PYTHON_KEY, engine_command
+from editor.preferences.remote_engine import RemoteEngineBox
 from editor.settings import EditorSettings
 from engine.errors import ShotlineError
 from engine.setup_ai import gpu as gpus
@@ -111,7 +112,9 @@ class EnginesTab(QWidget):
         row.addWidget(browse)
         form.addRow("Python of your own environment", row)
 
+        self.where = RemoteEngineBox(settings, self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.where)
         layout.addWidget(ai)
         layout.addWidget(own)
         layout.addStretch(1)
@@ -206,6 +209,8 @@ class EnginesTab(QWidget):
             self.python.setText(chosen)
 
     def apply(self) -> None:
+        if self.where.apply() and self._engine is not None:
+            self._engine.restart()  # its jobs go where the user now said
         before = str(self._settings.value(PYTHON_KEY, "") or "")
         chosen = self.python.text().strip()
         if chosen == before:

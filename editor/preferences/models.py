@@ -55,6 +55,15 @@ def set_load_options(settings: EditorSettings, options: LoadOptions) -> None:
         settings.set_value(f"{GROUP}/{key}", value)
 
 
+def download_folder(settings: EditorSettings) -> str:
+    """Where Settings > Models downloads checkpoints ("": the Hugging Face cache)."""
+    return str(settings.value(f"{GROUP}/download_folder", "") or "").strip()
+
+
+def set_download_folder(settings: EditorSettings, folder: str) -> None:
+    settings.set_value(f"{GROUP}/download_folder", folder.strip())
+
+
 def _key(task: str, backend: str) -> str:
     return f"{GROUP}/{task}/{backend}"
 

@@ -8,7 +8,8 @@ The bottom half is what the user chooses: the load options for every model
 model, a preset, a hub id typed in, or a local folder. A folder the engine
 would refuse (pickle weights, no weights, not a model folder) is flagged as
 soon as it is picked, and Apply refuses it with the reason, rather than a
-job failing minutes later.
+job failing minutes later. Each row can download its preset
+(editor.preferences.model_download).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from editor.engine_client import EngineClient
 from editor.preferences import models
+from editor.preferences.model_download import ModelDownload
 from editor.settings import EditorSettings
 from engine.errors import GenerateError
 from engine.generate.model_choices import (
@@ -130,12 +133,19 @@ class ModelRow:
         self.note = QLabel(parent)
         self.note.setObjectName(f"note-{backend.task}-{backend.name}")
         self.note.setWordWrap(True)
+        self.download = ModelDownload(self._preset_name, self.note, parent, f"{backend.task}-{backend.name}")
         self.combo.currentTextChanged.connect(lambda _text: self.check())
         self.check()
 
     @property
     def model(self) -> str:
         return self.combo.currentText().strip()
+
+    def _preset_name(self) -> str:
+        """The preset to download: the one chosen, or the backend's default when the box is empty."""
+        if not self.model and self.presets:
+            return self.presets[0].name
+        return next((p.name for p in self.presets if self.model in (p.model, p.name)), self.model)
 
     def problem(self) -> str:
         """Why the engine would refuse the chosen folder, or ""."""
@@ -217,6 +227,17 @@ class ModelsTab(QWidget):
         form.addRow("Precision", self.dtype)
         form.addRow("", self.cpu_offload)
         form.addRow("", self.vae_tiling)
+        self.download_folder = QLineEdit(models.download_folder(settings), loading)
+        self.download_folder.setObjectName("models-download-folder")
+        self.download_folder.setPlaceholderText("The Hugging Face cache")
+        self.download_folder.setMinimumWidth(360)
+        self.download_folder.setToolTip("Download buttons put each model in a folder of its own here")
+        pick = QPushButton("Browse…", loading)
+        pick.clicked.connect(self._pick_download_folder)
+        where = QHBoxLayout()
+        where.addWidget(self.download_folder, 1)
+        where.addWidget(pick)
+        form.addRow("Download into", where)
 
         chosen = QGroupBox("Model of each AI backend (empty: its default)", self)
         grid = QGridLayout(chosen)
@@ -224,12 +245,16 @@ class ModelsTab(QWidget):
         self.rows: dict[tuple[str, str], ModelRow] = {}
         for backend in model_backends():
             row = ModelRow(backend, models.chosen_model(settings, backend.task, backend.name), chosen)
+            row.download.folder = self.download_folder.text
+            row.download.landed = row.combo.setCurrentText  # a model in its own folder loads from there
             line = grid.rowCount()
             name = BACKEND_NAMES.get(backend.name, backend.name)
             grid.addWidget(QLabel(f"{TASK_NAMES.get(backend.task, backend.task)} · {name}", chosen), line, 0)
             grid.addWidget(row.combo, line, 1)
             grid.addWidget(row.browse, line, 2)
+            grid.addWidget(row.download.button, line, 3)
             grid.addWidget(row.note, line + 1, 1, 1, 2)
+            grid.addWidget(row.download.bar, line + 1, 3)
             self.rows[(backend.task, backend.name)] = row
 
         inner = QWidget(self)
@@ -302,6 +327,11 @@ class ModelsTab(QWidget):
                 )
         return "\n".join(lines)
 
+    def _pick_download_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Download models into", self.download_folder.text())
+        if folder:
+            self.download_folder.setText(folder)
+
     def apply(self) -> None:
         settings = self._settings
         options = models.LoadOptions(
@@ -311,5 +341,6 @@ class ModelsTab(QWidget):
             vae_tiling=self.vae_tiling.isChecked(),
         )
         models.set_load_options(settings, options)
+        models.set_download_folder(settings, self.download_folder.text())
         for (task, backend), row in self.rows.items():
             models.set_chosen_model(settings, task, backend, row.model)

@@ -61,9 +61,9 @@ class Autosaver(QObject):
         session = self._session
         if not session.dirty or self._closed:
             return
-        text = session.timeline.to_json_string()
+        text = session.project.to_json_string()
         original = session.path
-        name = original.name if original else (session.timeline.name or "Untitled")
+        name = original.name if original else (session.project.name or "Untitled")
         self._submit(lambda: self.journal.write(text, original, name), report=True)
 
     def adopt(self, orphan: JournalInfo) -> None:

@@ -117,7 +117,7 @@ class ProjectFiles(QObject):
 
     def save_as(self) -> bool:
         session = self._context.session
-        name = session.path.name if session.path else f"{session.timeline.name or 'Untitled'}.otio"
+        name = session.path.name if session.path else f"{session.project.name or 'Untitled'}.otio"
         path = prompts.ask_save_path(self._window, str(self._folder() / name))
         if path is None:
             return False
@@ -130,7 +130,7 @@ class ProjectFiles(QObject):
 
         session = self._context.session
         try:
-            save(session.timeline, path)
+            save(session.project, path)
         except ShotlineError as error:
             QMessageBox.warning(self._window, "Cannot save project", str(error))
             return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from editor.timeline import menus
+from editor.timeline import menus, nested_nav
 from editor.timeline.view import RAZOR, ROLL, SELECT, SLIP
 from engine.project import edits, links, markers, tracks
 from engine.project.document import AUDIO, VIDEO
@@ -92,6 +92,8 @@ def register(view: TimelineView) -> None:
 
 def lift(view: TimelineView, ripple: bool) -> None:
     ids = view.context.selection.ids
+    if not ids and nested_nav.delete_selected(view, ripple):
+        return
     if not ids:
         view.context.status.show("Select clips to delete", 3000)
         return

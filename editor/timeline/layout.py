@@ -16,7 +16,7 @@ import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
 from engine.errors import EditError
-from engine.project import document, effects, links, trackedit
+from engine.project import document, effects, links, timewarp, titles, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
 from engine.project.tracks import TrackFlags, track_flags
@@ -38,6 +38,8 @@ class ClipBox:
     link: str | None
     fades: tuple[int, int] = (0, 0)
     gain_db: float = 0.0
+    speed: str = ""  # "200%", "-100%" (reversed), "Freeze"; "" at normal speed
+    time_scalar: float = 1.0  # source frames per timeline frame (negative reversed, 0 frozen)
 
 
 @dataclass(frozen=True)
@@ -242,13 +244,15 @@ def _box(
         end=end,
         name=clip.name or "clip",
         take=take,
-        generated=_badge(ref),
+        generated="TITLE" if titles.is_title(clip) else _badge(ref),
         path=path,
         media_start=media_start,
-        offline=path is None or not exists(path),
+        offline=not titles.is_title(clip) and (path is None or not exists(path)),  # a title reads no file
         link=links.link_id(clip),
         fades=effects.fades(clip),
         gain_db=effects.gain_db(clip),
+        speed=timewarp.label(clip) or "",
+        time_scalar=float(timewarp.time_scalar(clip)),
     )
 
 

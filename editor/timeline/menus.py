@@ -12,7 +12,7 @@ import opentimelineio as otio
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from editor.generate import new_shot, takes_menu
+from editor.generate import new_shot, take_sound_menu, takes_menu
 from editor.timeline import hits
 from editor.timeline.layout import ClipBox, Row
 from engine.project import document, edits, effects, gaps, links, trackedit, tracks, transitions
@@ -50,6 +50,7 @@ def clip_menu(view: TimelineView, row: Row, box: ClipBox, frame: int) -> QMenu:
         menu.addAction(context.actions.action("clip.regenerate"))
     if box.kind == VIDEO:
         takes_menu.add_takes(menu, context, box.ident)
+    take_sound_menu.add_take_sound(menu, context, box.ident)
     menu.addSeparator()
     found = [view.layout.find(i) for i in ids]
     if box.link is not None or any(f is not None and f[1].link for f in found):

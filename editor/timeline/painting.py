@@ -91,6 +91,7 @@ class Scene:
     duck: DuckEnvelope | None = None  # music under voice-over, drawn as a gain line on music clips
     patched: set[str] = field(default_factory=set)  # tracks the source viewer's V and A go to
     marks: tuple[int | None, int | None] = (None, None)  # the timeline's in and (inclusive) out
+    selected_compound: tuple[str, int] | None = None  # (track, start) of the selected nested sequence
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,8 @@ def _paint_compound(painter: QPainter, scene: Scene, row: Row, compound: Compoun
     painter.setBrush(COMPOUND.darker(130))
     painter.drawRoundedRect(rect.translated(0, -2).adjusted(3, 0, -3, 0), 3, 3)  # the card behind
     painter.setBrush(COMPOUND)
+    if scene.selected_compound == (row.track, compound.start):
+        painter.setPen(QPen(QColor("#ffffff"), 2))  # selected, as a selected clip is outlined
     painter.drawRoundedRect(rect, 3, 3)
     body = rect.adjusted(3, LABEL_BAND + 1, -3, -3)
     if compound.lanes and body.height() > 2:
@@ -364,6 +367,8 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
     if band.width() < 8:
         return
     parts = [box.name]
+    if box.speed:  # next to the name, so a short clip still shows it
+        parts.append(box.speed)
     if box.take:
         parts.append(box.take)
     if box.offline:
@@ -395,12 +400,25 @@ def _thumb_step(rate: float, frames_per_tile: float) -> Fraction:
     return Fraction(1200)
 
 
+def media_frames(box: ClipBox, offsets: np.ndarray) -> np.ndarray:
+    """The source frames (from the file's first) a clip shows `offsets` frames into it, through its speed."""
+    scalar = box.time_scalar
+    if scalar > 0:
+        return box.media_start + offsets * scalar
+    if scalar < 0:
+        return box.media_start + (box.end - box.start - 1 - offsets) * -scalar
+    return np.full_like(offsets, box.media_start, dtype=np.float64)
+
+
 def _paint_thumbnails(painter: QPainter, scene: Scene, box: ClipBox, body: QRectF, visible: QRectF) -> None:
     assert scene.previews is not None and box.path is not None
     g = scene.geometry
     tile_width = body.height() * 16 / 9
     step = _thumb_step(scene.rate, g.frames_in(tile_width))
     step_frames = float(step) * scene.rate
+    if box.time_scalar != 1:
+        _paint_warped_thumbnails(painter, scene, box, body, visible, step_frames)
+        return
     # source seconds of the first and last tile that can be seen
     seen_from = box.media_start + (g.frame_at(visible.left()) - box.start) - step_frames
     seen_to = box.media_start + (g.frame_at(visible.right()) - box.start)
@@ -418,6 +436,29 @@ def _paint_thumbnails(painter: QPainter, scene: Scene, box: ClipBox, body: QRect
     painter.restore()
 
 
+def _paint_warped_thumbnails(
+    painter: QPainter, scene: Scene, box: ClipBox, body: QRectF, visible: QRectF, step_frames: float
+) -> None:
+    """A clip at another speed: a tile every `step_frames` of the timeline, showing the source
+    frame there (snapped to whole frames, so the preview cache keeps them)."""
+    assert scene.previews is not None and box.path is not None
+    g = scene.geometry
+    first = max(0, math.floor((g.frame_at(visible.left()) - box.start) / step_frames) - 1)
+    painter.save()
+    painter.setClipRect(visible)
+    k = first
+    while box.start + k * step_frames <= min(box.end, g.frame_at(visible.right())):
+        offset = k * step_frames
+        source = float(media_frames(box, np.array([offset]))[0])
+        seconds = Fraction(max(0, math.floor(source))) / Fraction(scene.rate).limit_denominator(1001)
+        image = scene.previews.thumbnail(box.path, seconds, THUMB_HEIGHT)
+        if image is not None:
+            width = body.height() * image.width() / max(1, image.height())
+            painter.drawImage(QRectF(g.x_of(box.start + offset), body.top(), width, body.height()), image)
+        k += 1
+    painter.restore()
+
+
 def _paint_waveform(painter: QPainter, scene: Scene, box: ClipBox, body: QRectF, visible: QRectF) -> None:
     assert scene.previews is not None and box.path is not None
     peaks = scene.previews.peaks(box.path)
@@ -428,7 +469,7 @@ def _paint_waveform(painter: QPainter, scene: Scene, box: ClipBox, body: QRectF,
     if right <= left:
         return
     columns = np.arange(left, right + 1, dtype=np.float64)
-    frames = (columns - HEADER_WIDTH) / g.pixels_per_frame + g.first_frame - box.start + box.media_start
+    frames = media_frames(box, (columns - HEADER_WIDTH) / g.pixels_per_frame + g.first_frame - box.start)
     index = np.clip((frames / scene.rate * PEAKS_PER_SECOND).astype(np.int64), 0, len(peaks) - 1)
     starts = index[:-1]  # column i folds peaks [starts[i], starts[i+1]); zoomed in, one peak each
     low = np.minimum.reduceat(peaks[:, 0], starts) if len(starts) else np.zeros(0)

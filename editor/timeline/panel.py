@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import clipboard, commands
+from editor.timeline import clipboard, commands, nested_nav, paste_attributes, speed_commands
 from editor.timeline.geometry import HEADER_WIDTH
 from editor.timeline.view import TimelineView
 
@@ -21,15 +21,20 @@ class TimelinePanel(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
-        grid.addWidget(self.view, 0, 0)
-        grid.addWidget(self.vbar, 0, 1)
-        grid.addWidget(self.hbar, 1, 0)
+        self.nested_bar = nested_nav.NestedBar(context, self)  # only inside a nested sequence
+        grid.addWidget(self.nested_bar, 0, 0, 1, 2)
+        grid.addWidget(self.view, 1, 0)
+        grid.addWidget(self.vbar, 1, 1)
+        grid.addWidget(self.hbar, 2, 0)
         self._syncing = False
         self.view.viewChanged.connect(self._sync_bars)
         self.hbar.valueChanged.connect(self._h_scrolled)
         self.vbar.valueChanged.connect(self._v_scrolled)
         clipboard.register(self.view)  # first: Cut/Copy/Paste follow Undo/Redo in Edit
+        paste_attributes.register(self.view)
         commands.register(self.view)
+        speed_commands.register(self.view)
+        nested_nav.register(self.view)
         self._sync_bars()
 
     def _sync_bars(self) -> None:

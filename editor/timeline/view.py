@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import gestures, headers, hits, marker_tips, menus
+from editor.timeline import gestures, headers, hits, marker_tips, menus, nested_nav
 from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
 from editor.timeline.layout import Row, TimelineLayout
@@ -71,6 +71,7 @@ class TimelineView(QWidget):
         self.snapping = True
         self.targeted: set[str] | None = None  # None: every track (until the user picks)
         self.gesture: gestures.Gesture | None = None
+        self.selected_compound: tuple[str, int] | None = None  # (track, start) of a nested sequence
         self.drops = DropHandler(self)
         self.overlay: Overlay | None = None
         self._exists: dict[str, bool] = {}
@@ -84,7 +85,7 @@ class TimelineView(QWidget):
         session.changed.connect(self.rebuild)
         session.replaced.connect(self._replaced)
         context.playhead.moved.connect(lambda _frame: self.update())
-        context.selection.changed.connect(self.update)
+        context.selection.changed.connect(self._clip_selection_changed)
         context.patch.changed.connect(self.update)
         context.playhead.marksChanged.connect(self.update)
         self.previews.ready.connect(self.update)
@@ -100,11 +101,20 @@ class TimelineView(QWidget):
     def rate(self) -> float:
         return self.context.session.rate
 
+    def _clip_selection_changed(self) -> None:
+        if self.context.selection.ids:
+            self.selected_compound = None  # clips and a nested sequence are not selected together
+        self.update()
+
     def rebuild(self) -> None:
         """Lay the document out again: only after a change, never per paint."""
         self.layout_ = TimelineLayout.build(self.context.session.timeline, self._file_exists)
         alive = [b.ident for row in self.layout_.rows for b in row.boxes]
         self.context.selection.keep_only(alive)
+        if self.selected_compound is not None:
+            row = self.layout_.row(self.selected_compound[0])
+            if row is None or not any(c.start == self.selected_compound[1] for c in row.compounds):
+                self.selected_compound = None
         self.geometry_.scroll_y = max(0, min(self.geometry_.scroll_y, self.max_scroll_y()))
         self.viewChanged.emit()
         self.update()
@@ -205,6 +215,7 @@ class TimelineView(QWidget):
             height=self.height(),
             playhead=self.context.playhead.frame,
             selected=set(self.context.selection.ids),
+            selected_compound=self.selected_compound,
             targeted=set(self.targeted_tracks()),
             previews=self.previews,
             overlay=overlay,
@@ -268,6 +279,10 @@ class TimelineView(QWidget):
             toggling = self.select_clicked(hit.box.ident, modifiers)
             if not toggling:
                 self.gesture = gestures.MoveClips(self, pos, hit.box)
+        elif self.tool == SELECT and (compound := nested_nav.compound_hit(hit)) is not None:
+            self.context.selection.clear()  # a nested sequence is selected and dragged alone
+            self.selected_compound = (hit.row.track, compound.start)
+            self.gesture = nested_nav.MoveCompound(self, pos, hit.row, compound)
         elif hit.area == hits.EMPTY or hit.area == hits.NOTHING:
             additive = bool(
                 modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier)
@@ -305,6 +320,8 @@ class TimelineView(QWidget):
         if hit.area == hits.HEADER and hit.row is not None and hit.button == headers.TARGET:
             menus.ask_rename(self, hit.row.track)
             return
+        if hit.area != hits.HEADER and nested_nav.double_clicked(self, hit):
+            return  # a nested sequence opens for editing
         super().mouseDoubleClickEvent(event)
 
     def event(self, event: QEvent) -> bool:

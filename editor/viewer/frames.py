@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from engine.errors import MediaError
+from engine.project import titles
 from engine.render import plan
 from engine.render.sources import media_path
 from engine.render.video import Renderer, video_frame
@@ -47,11 +48,14 @@ def to_qimage(rgb: np.ndarray) -> QImage:
 
 def offline_message(timeline: otio.schema.Timeline, frame: int, error: Exception) -> str:
     """What to show in place of a frame whose media cannot be read: which clip is offline."""
-    for layer in plan.video_layers(timeline, frame):
-        try:
-            media_path(layer.clip)
-        except MediaError:
-            return f"Media offline: {layer.clip.name or 'unnamed clip'}"
+    for layers in reversed(plan.video_stack(timeline, frame)):  # top first; a title reads no file
+        for layer in layers:
+            if titles.is_title(layer.clip):
+                continue
+            try:
+                media_path(layer.clip)
+            except MediaError:
+                return f"Media offline: {layer.clip.name or 'unnamed clip'}"
     return f"Cannot show this frame: {error}"
 
 

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from engine.cli.executors import add_engine_command, chosen_executor, said_traffic
 from engine.cli.progress import ProgressBar
 from engine.errors import GenerateError
 from engine.export.mp4 import Progress
@@ -70,6 +71,7 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
     )
+    add_engine_command(parser)
 
 
 class _Waiter:
@@ -281,11 +283,7 @@ def _generate(args: argparse.Namespace, output: Path, scratch: str) -> int:
     spec = JobSpec(args.task, params, backend=args.backend)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     waiter = _Waiter(bar)
-    executor = None
-    if args.farm:
-        from engine.farm.executor import FarmExecutor
-
-        executor = FarmExecutor(args.farm)
+    executor = chosen_executor(args)
     jobs = generation_queue(default_registry(), waiter, executor=executor)
     try:
         jobs.submit(spec)
@@ -298,6 +296,7 @@ def _generate(args: argparse.Namespace, output: Path, scratch: str) -> int:
         if bar is not None and waiter.ended.is_set():
             bar.finish()
     jobs.shutdown(wait=True)
+    said_traffic(executor)
     if waiter.error is not None:
         raise GenerateError(waiter.error)
     assert waiter.result is not None

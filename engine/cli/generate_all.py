@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from engine.cli.executors import add_engine_command, chosen_executor, said_traffic
 from engine.cli.progress import ProgressBar
 from engine.errors import GenerateError
 from engine.export.mp4 import Progress
@@ -37,6 +38,7 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
     )
+    add_engine_command(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,11 +55,7 @@ def run(args: argparse.Namespace) -> int:
             eta = elapsed / done * (total - done) if done else None
             bar(Progress(done, total, elapsed, eta))
 
-    executor = None
-    if args.farm:
-        from engine.farm.executor import FarmExecutor
-
-        executor = FarmExecutor(args.farm)
+    executor = chosen_executor(args)
     try:
         report = generate_all(
             timeline,
@@ -72,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.finish()
+        said_traffic(executor)
     seconds = time.monotonic() - began
     print(
         f"{path.name}: {len(report.shots)} shot(s) and {len(report.lines)} line(s) generated "

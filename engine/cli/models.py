@@ -15,10 +15,8 @@ from pathlib import Path
 
 from engine.errors import GenerateError
 from engine.generate.catalog import CatalogEntry, catalog, disk_gb, downloaded, find, recommended
+from engine.generate.model_download import download
 from engine.generate.planner import CARD_SIZES, quantization_available
-
-#: What a download fetches: weights as safetensors, configs, tokenizers. Never .bin/.pt pickles.
-ALLOW = ["*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.tiktoken", "tokenizer*", "*.md"]
 
 
 def add_args(parser: argparse.ArgumentParser) -> None:
@@ -106,31 +104,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _download(args: argparse.Namespace) -> int:
     entry = find(args.preset)
-    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub import constants
 
-    if constants.HF_HUB_OFFLINE:
-        raise GenerateError(
-            f"the Hugging Face hub is offline (HF_HUB_OFFLINE is set): unset it to download {entry.model}"
-        )
-    size = f", about {entry.download_gb:.0f} GB" if entry.download_gb else ""
-    where = str(args.to) if args.to else "the Hugging Face cache"
-    print(f"Downloading {entry.model} ({entry.short_name}{size}) into {where}; run again to resume")
-    try:
-        path = snapshot_download(
-            entry.model, local_dir=str(args.to) if args.to else None, allow_patterns=ALLOW
-        )
-    except KeyboardInterrupt:
-        raise
-    except Exception as error:  # no network, a gated model, a full disk: one line, never a traceback
-        raise GenerateError(f"cannot download {entry.model}: {_reason(error)}") from None
+    if not constants.HF_HUB_OFFLINE:
+        size = f", about {entry.download_gb:.0f} GB" if entry.download_gb else ""
+        where = str(args.to) if args.to else "the Hugging Face cache"
+        print(f"Downloading {entry.model} ({entry.short_name}{size}) into {where}; run again to resume")
+    path = download(entry, args.to)
     print(f"{entry.short_name}: downloaded to {path}")
     return 0
-
-
-def _reason(error: Exception) -> str:
-    """Why a download failed, in one line: no network is said as such."""
-    text = str(error).strip()
-    unreachable = type(error).__name__ in ("LocalEntryNotFoundError", "ConnectError", "ConnectTimeout")
-    if unreachable or "ConnectError" in text or "Connection refused" in text:
-        return "the Hugging Face hub cannot be reached (no network?); run again when connected to resume"
-    return text.splitlines()[0] if text else type(error).__name__

@@ -33,7 +33,7 @@ from engine.atomic import holding, remove_stale
 from engine.errors import ExportCancelled, ExportError, MediaError
 from engine.export.presets import ExportSettings
 from engine.media.mp4 import exact_mp4_options
-from engine.project import document, trackedit
+from engine.project import document, titles, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.mediapaths import shown, special_kind
 from engine.project.times import rate_fraction
@@ -95,7 +95,7 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
         for clip in track.find_clips():  # nested sequences included
-            if not clip.enabled:
+            if not clip.enabled or titles.is_title(clip):  # a title is drawn, it reads no file
                 continue
             try:
                 media_path(clip)

@@ -50,3 +50,12 @@ def _nvml_free_gb(index: int) -> float | None:
         return pynvml.nvmlDeviceGetMemoryInfo(handle).free / GIB
     except Exception:  # no driver, no such device: unknown, not an error
         return None
+
+
+def system_memory_gb() -> float | None:
+    """GiB of system memory available now (psutil): where offload plans keep the weights. None: unknown."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return psutil.virtual_memory().available / GIB

@@ -211,7 +211,7 @@ def generate_all(
     for line in lines:
         voice = cast.voice(timeline, line.character)
         if speak_backend:
-            voice = CharacterVoice(speak_backend, voice.voice, voice.speed)
+            voice = CharacterVoice(speak_backend, voice.voice, voice.speed, voice.sample)
         specs.append(line_spec(line, voice, cache_dir))
     batch.run(specs, line_landed)
     return report

@@ -41,6 +41,17 @@ class Executor(Protocol):
     def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output: ...
 
 
+def engine_label(executor: Executor | None) -> str:
+    """Where a job runs, as the Jobs panel names it: local, `remote HOST`, `farm ADDR`."""
+    if executor is None:
+        return "local"
+    where = getattr(executor, "where", None)
+    if where:
+        return str(where)
+    address = getattr(executor, "address", None)
+    return f"farm {address}" if address else executor.lane
+
+
 def _spec_cache_dir(spec: JobSpec) -> Path:
     """The project's cache folder the client named, or the per-user one."""
     return Path(spec.params.get("cache_dir") or default_cache_dir())
@@ -71,7 +82,7 @@ class GenerationJobs:
         executor = self.executor
         if executor is not None:
             lane = executor.lane
-        common = {"backend": backend.name, "priority": spec.priority}
+        common = {"backend": backend.name, "priority": spec.priority, "engine": engine_label(executor)}
         cached = cache.lookup(key)
         if cached is not None:
             return self.board.add(spec.task, spec.title, lane, None, result=cached, **common)

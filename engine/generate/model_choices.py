@@ -81,6 +81,7 @@ MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
         ModelBackend("video.inpaint", "vace", "inpaint.json", DIFFUSERS),
         ModelBackend("video.inpaint", "sd-inpaint", "inpaint.json", DIFFUSERS),
         ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),
+        ModelBackend("video.extend", "ltx2-extend", "extend.json", DIFFUSERS),
         ModelBackend("video.extend", "vace-extend", "extend.json", DIFFUSERS),
         ModelBackend("music.score", "ace-step", "music.json", DIFFUSERS),
         ModelBackend("music.score", "stable-audio", "music.json", DIFFUSERS),

@@ -25,7 +25,7 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Readiness
 from engine.generate.conform import fit_picture
-from engine.generate.device_memory import device_memory_gb
+from engine.generate.device_memory import device_memory_gb, system_memory_gb
 from engine.generate.planner import CPU, GPU, GROUP, MODEL, Plan, choose, ladder
 from engine.generate.presets import PRESETS_FILE, VideoPreset, preset_for_model, presets_for
 from engine.jobs.progress import DECODING, DENOISING, LOADING, JobContext
@@ -105,8 +105,9 @@ class PresetBackend:
         found = ladder(
             preset.short_name, preset.footprint, dtype, works, have,
             cpu_offload=bool(request.cpu_offload), vae_tiling=bool(request.vae_tiling), sizes=sizes,
+            ram_gb=system_memory_gb(),
         )  # fmt: skip
-        return found[choose(found) :]
+        return found[chosen_rung(found, getattr(request, "plan", None)) :]
 
     def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
         """The work a job asks of the model (width, height, frames), and at the smaller size, for the planner.
@@ -132,6 +133,17 @@ class PresetBackend:
         preset = preset_for_model(self.name, requested, self.presets_file)
         model = preset.model if requested in (None, preset.name) else str(requested)
         return preset, model, _check_model(model)
+
+
+def chosen_rung(plans: list[Plan], asked: str | None) -> int:
+    """The planner's choice, or the rung the user chose in the dialog (`asked`: its step, as shown)."""
+    if not asked:
+        return choose(plans)
+    for index, plan in enumerate(plans):
+        if plan.step == asked:
+            return index
+    known = "; ".join(p.step for p in plans)
+    raise GenerateError(f"There is no plan {asked!r} for {plans[0].name}: the plans are {known}")
 
 
 def plan_from_options(name: str, request: Any, device: str) -> Plan:
@@ -329,7 +341,12 @@ def place(pipe: Any, plan: Plan, device: str) -> None:
         for name in ("vae", "audio_vae"):
             vae = getattr(pipe, name, None)
             if vae is not None and hasattr(vae, "enable_tiling"):
-                vae.enable_tiling()  # decode in tiles: the peak no longer grows with the size
+                try:
+                    vae.enable_tiling()  # decode in tiles: the peak no longer grows with the size
+                except (
+                    NotImplementedError
+                ):  # LTX-2's audio VAE has the method but no tiling; its decode is small
+                    continue
 
 
 def _quantization(components: tuple[str, ...]) -> Any:

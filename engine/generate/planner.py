@@ -22,6 +22,10 @@ The user's choices win: CPU offload or VAE tiling switched on in Settings >
 Models remove the rungs without them, and a stated `vram_gb` replaces what
 the device reports (a card shared with another program). On the CPU there
 is nothing to plan: everything runs in system memory.
+
+The offload plans keep the weights in system memory, so they fit only where
+the machine's available memory (psutil) holds them; otherwise the ladder
+goes on to 8-bit weights, whose offloaded copy is half the size.
 """
 
 from __future__ import annotations
@@ -49,10 +53,17 @@ class Plan:
     size: tuple[int, int] | None = None  # a smaller generation size (width, height); None: as asked
     need_gb: float | None = None  # the estimate; None where the preset states no footprint
     have_gb: float | None = None  # the device's memory the plan was made for; None: not known
+    ram_need_gb: float | None = None  # system memory an offload plan holds the weights in
+    ram_have_gb: float | None = None  # the system memory available when planned; None: not known
+
+    @property
+    def fits_ram(self) -> bool:
+        return self.ram_need_gb is None or self.ram_have_gb is None or self.ram_need_gb <= self.ram_have_gb
 
     @property
     def fits(self) -> bool:
-        return self.need_gb is None or self.have_gb is None or self.need_gb <= self.have_gb
+        gpu = self.need_gb is None or self.have_gb is None or self.need_gb <= self.have_gb
+        return gpu and self.fits_ram
 
     @property
     def step(self) -> str:
@@ -73,8 +84,10 @@ class Plan:
             text += f" · ~{self.need_gb:.0f} GB"
             if self.have_gb is not None:
                 text += f" of {self.have_gb:.0f} GB"
-                if not self.fits:
+                if self.need_gb > self.have_gb:
                     text += " (may not fit)"
+        if not self.fits_ram:
+            text += f" (needs ~{self.ram_need_gb:.0f} GB of system memory, {self.ram_have_gb:.0f} GB free)"
         return text
 
     def key(self) -> tuple[Any, ...]:
@@ -90,6 +103,8 @@ class Plan:
             "size": list(self.size) if self.size else None,
             "need_gb": round(self.need_gb, 1) if self.need_gb is not None else None,
             "have_gb": round(self.have_gb, 1) if self.have_gb is not None else None,
+            "ram_need_gb": round(self.ram_need_gb, 1) if self.ram_need_gb is not None else None,
+            "ram_have_gb": round(self.ram_have_gb, 1) if self.ram_have_gb is not None else None,
         }
 
 
@@ -126,6 +141,19 @@ def need_gb(
     return (peak + OVERHEAD_GB) * MARGIN
 
 
+def ram_need_gb(footprint: Footprint, dtype: str, placement: str, quantized: bool = False) -> float | None:
+    """GiB of system memory an offload plan holds the model's weights in; None for the other plans.
+
+    With model or group offload every component's weights wait in system
+    memory between their turns on the GPU: a card that fits the plan is no
+    use if the machine cannot hold the model (the process would be killed
+    for memory, or swap for minutes).
+    """
+    if placement not in (MODEL, GROUP):
+        return None
+    return (sum(footprint.weights_gb(dtype, quantized).values()) + OVERHEAD_GB) * MARGIN
+
+
 def quantization_available() -> bool:
     """Whether the 8-bit step can be offered: torchao installed (the `quantize` extra)."""
     return importlib.util.find_spec("torchao") is not None
@@ -142,12 +170,15 @@ def ladder(
     vae_tiling: bool = False,
     quantize: bool | None = None,
     sizes: list[tuple[int, int] | None] | None = None,
+    ram_gb: float | None = None,
 ) -> list[Plan]:
     """Every plan for this job, in the order they are tried (see the module's docstring).
 
     `works[0]` is the work as asked; later ones are the same shot at the
     preset's smaller native sizes, `sizes` their (width, height). `have_gb`
     None means the memory is unknown: the plans are listed without choosing.
+    `ram_gb` is the system memory available: an offload plan whose weights
+    do not fit in it does not fit either (None: not checked).
     """
     quantize = quantization_available() if quantize is None else quantize
     sizes = sizes or [None] * len(works)
@@ -165,11 +196,12 @@ def ladder(
     for placement, tiling, quantized, index in steps:
         if (cpu_offload and placement == GPU) or (vae_tiling and not tiling):
             continue  # the user's own choice rules those out
-        need = None
+        need = ram = None
         if footprint is not None:
             need = need_gb(footprint, dtype, works[index], placement, tiling, quantized)
+            ram = ram_need_gb(footprint, dtype, placement, quantized)
         size = sizes[index] if index else None
-        plans.append(Plan(name, placement, tiling, quantized, size, need, have_gb))
+        plans.append(Plan(name, placement, tiling, quantized, size, need, have_gb, ram, ram_gb))
     return plans
 
 

@@ -35,3 +35,12 @@ def video_result(
     made.setdefault("task", task)
     made.setdefault("backend", "unknown")
     return path, made, frames, rate
+
+
+def take_sound_file(result: dict[str, Any], made: dict[str, Any]) -> Path | None:
+    """The sound file a joint audio-video model made with the picture (named in the provenance), if any."""
+    name = made.get("audio") if made.get("has_audio") else None
+    if not name:
+        return None
+    files = [Path(f) for f in result.get("files", [])[1:]]
+    return next((f for f in files if f.name == name), None)

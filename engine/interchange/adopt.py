@@ -24,7 +24,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from engine.errors import MediaError, ProjectFileError
-from engine.interchange import fcp7
+from engine.interchange import fcp7, fcp7_speed
 from engine.interchange.formats import Format
 from engine.media.probe import probe
 from engine.project.document import AUDIO, DEFAULT_SIZE, VIDEO, Timeline, shotline_meta
@@ -78,6 +78,7 @@ def adopt(timeline: Timeline, source: Path, fmt: Format, rate: float | None = No
         _fix_edl_dissolve_sources(timeline)
     if fmt.suffix == ".xml":
         fcp7.honour_enabled(timeline)
+        fcp7_speed.read_speeds(timeline)
     if timeline.tracks is None:
         raise ProjectFileError(f"{source.name} has no tracks")
     meta = shotline_meta(timeline)

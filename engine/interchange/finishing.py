@@ -29,11 +29,11 @@ import opentimelineio as otio
 
 from engine.atomic import write_atomically
 from engine.errors import ExportError, MediaError, ShotlineError
-from engine.interchange import bundle, fcp7
+from engine.interchange import bundle, fcp7, fcp7_speed
 from engine.interchange.formats import Format, format_for, write_file, write_string
 from engine.media.probe import probe
 from engine.media.reference import available_range
-from engine.project import foreign
+from engine.project import foreign, timewarp, titles
 from engine.project.document import AUDIO, VIDEO, ProjectSettings, Timeline, settings
 from engine.project.mediapaths import path_from_url
 
@@ -98,6 +98,10 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
         ),
     )
     note("effects", sum(1 for c in clips if _has_effects(c)))
+    note("titles", sum(1 for c in clips if titles.is_title(c)))
+    for what, count in _time_effects(clips).items():
+        if what not in fmt.time_effects:
+            note(what, count)
     items = list(timeline.find_children())
     checks = {
         "transitions": sum(1 for i in items if isinstance(i, otio.schema.Transition)),
@@ -114,8 +118,43 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
 
 
 def _has_effects(clip: otio.schema.Clip) -> bool:
+    """Picture and sound effects and fades; speed is counted on its own (`_time_effects`)."""
     meta = clip.metadata.get("shotline", {})
-    return bool(list(clip.effects) or meta.get("fade_in") or meta.get("fade_out"))
+    others = [e for e in clip.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+    return bool(others or meta.get("fade_in") or meta.get("fade_out"))
+
+
+SPEED, REVERSE, FREEZE = "speed changes", "reversed clips", "freeze frames"
+
+
+def _time_effects(clips: list[otio.schema.Clip]) -> dict[str, int]:
+    """How many clips play at another speed, backwards, or frozen."""
+    counts = {SPEED: 0, REVERSE: 0, FREEZE: 0}
+    for clip in clips:
+        scalar = timewarp.time_scalar(clip)
+        if scalar == 0:
+            counts[FREEZE] += 1
+        elif scalar < 0:
+            counts[REVERSE] += 1
+        elif scalar != 1:
+            counts[SPEED] += 1
+    return counts
+
+
+def _time_effects_for(timeline: Timeline, fmt: Format) -> None:
+    """Keep only the time effects the format writes: a reversed clip goes to an EDL forwards at its
+    speed (its writer refuses negative speeds), and the rest play at normal speed over the same cut."""
+    for clip in timeline.find_clips():
+        scalar = timewarp.time_scalar(clip)
+        if scalar == 1:
+            continue
+        kind = FREEZE if scalar == 0 else REVERSE if scalar < 0 else SPEED
+        if kind in fmt.time_effects:
+            continue
+        kept = [e for e in clip.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+        if kind == REVERSE and SPEED in fmt.time_effects and scalar != -1:
+            kept.insert(0, otio.schema.LinearTimeWarp(name="Speed", time_scalar=float(-scalar)))
+        clip.effects[:] = kept
 
 
 def _nonempty(timeline: Timeline, kind: str) -> list[otio.schema.Track]:
@@ -137,7 +176,9 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     _absolute_urls(copy)
     if fmt.native:
         return copy
+    _titles_to_gaps(copy)
     _drop_empty_tracks(copy)
+    _time_effects_for(copy, fmt)
     _known_ranges(copy)
     if fmt.suffix != ".xml":  # FCP 7 XML has nested sequences; the others get their contents
         _flatten_nested(copy)
@@ -146,6 +187,7 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     if fmt.suffix == ".xml":
         _fcp_frame_size(copy)
         fcp7.mark_disabled(copy)
+        fcp7_speed.mark_speeds(copy)
     if fmt.suffix == ".aaf":
         _aaf_ready(copy)
     return copy
@@ -212,6 +254,16 @@ def _flatten_nested(timeline: Timeline) -> None:
             del t[index]
             for offset, piece in enumerate(pieces):
                 t.insert(index + offset, piece)
+
+
+def _titles_to_gaps(timeline: Timeline) -> None:
+    """Titles are Shotline's generators, which the other formats' writers cannot write: a gap."""
+    for clip in list(timeline.find_clips()):
+        if titles.is_title(clip):
+            parent = clip.parent()
+            parent[list(parent).index(clip)] = otio.schema.Gap(
+                source_range=TimeRange(RationalTime(0, clip.duration().rate), clip.duration())
+            )
 
 
 def _disabled_to_gaps(timeline: Timeline) -> None:
@@ -303,6 +355,8 @@ def _files_for(
         return [(target, timeline)]
     if fmt.suffix in (".fcpxml", ".kdenlive"):
         return [(target, _with_frame_size(write_string(timeline, fmt), fmt, settings(timeline)))]
+    if fmt.suffix == ".xml":
+        return [(target, fcp7_speed.fix_out_points(write_string(timeline, fmt)))]
     if fmt.suffix != ".edl":
         return [(target, write_string(timeline, fmt))]
     edl_rate = rate or settings(timeline).rate

@@ -32,6 +32,8 @@ class Format:
     label: str
     loses: tuple[str, ...]  # what an export to it cannot carry (beyond takes, masks, provenance, effects)
     native: bool = False  # OTIO's own JSON: carries everything
+    #: the time effects (finishing.SPEED, REVERSE, FREEZE) its adapter writes as the format's own
+    time_effects: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, Format] = {
@@ -40,11 +42,29 @@ FORMATS: dict[str, Format] = {
         Format(".otio", "otio_json", "OpenTimelineIO", (), native=True),
         Format(".otioz", "otioz", "OpenTimelineIO bundle", (), native=True),
         Format(".otiod", "otiod", "OpenTimelineIO folder bundle", (), native=True),
-        Format(".edl", "cmx_3600", "CMX 3600 EDL", ("markers", "nested sequences", "disabled clips")),
-        Format(".xml", "fcp_xml", "Final Cut Pro 7 XML", ()),
+        Format(
+            ".edl",
+            "cmx_3600",
+            "CMX 3600 EDL",
+            ("markers", "nested sequences", "disabled clips"),
+            time_effects=("speed changes", "freeze frames"),  # M2 lines and FF events
+        ),
+        Format(
+            ".xml",
+            "fcp_xml",
+            "Final Cut Pro 7 XML",
+            (),
+            time_effects=("speed changes", "reversed clips"),  # Time Remap filters (fcp7_speed)
+        ),
         Format(".fcpxml", "fcpx_xml", "FCPXML", ("transitions", "markers")),
         Format(".aaf", "AAF", "AAF", ("markers",)),
-        Format(".kdenlive", "kdenlive", "Kdenlive project", ("transitions", "markers")),
+        Format(
+            ".kdenlive",
+            "kdenlive",
+            "Kdenlive project",
+            ("transitions", "markers"),
+            time_effects=("speed changes", "reversed clips"),  # MLT timewarp producers
+        ),
     )
 }
 

@@ -71,6 +71,7 @@ class Job:
     stage: str = ""
     message: str = ""
     started: float | None = None
+    engine: str = "local"  # where it runs: local, `remote HOST`, `farm ADDR` (the Jobs panel shows it)
     cancel_event: threading.Event = field(default_factory=threading.Event)
 
     def to_json(self) -> dict[str, Any]:
@@ -85,6 +86,7 @@ class Job:
             "message": self.message,
             "cached": self.cached,
             "result": result_json(self.result),
+            "engine": self.engine,
         }
 
 
@@ -162,6 +164,7 @@ class JobBoard:
         priority: int = 0,
         result: Any = None,
         failure: str = "",
+        engine: str = "local",
     ) -> Job:
         """Register a job without starting it; `result` instead of `work` is a result already there."""
         if lane not in self._lanes:
@@ -169,6 +172,7 @@ class JobBoard:
         job = Job(
             f"job-{next(self._ids)}", task, backend, title, lane, priority, next(self._order), work,
             failure or f"The {backend or task} backend failed", result, cached=result is not None,
+            engine=engine,
         )  # fmt: skip
         with self._lock:
             self._jobs[job.job_id] = job

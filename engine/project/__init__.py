@@ -14,6 +14,9 @@ OpenTimelineIO is the model (see DESIGN.md). The modules, by what they hold:
 - `tracks`: add, remove, rename, reorder tracks; mute, solo, lock, hide.
 - `transitions`, `effects`, `markers`: dissolves and crossfades, gain and
   fades, markers on the timeline and on clips.
+- `timewarp`, `speed`: which source frame a clip shows under OTIO's
+  LinearTimeWarp/FreezeFrame; speed, reverse and freeze frame as edits.
+- `nested`: nested sequences (Stacks in tracks) opened, moved and flattened.
 - `takes`, `provenance`: the versions of a shot and how a generated one was made.
 - `cast`: characters, places and the style (descriptions, reference pictures,
   voices), the members each shot shows, and which takes are stale.

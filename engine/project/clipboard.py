@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import opentimelineio as otio
 
 from engine.errors import EditError, ProjectFileError, TrackLockedError
-from engine.project import edits, links, trackedit
+from engine.project import edits, links, take_sound, trackedit
 from engine.project.change import Change, ChangeGroup, is_locked, mutation
 from engine.project.document import (
     AUDIO,
@@ -237,14 +237,20 @@ def _destinations(
     return out, missing
 
 
-def _fresh(items: list[otio.core.Item], new_links: dict[str, str]) -> list[otio.core.Item]:
-    """Clones with new clip ids, new marker ids and new link ids (shared within this paste)."""
+def _fresh(
+    items: list[otio.core.Item], new_links: dict[str, str], new_ids: dict[str, str] | None = None
+) -> list[otio.core.Item]:
+    """Clones with new clip ids, new marker ids and new link ids (shared within this paste);
+    `new_ids` collects old clip id -> new."""
     out = []
     for item in items:
         copy_ = item.clone()
         if isinstance(copy_, Clip):
             meta = shotline_meta(copy_)
-            meta["id"] = new_id()
+            fresh_id = new_id()
+            if new_ids is not None and meta.get("id"):
+                new_ids[str(meta["id"])] = fresh_id
+            meta["id"] = fresh_id
             old = links.link_id(copy_)
             if old is not None:
                 meta["link"] = new_links.setdefault(old, new_id())
@@ -326,6 +332,7 @@ def _paste_onto(
     rate = settings(timeline).rate
     span = board.duration
     new_links: dict[str, str] = {}
+    new_ids: dict[str, str] = {}
     made: list[str] = []
     with mutation(timeline, description, [t for _, t in targets]) as change:
         for copied, target in targets:
@@ -334,10 +341,11 @@ def _paste_onto(
             for start, end, items in _runs(copied.track, rate):
                 begin = frame + start
                 trackedit.remove(target, begin, min(frame + end, trackedit.track_end(target, rate)), rate)
-                fresh = _fresh(items, new_links)
+                fresh = _fresh(items, new_links, new_ids)
                 trackedit.place(target, begin, fresh, rate)
                 made.extend(clip_id(c) for c in fresh if isinstance(c, Clip))
             trackedit.normalize(target, rate)
+        take_sound.renumber(timeline, made, new_ids)  # a pasted take sound follows the pasted picture
         change.result = PasteResult(made, frame, frame + span, [t.name for _, t in targets])
     return change
 

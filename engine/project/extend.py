@@ -22,7 +22,7 @@ from __future__ import annotations
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import links, takes, trackedit
+from engine.project import links, take_sound, takes, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import VIDEO, Timeline, Track, find_clip, settings
 from engine.project.provenance import Provenance
@@ -62,9 +62,10 @@ def extend_clip(
             f"there is no room before it for {added} more (use ripple)"
         )
     partners = links.partners(timeline, clip) if mode == RIPPLE else []
-    touched: list[Track] = [track, *(t for t, _ in partners)]
+    sound_tracks, stack = take_sound.touches(timeline, ident, rate, reference)
+    touched: list[Track] = [track, *(t for t, _ in partners), *sound_tracks]
     side = "Head" if head else "Tail"
-    with mutation(timeline, f"Extend Shot ({side}, {added} frames)", touched) as change:
+    with mutation(timeline, f"Extend Shot ({side}, {added} frames)", touched, stack=stack) as change:
         key = takes.add_take(timeline, ident, reference, prov).result
         track, clip = find_clip(timeline, ident)
         if mode == OVERWRITE:
@@ -83,6 +84,7 @@ def extend_clip(
                 )
         start = limits[0]
         trackedit.set_source(clip, start, length + added, rate)
+        take_sound.refit(timeline, ident, rate)  # the take's sound spans the longer shot
         for t in touched:
             trackedit.normalize(t, rate)
         change.result = key

@@ -13,7 +13,7 @@ from __future__ import annotations
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import provenance, trackedit
+from engine.project import provenance, take_sound, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Clip, Timeline, clip_id, find_clip, settings, shotline_meta
 from engine.project.provenance import Provenance
@@ -72,7 +72,8 @@ def fill_placeholder(
     track, clip = find_clip(timeline, ident)
     if not is_placeholder(clip):
         raise EditError(f"{clip.name or 'This clip'} is not a placeholder")
-    with mutation(timeline, f"Generate {clip.name or 'Shot'}", [track]) as change:
+    sound_tracks, stack = take_sound.touches(timeline, ident, rate, reference)
+    with mutation(timeline, f"Generate {clip.name or 'Shot'}", [track, *sound_tracks], stack=stack) as change:
         new = reference.clone()
         if made is not None:
             provenance.attach(new, made)
@@ -81,5 +82,6 @@ def fill_placeholder(
         clip.set_media_references({TAKE_ONE: new}, TAKE_ONE)
         trackedit.set_source(clip, start, length, rate)
         shotline_meta(clip)["placeholder"] = False
+        take_sound.follow(timeline, ident, rate)
         change.result = TAKE_ONE
     return change

@@ -81,10 +81,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: What a take's reference records beside its provenance: how it plays (a still, its in point) and the
+#: sound made with it (engine/project/take_sound.py).
+TAKE_KEYS = ("still", "source_start", "sound", "sound_heard")
+
+
 def attach(reference: otio.core.MediaReference, provenance: Provenance) -> None:
     """Record a generated take's provenance on its media reference (keeping other Shotline keys)."""
     meta = reference.metadata.get("shotline", {})
-    kept = {k: meta[k] for k in ("still", "source_start") if k in meta}
+    kept = {k: meta[k] for k in TAKE_KEYS if k in meta}
     reference.metadata["shotline"] = {**kept, "generated": True, **provenance.to_dict()}
 
 
@@ -96,7 +101,8 @@ def read(reference: otio.core.MediaReference | None) -> Provenance | None:
     if not meta.get("generated"):
         return None
     data = _plain(meta)
-    data.pop("source_start", None)
+    for key in TAKE_KEYS:
+        data.pop(key, None)
     return Provenance.from_dict(data)
 
 

@@ -6,7 +6,8 @@ the clip or changes its length. Each take remembers its own in point (in
 ``metadata["shotline"]["source_start"]``, frames at the project rate, saved
 when switching away), so switching back shows the same frames as before.
 
-Takes belong to one clip only: a new picture take leaves the linked sound alone.
+Takes belong to one clip only: a new picture take leaves the linked sound alone,
+except the sound a take was made with (`take_sound`), which follows the take.
 A dissolve next to the clip is dropped when the new take has no handles to feed it.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import provenance, trackedit
+from engine.project import provenance, take_sound, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Clip, Timeline, find_clip, settings
 from engine.project.provenance import Provenance
@@ -133,7 +134,8 @@ def add_take(
     """Add a take (a generated version, or an alternative file) to a clip; it plays unless told not to."""
     rate = settings(timeline).rate
     track, clip = find_clip(timeline, ident)
-    with mutation(timeline, "Add Take", [track]) as change:
+    sound_tracks, stack = take_sound.touches(timeline, ident, rate, reference if activate else None)
+    with mutation(timeline, "Add Take", [track, *sound_tracks], stack=stack) as change:
         _as_takes(clip)
         _remember_in_point(clip, rate)
         refs = dict(clip.media_references())
@@ -146,6 +148,8 @@ def add_take(
         if activate:
             _activate(clip, key, rate)
         trackedit.normalize(track, rate)  # a take without handles cannot feed a dissolve
+        if activate:
+            take_sound.follow(timeline, ident, rate)
         change.result = key
     return change
 
@@ -162,9 +166,11 @@ def set_active_take(timeline: Timeline, ident: str, key: str, description: str |
         raise EditError(f"{clip.name or 'This clip'} has no {key}")
     if key == clip.active_media_reference_key:
         raise EditError(f"{key} is already the active take")
-    with mutation(timeline, description or f"Switch to {key}", [track]) as change:
+    sound_tracks, stack = take_sound.touches(timeline, ident, rate)
+    with mutation(timeline, description or f"Switch to {key}", [track, *sound_tracks], stack=stack) as change:
         _activate(clip, key, rate)
         trackedit.normalize(track, rate)
+        take_sound.follow(timeline, ident, rate)
         change.result = key
     return change
 
@@ -178,7 +184,8 @@ def delete_take(timeline: Timeline, ident: str, key: str) -> Change:
         raise EditError(f"{clip.name or 'This clip'} has no {key}")
     if len(refs) == 1:
         raise EditError("A clip needs at least one take")
-    with mutation(timeline, f"Delete {key}", [track]) as change:
+    sound_tracks, stack = take_sound.touches(timeline, ident, rate)
+    with mutation(timeline, f"Delete {key}", [track, *sound_tracks], stack=stack) as change:
         order = [t.key for t in takes(clip)]
         if key == clip.active_media_reference_key:
             index = order.index(key)
@@ -187,5 +194,6 @@ def delete_take(timeline: Timeline, ident: str, key: str) -> Change:
         refs = {k: v.clone() for k, v in clip.media_references().items() if k != key}
         clip.set_media_references(refs, clip.active_media_reference_key)
         trackedit.normalize(track, rate)
+        take_sound.follow(timeline, ident, rate)
         change.result = clip.active_media_reference_key
     return change

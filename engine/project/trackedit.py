@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import opentimelineio as otio
 
 from engine.errors import EditError
+from engine.project import timewarp
 from engine.project.document import Clip, Gap, Track, Transition, new_id, shotline_meta
 from engine.project.times import ceil_frames, floor_frames, range_frames, tr
 
@@ -123,8 +124,9 @@ def _split_item(item: otio.core.Item, offset: int, rate: float) -> tuple[otio.co
     start, length = range_frames(item.trimmed_range(), rate)
     left = item.clone()
     right = item.clone()
-    left.source_range = tr(start, offset, rate)
-    right.source_range = tr(start + offset, length - offset, rate)
+    left_start, right_start = timewarp.split_starts(item, start, length, offset)
+    left.source_range = tr(left_start, offset, rate)
+    right.source_range = tr(right_start, length - offset, rate)
     if isinstance(right, Clip):
         shotline_meta(right)["id"] = new_id()
         # a fade-out belongs to the right piece only, a fade-in to the left
@@ -156,9 +158,11 @@ def split(track: Track, frame: int, rate: float) -> tuple[int, otio.core.Item | 
         raise EditError("Time must not be before the start of the timeline")
     end = track_end(track, rate)
     if frame >= end:
+        at = len(track) - (1 if _end_fade(track) else 0)  # what lands past the end comes before the fade
         if frame > end:
-            track.append(make_gap(frame - end, rate))
-        return len(track), None
+            track.insert(at, make_gap(frame - end, rate))
+            at += 1
+        return at, None
     slot = slot_at(track, frame, rate)
     assert slot is not None
     if slot.start == frame:
@@ -218,17 +222,31 @@ def has_handles(transition: Transition, before: Clip, after: Clip, rate: float) 
     b_start, b_len = source_frames(after, rate)
     if in_off > a_len or out_off > b_len:
         return "the transition is longer than the clips beside it"
+    # the source frames each clip shows over the dissolve, through its speed (timewarp)
+    a_lo, a_hi = _shown_span(before, a_start, a_len, 0, a_len + out_off)
+    b_lo, b_hi = _shown_span(after, b_start, b_len, -in_off, b_len)
     a_limits = media_limits(before, rate)
-    if a_limits is not None and a_start + a_len + out_off > a_limits[1]:
-        short = a_start + a_len + out_off - a_limits[1]
+    if a_limits is not None and a_hi > a_limits[1]:
+        short = a_hi - a_limits[1]
         return (
             f"{before.name or 'the outgoing clip'} needs {short} more frame(s) of media after its out point"
         )
+    reversed_a, reversed_b = timewarp.time_scalar(before) < 0, timewarp.time_scalar(after) < 0
+    if reversed_a and a_limits is not None and a_lo < a_limits[0]:  # it runs on into earlier frames
+        return f"{before.name or 'the outgoing clip'} needs {a_limits[0] - a_lo} more frame(s) of media"
     b_limits = media_limits(after, rate)
-    if b_limits is not None and b_start - in_off < b_limits[0]:
-        short = b_limits[0] - (b_start - in_off)
+    if b_limits is not None and b_lo < b_limits[0]:
+        short = b_limits[0] - b_lo
         return f"{after.name or 'the incoming clip'} needs {short} more frame(s) of media before its in point"
+    if reversed_b and b_limits is not None and b_hi > b_limits[1]:
+        return f"{after.name or 'the incoming clip'} needs {b_hi - b_limits[1]} more frame(s) of media"
     return None
+
+
+def _shown_span(clip: Clip, start: int, length: int, first: int, end: int) -> tuple[int, int]:
+    """Source frames [lo, hi) the clip shows over its frames [first, end) (which may run past it)."""
+    frames = [start + timewarp.source_offset(clip, k, length) for k in (first, end - 1)]
+    return min(frames), max(frames) + 1
 
 
 def _fit_fades(clip: Clip, length: int) -> None:
@@ -248,6 +266,16 @@ def _fit_fades(clip: Clip, length: int) -> None:
             del meta[key]
 
 
+def _empty(item: otio.core.Item) -> bool:
+    """A gap nothing is attached to: dropped when it trails the track."""
+    return isinstance(item, Gap) and not item.markers
+
+
+def _end_fade(track: Track) -> bool:
+    """Whether the track ends with a transition after its last clip (a fade out to nothing)."""
+    return len(track) > 1 and isinstance(track[-1], Transition) and not isinstance(track[-2], Transition)
+
+
 def normalize(track: Track, rate: float) -> None:
     """Restore the track's invariants after surgery (see module docstring); fades fit their clips."""
     items = list(track)
@@ -264,19 +292,26 @@ def normalize(track: Track, rate: float) -> None:
             prev.source_range = tr(0, total, rate)
             continue
         cleaned.append(item)
-    # transitions only between two clips that can feed them
+    # transitions only between two clips that can feed them, or at the track's very start or end
+    # (a fade in from nothing before its first clip, out after its last, as other editors write them)
     kept: list[otio.core.Item] = []
     for i, item in enumerate(cleaned):
         if isinstance(item, Transition):
             before = kept[-1] if kept else None
             after = cleaned[i + 1] if i + 1 < len(cleaned) else None
-            if not (isinstance(before, Clip) and isinstance(after, Clip)):
-                continue
-            if has_handles(item, before, after, rate) is not None:
-                continue
+            at_start = not kept and isinstance(after, Clip)
+            at_end = all(_empty(x) for x in cleaned[i + 1 :]) and any(isinstance(x, Clip) for x in kept)
+            if not (at_start or at_end):
+                if not (isinstance(before, Clip) and isinstance(after, Clip)):
+                    continue
+                if has_handles(item, before, after, rate) is not None:
+                    continue
         kept.append(item)
-    while kept and isinstance(kept[-1], Gap | Transition) and not kept[-1].markers:
+    fade_out = kept.pop() if len(kept) > 1 and isinstance(kept[-1], Transition) else None
+    while kept and (isinstance(kept[-1], Transition) or _empty(kept[-1])):
         kept.pop()
+    if fade_out is not None and kept and isinstance(kept[-1], Clip):
+        kept.append(fade_out)  # it follows the last clip, wherever the gaps before it went
     for item in kept:
         if isinstance(item, Clip):
             _fit_fades(item, duration_frames(item, rate))

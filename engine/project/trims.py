@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import links, synclock, trackedit
+from engine.project import links, synclock, timewarp, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Clip, Gap, Timeline, Track, settings
 from engine.project.document import track as track_named
@@ -94,7 +94,8 @@ def _resize(item: otio.core.Item, rate: float, head: int = 0, tail: int = 0) -> 
     if isinstance(item, Gap):
         trackedit.set_source(item, 0, length - head + tail, rate)
     else:
-        trackedit.set_source(item, start + head, length - head + tail, rate)
+        new_start = timewarp.trimmed_start(item, start, head, tail)  # through the clip's speed
+        trackedit.set_source(item, new_start, length - head + tail, rate)
 
 
 def _min_length(item: otio.core.Item) -> int:
@@ -105,14 +106,18 @@ def _min_length(item: otio.core.Item) -> int:
 def _head_limits(bounds: _Bounds, item: otio.core.Item, rate: float) -> None:
     """Limits on moving an item's head by d: keep its minimum length, stay inside the media."""
     start, length = trackedit.source_frames(item, rate)
-    lo, _ = _source_limits(item, rate)
-    bounds.limit(lo=lo - start, hi=length - _min_length(item))
+    lo, hi = _source_limits(item, rate)
+    earliest = timewarp.trim_room(item, start, length, lo, hi)[0] if isinstance(item, Clip) else lo - start
+    bounds.limit(lo=earliest, hi=length - _min_length(item))
 
 
 def _tail_limits(bounds: _Bounds, item: otio.core.Item, rate: float) -> None:
     start, length = trackedit.source_frames(item, rate)
-    _, hi = _source_limits(item, rate)
-    bounds.limit(lo=-(length - _min_length(item)), hi=hi - start - length)
+    lo, hi = _source_limits(item, rate)
+    latest = (
+        timewarp.trim_room(item, start, length, lo, hi)[1] if isinstance(item, Clip) else hi - start - length
+    )
+    bounds.limit(lo=-(length - _min_length(item)), hi=latest)
 
 
 def _refuse_emptying(members: list[tuple[Track, Clip]], shortening: int, rate: float) -> None:

@@ -23,9 +23,13 @@ class CharacterVoice:
     backend: str | None = None  # None: the engine's default voice backend
     voice: str | None = None  # None: the backend's default voice
     speed: float = 1.0
+    sample: str | None = None  # a recording of the character's voice, for a backend that clones it
 
     def to_dict(self) -> dict:
-        return {"backend": self.backend or "", "voice": self.voice or "", "speed": float(self.speed)}
+        found = {"backend": self.backend or "", "voice": self.voice or "", "speed": float(self.speed)}
+        if self.sample:
+            found["sample"] = self.sample
+        return found
 
     @classmethod
     def from_dict(cls, data: object) -> CharacterVoice:
@@ -35,7 +39,10 @@ class CharacterVoice:
             speed = float(data.get("speed", 1.0) or 1.0)
         except (TypeError, ValueError):
             speed = 1.0
-        return cls(str(data.get("backend") or "") or None, str(data.get("voice") or "") or None, speed)
+        sample = str(data.get("sample") or "") or None
+        return cls(
+            str(data.get("backend") or "") or None, str(data.get("voice") or "") or None, speed, sample
+        )
 
 
 def character_voices(timeline: Timeline) -> dict[str, CharacterVoice]:

@@ -11,10 +11,12 @@ the encoder, which is where a level decision belongs, and a meter can show them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import opentimelineio as otio
 
-from engine.render import ducking, plan
+from engine.render import ducking, plan, stretch
 from engine.render.sources import Sources
 
 
@@ -28,7 +30,14 @@ def mix_audio(timeline: otio.schema.Timeline, start: int, count: int, sources: S
         reader = sources.audio(segment.clip)
         if reader is None:
             continue
-        samples = reader.read(segment.source_sample, segment.count)
+        if segment.speed != 1:
+            key = (id(reader), segment.clip.metadata.get("shotline", {}).get("id") or id(segment.clip))
+            base = segment.source_sample - math.floor(segment.clip_offset * segment.speed)
+            samples = stretch.stretcher_for(sources).read(
+                key, reader, base, segment.clip_offset, segment.count, segment.speed
+            )
+        else:
+            samples = reader.read(segment.source_sample, segment.count)
         envelope = plan.envelope_values(segment)
         if envelope is not None:
             scale = (np.asarray(envelope, np.float64) * segment.gain).astype(np.float32)

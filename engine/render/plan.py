@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 import opentimelineio as otio
 
-from engine.project import document, effects, trackedit
+from engine.project import document, effects, timewarp, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
@@ -41,6 +41,11 @@ class Layer:
     clip: otio.schema.Clip
     source_frame: int  # project frames since the media's first frame
     weight: float
+    offset: int = 0  # frames since the clip's start on its track (keyframes count from there)
+    #: slow motion: how far (0..1) the exact source position lies towards the next source frame,
+    #: and how that in-between picture is made (timewarp.NEAREST ignores it)
+    between: float = 0.0
+    interpolation: str = timewarp.NEAREST
 
 
 def frame_to_sample(frame: int, rate: float) -> int:
@@ -136,8 +141,28 @@ def media_origin(clip: otio.schema.Clip, rate: float) -> int:
 
 
 def _clip_source(slot: trackedit.Slot, frame: int, rate: float) -> int:
-    start, _ = trackedit.source_frames(slot.item, rate)
-    return start - media_origin(slot.item, rate) + (frame - slot.start)
+    """The source frame a clip shows at a project frame, through its speed (timewarp)."""
+    start, length = trackedit.source_frames(slot.item, rate)
+    return (
+        start - media_origin(slot.item, rate) + timewarp.source_offset(slot.item, frame - slot.start, length)
+    )
+
+
+def _layer(slot: trackedit.Slot, frame: int, rate: float, weight: float) -> Layer:
+    clip = slot.item
+    layer = Layer(clip, _clip_source(slot, frame, rate), weight, frame - slot.start)
+    scalar = timewarp.time_scalar(clip)
+    if scalar == 0 or abs(scalar) >= 1:
+        return layer
+    mode = timewarp.interpolation(clip)
+    if mode == timewarp.NEAREST:
+        return layer
+    _, length = trackedit.source_frames(clip, rate)
+    position = timewarp.source_position(scalar, frame - slot.start, length)
+    between = float(position - math.floor(position))
+    if between == 0:
+        return layer
+    return Layer(clip, layer.source_frame, weight, layer.offset, between, mode)
 
 
 def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
@@ -148,6 +173,17 @@ def video_layers(timeline: otio.schema.Timeline, frame: int) -> list[Layer]:
         if layers is not None:
             return layers
     return []
+
+
+def video_stack(timeline: otio.schema.Timeline, frame: int) -> list[list[Layer]]:
+    """Each visible video track's layers at `frame`, bottom track first, tracks with nothing left out.
+
+    The compositor lays them over each other with alpha; `video_layers` is the
+    topmost entry alone, what shows when that track's picture is opaque.
+    """
+    rate = document.settings(timeline).rate
+    found = (_track_layers(track, frame, rate) for track in visible_video_tracks(timeline))
+    return [layers for layers in found if layers is not None]
 
 
 def _enabled(layers: list[Layer]) -> list[Layer] | None:
@@ -172,7 +208,7 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
             progress = (frame - edge.start + 0.5) / (edge.end - edge.start)
             weight = progress if edge.fading_in else 1.0 - progress
             weight *= fade_factor(edge.slot.item, frame - edge.slot.start, edge.slot.duration)
-            return _enabled([Layer(edge.slot.item, _clip_source(edge.slot, frame, rate), weight)])
+            return _enabled([_layer(edge.slot, frame, rate, weight)])
     for window in transition_windows(track, rate):
         if window.start <= frame < window.end:
             progress = (frame - window.start + 0.5) / (window.end - window.start)
@@ -183,8 +219,8 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
             b = fade_factor(window.incoming, max(frame - in_slot.start, 0), in_slot.duration)
             return _enabled(
                 [
-                    Layer(window.outgoing, _clip_source(out_slot, frame, rate), (1.0 - progress) * a),
-                    Layer(window.incoming, _clip_source(in_slot, frame, rate), progress * b),
+                    _layer(out_slot, frame, rate, (1.0 - progress) * a),
+                    _layer(in_slot, frame, rate, progress * b),
                 ]
             )
     slot = trackedit.slot_at(track, frame, rate)
@@ -194,7 +230,7 @@ def _track_layers(track: otio.schema.Track, frame: int, rate: float) -> list[Lay
     if slot is None or not isinstance(slot.item, otio.schema.Clip) or not slot.item.enabled:
         return None
     weight = fade_factor(slot.item, frame - slot.start, slot.duration)
-    return [Layer(slot.item, _clip_source(slot, frame, rate), weight)]
+    return [_layer(slot, frame, rate, weight)]
 
 
 @dataclass(frozen=True)
@@ -213,6 +249,10 @@ class AudioSegment:
     gain: float
     envelope: tuple[tuple[int, int, float, float, str], ...]
     # (from, to, value at from, value at to, curve) pieces in block-relative samples
+    #: source samples per output sample (a clip at 200% reads twice as fast, its pitch kept)
+    speed: Fraction = Fraction(1)
+    #: output samples from the clip's first sample to out_start: where a stretched read is in the clip
+    clip_offset: int = 0
 
 
 def db_to_gain(db: float) -> float:
@@ -244,6 +284,9 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
         if not isinstance(slot.item, otio.schema.Clip) or not slot.item.enabled:
             continue
         clip = slot.item
+        speed = timewarp.time_scalar(clip)
+        if speed <= 0:
+            continue  # a reversed or frozen clip is silent: backwards sound is noise, held sound is none
         # the clip is heard over its own range, extended into any transition it takes part in
         lo_frame, hi_frame = slot.start, slot.end
         ramps: list[tuple[int, int, float, float, str]] = []
@@ -272,7 +315,9 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
             ramps.append((frame_to_sample(slot.end - fade_out, rate), clip_hi, 1.0, 0.0, "lin"))
         src_start, _ = trackedit.source_frames(clip, rate)
         # the clip's first sample is its in point; an incoming dissolve plays from before it
-        source_sample = frame_to_sample(src_start - media_origin(clip, rate), rate) + (a - clip_lo)
+        source_sample = frame_to_sample(src_start - media_origin(clip, rate), rate) + math.floor(
+            (a - clip_lo) * speed
+        )
         envelope = tuple(
             (r0 - start, r1 - start, v0, v1, curve) for r0, r1, v0, v1, curve in ramps if r1 > a and r0 < b
         )
@@ -284,6 +329,8 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
                 source_sample=source_sample,
                 gain=db_to_gain(clip_gain_db(clip)),
                 envelope=envelope,
+                speed=speed,
+                clip_offset=a - clip_lo,
             )
         )
     return out
@@ -314,6 +361,8 @@ def _stack_segments(slot: trackedit.Slot, start: int, count: int, rate: float) -
                     source_sample=seg.source_sample,
                     gain=seg.gain,
                     envelope=tuple((r0 + shift, r1 + shift, v0, v1, c) for r0, r1, v0, v1, c in seg.envelope),
+                    speed=seg.speed,
+                    clip_offset=seg.clip_offset,
                 )
             )
     return out

@@ -1,8 +1,13 @@
 """The picture of the timeline at a frame: what the viewer shows and what export encodes.
 
-`render_picture` composes a frame from the plan (`plan.video_layers`): each
+`render_picture` composes a frame from the plan (`plan.video_stack`): each
 layer's source frame is decoded, turned upright, fitted to the frame and
-weighted (dissolves, fades to black). `video_frame` is the same picture as
+weighted (dissolves, fades). Tracks are laid over each other from the top
+down only as far as the first one whose picture covers the frame (opaque,
+untransformed, normal blend): below that nothing is decoded, and a frame
+whose top clip covers it takes the plain path of cuts and dissolves.
+Anything else (a transform, opacity, a blend mode, a title, a letterboxed
+picture over another track) is composed with alpha by `compose`. `video_frame` is the same picture as
 RGB for the screen. Export encodes `render_picture`'s pixels directly, so a
 preview frame and an exported frame at the same size are the same pixels.
 """
@@ -10,6 +15,7 @@ preview frame and an exported frame at the same size are the same pixels.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from fractions import Fraction
 
 import av
@@ -17,11 +23,13 @@ import numpy as np
 import opentimelineio as otio
 
 from engine.media.cache import FrameCache
-from engine.project import document
+from engine.project import document, titles, transform
 from engine.project.times import rate_fraction
-from engine.render import plan
-from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix
+from engine.render import compose, interpolate, plan
+from engine.render.looks import apply_looks, apply_looks_rgb
+from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix, placement
 from engine.render.sources import Sources
+from engine.render.title import draw_title
 
 
 class _Fitted:
@@ -41,6 +49,8 @@ class _Fitted:
         self._last[id(decoder)] = (frame, params, picture)
 
 
+#: Source pictures kept whatever the cache size: the two sides of an interpolated frame, twice.
+RECENT_PICTURES = 4
 #: Fitted source pictures kept for a viewer that scrubs back and forth (about 80 frames of 1080p).
 DEFAULT_CACHE_MB = 256.0
 
@@ -59,6 +69,10 @@ class Renderer:
         self.sources = sources or Sources()
         self._fitted = _Fitted()
         self.cache = FrameCache(cache_megabytes)
+        self._recent: OrderedDict[tuple, Picture] = OrderedDict()
+        self._displayed: dict[str, tuple[int, int]] = {}  # file -> upright picture size
+        self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
+        self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
 
     def __enter__(self) -> Renderer:
         return self
@@ -74,28 +88,158 @@ class Renderer:
     ) -> Picture:
         size = check_size(size)
         rate = document.settings(timeline).rate
-        layers = plan.video_layers(timeline, frame)
-        pictures = [
-            (self._layer_picture(layer, rate, size, fit), layer.weight)
+        shown: list[list[plan.Layer]] = []
+        for layers in reversed(plan.video_stack(timeline, frame)):
+            shown.insert(0, layers)
+            if self._covers(layers, rate, size, fit):
+                break
+        if len(shown) == 1 and all(self._plain(layer) for layer in shown[0]):
+            pictures = [
+                (self._looked(layer, rate, size, fit), layer.weight) for layer in shown[0] if layer.weight > 0
+            ]
+            return mix(pictures, size) if pictures else black(size)
+        if not shown:
+            return black(size)
+        return self._composite(timeline, shown, rate, size, fit)
+
+    @staticmethod
+    def _plain(layer: plan.Layer) -> bool:
+        """A clip that shows as a fitted picture, nothing more: the fast path's kind."""
+        if titles.is_title(layer.clip):
+            return False
+        return transform.placement_at(layer.clip, layer.offset).is_identity
+
+    def _covers(self, layers: list[plan.Layer], rate: float, size: tuple[int, int], fit: str) -> bool:
+        """True when a track's picture hides everything below it: nothing there need be decoded."""
+        if sum(layer.weight for layer in layers) < 1.0 - 1e-6:
+            return False
+        return all(
+            self._plain(layer) and placement(self._displayed_size(layer, rate), size, fit) == size
             for layer in layers
-            if layer.weight > 0
-        ]
-        return mix(pictures, size) if pictures else black(size)
+        )
+
+    def _displayed_size(self, layer: plan.Layer, rate: float) -> tuple[int, int]:
+        decoder = self.sources.video(layer.clip)
+        known = self._displayed.get(decoder.path)
+        if known is None:
+            decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
+            known = self._remember_size(decoder, decoded)
+        return known
+
+    def _remember_size(self, decoder: object, decoded: av.VideoFrame) -> tuple[int, int]:
+        rotated = decoder.rotation in (90, 270)
+        known = (decoded.height, decoded.width) if rotated else (decoded.width, decoded.height)
+        self._displayed[decoder.path] = known
+        return known
+
+    def _composite(
+        self,
+        timeline: otio.schema.Timeline,
+        shown: list[list[plan.Layer]],
+        rate: float,
+        size: tuple[int, int],
+        fit: str,
+    ) -> Picture:
+        """Tracks bottom to top, each laid over the result so far; a track's dissolve or fade
+        mixes what its clips make of the picture below, by their weights."""
+        units = size[0] / document.settings(timeline).width
+        canvas = np.zeros((size[1], size[0], 3), np.float32)
+        for layers in shown:
+            placed = [
+                (layer.weight, *self._layer(layer, rate, size, fit, units))
+                for layer in layers
+                if layer.weight > 0
+            ]
+            placed = [(weight, found, mode) for weight, found, mode in placed if found is not None]
+            if len(placed) == 1 and placed[0][0] >= 1.0:
+                compose.lay(canvas, placed[0][1], placed[0][2])
+                continue
+            total = sum(weight for weight, _found, _mode in placed)
+            mixed = canvas * np.float32(max(0.0, 1.0 - total))
+            for weight, found, mode in placed:
+                mixed += np.float32(weight) * compose.lay(canvas.copy(), found, mode)
+            canvas = mixed
+        return compose.to_picture(canvas)
+
+    def _layer(
+        self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str, units: float
+    ) -> tuple[compose.Layer | None, str]:
+        """A clip's picture placed in the frame (None when none of it shows), and how it blends."""
+        placed = transform.placement_at(layer.clip, layer.offset)
+        if titles.is_title(layer.clip):
+            drawn, ink = self._title(layer.clip, size, units)
+            return compose.place(drawn, size, placed, FIT, units, ink), placed.blend
+        if not placed.moves and placement(self._displayed_size(layer, rate), size, fit) == size:
+            return compose.opaque(self._looked(layer, rate, size, fit), placed.opacity), placed.blend
+        decoder = self.sources.video(layer.clip)
+        decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
+        last = self._rgb.get(id(decoder))
+        if last is not None and last[0] is decoded:
+            image = last[1]
+        else:
+            image = compose.source_rgb(decoded, decoder.rotation)
+            self._rgb[id(decoder)] = (decoded, image)
+        image = apply_looks_rgb(image, layer.clip, layer.source_frame)
+        return compose.place(image, size, placed, fit, units), placed.blend
+
+    def _title(
+        self, clip: otio.schema.Clip, size: tuple[int, int], units: float
+    ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        """The title drawn at this render's size and the box its ink is in; kept, as a title
+        holds still for its length."""
+        params = titles.title_settings(clip)
+        key = (tuple(sorted(params.items())), size, units)
+        kept = self._titles.get(key)
+        if kept is None:
+            if len(self._titles) >= 8:
+                self._titles.pop(next(iter(self._titles)))
+            drawn = draw_title(params, size, units)
+            ys, xs = np.nonzero(drawn[..., 3])
+            ink = None
+            if len(xs):
+                ink = (
+                    max(0, int(xs.min()) - 1),
+                    max(0, int(ys.min()) - 1),
+                    int(xs.max()) + 2,
+                    int(ys.max()) + 2,
+                )
+            kept = self._titles[key] = (drawn, ink or (0, 0, 0, 0))
+        return kept
+
+    def _looked(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
+        """The layer's source picture with its clip's looks (colour, LUT, grain...) applied."""
+        return apply_looks(self._layer_picture(layer, rate, size, fit), layer.clip, layer.source_frame)
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
-        decoder = self.sources.video(layer.clip)
-        seconds = Fraction(layer.source_frame) / rate_fraction(rate)
+        picture = self._source_picture(layer.clip, layer.source_frame, rate, size, fit)
+        if layer.between <= 0:
+            return picture
+        following = self._source_picture(layer.clip, layer.source_frame + 1, rate, size, fit)
+        return interpolate.between(picture, following, layer.between, layer.interpolation)
+
+    def _source_picture(
+        self, clip: otio.schema.Clip, source_frame: int, rate: float, size: tuple[int, int], fit: str
+    ) -> Picture:
+        decoder = self.sources.video(clip)
+        seconds = Fraction(source_frame) / rate_fraction(rate)
         key = (decoder.path, seconds, size, fit)
-        kept = self.cache.get(key)
+        kept = self.cache.get(key) or self._recent.get(key)
         if kept is not None:
             return kept
         decoded = decoder.frame_at(seconds)
+        if decoder.path not in self._displayed:
+            self._remember_size(decoder, decoded)
         params = (size, fit)
         picture = self._fitted.get(decoder, decoded, params)
         if picture is None:
             picture = from_frame(decoded, decoder.rotation, size, fit)
             self._fitted.put(decoder, decoded, params, picture)
         self.cache.put(key, picture)
+        # slow motion between frames asks for each source picture again on the next output frame;
+        # an export has no cache, and going back one frame would make the decoder seek
+        self._recent[key] = picture
+        while len(self._recent) > RECENT_PICTURES:
+            self._recent.popitem(last=False)
         return picture
 
 

@@ -1,6 +1,7 @@
 """The engine process's main loop: read requests, answer them, and tell the client about jobs.
 
-Requests: `initialize`, `submit`, `export`, `cancel`, `status`, `shutdown`.
+Requests: `initialize`, `submit`, `export`, `cancel`, `status`, `shutdown`, and the content
+store's `media.has`, `media.put`, `media.folder`, `media.stat`, `media.get` (engine.server.media).
 Notifications sent: `progress`, `log`, `done`, `failed`, `cancelled`.
 
 `export` (engine/export/job.py says why it is not a `submit`ted task) takes
@@ -35,14 +36,14 @@ from engine.errors import ShotlineError
 from engine.export.job import export_job
 from engine.generate.jobs import GenerationJobs
 from engine.generate.registry import Registry, default_registry
-from engine.jobs.lifecycle import JobBoard, result_json
+from engine.jobs.lifecycle import KEEP_ENDED, JobBoard, result_json
 from engine.jobs.models import ModelPool
 from engine.jobs.progress import ProgressReport
 from engine.jobs.spec import JobSpec
+from engine.remote.wire import PROTOCOL_VERSION
 from engine.server import protocol
 from engine.server.devices import devices, versions
-
-PROTOCOL_VERSION = 1
+from engine.server.media import MediaMethods
 
 
 class _Notifier:
@@ -79,13 +80,14 @@ class Reply:
     then: Callable[[], None]
 
 
-class EngineServer:
+class EngineServer(MediaMethods):
     def __init__(self, output: TextIO, registry: Registry | None = None) -> None:
         self._output = output
         self._lock = threading.Lock()
         self.registry = registry or default_registry()
         self.board = JobBoard(_Notifier(self.send), ModelPool())
         self.generation = GenerationJobs(self.registry, self.board)
+        self._refs: dict[str, str] = {}  # `submit`'s ref -> job id, so a resent submit is not run twice
         self.running = True
 
     def send(self, line: str) -> None:
@@ -96,24 +98,25 @@ class EngineServer:
             except (BrokenPipeError, ValueError):
                 self.running = False  # the client has gone: stop when the reader sees EOF
 
-    def handle(self, line: str | bytes) -> None:
-        """Answer one incoming line; never raises, so no message can end the engine."""
+    def handle(self, line: str | bytes, reply: Callable[[str], None] | None = None) -> None:
+        """Answer one incoming line (to `reply`, where a daemon has several clients); never raises,
+        so no message can end the engine."""
         try:
-            self._handle(line)
+            self._handle(line, reply or self.send)
         except Exception:  # a bug outside any method; the message had its chance at a reply
             traceback.print_exc(file=sys.stderr)
 
-    def _handle(self, line: str | bytes) -> None:
+    def _handle(self, line: str | bytes, send: Callable[[str], None]) -> None:
         if not line.strip():
             return
         try:
             message = protocol.parse(line)
         except protocol.ProtocolError as error:
-            self.send(protocol.error(error.id, error.code, error.message))
+            send(protocol.error(error.id, error.code, error.message))
             return
         reply, then = self._answer(message)
         if message.is_request:
-            self.send(reply)
+            send(reply)
         if then is not None:
             try:
                 then()
@@ -122,7 +125,7 @@ class EngineServer:
 
     def _answer(self, message: protocol.Message) -> tuple[str, Callable[[], None] | None]:
         """The reply line for `message` (an error for anything a method raises), and what to run after."""
-        method = getattr(self, f"_rpc_{message.method}", None)
+        method = getattr(self, f"_rpc_{message.method.replace('.', '_')}", None)
         if method is None:
             missing = f"No method {message.method[:200]}"
             return protocol.error(message.id, protocol.METHOD_NOT_FOUND, missing), None
@@ -146,9 +149,12 @@ class EngineServer:
     def _rpc_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
         farm = params.get("farm") or os.environ.get("SHOTLINE_FARM")
         joined = self._join_farm(str(farm)) if farm else None
+        remote = self._join_remote(str(params["remote"])) if params.get("remote") else None
         tasks = {}
         for task in self.registry.tasks():
             tasks[task] = [self._describe(task, backend) for backend in self.registry.backends(task)]
+        if remote is not None and "tasks" in remote:  # generation runs there: its backends are what is ready
+            tasks = remote.pop("tasks")
         return {
             "engine": "shotline",
             "protocol": PROTOCOL_VERSION,
@@ -157,6 +163,27 @@ class EngineServer:
             "devices": devices(),
             "tasks": tasks,
             "farm": joined,
+            "remote": remote,
+        }
+
+    def _join_remote(self, command: str) -> dict[str, Any]:
+        """Generation jobs go to the remote engine `command` starts (`ssh HOST shotline engine`); where it
+        cannot be reached or speaks another protocol, they stay here and the client is told why."""
+        from engine.remote.executor import RemoteExecutor
+
+        try:
+            executor = RemoteExecutor(command)
+        except ShotlineError as error:
+            return {"command": command, "error": str(error)}
+        self.generation.use(executor)
+        info = executor.connection().info
+        return {
+            "command": command,
+            "engine": executor.where,
+            "protocol": info.get("protocol"),
+            "versions": info.get("versions"),
+            "devices": info.get("devices"),
+            "tasks": info.get("tasks") or {},
         }
 
     def _join_farm(self, address: str) -> dict[str, Any]:
@@ -182,9 +209,17 @@ class EngineServer:
             "reason": readiness.reason,
         }
 
-    def _rpc_submit(self, params: dict[str, Any]) -> Reply:
+    def _rpc_submit(self, params: dict[str, Any]) -> Reply | dict[str, Any]:
+        ref = params.get("ref")  # a client's own name for the job: sent again after a lost reply
+        if isinstance(ref, str) and ref in self._refs:
+            known = self.board.job(self._refs[ref])
+            return {"job": known.job_id, "engine": known.engine}
         job = self.generation.add(JobSpec.from_json(params.get("spec", params)))
-        return Reply({"job": job.job_id}, lambda: self.board.start(job.job_id))
+        if isinstance(ref, str):
+            self._refs[ref] = job.job_id
+            while len(self._refs) > KEEP_ENDED:  # as many as the board remembers ended jobs
+                del self._refs[next(iter(self._refs))]
+        return Reply({"job": job.job_id, "engine": job.engine}, lambda: self.board.start(job.job_id))
 
     def _rpc_export(self, params: dict[str, Any]) -> Reply:
         job = export_job(self.board, params)

@@ -57,4 +57,4 @@ def test_a_python_chosen_in_the_settings_comes_first(data: Path, tmp_path: Path)
 
 def test_the_desktop_bundle_runs_its_engine_as_a_subcommand(data: Path, monkeypatch) -> None:
     monkeypatch.setattr(sys, "frozen", True, raising=False)
-    assert engine_command() == [sys.executable, "engine"]
+    assert engine_command() == [sys.executable, "engine", "--foreground"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import av
 import pytest
 
+from engine.server.server import PROTOCOL_VERSION
 from tests.support.engine_process import ROOT, EngineProcess
 
 
@@ -34,7 +35,7 @@ def shot(tmp_path: Path, prompt: str, frames: int = 12, size: str = "96x54") -> 
 
 def test_initialize_reports_versions_devices_and_ready_backends(engine) -> None:
     reply = engine.request("initialize")["result"]
-    assert reply["engine"] == "shotline" and reply["protocol"] == 1
+    assert reply["engine"] == "shotline" and reply["protocol"] == PROTOCOL_VERSION
     assert "python" in reply["versions"] and "av" in reply["versions"]
     assert reply["devices"][-1]["name"] == "cpu"
     animatic = next(b for b in reply["tasks"]["video.generate"] if b["name"] == "animatic")

@@ -105,7 +105,7 @@ def test_the_presets_name_real_checkpoints_with_their_frame_rules() -> None:
     vace = preset_for_model("vace-extend", None, PRESETS_FILE)
     assert ltx.model == "Lightricks/LTX-Video-0.9.5" and ltx.pipeline == "LTXConditionPipeline"
     assert vace.model == "Wan-AI/Wan2.1-VACE-1.3B-diffusers" and vace.pipeline == "WanVACEPipeline"
-    assert all(p.frame_multiple == (8 if p.backend == "ltx-extend" else 4) for p in presets.values())
+    assert all(p.frame_multiple == (4 if p.backend == "vace-extend" else 8) for p in presets.values())
 
 
 def test_an_extension_longer_than_the_model_makes_in_one_go_is_refused(tmp_path) -> None:
@@ -116,3 +116,45 @@ def test_an_extension_longer_than_the_model_makes_in_one_go_is_refused(tmp_path)
         _Plan.make(vace, request)
     plan = _Plan.make(preset_for_model("ltx-extend", None, PRESETS_FILE), replace(request, frames=30))
     assert (plan.known - 1) % 8 == 0 and (plan.total - 1) % 8 == 0 and plan.total - plan.known >= 24
+
+
+@pytest.mark.slow
+def test_ltx2_extends_a_clip_and_its_sound_continues_with_the_models(tmp_path) -> None:
+    """The tiny LTX-2 (picture and sound) as LTX2ConditionPipeline: the clip's sound, then the model's."""
+    import torch
+
+    from engine.generate.score.music.master import read_wav, write_wav
+    from tests.support.tinymodels import drive_as, tiny_ltx2
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = tmp_path / "tiny-ltx2"
+    tiny_ltx2(model)
+    drive_as(model, "ltx-2.3-condition", native_sizes=[[32, 32]], free_aspect=False,
+             call_options={"max_sequence_length": 16})  # fmt: skip
+    clip = write_square(tmp_path / "clip.mp4", frames=12)
+    # the clip's take sound: 12 frames at 30 fps, a level that rises frame by frame
+    own = np.repeat((np.arange(12, dtype=np.float32) + 1) / 20, 1600)[:, None].repeat(2, axis=1)
+    write_wav(tmp_path / "take-sound.wav", own)
+    recorder = Recorder()
+    jobs = generation_queue(default_registry(), recorder)
+    params = {"input": str(clip), "model": str(model), "device": "cpu", "steps": 2, "frames": 5, "start": 2,
+              "count": 8, "sound": str(tmp_path / "take-sound.wav"),
+              "cache_dir": str(tmp_path / "cache")}  # fmt: skip
+    try:
+        job = jobs.submit(JobSpec("video.extend", params, backend="ltx2-extend"))
+        recorder.wait(job, timeout=300)
+    finally:
+        jobs.shutdown()
+    assert not recorder.of("failed", job), recorder.of("failed", job)
+    result = recorder.of("done", job)[0][2].to_json()
+    picture, sound = (Path(f) for f in result["files"])
+    made = result["provenance"]
+    assert made["pipeline"] == "LTX2ConditionPipeline" and made["backend"] == "ltx2-extend"
+    assert len(decoded(picture)) == 13
+    assert made["has_audio"] and made["audio"] == "sound.wav" and made["audio_samples"] == 13 * 1600
+    samples, rate = read_wav(sound)
+    assert rate == 48_000 and samples.shape == (13 * 1600, 2)
+    # over the clip's 8 frames: its own sound from its source frame 2 on, as it was
+    assert np.allclose(samples[: 8 * 1600], own[2 * 1600 : 10 * 1600], atol=1e-3)
+    assert np.abs(samples[8 * 1600 :]).max() > 0  # then the model's, not silence

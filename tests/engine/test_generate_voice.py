@@ -97,7 +97,8 @@ def test_without_piper_espeak_is_the_default_and_piper_says_not_installed(monkey
     assert not piper.readiness().ready and "not installed" in piper.readiness().reason
     registry = default_registry()
     assert registry.default("voice.speak") == "espeak"
-    assert {b.name for b in registry.backends("voice.speak")} == {"piper", "espeak", "transformers"}
+    names = {b.name for b in registry.backends("voice.speak")}
+    assert names == {"piper", "espeak", "transformers", "chatterbox"}
 
 
 def test_a_request_is_checked_with_messages_that_say_what_to_fix():

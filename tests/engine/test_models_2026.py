@@ -28,7 +28,7 @@ from engine.generate.jobs import generation_queue
 from engine.generate.presets import load_presets
 from engine.generate.registry import default_registry
 from engine.generate.score.music.master import read_wav, write_wav
-from engine.generate.video.diffusers import anchors
+from engine.generate.video.choices import anchors
 from engine.jobs.models import ModelPool
 from engine.jobs.spec import JobSpec
 from tests.engine.test_inpaint_diffusers import _respects_mask
@@ -160,6 +160,29 @@ def test_ltx2_makes_a_take_with_picture_and_sound_exactly_as_long_as_the_shot(en
     assert p["native_frames"] == 17 and p["native_rate"] == "24/1"  # 12 frames, then 17 by the 8k+1 rule
     assert p["plan"] == "LTX-2.3 · on the CPU"
     assert pool.loads == 1
+
+
+def test_an_ltx2_take_lands_with_its_sound_linked_under_the_picture(engine, tiny) -> None:
+    from engine.generate.video.timeline import take_from_result
+    from engine.project import document, edits, take_sound, takes, trackedit
+    from engine.project.clips import media_clip, media_reference
+    from engine.project.document import new_project
+    from engine.project.times import tr
+    from engine.render.audio import audio
+
+    run, _ = engine
+    timeline = new_project("film", rate=24.0, size=(64, 36))
+    storyboard = media_reference("/media/board.mp4", tr(0, 48, 24.0))
+    edits.append(timeline, {"V1": media_clip("Lighthouse", storyboard, 24.0, 12, 0)})
+    ident = document.clip_id(document.track(timeline, "V1")[0])
+    result = run("video.generate", "ltx2", model=str(tiny["ltx2"]), **SHOT)[1].to_json()
+    takes.add_take(timeline, ident, *take_from_result(result, 24.0))
+    track, sound = take_sound.sound_clip(timeline, ident)
+    assert track.name == "A1" and Path(sound.media_reference.target_url).name == "sound.wav"
+    assert trackedit.duration_frames(sound, 24.0) == 12
+    made = audio(timeline, 0, 24_000)
+    written = read_wav(Path(result["files"][1]))[0]
+    assert np.allclose(made, written[:24_000], atol=1e-4)  # the mix plays the model's sound
 
 
 def test_ltx2_ends_on_the_next_shots_first_frame_and_starts_on_the_previous_shots_last(
@@ -304,3 +327,32 @@ def test_rescore_this_section_remakes_only_that_section_of_the_cue(engine, tiny,
     wrong = run("music.score", "ace-step", model=str(tiny["acestep"]), samples=48_000,
                 src_audio=str(tmp_path / "cue.wav"), repaint_start=0, repaint_end=24_000)  # fmt: skip
     assert wrong == ("failed", "The cue cue.wav is 96000 samples long, not the 48000 the range lasts")
+
+
+def test_draft_quality_runs_ltx2_with_a_taylorseer_cache_and_final_without(engine, tiny) -> None:
+    run, pool = engine
+    draft = run("video.generate", "ltx2", model=str(tiny["ltx2"]), quality="draft", **{**SHOT, "steps": 6})
+    assert draft[0] == "done", draft
+    assert draft[1].provenance["quality"] == "draft" and draft[1].provenance["draft"] == "TaylorSeer cache"
+    final = run("video.generate", "ltx2", model=str(tiny["ltx2"]), **{**SHOT, "steps": 6})
+    assert final[0] == "done", final
+    assert final[1].provenance["quality"] == "final" and final[1].provenance["draft"] is None
+    assert pool.loads == 1  # the same pooled model; the cache was switched off after the draft
+    assert not pool._model.transformer.is_cache_enabled  # the pooled model was left without the cache
+
+
+def test_draft_quality_caches_both_wan22_experts_with_first_block_cache(engine, tiny) -> None:
+    run, _ = engine
+    ending = run("video.generate", "wan", model=str(tiny["wan22"]), quality="draft", **SHOT)
+    assert ending[0] == "done", ending
+    assert ending[1].provenance["draft"] == "FirstBlockCache"
+
+
+def test_the_plan_chosen_in_the_dialog_is_the_plan_the_job_runs_on(engine, tiny) -> None:
+    run, _ = engine
+    chosen = "group offload · VAE tiling"
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), vram_gb=80, plan=chosen, **SHOT)
+    assert ending[0] == "done", ending
+    assert chosen in ending[1].provenance["plan"]
+    ending = run("video.generate", "ltx2", model=str(tiny["ltx2"]), vram_gb=80, plan="on the moon", **SHOT)
+    assert ending[0] == "failed" and "There is no plan 'on the moon' for LTX-2.3" in ending[1]

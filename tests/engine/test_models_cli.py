@@ -88,3 +88,24 @@ def test_download_with_no_network_says_so_in_one_line_and_leaves_nothing(tmp_pat
         "reached (no network?); run again when connected to resume"
     ]
     assert not any(p.suffix == ".safetensors" for p in tmp_path.rglob("*"))
+
+
+def test_a_download_into_a_folder_of_its_own_names_the_preset_that_drives_it(tmp_path, monkeypatch) -> None:
+    import huggingface_hub
+    from huggingface_hub import constants
+
+    from engine.generate.catalog import find
+    from engine.generate.model_download import download
+    from engine.generate.presets import preset_for_model
+
+    def fake_snapshot(model, local_dir=None, allow_patterns=None, **_options):
+        folder = Path(local_dir)
+        folder.mkdir(parents=True)
+        (folder / "model_index.json").write_text('{"_class_name": "LTX2Pipeline"}')
+        (folder / "model.safetensors").write_bytes(b"")
+        return str(folder)
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot)
+    folder = download(find("ltx-2.3"), tmp_path / "ltx-2.3")
+    assert preset_for_model("ltx2", str(folder)).name == "ltx-2.3"  # not the distilled one beside it

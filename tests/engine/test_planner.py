@@ -109,6 +109,23 @@ def test_the_users_cpu_offload_and_vae_tiling_win_over_the_planner() -> None:
     assert tiled[choose(tiled)].step == "all on GPU · VAE tiling"
 
 
+def test_offload_plans_need_the_weights_to_fit_in_system_memory() -> None:
+    footprint = find("wan2.2-t2v-a14b").footprint
+    works = [(1280, 720, 81)]
+    roomy = ladder("Wan 2.2", footprint, "bfloat16", works, 24, quantize=True, ram_gb=128)
+    assert roomy[choose(roomy)].step == "group offload · VAE tiling"
+    # 48 GB of system memory cannot hold two 14B experts in bfloat16 waiting for their turn on the card
+    tight = ladder("Wan 2.2", footprint, "bfloat16", works, 24, quantize=True, ram_gb=48)
+    chosen = tight[choose(tight)]
+    assert next(p.fits_ram for p in tight if p.placement == GROUP and not p.quantized) is False
+    assert chosen.step == "group offload · VAE tiling · 8-bit weights" and chosen.fits  # the experts halved
+    assert chosen.ram_need_gb < 48 < roomy[choose(roomy)].ram_need_gb
+    too_small = ladder("Wan 2.2", footprint, "bfloat16", works, 24, quantize=False, ram_gb=16)
+    least = too_small[choose(too_small)]
+    assert not least.fits and "GB of system memory, 16 GB free)" in least.describe()
+    assert all(p.ram_need_gb is None for p in roomy if p.placement == "gpu")  # all on GPU: not checked
+
+
 def test_a_card_too_small_for_anything_gets_the_least_hungry_plan_said_as_such() -> None:
     plan = find("ltx-2.3").plan(4, quantize=False)
     assert plan.step == "group offload · VAE tiling · 768x512" and not plan.fits
@@ -248,6 +265,7 @@ def fake_gpu(monkeypatch, tmp_path):
 
     monkeypatch.setattr(diffusers, "WanPipeline", FakePipeline)
     monkeypatch.setattr(pipelines, "_device", lambda asked, torch: "cuda")
+    monkeypatch.setattr(pipelines, "system_memory_gb", lambda: 256.0)  # a workstation: offload fits in RAM
     monkeypatch.setattr(FakePipeline, "made", [])
     folder = tmp_path / "a14b"
     folder.mkdir()

@@ -8,6 +8,9 @@ Both show the model the clip's frames next to the cut and ask it for more:
   8k+1, and its condition video too. A head extension runs the context
   backwards and reverses what the model makes (LTX's condition sits at
   frame 0), which the provenance records.
+- `ltx2-extend` (LTX2ConditionPipeline) does the same with LTX-2, which also
+  makes sound: the take's sound continues with the model's over the new
+  frames (engine.generate.extend.sound).
 - `vace-extend` (WanVACEPipeline) is given a video of the known frames plus
   grey frames where the new ones go, and a mask that is black (keep) on the
   known frames and white (make) on the new ones; Wan counts 4k+1. A head
@@ -34,6 +37,7 @@ from engine.errors import GenerateError
 from engine.generate.base import Output
 from engine.generate.conform import fit_picture, to_uint8, valid_count
 from engine.generate.extend.request import ExtendRequest, extend_video
+from engine.generate.extend.sound import extended_sound
 from engine.generate.pipelines import (
     DECODED,
     LOADED,
@@ -71,6 +75,7 @@ class DiffusersExtendBackend(PresetBackend):
             f"{plan.known} of them the clip's, {steps} steps, for {request.frames} new frames"
         )
         facts: dict[str, Any] = {}
+        heard: dict[str, Any] = {}  # the model's sound, when it makes sound
 
         def continuation(shown: list[np.ndarray]) -> list[np.ndarray]:
             known = plan.context(shown, request.rate, preset.native_fps)
@@ -90,6 +95,10 @@ class DiffusersExtendBackend(PresetBackend):
             if preset.timesteps and request.steps in (None, len(preset.timesteps)):
                 arguments["timesteps"] = list(preset.timesteps)
                 arguments["num_inference_steps"] = len(preset.timesteps)
+            sigmas = arguments.pop("sigmas", None)
+            if sigmas and request.steps in (None, len(sigmas)):  # a distilled model's own schedule
+                arguments["sigmas"] = [float(v) for v in sigmas]
+                arguments["num_inference_steps"] = len(sigmas)
             pictures = [_pil(fit_picture(rgb, (width, height), "crop")) for rgb in known]
             chronological = request.head and self.name == "vace-extend"
             if self.name == "ltx-extend":
@@ -97,11 +106,21 @@ class DiffusersExtendBackend(PresetBackend):
 
                 arguments["conditions"] = [LTXVideoCondition(video=pictures, frame_index=0, strength=1.0)]
                 arguments["frame_rate"] = float(preset.native_fps)
+            elif self.name == "ltx2-extend":
+                from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+                arguments["conditions"] = [LTX2VideoCondition(frames=pictures, index=0, strength=1.0)]
+                arguments["frame_rate"] = float(preset.native_fps)
             else:
                 arguments |= _vace_inputs(pictures, plan.total, (width, height), head=chronological)
             context.check_cancelled()
             result = pipe(**arguments)
             frames = np.asarray(result.frames[0])
+            audio = getattr(result, "audio", None)
+            if audio is not None and preset.makes_audio:
+                heard["samples"] = np.asarray(audio[0].float().cpu() if hasattr(audio, "float") else audio[0])
+                heard["rate"] = int(pipe.vocoder.config.output_sampling_rate)
+                heard["from"] = Fraction(plan.known, plan.total)  # of the sound it made for all its frames
             context.check_cancelled()
             context.progress(DECODED, DECODING)
             # with the new frames first (in time order), the one nearest the clip is the last of them
@@ -115,6 +134,19 @@ class DiffusersExtendBackend(PresetBackend):
 
         path = context.workdir / f"{self.name}.mp4"
         written = extend_video(request, context, path, continuation)
+        files = [path]
+        if preset.makes_audio:
+            if request.head:
+                context.log(
+                    f"{self.name}: new frames before the clip are made backwards in time: no sound for them"
+                )
+            sound = context.workdir / "sound.wav"
+            samples = extended_sound(
+                sound, request.sound, request.start, request.count, request.frames, request.rate,
+                heard.get("samples"), heard.get("rate", 0), heard.get("from", Fraction(1)), request.head,
+            )  # fmt: skip
+            files.append(sound)
+            facts.update(has_audio=True, audio=sound.name, audio_samples=samples)
         provenance = request.provenance(
             **model_facts(self.name, preset, model, local, pipe, device, dtype),
             steps=steps,
@@ -126,7 +158,7 @@ class DiffusersExtendBackend(PresetBackend):
             **facts,
             **written,
         )
-        return Output([path], provenance)
+        return Output(files, provenance)
 
 
 class _Plan:
@@ -145,7 +177,7 @@ class _Plan:
         multiple = preset.frame_multiple
         known = (
             (at_native - 1) // multiple * multiple + 1
-            if preset.pipeline == "LTXConditionPipeline"
+            if preset.pipeline in ("LTXConditionPipeline", "LTX2ConditionPipeline")
             else at_native
         )
         new = max(1, math.ceil(Fraction(request.frames) / request.rate * preset.native_fps))
@@ -194,6 +226,7 @@ def extend_backends() -> list[DiffusersExtendBackend]:
     """The backends the registry adds for `video.extend` (motion continuation stays the default)."""
     return [
         DiffusersExtendBackend("ltx-extend", "LTX-Video, video condition (diffusers, GPU)"),
+        DiffusersExtendBackend("ltx2-extend", "LTX-2, video condition with sound (diffusers, GPU)"),
         DiffusersExtendBackend(
             "vace-extend", "Wan VACE, masked new frames (diffusers, GPU)", needs=("ftfy",)
         ),

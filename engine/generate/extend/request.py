@@ -64,6 +64,8 @@ class ExtendRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    sound: str | None = None  # the clip's take sound (a WAV from its media's frame 0), continued by LTX-2
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
 
     @property
     def total(self) -> int:
@@ -99,6 +101,9 @@ class ExtendRequest:
         if not isinstance(prompt, str):
             raise GenerateError("prompt must be text")
         guidance = _float(params, "guidance")
+        sound = params.get("sound")
+        if sound is not None and not Path(str(sound)).is_file():
+            raise GenerateError(f"The clip's sound {sound} does not exist")
         return cls(
             input=str(Path(source).absolute()),
             start=start,
@@ -118,6 +123,8 @@ class ExtendRequest:
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
+            sound=str(sound) if sound else None,
+            plan=str(params["plan"]) if params.get("plan") else None,
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

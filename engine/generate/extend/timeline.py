@@ -16,7 +16,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
-from engine.generate.results import video_result
+from engine.generate.results import take_sound_file, video_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, trackedit
@@ -24,10 +24,11 @@ from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
 from engine.project.mediapaths import path_from_url
 from engine.project.provenance import Provenance
+from engine.project.take_sound import attach_sound, sound_url
 from engine.project.times import rate_fraction, tr
 
 #: What the extend dialog may change, with the keys the job spec uses.
-EXTEND_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model")
+EXTEND_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model", "plan")
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,27 @@ def extend_spec(
         "title": titles.extend(defaults.name, int(frames), bool(head)),
         "clip_id": ident,
     }
+    sound = _take_sound(timeline, ident)
+    if sound is not None:  # only then, so a clip without one keeps its cache key
+        params["sound"] = sound
     return submit_spec("video.extend", params, backend, cache_dir)
+
+
+def _take_sound(timeline: Timeline, ident: str) -> str | None:
+    """The file of the sound the clip's playing take was made with, for a model that continues it."""
+    _, clip = document.find_clip(timeline, ident)
+    url = sound_url(clip.media_reference)
+    return str(path_from_url(url)) if url else None
 
 
 def extended_take(result: dict[str, Any], rate: float) -> tuple[otio.schema.ExternalReference, Provenance]:
     """The media reference and provenance of a finished video.extend job, for `extend_clip`."""
     path, made, frames, _ = video_result(result, "video.extend", project_rate=rate)
-    return media_reference(path.as_uri(), tr(0, frames, rate)), Provenance.from_dict(made)
+    reference = media_reference(path.as_uri(), tr(0, frames, rate))
+    sound = take_sound_file(result, made)
+    if sound is not None:
+        attach_sound(reference, sound.as_uri())
+    return reference, Provenance.from_dict(made)
 
 
 def backend_said(made: Provenance) -> str:

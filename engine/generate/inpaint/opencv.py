@@ -16,6 +16,11 @@ copied exactly, not resampled. All of it runs on a crop around the hole,
 with the flow computed at a few hundred pixels whatever the frame size.
 Only the masked region changes: the fill is composited over the source
 with the feathered mask.
+
+A still shot whose static mask something moves through (a passer-by
+crossing a painted rectangle) is filled from a temporal clean plate
+instead (engine.generate.inpaint.clean_plate): every frame shows some of
+the background there, and the plate collects it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import cv2
 import numpy as np
 
 from engine.generate.base import Output, Readiness
-from engine.generate.inpaint import TASK
+from engine.generate.inpaint import TASK, clean_plate
 from engine.generate.inpaint.media import ClipWindow, composite, hole_box
 from engine.generate.inpaint.request import NAVIER_STOKES, InpaintRequest
 from engine.generate.mezzanine import write_video
@@ -61,7 +66,15 @@ class OpenCVInpaintBackend:
         masks = request.masks()
         path = context.workdir / "inpaint.mp4"
         filler = TemporalFiller(request.method)
-        stats = {"temporal": 0, "carried": 0, "spatial": 0}
+        stats = {"temporal": 0, "carried": 0, "spatial": 0, "clean_plate": 0}
+        with ClipWindow(request, masks) as clip:
+            plate = clean_plate.build(clip, request.frames, filler.flag, INPAINT_RADIUS)
+        if plate is not None:
+            stats["spatial"] = plate.spatial  # filled once, on the plate
+            context.log(
+                f"opencv: a still shot with a static mask that something moves through: a clean plate "
+                f"from {plate.samples} frames ({plate.recovered} pixels seen, {plate.spatial} inpainted)"
+            )
 
         def frames():
             with ClipWindow(request, masks) as clip:
@@ -69,7 +82,11 @@ class OpenCVInpaintBackend:
                 for index in range(request.frames):
                     context.check_cancelled()
                     context.progress(0.97 * index / request.frames, RENDERING, index + 1, request.frames)
-                    out = filler.frame(clip, index, previous, stats)
+                    if plate is not None:
+                        out = plate.frame(clip.frame(index), clip.alpha(index))
+                        stats["clean_plate"] += plate.recovered
+                    else:
+                        out = filler.frame(clip, index, previous, stats)
                     clip.forget_before(index - REACH)
                     previous = out
                     yield out
@@ -78,7 +95,8 @@ class OpenCVInpaintBackend:
         context.progress(1.0, ENCODING)
         context.log(
             f"opencv: {stats['temporal']} pixels filled from other frames, {stats['carried']} carried "
-            f"from the previous result, {stats['spatial']} inpainted ({request.method})"
+            f"from the previous result, {stats['clean_plate']} from the clean plate, "
+            f"{stats['spatial']} inpainted ({request.method})"
         )
         provenance = request.provenance(
             masks,

@@ -28,6 +28,7 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Output
 from engine.generate.conform import conform
+from engine.generate.draft import step_cache
 from engine.generate.mezzanine import write_video
 from engine.generate.pipelines import (
     DECODED,
@@ -41,6 +42,7 @@ from engine.generate.pipelines import (
 from engine.generate.planner import Plan
 from engine.generate.presets import I2V_PIPELINES, LTX2_PIPELINES, VideoPreset
 from engine.generate.sound import write_take_sound
+from engine.generate.video.choices import DRAFT, draft_method
 from engine.generate.video.request import VideoRequest
 from engine.jobs.progress import ENCODING, LOADING, JobContext
 
@@ -96,9 +98,13 @@ class DiffusersVideoBackend(PresetBackend):
             arguments["sigmas"] = [float(v) for v in sigmas]
             steps = arguments["num_inference_steps"] = len(sigmas)
         arguments |= _anchor_arguments(pipe, request, (width, height))
+        draft = draft_method(preset) if request.quality == DRAFT else None
+        if draft:
+            context.log(f"{self.name}: Draft quality, {draft}")
 
         context.check_cancelled()
-        result = pipe(**arguments)
+        with step_cache(pipe, draft):
+            result = pipe(**arguments)
         frames = np.asarray(result.frames[0])  # (frames, height, width, 3), floats 0..1
         context.check_cancelled()
         context.progress(DECODED, ENCODING)
@@ -132,23 +138,10 @@ class DiffusersVideoBackend(PresetBackend):
             has_audio=sound is not None,
             audio=sound[0].name if sound else None,
             audio_samples=sound[1] if sound else None,
+            quality=request.quality,
+            draft=draft,
         )
         return Output(files, provenance)
-
-
-def anchors(preset: VideoPreset) -> frozenset[str]:
-    """Which neighbours' frames the preset can anchor a shot on: "first", "last" (or both together).
-
-    A dialog greys out what the chosen preset cannot do: Wan 2.2 TI2V-5B
-    starts from a picture but ignores a last one; Wan 2.2 I2V A14B ends on
-    one only when it also starts from one; LTX-2 conditions on any frame.
-    """
-    found = set()
-    if preset.image_to_video:
-        found.add("first")
-    if preset.last_image:
-        found.add("last")
-    return frozenset(found)
 
 
 def check_anchors(preset: VideoPreset, request: VideoRequest) -> None:

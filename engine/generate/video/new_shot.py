@@ -18,9 +18,10 @@ from engine.generate.video.timeline import SHOT_FIELDS, take_from_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, edits, provenance
-from engine.project.change import Change
+from engine.project.change import Change, ChangeGroup
 from engine.project.clips import media_clip
 from engine.project.document import VIDEO, Clip, Timeline
+from engine.project.take_sound import place_take_sound
 from engine.project.times import rate_fraction, rt
 
 
@@ -60,14 +61,19 @@ def generated_clip(result: dict[str, Any], rate: float, name: str) -> Clip:
     return clip
 
 
-def place_generated(timeline: Timeline, track_name: str, start: int, clip: Clip) -> Change:
-    """Put a generated clip at `start` on a picture track, over whatever is there (as Overwrite does)."""
+def place_generated(timeline: Timeline, track_name: str, start: int, clip: Clip) -> Change | ChangeGroup:
+    """Put a generated clip at `start` on a picture track, over whatever is there (as Overwrite does),
+    with the sound its model made on an audio track under it."""
     rate = document.settings(timeline).rate
     if document.track(timeline, track_name).kind != VIDEO:
         raise GenerateError(f"{track_name} is a sound track; a generated shot goes on a picture track")
     change = edits.overwrite(timeline, rt(start, rate), {track_name: clip})
     change.description = f"Generate {clip.name or 'Shot'}"
-    return change
+    sound = place_take_sound(timeline, document.clip_id(clip))
+    if sound is None:
+        return change
+    sound.result = [*change.result, sound.result]  # the shot is selected with its sound
+    return ChangeGroup(change.description, [change, sound])
 
 
 def named_result_file(result: dict[str, Any], name: str) -> Path:

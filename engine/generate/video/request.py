@@ -122,6 +122,8 @@ class VideoRequest:
     vae_tiling: bool = False
     last_image: str | None = None  # a picture to end on (the next shot's first frame)
     vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
+    quality: str = "final"  # "draft": distilled steps or a step cache for a fast first look
 
     @property
     def duration(self) -> Fraction:
@@ -152,6 +154,12 @@ class VideoRequest:
         vram_gb = _float(params, "vram_gb")
         if vram_gb is not None and not 1 <= vram_gb <= 4096:
             raise GenerateError(f"vram_gb must be the GPU memory in GB, from 1 to 4096, not {vram_gb:g}")
+        plan = params.get("plan")
+        if plan is not None and not isinstance(plan, str):
+            raise GenerateError('plan must be a plan\'s name, such as "model offload · VAE tiling"')
+        quality = params.get("quality", "final")
+        if quality not in ("draft", "final"):
+            raise GenerateError(f"quality must be draft or final, not {quality!r}")
         fit = params.get("fit", CROP)
         if fit not in (FIT, CROP):
             raise GenerateError(f"fit must be {FIT} or {CROP}, not {fit!r}")
@@ -175,6 +183,8 @@ class VideoRequest:
             vae_tiling=bool(params.get("vae_tiling", False)),
             last_image=last_image,
             vram_gb=vram_gb,
+            plan=plan or None,
+            quality=quality,
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import GenerateError
-from engine.generate.results import video_result
+from engine.generate.results import take_sound_file, video_result
 from engine.jobs import titles
 from engine.jobs.spec import submit_spec
 from engine.project import document, provenance, takes, trackedit
@@ -34,11 +34,15 @@ from engine.project.clips import media_reference
 from engine.project.document import VIDEO, Timeline
 from engine.project.placeholders import shot_prompt
 from engine.project.provenance import Provenance
+from engine.project.take_sound import attach_sound
 from engine.project.times import rate_fraction, tr
 from engine.results import MANIFEST
 
 #: What the dialog offers to change, with the keys the job spec uses.
-SHOT_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "image", "model")
+SHOT_FIELDS = (
+    "prompt", "negative_prompt", "seed", "steps", "guidance", "image", "last_image", "model",
+    "plan", "quality",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,9 @@ def take_from_result(result: dict[str, Any], rate: float) -> tuple[otio.schema.E
     reference = media_reference(path.as_uri(), tr(0, frames, rate))
     if head:
         reference.metadata["shotline"] = {**reference.metadata.get("shotline", {}), "source_start": head}
+    sound = take_sound_file(result, made)
+    if sound is not None:
+        attach_sound(reference, sound.as_uri())
     return reference, Provenance.from_dict(made)
 
 

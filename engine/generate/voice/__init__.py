@@ -2,7 +2,8 @@
 
 request.py (the checked request), local.py (the no-download backends:
 Piper when a voice is installed, else espeak-ng), transformers_tts.py (MMS
-and kin on GPUs), audio.py (48 kHz stereo, never clipped) and timeline.py
+and kin on GPUs), chatterbox.py (a Cast member's recorded voice cloned; untested here),
+reference.py (the imported recording made ready), audio.py (48 kHz stereo, never clipped) and timeline.py
 (text to a job spec, a result to a voice clip).
 """
 
@@ -20,6 +21,7 @@ TASK = TaskDeclaration(
         "engine.generate.voice.local:PiperBackend",
         "engine.generate.voice.local:EspeakBackend",
         "engine.generate.voice.transformers_tts:TransformersVoiceBackend",
+        "engine.generate.voice.chatterbox:ChatterboxVoiceBackend",
     ),
     choose_default="engine.generate.voice.local:choose_default",
 )

@@ -9,6 +9,7 @@ request speaks the same take again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
@@ -37,6 +38,7 @@ class VoiceRequest:
     character: str = ""  # who speaks ("Narrator"), recorded so the editor can find the voice again
     model: str | None = None  # transformers backend: a preset name, hub id or local folder
     device: str = "auto"
+    reference: str | None = None  # a recording of the voice to clone (backends that clone; others ignore it)
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> VoiceRequest:
@@ -52,6 +54,9 @@ class VoiceRequest:
         seed = params.get("seed", 0)
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
             raise GenerateError(f"seed must be a whole number from 0, not {seed!r}")
+        reference = params.get("reference")
+        if reference not in (None, "") and not Path(str(reference)).is_file():
+            raise GenerateError(f"The voice recording {reference} does not exist")
         return cls(
             text=text,
             voice=str(voice) if voice not in (None, "") else None,
@@ -60,6 +65,7 @@ class VoiceRequest:
             character=str(params.get("character") or ""),
             model=str(params["model"]) if params.get("model") else None,
             device=str(params.get("device") or "auto"),
+            reference=str(reference) if reference not in (None, "") else None,
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

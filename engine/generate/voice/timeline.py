@@ -75,6 +75,8 @@ def voice_spec(
     }
     if voice.voice:
         params["voice"] = voice.voice
+    if voice.sample:  # the recording a cloning backend speaks like (others ignore it)
+        params["reference"] = voice.sample
     if clip_id:
         params["clip_id"] = clip_id
     return submit_spec(TASK, params, voice.backend, cache_dir)

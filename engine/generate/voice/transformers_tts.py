@@ -109,9 +109,7 @@ class TransformersVoiceBackend:
         model, preset, local = resolve_model(request.model or request.voice)
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
         if missing:
-            raise GenerateError(
-                f"The transformers voice needs {', '.join(missing)}: {SET_UP_AI}"
-            )
+            raise GenerateError(f"The transformers voice needs {', '.join(missing)}: {SET_UP_AI}")
         import torch
 
         device = _device(request.device, torch)

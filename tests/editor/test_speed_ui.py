@@ -1,0 +1,142 @@
+"""Speed in the editor: the inspector's Speed section, Clip > Speed/Duration… (Ctrl+R), Clip > Freeze
+Frame, and the speed written on the clip in the timeline."""
+
+from __future__ import annotations
+
+import opentimelineio as otio
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from editor.main_window import MainWindow
+from editor.timeline import speed_commands
+from engine.project import document, edits, timewarp
+from engine.project.document import clip_id, new_project
+from tests.support.editing import RATE, av_shot, layout, shot
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    timeline = new_project("cut", rate=RATE, size=(64, 36))
+    video, sound = av_shot("City", 40, start=10)
+    edits.append(timeline, {"V1": video, "A1": sound})
+    edits.append(timeline, {"V1": shot("Dawn", 30, start=5)})
+    win.show_timeline(timeline, None)
+    return win
+
+
+def city(window: MainWindow) -> str:
+    return clip_id(document.track(window.timeline, "V1")[0])
+
+
+def label_of(window: MainWindow, ident: str) -> str:
+    return window.timeline_view.layout.find(ident)[1].speed
+
+
+def test_typing_a_speed_in_the_inspector_changes_the_clip_and_undo_restores_it(window, qtbot) -> None:
+    window.context.selection.set([city(window)])
+    box = window.inspector.speed
+    assert box.isVisible() and box.percent.value() == 100 and not box.reverse.isChecked()
+    assert not box.method.isEnabled()  # the slow-motion method matters only below 100%
+    box.ripple.setChecked(True)
+    box.percent.setFocus()
+    box.percent.selectAll()
+    qtbot.keyClicks(box.percent, "50")
+    qtbot.keyClick(box.percent, Qt.Key.Key_Return)
+    assert layout(window.timeline, "V1") == [("City", 0, 80), ("Dawn", 80, 110)]
+    assert layout(window.timeline, "A1") == [("City", 0, 80)]  # the linked sound follows
+    assert label_of(window, city(window)) == "50%"
+    assert box.method.isEnabled()
+    box.method.setCurrentIndex(box.method.findData(timewarp.FLOW))
+    box.method.activated.emit(box.method.currentIndex())
+    assert timewarp.interpolation(document.find_clip(window.timeline, city(window))[1]) == timewarp.FLOW
+    window.context.actions.action("edit.undo").trigger()
+    window.context.actions.action("edit.undo").trigger()
+    assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
+    assert label_of(window, city(window)) == ""
+
+
+def test_reverse_in_the_inspector_keeps_the_length(window) -> None:
+    window.context.selection.set([city(window)])
+    window.inspector.speed.reverse.setChecked(True)
+    assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
+    assert label_of(window, city(window)) == "-100%"
+
+
+def test_ctrl_r_opens_speed_duration_and_applies_it(window, monkeypatch) -> None:
+    shown = {}
+
+    def accept(dialog: speed_commands.SpeedDialog) -> int:
+        shown["duration"] = dialog.duration.value()
+        dialog.duration.setValue(20)  # typing a duration sets the speed: 40 frames in 20 is 200%
+        shown["percent"] = dialog.percent.value()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", accept)
+    action = window.context.actions.action("clip.speed")
+    assert action.shortcut().toString() == "Ctrl+R" and action.text() == "Speed/D&uration…"
+    window.context.selection.set([city(window)])
+    action.trigger()
+    assert shown == {"duration": 40, "percent": 200.0}
+    # without ripple the clip leaves a gap and Dawn stays where it was
+    assert layout(window.timeline, "V1") == [("City", 0, 20), ("gap", 20, 40), ("Dawn", 40, 70)]
+    assert label_of(window, city(window)) == "200%"
+
+
+def test_freeze_frame_holds_the_playhead_frame(window) -> None:
+    window.context.playhead.move_to(50)  # 10 frames into Dawn
+    window.context.actions.action("clip.freeze_frame").trigger()
+    assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 50), ("Dawn", 50, 70)]
+    held = document.track(window.timeline, "V1")[2]
+    assert isinstance(held.effects[0], otio.schema.FreezeFrame)
+    assert window.context.selection.ids == [clip_id(held)]
+    assert label_of(window, clip_id(held)) == "Freeze"
+    assert window.inspector.speed.frozen.isVisible()
+
+
+def test_the_viewer_shows_the_exported_frames_of_a_slowed_and_a_reversed_clip(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """The viewer's picture at each frame is the frame the export writes (the same renderer)."""
+    import av
+
+    from engine.export.mp4 import export_mp4
+    from engine.export.presets import ExportSettings
+    from engine.media.reference import clips_for
+    from engine.playback.audio_output import AudioUnavailable
+    from engine.project import speed
+    from tests.editor.test_viewer import to_array
+    from tests.support import mediagen
+
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    size = (64, 36)
+    count = mediagen.write_video(tmp_path / "count.mp4", 60, size=size, gop=10)
+    timeline = new_project("speed", rate=RATE, size=size)
+    slow = clips_for(count, RATE, 10, 5)[0]
+    back = clips_for(count, RATE, 10, 30)[0]
+    edits.append(timeline, {"V1": slow})
+    edits.append(timeline, {"V1": back})
+    speed.set_speed(timeline, clip_id(slow), 50, ripple=True)  # 20 frames: 5,5,6,6,...
+    speed.set_speed(timeline, clip_id(back), 100, reverse=True)  # 39 down to 30
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
+    win.show_timeline(timeline, None)
+    win.show()
+    export_mp4(timeline, tmp_path / "speed.mp4", ExportSettings(crf=18, x264_preset="ultrafast"))
+    with av.open(str(tmp_path / "speed.mp4")) as container:
+        exported = [mediagen.read_index(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
+    assert exported == [5 + i // 2 for i in range(20)] + list(range(39, 29, -1))
+    seen = []
+    for frame in (0, 1, 7, 19, 20, 25, 29):
+        win.context.playhead.move_to(frame)
+        qtbot.waitUntil(
+            lambda f=frame: win.viewer.picture.frame == f and win.viewer.picture.image is not None
+        )
+        seen.append(mediagen.read_index(to_array(win.viewer.picture.image)))
+    assert seen == [exported[f] for f in (0, 1, 7, 19, 20, 25, 29)]
+    win.viewer.shutdown()

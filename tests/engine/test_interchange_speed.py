@@ -1,0 +1,106 @@
+"""Speed, reverse and freeze frames on the way to other editors and back.
+
+FCP 7 XML carries constant speed and reverse as Premiere's Time Remap filter,
+an EDL carries speed (M2) and freeze frames (FF), Kdenlive speed and reverse;
+what a format cannot carry is named in the one-line warning of
+`shotline convert`, and the rest of the cut still arrives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import opentimelineio as otio
+import pytest
+
+from engine.cli.main import main as cli_main
+from engine.export.mp4 import export_mp4
+from engine.export.presets import ExportSettings
+from engine.interchange import finishing
+from engine.interchange.opening import open_timeline
+from engine.media.reference import clips_for
+from engine.project import edits, persistence, speed, timewarp
+from engine.project.document import clip_id, new_project
+from engine.project.times import rt
+from tests.support.mediagen import read_index, write_video
+
+RATE = 30.0
+FAST = ExportSettings(crf=18, x264_preset="ultrafast")
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("interchange-speed")
+    write_video(folder / "count.mp4", frames=120, gop=10)
+    return folder
+
+
+def speedy_cut(media: Path) -> otio.schema.Timeline:
+    """200%, 50%, reversed, then a clip whose second half is a freeze frame."""
+    timeline = new_project(size=(160, 120))
+    for percent, reverse in ((200, False), (50, False), (100, True)):
+        pic = clips_for(media / "count.mp4", RATE, 20, 10)[0]
+        edits.append(timeline, {"V1": pic})
+        speed.set_speed(timeline, clip_id(pic), percent, reverse=reverse)
+    pic = clips_for(media / "count.mp4", RATE, 20, 10)[0]
+    edits.append(timeline, {"V1": pic})
+    speed.freeze_frame(timeline, clip_id(pic), rt(85, RATE))
+    return timeline
+
+
+def scalars(timeline: otio.schema.Timeline) -> list[float]:
+    return [float(timewarp.time_scalar(c)) for c in timeline.find_clips()]
+
+
+def shown(timeline: otio.schema.Timeline, path: Path) -> list[int]:
+    export_mp4(timeline, path, FAST)
+    with av.open(str(path)) as container:
+        return [read_index(f.to_ndarray(format="rgb24")) for f in container.decode(video=0)]
+
+
+def test_fcp7_xml_carries_speed_and_reverse_and_plays_them_back(media, tmp_path):
+    cut = speedy_cut(media)
+    result = finishing.export_timeline(cut, tmp_path / "for-premiere.xml")
+    assert result.warning == "for-premiere.xml cannot carry: freeze frames (1 clip)"
+    text = (tmp_path / "for-premiere.xml").read_text()
+    assert text.count("<effectid>timeremap</effectid>") == 3
+    # Premiere's in/out are source frames: the 200% clip's 10 frames cover source 10..30
+    assert "<in>10</in>" in text and "<out>30</out>" in text
+    opened = open_timeline(tmp_path / "for-premiere.xml").timeline
+    assert scalars(opened) == [2.0, 0.5, -1.0, 1.0, 1.0]  # the hold plays its first frame on
+    frames = shown(opened, tmp_path / "back.mp4")
+    assert frames[:10] == [10 + 2 * i for i in range(10)]
+    assert frames[10:50] == [10 + i // 2 for i in range(40)]
+    assert frames[50:70] == list(range(29, 9, -1))
+
+
+def test_an_edl_carries_speed_and_freeze_frames_and_names_what_it_loses(media, tmp_path):
+    result = finishing.export_timeline(speedy_cut(media), tmp_path / "cut.edl")
+    assert result.warning == "cut.edl cannot carry: reversed clips (1 clip)"
+    opened = open_timeline(tmp_path / "cut.edl", rate=RATE).timeline
+    assert scalars(opened) == [2.0, 0.5, 1.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "warning"),
+    [
+        ("cut.fcpxml", "speed changes (2 clips); reversed clips (1 clip); freeze frames (1 clip)"),
+        ("cut.aaf", "speed changes (2 clips); reversed clips (1 clip); freeze frames (1 clip)"),
+        ("cut.kdenlive", "freeze frames (1 clip)"),
+        ("cut.otio", None),
+    ],
+)
+def test_shotline_convert_names_the_speed_effects_a_format_cannot_carry(
+    media, tmp_path, capsys, name, warning
+):
+    project = tmp_path / "speedy.otio"
+    persistence.save(speedy_cut(media), project)
+    assert cli_main(["convert", str(project), str(tmp_path / name)]) == 0
+    err = capsys.readouterr().err
+    if warning is None:
+        assert "warning" not in err
+        assert scalars(open_timeline(tmp_path / name).timeline) == [2.0, 0.5, -1.0, 1.0, 0.0]
+    else:
+        assert f"shotline convert: warning: {name} cannot carry: {warning}" in err
+    assert (tmp_path / name).exists()
