@@ -29,12 +29,12 @@ def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
     still = mediagen.write_image(tmp_path / "still.png", SIZE)
     tone = mediagen.write_audio(
-        tmp_path / "tone.wav", seconds=4, signal=mediagen.tone_signal(1000, amplitude=0.5)
+        tmp_path / "tone.wav", seconds=20, signal=mediagen.tone_signal(1000, amplitude=0.5)
     )
     timeline = new_project("meters", rate=30.0, size=SIZE)
-    edits.append(timeline, placements(source_timeline(still, 30.0, SIZE), 0, 120))
+    edits.append(timeline, placements(source_timeline(still, 30.0, SIZE), 0, 600))
     edits.overwrite(
-        timeline, rt(0, 30.0), {"A1": placements(source_timeline(tone, 30.0, SIZE), 0, 120)["A1"]}
+        timeline, rt(0, 30.0), {"A1": placements(source_timeline(tone, 30.0, SIZE), 0, 600)["A1"]}
     )
     win.show_timeline(timeline, None)
     win.show()
