@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from editor.main_window import MainWindow
 from engine.playback.audio_output import AudioUnavailable
@@ -38,6 +39,7 @@ def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     )
     win.show_timeline(timeline, None)
     win.show()
+    win.activateWindow()  # Space is a window shortcut: it reaches only the active window
     qtbot.waitExposed(win)
     yield win
     win.viewer.shutdown()
@@ -47,10 +49,16 @@ def test_a_minus_6_dbfs_tone_shows_minus_6_on_the_meters_while_playing(window, q
     viewer = window.viewer
     meters = viewer.meters
     assert meters.isVisible() and meters.reading.peak == (FLOOR, FLOOR)
+    qtbot.waitUntil(win_is_active(window), timeout=2000)
     qtbot.keyClick(viewer.picture, Qt.Key.Key_Space)
+    assert viewer.player.playing and viewer.player.audio_off == "no output device"
     qtbot.waitUntil(lambda: all(abs(p - MINUS_6) < 0.5 for p in meters.reading.peak), timeout=5000)
     qtbot.waitUntil(lambda: "LUFS" in meters.toolTip() and meters.loudness_text() != "-- LUFS", timeout=5000)
     assert all(abs(r - MINUS_6) < 0.5 for r in meters.reading.rms)
     meters.grab().save(str(Path("/tmp") / "finish-meters.png"))
     qtbot.keyClick(viewer.picture, Qt.Key.Key_Space)  # stop: the meters fall silent
     assert meters.reading.peak == (FLOOR, FLOOR)
+
+
+def win_is_active(window: MainWindow):
+    return lambda: QApplication.activeWindow() is window
