@@ -2,10 +2,10 @@
 
 The meter hears what is handed to the sound card, block by block, from the
 audio thread (`feed`), and the viewer reads it on its timer (`reading`).
-Peaks hold and fall back slowly as hardware meters do, so a transient is
-seen. Without a sound card playback runs on a wall clock and nothing is
-handed to a device; `SilentMeterFeed` then mixes the same sound at wall
-pace on a thread of its own, so the meters move either way.
+Peaks hold for half a second and then fall back slowly, as hardware meters
+do, so a transient is seen. Without a sound card playback runs on a wall
+clock and nothing is handed to a device; `SilentMeterFeed` then mixes the
+same sound at wall pace on a thread of its own, so the meters move either way.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from engine.render.loudness import LoudnessMeter
 from engine.render.sources import Sources
 
 FLOOR = -90.0  # dBFS shown for silence
+#: seconds a peak is held before it starts to fall, so a transient (or the last block) can be read
+HOLD_SECONDS = 0.5
 #: dB a held peak falls per second once the signal has dropped (IEC 60268-18 meters: ~20 dB / 1.7 s)
 FALL_PER_SECOND = 12.0
 
@@ -85,7 +87,8 @@ class LevelMeter:
             self._loudness.add(block)
 
     def _fallen(self, ch: int, now: float) -> float:
-        return max(FLOOR, self._peak[ch] - FALL_PER_SECOND * max(0.0, now - self._held_at[ch]))
+        falling = max(0.0, now - self._held_at[ch] - HOLD_SECONDS)
+        return max(FLOOR, self._peak[ch] - FALL_PER_SECOND * falling)
 
     def reading(self) -> MeterReading:
         now = self._now()

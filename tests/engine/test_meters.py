@@ -69,6 +69,8 @@ def test_held_peaks_fall_back_after_the_sound_stops() -> None:
     now = [0.0]
     meter = LevelMeter(now=lambda: now[0])
     meter.feed(np.full((480, 2), 0.5, np.float32))
-    now[0] = 1.0
+    now[0] = 0.4
     meter.feed(np.zeros((480, 2), np.float32))
-    assert meter.reading().peak[0] == pytest.approx(MINUS_6 - 12.0, abs=0.1)
+    assert meter.reading().peak[0] == pytest.approx(MINUS_6, abs=0.01)  # held for half a second
+    now[0] = 1.5
+    assert meter.reading().peak[0] == pytest.approx(MINUS_6 - 12.0, abs=0.1)  # then 12 dB a second
