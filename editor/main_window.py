@@ -37,6 +37,7 @@ from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
+from editor.project import sequence_actions
 from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
 from editor.proxies.controller import ProxiesController
@@ -47,6 +48,7 @@ from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
+from editor.timeline.markers_panel import MarkersPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
 from editor.viewer.transform_handles import TransformHandles
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
         self.screenplay = ScreenplayImport(self.context, self.jobs, self)
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(jobs_dock, self._dock("cast", "Cast", self.cast_panel, top))
+        self.markers_panel = MarkersPanel(self.context, self)  # every marker: jump, edit, delete
+        self.tabifyDockWidget(jobs_dock, self._dock("markers", "Markers", self.markers_panel, top))
         inspector_dock.raise_()
         self._connect()
         self._register_actions()
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self._name_history()
         graphics_actions.register(self.context)  # Graphics > Title, Clip > Fill/Fit Frame
         register_preferences(self, self.context, self.engine)
+        sequence_actions.register(self, self.context)
         window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 

@@ -102,6 +102,7 @@ class MarkerMark:
     frame: int
     name: str
     color: str
+    note: str = ""
 
 
 class TimelineLayout:
@@ -125,7 +126,9 @@ class TimelineLayout:
         # timeline markers, then clip markers mapped through their clips as each row is laid out
         # (markers.all_markers does the same but lays a track out again for every clip)
         marks = [
-            MarkerMark(round(m.marked_range.start_time.value_rescaled_to(rate)), m.name, str(m.color))
+            MarkerMark(
+                round(m.marked_range.start_time.value_rescaled_to(rate)), m.name, str(m.color), _note(m)
+            )
             for m in timeline.tracks.markers
         ]
         for track in ordered:
@@ -180,7 +183,7 @@ def _row(
                 source_start, _ = trackedit.source_frames(slot.item, rate)
                 for m in slot.item.markers:
                     at = round(m.marked_range.start_time.value_rescaled_to(rate))
-                    marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color)))
+                    marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color), _note(m)))
             row.cuts.extend(c for c in (slot.start, slot.end) if c != previous_end)
             previous_end = slot.end
         elif isinstance(slot.item, otio.schema.Stack):
@@ -267,3 +270,7 @@ def _badge(reference: otio.core.MediaReference | None) -> str:
         return ""
     animatic = meta.get("backend") == "animatic" or bool(meta.get("animatic"))
     return "ANIMATIC" if animatic else "AI"
+
+
+def _note(marker: otio.schema.Marker) -> str:
+    return str(marker.metadata.get("shotline", {}).get("note", "") or "")

@@ -28,10 +28,10 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import gestures, headers, hits, menus, nested_nav
+from editor.timeline import gestures, headers, hits, marker_tips, menus, nested_nav
 from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
 from editor.timeline.layout import Row, TimelineLayout
@@ -362,6 +362,17 @@ class TimelineView(QWidget):
         if hit.area != hits.HEADER and nested_nav.double_clicked(self, hit):
             return  # a nested sequence opens for editing
         super().mouseDoubleClickEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # a marker's name, timecode and note on the ruler
+            tip = marker_tips.tip_at(self, event.pos().x(), event.pos().y())
+            if tip is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), tip, self)
+            return True
+        return super().event(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()

@@ -33,6 +33,7 @@ from editor.elided_label import ElidedLabel
 from editor.playhead import Playhead
 from editor.viewer import transport
 from editor.viewer.frames import FrameWorker
+from editor.viewer.meters import AudioMeters
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
 from engine.playback import cuts, shuttle, threepoint
@@ -187,7 +188,11 @@ class ViewerPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.picture, 1)
+        self.meters = AudioMeters(self)  # peak/RMS dBFS and LUFS of what plays, beside the picture
+        middle = QHBoxLayout()
+        middle.addWidget(self.picture, 1)
+        middle.addWidget(self.meters)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
         #: For the status bar: stays there while sound is off (messages come and go).
         self.audio_status = QLabel("", self)
@@ -442,6 +447,7 @@ class ViewerPanel(QWidget):
     def _tick(self) -> None:
         if not self.player.playing:
             return
+        self.meters.show_reading(self.player.meter.reading())
         frame, end, speed = self.player.frame(), self.end(), self.player.speed
         if speed > 0 and frame >= end - 1:
             self.stop()
@@ -464,6 +470,7 @@ class ViewerPanel(QWidget):
     def stop(self) -> None:
         self.player.stop()
         self._timer.stop()
+        self.meters.clear()
         self.buttons["play"].setText("▶")
         self._request()
 

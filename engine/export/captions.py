@@ -41,10 +41,15 @@ class EmbeddedCaptions:
     """A subtitle stream in the container, fed in step with the picture."""
 
     def __init__(
-        self, container: av.container.OutputContainer, entries: list[Subtitle], project_rate: Fraction
+        self,
+        container: av.container.OutputContainer,
+        entries: list[Subtitle],
+        project_rate: Fraction,
+        first: int = 0,
     ) -> None:
         self._container = container
         self._entries = sorted(entries, key=lambda e: e.start)
+        self._first = first  # the project frame the file starts at (an In/Out export)
         self._next = 0
         self._rate = project_rate
         self._stream = container.add_stream("mov_text")
@@ -66,8 +71,9 @@ class EmbeddedCaptions:
         step = self._rate.denominator  # one project frame in the stream's time base
         packet.stream = self._stream
         packet.time_base = self._stream.time_base
-        packet.pts = packet.dts = entry.start * step
-        packet.duration = (entry.end - entry.start) * step
+        start, end = max(entry.start, self._first) - self._first, entry.end - self._first
+        packet.pts = packet.dts = start * step
+        packet.duration = (end - start) * step
         self._container.mux(packet)
 
 
@@ -105,15 +111,23 @@ class Captions:
             self._embedded.finish()
 
 
-def for_export(timeline: Timeline, how: str, container: av.container.OutputContainer) -> Captions:
-    """The captions stage for an export asked for `how` (srt, embed, burn); a cut without subtitles
-    gets no subtitle stream at all."""
+def for_export(
+    timeline: Timeline,
+    how: str,
+    container: av.container.OutputContainer,
+    span: tuple[int, int] | None = None,
+) -> Captions:
+    """The captions stage for an export asked for `how` (srt, embed, burn) of the frames `span` (the
+    whole cut when None); a cut without subtitles there gets no subtitle stream at all."""
     entries = subtitles(timeline)
+    if span is not None:
+        entries = [e for e in entries if e.end > span[0] and e.start < span[1]]
     if not entries:
         return Captions()
     if how == EMBED:
         rate = rate_fraction(document.settings(timeline).rate)
-        return Captions(embedded=EmbeddedCaptions(container, entries, rate))
+        first = span[0] if span is not None else 0
+        return Captions(embedded=EmbeddedCaptions(container, entries, rate, first))
     if how == BURN:
         return Captions(burned=BurnedCaptions(entries))
     return Captions()

@@ -113,8 +113,25 @@ def result_to_json(result: ExportResult) -> dict[str, Any]:
         "rate": f"{result.rate.numerator}/{result.rate.denominator}",
         "size": list(result.size),
         "audio_samples": result.audio_samples,
+        "sample_rate": result.sample_rate,
         "seconds": round(result.seconds, 3),
+        # JSON has no -inf: a silent export's loudness is null
+        "loudness": round(result.loudness, 2) if math.isfinite(result.loudness) else None,
     }
+
+
+def span_from_json(data: Any) -> tuple[int, int] | None:
+    """The `range` of an export request: [in, out) in project frames (the In/Out marks), or null."""
+    if data is None:
+        return None
+    if (
+        not isinstance(data, list | tuple)
+        or len(data) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)
+        or not 0 <= data[0] < data[1]
+    ):
+        raise ExportError("An export range must be [in, out) in frames, in before out")
+    return int(data[0]), int(data[1])
 
 
 def sent_timeline(data: Any) -> otio.schema.Timeline:
@@ -136,6 +153,7 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
     if "timeline" not in params:
         raise ExportError("An export needs the timeline (OTIO JSON)")
     settings = settings_from_json(params.get("settings"))
+    span = span_from_json(params.get("range"))
     destination(output)  # a device, a pipe or a folder there is refused now, in the reply
     destination_path = Path(output).absolute()
     # read now, not in the job: a broken or absurd timeline is the request's error, in the reply
@@ -152,7 +170,9 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
             last = now
             context.report(ProgressReport(progress.fraction, ENCODING, progress.done, progress.total))
 
-        made = result_to_json(export_mp4(timeline, destination_path, settings, report, context.cancel_event))
+        made = result_to_json(
+            export_mp4(timeline, destination_path, settings, report, context.cancel_event, span=span)
+        )
         captions = write_srt_beside(timeline, destination_path)
         if captions is not None:
             made["subtitles"] = str(captions)
