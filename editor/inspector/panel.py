@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
-    QLayout,
     QLineEdit,
     QScrollArea,
     QSpinBox,
@@ -100,9 +99,6 @@ class Inspector(QScrollArea):
         self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
-        # never squeezed below what the sections need: the scroll area scrolls instead (a height-for-width
-        # row, like a wrapped label, would otherwise let it shrink the takes list over its buttons)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
         layout.addWidget(self.voice_text)
@@ -135,6 +131,14 @@ class Inspector(QScrollArea):
 
     def refresh(self) -> None:
         """Fill every field from the document, for the clips selected now."""
+        self._fill()
+        # The shown sections' height, held: with a wrapped label the layout is height-for-width, and the
+        # scroll area then gave the body no more than the viewport, drawing the takes list over its own
+        # Delete button. Only the height: a narrow dock elides rather than scrolling sideways.
+        body = self.widget()
+        body.setMinimumHeight(body.minimumSizeHint().height())
+
+    def _fill(self) -> None:
         session = self._context.session
         found = [clip_facts(session.timeline, i) for i in self._context.selection.ids]
         keep_typing = self.name.hasFocus() and self.name.isModified() and self._ids(found) == self.shown_ids
