@@ -24,6 +24,8 @@ from fractions import Fraction
 
 import opentimelineio as otio
 
+from engine.project import ramp_curve
+
 #: How frames between two source frames are made when a clip plays slower than its media.
 NEAREST, BLEND, FLOW = "nearest", "blend", "flow"
 INTERPOLATIONS = (NEAREST, BLEND, FLOW)
@@ -47,7 +49,12 @@ def is_frozen(clip: otio.core.Item) -> bool:
 
 
 def time_scalar(clip: otio.core.Item) -> Fraction:
-    """Source frames per timeline frame: 1 plain, 2 at 200%, -1 reversed, 0 frozen."""
+    """Source frames per timeline frame: 1 plain, 2 at 200%, -1 reversed, 0 frozen; a speed
+    ramp's average (what trims and interchange formats go by; frames shown follow the curve)."""
+    keys = ramp_curve.keyframes(clip)
+    if keys:
+        length = round(clip.trimmed_range().duration.value) if clip.source_range is not None else 0
+        return ramp_curve.average(keys, length)
     total = Fraction(1)
     for effect in warps(clip):
         if isinstance(effect, otio.schema.FreezeFrame):
@@ -56,12 +63,17 @@ def time_scalar(clip: otio.core.Item) -> Fraction:
     return total
 
 
+def has_ramp(clip: otio.core.Item) -> bool:
+    return ramp_curve.has_ramp(clip)
+
+
 def has_warp(clip: otio.core.Item) -> bool:
-    return time_scalar(clip) != 1
+    return ramp_curve.has_ramp(clip) or time_scalar(clip) != 1
 
 
 def interpolation(clip: otio.core.Item) -> str:
-    for effect in warps(clip):
+    ramp = ramp_curve.ramp_effect(clip)
+    for effect in [ramp] if ramp is not None else warps(clip):
         chosen = effect.metadata.get("shotline", {}).get("interpolation")
         if chosen in INTERPOLATIONS:
             return str(chosen)
@@ -85,9 +97,25 @@ def source_position(scalar: Fraction, offset: int, length: int) -> Fraction:
     return (length - 1 - offset) * -scalar
 
 
+def clip_position(clip: otio.core.Item, offset: int, length: int) -> Fraction:
+    """`source_position` for this clip: along its speed ramp's curve when it has one."""
+    keys = ramp_curve.keyframes(clip)
+    if keys:
+        return ramp_curve.position(keys, offset)
+    return source_position(time_scalar(clip), offset, length)
+
+
+def local_speed(clip: otio.core.Item, offset: int) -> Fraction:
+    """Source frames per timeline frame at `offset` frames into the clip (a ramp's speed there)."""
+    keys = ramp_curve.keyframes(clip)
+    if keys:
+        return ramp_curve.speed_at(keys, offset)
+    return time_scalar(clip)
+
+
 def source_offset(clip: otio.core.Item, offset: int, length: int) -> int:
     """The whole source frame (after the source start) shown `offset` frames into the clip."""
-    return math.floor(source_position(time_scalar(clip), offset, length))
+    return math.floor(clip_position(clip, offset, length))
 
 
 def split_starts(clip: otio.core.Item, start: int, length: int, offset: int) -> tuple[int, int]:
@@ -104,6 +132,8 @@ def split_starts(clip: otio.core.Item, start: int, length: int, offset: int) -> 
 
 def label(clip: otio.core.Item) -> str | None:
     """How the timeline names a clip's speed ("200%", "-100%", "Freeze"), None at normal speed."""
+    if ramp_curve.has_ramp(clip):
+        return "Ramp"
     scalar = time_scalar(clip)
     if scalar == 1:
         return None

@@ -151,14 +151,14 @@ def _clip_source(slot: trackedit.Slot, frame: int, rate: float) -> int:
 def _layer(slot: trackedit.Slot, frame: int, rate: float, weight: float) -> Layer:
     clip = slot.item
     layer = Layer(clip, _clip_source(slot, frame, rate), weight, frame - slot.start)
-    scalar = timewarp.time_scalar(clip)
+    scalar = timewarp.local_speed(clip, frame - slot.start)  # a ramp's speed at this frame
     if scalar == 0 or abs(scalar) >= 1:
         return layer
     mode = timewarp.interpolation(clip)
     if mode == timewarp.NEAREST:
         return layer
     _, length = trackedit.source_frames(clip, rate)
-    position = timewarp.source_position(scalar, frame - slot.start, length)
+    position = timewarp.clip_position(clip, frame - slot.start, length)
     between = float(position - math.floor(position))
     if between == 0:
         return layer
@@ -285,8 +285,10 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
             continue
         clip = slot.item
         speed = timewarp.time_scalar(clip)
-        if speed <= 0:
-            continue  # a reversed or frozen clip is silent: backwards sound is noise, held sound is none
+        if speed <= 0 or timewarp.has_ramp(clip):
+            # a reversed or frozen clip is silent: backwards sound is noise, held sound is none;
+            # a speed ramp's sound is muted (no pitch-kept stretch along a curve yet)
+            continue
         # the clip is heard over its own range, extended into any transition it takes part in
         lo_frame, hi_frame = slot.start, slot.end
         ramps: list[tuple[int, int, float, float, str]] = []

@@ -1,0 +1,154 @@
+"""A speed ramp's curve: speed keyframes on a clip and the exact source position they give.
+
+A ramp is Premiere's time remapping / Resolve's speed ramp: speed keyframes
+(frames from the clip's start, speed in percent) joined linearly or eased
+(smoothstep: the speed leaves and arrives flat). The source position shown
+`k` frames into the clip is the integral of the speed from 0 to `k`, worked
+out in `Fraction`s, so a ramp never drifts: the frames it uses are exactly
+what its keyframes say, and a ramp whose keyframes are all one speed plays
+exactly as that constant speed does. Before its first keyframe and after
+its last the speed holds.
+
+OTIO has no standard for variable speed, so the ramp is Shotline's own
+effect ``shotline.speed_ramp`` with its keyframes in
+``metadata["shotline"]``; interchange formats get its average speed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import pairwise
+
+import opentimelineio as otio
+
+EFFECT_NAME = "shotline.speed_ramp"
+LINEAR, EASE = "linear", "ease"
+EASES = (LINEAR, EASE)
+#: Percentages are kept to 1/10000 %, as constant speeds are.
+_DENOMINATOR = 10000
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    """Speed `percent` at `frame` frames from the clip's start; `ease` shapes the way to the next."""
+
+    frame: int
+    percent: Fraction
+    ease: str = LINEAR
+
+    def to_json(self) -> dict:
+        return {"frame": self.frame, "percent": float(self.percent), "ease": self.ease}
+
+    @staticmethod
+    def from_json(data: dict) -> Keyframe:
+        percent = Fraction(str(data.get("percent", 100))).limit_denominator(_DENOMINATOR)
+        ease = data.get("ease", LINEAR)
+        return Keyframe(int(data.get("frame", 0)), percent, ease if ease in EASES else LINEAR)
+
+
+def ramp_effect(clip: otio.core.Item) -> otio.schema.Effect | None:
+    for effect in clip.effects:
+        if effect.effect_name == EFFECT_NAME and not isinstance(effect, otio.schema.LinearTimeWarp):
+            return effect
+    return None
+
+
+def keyframes(clip: otio.core.Item) -> list[Keyframe]:
+    """The clip's ramp keyframes in frame order; empty when it has no ramp (or it is switched off)."""
+    effect = ramp_effect(clip)
+    if effect is None:
+        return []
+    meta = effect.metadata.get("shotline", {})
+    if not meta.get("enabled", True):
+        return []
+    found = [Keyframe.from_json(dict(k)) for k in meta.get("keyframes", [])]
+    found = [k for k in found if k.percent > 0]
+    return sorted(found, key=lambda k: k.frame)
+
+
+def has_ramp(clip: otio.core.Item) -> bool:
+    return bool(keyframes(clip))
+
+
+def make_effect(keys: list[Keyframe]) -> otio.schema.Effect:
+    effect = otio.schema.Effect(name="Speed Ramp", effect_name=EFFECT_NAME)
+    effect.metadata["shotline"] = {"enabled": True, "keyframes": [k.to_json() for k in keys]}
+    return effect
+
+
+def _segment_integral(s0: Fraction, s1: Fraction, span: int, x: Fraction, ease: str) -> Fraction:
+    """Integral of the speed from a keyframe (speed s0) `x` frames towards the next (s1, `span` on)."""
+    u = x / span
+    if ease == EASE:  # speed s0 + (s1 - s0)(3u^2 - 2u^3)
+        return span * (s0 * u + (s1 - s0) * (u**3 - u**4 / 2))
+    return span * (s0 * u + (s1 - s0) * u * u / 2)
+
+
+def _speed_in(s0: Fraction, s1: Fraction, u: Fraction, ease: str) -> Fraction:
+    if ease == EASE:
+        return s0 + (s1 - s0) * (3 * u * u - 2 * u**3)
+    return s0 + (s1 - s0) * u
+
+
+def position(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
+    """Source frames (exact) played from the clip's start to `offset` frames into it."""
+    t = Fraction(offset)
+    first, last = keys[0], keys[-1]
+    total = Fraction(0)
+    if t <= first.frame:
+        return t * first.percent / 100
+    total += first.frame * first.percent / 100
+    for a, b in pairwise(keys):
+        span = b.frame - a.frame
+        if span <= 0:
+            continue
+        s0, s1 = a.percent / 100, b.percent / 100
+        if t <= b.frame:
+            return total + _segment_integral(s0, s1, span, t - a.frame, a.ease)
+        total += _segment_integral(s0, s1, span, Fraction(span), a.ease)
+    return total + (t - last.frame) * last.percent / 100
+
+
+def speed_at(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
+    """Source frames per timeline frame at `offset` frames into the clip."""
+    t = Fraction(offset)
+    if t <= keys[0].frame:
+        return keys[0].percent / 100
+    for a, b in pairwise(keys):
+        if a.frame <= t <= b.frame and b.frame > a.frame:
+            return _speed_in(a.percent / 100, b.percent / 100, (t - a.frame) / (b.frame - a.frame), a.ease)
+    return keys[-1].percent / 100
+
+
+def span(keys: list[Keyframe], length: int) -> int:
+    """Source frames a clip of `length` frames uses under the ramp (as `timewarp.media_span`)."""
+    return math.ceil(position(keys, length)) if length > 0 else 0
+
+
+def length_for(keys: list[Keyframe], media: int) -> int:
+    """Timeline frames (at least 1) whose ramp plays exactly `media` source frames: the most
+    frames whose curve ends within the last of them, so its slow end shows every repeat; where
+    no length ends there (fast ramps hop over it), the one ending nearest, as constant speed rounds."""
+    lo, hi = 0, 1
+    while position(keys, hi) <= media:
+        hi *= 2
+    while lo + 1 < hi:  # the largest length whose curve ends at or before the media's end
+        mid = (lo + hi) // 2
+        if position(keys, mid) <= media:
+            lo = mid
+        else:
+            hi = mid
+    if lo >= 1 and position(keys, lo) > media - 1:
+        return lo
+    if lo >= 1 and media - position(keys, lo) <= position(keys, lo + 1) - media:
+        return lo
+    return lo + 1
+
+
+def average(keys: list[Keyframe], length: int) -> Fraction:
+    """The ramp's mean speed over the clip (source frames per frame), what interchange formats get."""
+    if length <= 0:
+        return keys[0].percent / 100
+    return position(keys, length) / length

@@ -1,0 +1,171 @@
+"""Speed ramps: the exact frames a ramped clip shows, its length, sound, round trip and undo.
+
+The test media burn each frame's own number into the picture, so an exported
+frame says exactly which source frame it shows.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import opentimelineio as otio
+import pytest
+
+from engine.errors import EditError
+from engine.export.mp4 import export_mp4
+from engine.export.presets import ExportSettings
+from engine.media.reference import clips_for
+from engine.project import document, edits, persistence, ramp_curve, speed_ramp, timewarp, trackedit
+from engine.project.document import clip_id, new_project
+from engine.project.ramp_curve import EASE, LINEAR, Keyframe
+from engine.render.video import Renderer, video_frame
+from tests.support.mediagen import read_index, write_video
+
+RATE = 30.0
+SIZE = (160, 120)
+FAST = ExportSettings(crf=18, x264_preset="ultrafast")
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("ramp-media")
+    write_video(folder / "count.mp4", frames=120, tone_hz=440, gop=10)
+    return folder
+
+
+def one_clip(media: Path, frames: int = 40, start: int = 10) -> tuple[otio.schema.Timeline, str]:
+    timeline = new_project(size=SIZE)
+    pic, snd = clips_for(media / "count.mp4", RATE, frames, start)
+    edits.append(timeline, {"V1": pic, "A1": snd})
+    return timeline, clip_id(pic)
+
+
+def spans(timeline: otio.schema.Timeline, track: str) -> list[tuple[str, int, int]]:
+    return [
+        (type(s.item).__name__, s.start, s.end)
+        for s in trackedit.layout(document.track(timeline, track), RATE)
+    ]
+
+
+def v1_clip(timeline: otio.schema.Timeline) -> otio.schema.Clip:
+    return next(iter(document.track(timeline, "V1").find_clips()))
+
+
+def exported(timeline: otio.schema.Timeline, path: Path) -> tuple[list[int], float]:
+    export_mp4(timeline, path, FAST)
+    with av.open(str(path)) as container:
+        shown = [read_index(frame.to_ndarray(format="rgb24")) for frame in container.decode(video=0)]
+    with av.open(str(path)) as container:
+        samples = sum(frame.samples for frame in container.decode(audio=0))
+    return shown, samples / 48000
+
+
+def test_the_curve_is_the_exact_integral_of_the_speed():
+    keys = [Keyframe(0, Fraction(100)), Keyframe(10, Fraction(50)), Keyframe(20, Fraction(100))]
+    # linear 1 -> 0.5 over 10 frames: 7.5 source frames; and back: 7.5 more; then 1 per frame
+    assert ramp_curve.position(keys, 10) == Fraction(15, 2)
+    assert ramp_curve.position(keys, 20) == 15
+    assert ramp_curve.position(keys, 25) == 20
+    eased = [Keyframe(0, Fraction(100), EASE), Keyframe(10, Fraction(50))]
+    # smoothstep keeps the same mean as a straight line between the same speeds
+    assert ramp_curve.position(eased, 10) == Fraction(15, 2)
+    assert ramp_curve.speed_at(eased, 0) == 1 and ramp_curve.speed_at(eased, 10) == Fraction(1, 2)
+    assert ramp_curve.speed_at(eased, 5) == Fraction(3, 4)
+    # one keyframe is a constant speed, frame for frame
+    steady = [Keyframe(0, Fraction(50))]
+    assert [math.floor(ramp_curve.position(steady, k)) for k in range(6)] == [0, 0, 1, 1, 2, 2]
+
+
+def test_a_ramp_plays_the_source_frames_its_curve_says_and_the_sound_is_muted(media, tmp_path):
+    timeline, ident = one_clip(media, frames=40)
+    keys = [Keyframe(0, Fraction(100), LINEAR), Keyframe(20, Fraction(25)), Keyframe(40, Fraction(25))]
+    change = speed_ramp.set_keyframes(timeline, ident, keys)
+    clip = v1_clip(timeline)
+    ramp = ramp_curve.keyframes(clip)
+    length = change.result
+    # 20 frames from 100% down to 25% use 12.5 source frames; the other 27.5 go at 25%: 110 frames
+    assert length == 130
+    assert spans(timeline, "V1") == [("Clip", 0, 130)]
+    assert spans(timeline, "A1") == [("Clip", 0, 130)]  # the linked sound keeps the same length
+    assert ramp_curve.span(ramp, length) == 40  # every source frame of the clip, none more
+    shown, seconds = exported(timeline, tmp_path / "ramp.mp4")
+    assert len(shown) == 130
+    expected = [10 + math.floor(ramp_curve.position(ramp, k)) for k in range(130)]
+    assert shown == expected
+    assert shown[:3] == [10, 10, 11]  # the start at full speed (slowing from the first frame on)
+    assert shown[62:70] == [33] * 4 + [34] * 4  # the slow part at 25%: each source frame four times
+    assert shown[-1] == 49  # the end: the clip's last source frame
+    assert sorted(set(shown)) == list(range(10, 50))  # every source frame shown, none skipped
+    assert seconds == pytest.approx(130 / RATE, abs=0.03)  # the sound lasts as long as the picture
+
+
+def test_the_viewer_shows_the_frames_the_export_writes(media, tmp_path):
+    timeline, ident = one_clip(media, frames=30)
+    speed_ramp.apply_preset(timeline, ident)
+    shown, _ = exported(timeline, tmp_path / "preset.mp4")
+    with Renderer() as renderer:
+        viewed = [read_index(video_frame(timeline, k, renderer=renderer)) for k in range(len(shown))]
+    assert viewed == shown
+
+
+def test_the_preset_slows_the_middle_and_uses_exactly_the_clips_media(media):
+    timeline, ident = one_clip(media, frames=30)
+    length = speed_ramp.apply_preset(timeline, ident).result
+    keys = ramp_curve.keyframes(v1_clip(timeline))
+    assert [(k.frame, float(k.percent), k.ease) for k in keys] == [
+        (0, 100.0, EASE),
+        (length // 2 if length % 2 == 0 else round(Fraction(length, 2)), 30.0, EASE),
+        (length, 100.0, EASE),
+    ]
+    assert ramp_curve.span(keys, length) == 30
+    assert ramp_curve.span(keys, length - 1) < 30  # the fewest frames that show it all
+    assert length > 30  # slower on average than 100%
+    assert timewarp.label(v1_clip(timeline)) == "Ramp"
+
+
+def test_keyframes_are_added_at_the_playhead_changed_and_removed_and_each_step_undoes(media):
+    timeline, ident = one_clip(media, frames=40)
+    before = otio.adapters.write_to_string(timeline)
+    added = speed_ramp.add_keyframe(timeline, ident, 10)  # at the speed there: 100%
+    assert [(k.frame, k.percent) for k in ramp_curve.keyframes(v1_clip(timeline))] == [(0, 100), (10, 100)]
+    assert added.result == 40
+    changed = speed_ramp.change_keyframe(timeline, ident, 1, percent=50, ease=EASE)
+    # slowing from 100% to 50% over the first 10 frames uses 7.5 source frames; 32.5 more at half speed
+    assert changed.result == 10 + 65
+    assert spans(timeline, "V1") == [("Clip", 0, 75)]
+    removed = speed_ramp.remove_keyframe(timeline, ident, 0)
+    assert [(k.frame, k.percent) for k in ramp_curve.keyframes(v1_clip(timeline))] == [(10, 50)]
+    assert removed.result == 80  # a lone keyframe is a constant 50%
+    for change in (removed, changed, added):
+        change.undo()
+    assert otio.adapters.write_to_string(timeline) == before
+    with pytest.raises(EditError, match="between 1% and 10000%"):
+        speed_ramp.change_keyframe(timeline, ident, 0, percent=0)
+
+
+def test_constant_speed_replaces_a_ramp(media):
+    from engine.project import speed
+
+    timeline, ident = one_clip(media, frames=40)
+    speed_ramp.apply_preset(timeline, ident)
+    assert speed.set_speed(timeline, ident, 200).result == 20
+    clip = v1_clip(timeline)
+    assert not ramp_curve.has_ramp(clip) and timewarp.time_scalar(clip) == 2
+
+
+def test_a_ramp_survives_save_open_and_otiocat(media, tmp_path):
+    timeline, ident = one_clip(media, frames=30)
+    speed_ramp.apply_preset(timeline, ident)
+    path = tmp_path / "ramp.otio"
+    persistence.save(timeline, path)
+    opened = persistence.load(path).timeline
+    assert otio.adapters.write_to_string(opened) == otio.adapters.write_to_string(timeline)
+    assert ramp_curve.keyframes(v1_clip(opened)) == ramp_curve.keyframes(v1_clip(timeline))
+    otiocat = Path(sys.executable).with_name("otiocat")
+    result = subprocess.run([str(otiocat), str(path)], capture_output=True, text=True, check=True)
+    assert "shotline.speed_ramp" in result.stdout
