@@ -289,7 +289,10 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     for _, clip in members:
         start, length = trackedit.source_frames(clip, rate)
         lo, hi = _source_limits(clip, rate)
-        bounds.limit(lo=lo - start, hi=hi - start - length)
+        # a slip moves the media by the delta at the clip's speed (`_resize`): the room is the
+        # media left beyond the span the clip shows at that speed, in timeline frames
+        earliest, latest = timewarp.trim_room(clip, start, length, lo, hi)
+        bounds.limit(lo=earliest, hi=latest)
 
     def apply(d: int) -> None:
         for _, clip in members:

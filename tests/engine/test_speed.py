@@ -300,3 +300,21 @@ def test_a_dissolve_after_a_fast_clip_needs_media_at_its_speed(media):
     )  # 10 frames showing 100..118; 2 more need 120 and 122 of 0..119
     with pytest.raises(EditError, match="needs 3 more frame"):
         transitions.add_cross_dissolve(timeline, "V1", rt(10, RATE), rt(4, RATE))
+
+
+@pytest.mark.parametrize(
+    ("percent", "reverse", "later", "edge", "earlier"),
+    [(200, False, 45, 118, -50), (50, False, 180, 119, -200), (200, True, 5, 0, -50)],
+)
+def test_slip_stops_where_the_media_at_the_clips_speed_ends(media, percent, reverse, later, edge, earlier):
+    """The media moves by the slip at the clip's speed: source 10..30 of 120 has 90 frames of room
+    after it, 10 before, which a 200% clip crosses in half as many frames (reversed: the other way)."""
+    from engine.project import trims
+
+    timeline, ident = one_clip(media, frames=20, start=10)
+    speed.set_speed(timeline, ident, percent, reverse=reverse)
+    assert trims.slip(timeline, ident, rt(500, RATE)).result == later
+    length = trackedit.source_frames(next(iter(document.track(timeline, "V1").find_clips())), RATE)[1]
+    shown = [read_index(video_frame(timeline, k)) for k in range(length)]
+    assert (min(shown) if reverse else max(shown)) == edge  # up to the media's end (reversed: start)
+    assert trims.slip(timeline, ident, rt(-500, RATE)).result == earlier  # and back to the other end
