@@ -169,3 +169,30 @@ def test_a_ramp_survives_save_open_and_otiocat(media, tmp_path):
     otiocat = Path(sys.executable).with_name("otiocat")
     result = subprocess.run([str(otiocat), str(path)], capture_output=True, text=True, check=True)
     assert "shotline.speed_ramp" in result.stdout
+
+
+def test_the_slow_part_of_a_ramp_blends_between_source_frames(media):
+    import numpy as np
+
+    from engine.project import speed
+    from engine.render import plan
+
+    timeline, ident = one_clip(media, frames=40)
+    keys = [Keyframe(0, Fraction(100)), Keyframe(20, Fraction(25)), Keyframe(40, Fraction(25))]
+    speed_ramp.set_keyframes(timeline, ident, keys)
+    speed.set_interpolation(timeline, ident, timewarp.BLEND)
+    assert timewarp.interpolation(v1_clip(timeline)) == timewarp.BLEND
+    # 62 frames in: source 23 exactly; 64: 23.5, half-way to 24; 66: 24
+    (layer,) = plan.video_layers(timeline, 64)
+    assert (layer.source_frame, layer.between, layer.interpolation) == (10 + 23, 0.5, timewarp.BLEND)
+
+    def pixels(frame: int) -> np.ndarray:
+        return video_frame(timeline, frame).astype(int)
+
+    a, between, b = pixels(62), pixels(64), pixels(66)
+    assert np.abs(a - b).max() > 100
+    error = np.abs(between - (a + b) / 2)
+    assert error.mean() < 0.1 and (error > 6).mean() < 0.001
+    # at full speed (the start) nothing is made up: the frame is the source frame itself
+    (start,) = plan.video_layers(timeline, 0)
+    assert start.between == 0
