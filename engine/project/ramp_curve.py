@@ -92,14 +92,12 @@ def _speed_in(s0: Fraction, s1: Fraction, u: Fraction, ease: str) -> Fraction:
     return s0 + (s1 - s0) * u
 
 
-def position(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
-    """Source frames (exact) played from the clip's start to `offset` frames into it."""
-    t = Fraction(offset)
+def _from_first(keys: list[Keyframe], t: Fraction) -> Fraction:
+    """Integral of the speed from the first keyframe to `t` (negative before it)."""
     first, last = keys[0], keys[-1]
-    total = Fraction(0)
     if t <= first.frame:
-        return t * first.percent / 100
-    total += first.frame * first.percent / 100
+        return (t - first.frame) * first.percent / 100
+    total = Fraction(0)
     for a, b in pairwise(keys):
         span = b.frame - a.frame
         if span <= 0:
@@ -109,6 +107,12 @@ def position(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
             return total + _segment_integral(s0, s1, span, t - a.frame, a.ease)
         total += _segment_integral(s0, s1, span, Fraction(span), a.ease)
     return total + (t - last.frame) * last.percent / 100
+
+
+def position(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
+    """Source frames (exact) played from the clip's start to `offset` frames into it (keyframes
+    may lie before the start: a piece cut from a ramped clip keeps the whole curve)."""
+    return _from_first(keys, Fraction(offset)) - _from_first(keys, Fraction(0))
 
 
 def speed_at(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
@@ -122,33 +126,73 @@ def speed_at(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
     return keys[-1].percent / 100
 
 
-def span(keys: list[Keyframe], length: int) -> int:
+def span(keys: list[Keyframe], length: int, phase: Fraction = Fraction(0)) -> int:
     """Source frames a clip of `length` frames uses under the ramp (as `timewarp.media_span`)."""
-    return math.ceil(position(keys, length)) if length > 0 else 0
+    return math.ceil(phase + position(keys, length)) if length > 0 else 0
 
 
-def length_for(keys: list[Keyframe], media: int) -> int:
+def length_for(keys: list[Keyframe], media: int, phase: Fraction = Fraction(0)) -> int:
     """Timeline frames (at least 1) whose ramp plays exactly `media` source frames: the most
     frames whose curve ends within the last of them, so its slow end shows every repeat; where
-    no length ends there (fast ramps hop over it), the one ending nearest, as constant speed rounds."""
+    no length ends there (fast ramps hop over it), the one ending nearest, as constant speed rounds.
+    `phase` is how far into its first source frame the clip starts (a piece cut from a ramp)."""
+
+    def at(length: int) -> Fraction:
+        return phase + position(keys, length)
+
     lo, hi = 0, 1
-    while position(keys, hi) <= media:
+    while at(hi) <= media:
         hi *= 2
     while lo + 1 < hi:  # the largest length whose curve ends at or before the media's end
         mid = (lo + hi) // 2
-        if position(keys, mid) <= media:
+        if at(mid) <= media:
             lo = mid
         else:
             hi = mid
-    if lo >= 1 and position(keys, lo) > media - 1:
+    if lo >= 1 and at(lo) > media - 1:
         return lo
-    if lo >= 1 and media - position(keys, lo) <= position(keys, lo + 1) - media:
+    if lo >= 1 and media - at(lo) <= at(lo + 1) - media:
         return lo
     return lo + 1
 
 
-def average(keys: list[Keyframe], length: int) -> Fraction:
+def phase(clip: otio.core.Item) -> Fraction:
+    """How far into its first source frame a ramped clip starts: 0 unless it was cut from a ramp
+    part-way through a source frame (kept so the pieces show what the whole did)."""
+    effect = ramp_effect(clip)
+    found = effect.metadata.get("shotline", {}).get("phase") if effect is not None else None
+    if not found:
+        return Fraction(0)
+    return Fraction(int(found[0]), int(found[1]))
+
+
+def clip_position(clip: otio.core.Item, offset: int | Fraction) -> Fraction:
+    """Source frames after the clip's source start shown `offset` frames into a ramped clip."""
+    return phase(clip) + position(keyframes(clip), offset)
+
+
+def head_moved(clip: otio.core.Item, start: int, head: int) -> int:
+    """Move a ramped clip's head `head` frames later (negative: earlier), as a trim or a cut does:
+    the curve stays where it was on the picture, so its keyframes move by -head and the source
+    start by what the curve played; returns the new source start."""
+    keys = keyframes(clip)
+    effect = ramp_effect(clip)
+    if not keys or effect is None:
+        return start
+    played = phase(clip) + position(keys, head)
+    whole = math.floor(played)
+    meta = effect.metadata["shotline"]
+    meta["keyframes"] = [Keyframe(k.frame - head, k.percent, k.ease).to_json() for k in keys]
+    rest = played - whole
+    if rest:
+        meta["phase"] = [rest.numerator, rest.denominator]
+    elif "phase" in meta:
+        del meta["phase"]
+    return start + whole
+
+
+def average(keys: list[Keyframe], length: int, phase: Fraction = Fraction(0)) -> Fraction:
     """The ramp's mean speed over the clip (source frames per frame), what interchange formats get."""
     if length <= 0:
         return keys[0].percent / 100
-    return position(keys, length) / length
+    return (phase + position(keys, length)) / length

@@ -4,8 +4,8 @@ A ramp keeps the media a clip covers, as a constant speed change does: after
 every edit the clip's length is the fewest frames whose curve uses all of
 it (`ramp_curve.length_for`), so slowing part of a clip lengthens it. With
 ripple what follows moves by the difference; without, the clip grows only
-into the gap after it (speed.py's rules). Keyframes past the new end are
-dropped. Linked partners (the file's sound) get the same ramp.
+into the gap after it (speed.py's rules). Keyframes past the new end stay
+(they shape the curve up to it). Linked partners (the file's sound) get the same ramp.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _members(timeline: Timeline, ident: str) -> list[tuple[otio.schema.Track, Cl
     return members
 
 
-def _set_ramp(clip: Clip, keys: list[Keyframe], mode: str) -> None:
+def _set_ramp(clip: Clip, keys: list[Keyframe], mode: str, phase: Fraction) -> None:
     kept = [
         e
         for e in clip.effects
@@ -52,6 +52,8 @@ def _set_ramp(clip: Clip, keys: list[Keyframe], mode: str) -> None:
     effect = ramp_curve.make_effect(keys)
     if mode != timewarp.NEAREST:
         effect.metadata["shotline"]["interpolation"] = mode
+    if phase:
+        effect.metadata["shotline"]["phase"] = [phase.numerator, phase.denominator]
     clip.effects[:] = [effect, *kept]  # time first: picture effects apply to the frames it picks
 
 
@@ -65,9 +67,9 @@ def _apply(timeline: Timeline, ident: str, shape, described: str, ripple: bool) 
             _, old_length = trackedit.source_frames(member, rate)
             media = timewarp.media_span(old_length, timewarp.time_scalar(member))
             keys = shape(media)
-            length = ramp_curve.length_for(keys, media)
-            keys = [k for k in keys if k.frame <= length] or keys[:1]
-            _set_ramp(member, keys, timewarp.interpolation(member))
+            phase = ramp_curve.phase(member)  # a piece cut from a ramp starts part-way into a frame
+            length = ramp_curve.length_for(keys, media, phase)
+            _set_ramp(member, keys, timewarp.interpolation(member), phase)
             lengths.append(speed._resize(track, member, length, ripple, rate))
         for track in {id(t): t for t, _ in members}.values():
             trackedit.normalize(track, rate)

@@ -54,7 +54,7 @@ def time_scalar(clip: otio.core.Item) -> Fraction:
     keys = ramp_curve.keyframes(clip)
     if keys:
         length = round(clip.trimmed_range().duration.value) if clip.source_range is not None else 0
-        return ramp_curve.average(keys, length)
+        return ramp_curve.average(keys, length, ramp_curve.phase(clip))
     total = Fraction(1)
     for effect in warps(clip):
         if isinstance(effect, otio.schema.FreezeFrame):
@@ -99,9 +99,8 @@ def source_position(scalar: Fraction, offset: int, length: int) -> Fraction:
 
 def clip_position(clip: otio.core.Item, offset: int, length: int) -> Fraction:
     """`source_position` for this clip: along its speed ramp's curve when it has one."""
-    keys = ramp_curve.keyframes(clip)
-    if keys:
-        return ramp_curve.position(keys, offset)
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.clip_position(clip, offset)
     return source_position(time_scalar(clip), offset, length)
 
 
@@ -144,7 +143,10 @@ def label(clip: otio.core.Item) -> str | None:
 
 def trimmed_start(clip: otio.core.Item, start: int, head: int, tail: int) -> int:
     """The source start after moving a clip's head by `head` and its tail by `tail` timeline
-    frames (later = positive), so the frames still shown stay where they were."""
+    frames (later = positive), so the frames still shown stay where they were. A ramped clip's
+    curve moves with its head (its keyframes are counted from the clip's start)."""
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.head_moved(clip, start, head)  # its curve stays on the picture
     scalar = time_scalar(clip)
     if scalar > 0:
         return start + math.floor(head * scalar)

@@ -196,3 +196,28 @@ def test_the_slow_part_of_a_ramp_blends_between_source_frames(media):
     # at full speed (the start) nothing is made up: the frame is the source frame itself
     (start,) = plan.video_layers(timeline, 0)
     assert start.between == 0
+
+
+def test_a_cut_or_trim_through_a_ramp_keeps_every_frame_where_it_was(media):
+    from engine.project import trims
+    from engine.project.times import rt
+
+    timeline, ident = one_clip(media, frames=40)
+    keys = [Keyframe(0, Fraction(100), EASE), Keyframe(20, Fraction(30)), Keyframe(50, Fraction(70))]
+    length = speed_ramp.set_keyframes(timeline, ident, keys).result
+    with Renderer() as renderer:
+        before = [read_index(video_frame(timeline, k, renderer=renderer)) for k in range(length)]
+    edits.slice(timeline, rt(23, RATE))  # part-way through a slow source frame
+    trims.trim_head(timeline, ident_at(timeline, 40), rt(5, RATE))  # the second piece starts 5 later
+    pieces = spans(timeline, "V1")
+    assert pieces[:2] == [("Clip", 0, 23), ("Gap", 23, 28)] and pieces[2][1:] == (28, length)
+    with Renderer() as renderer:
+        after = [read_index(video_frame(timeline, k, renderer=renderer)) for k in range(length)]
+    assert after[:23] == before[:23] and after[28:] == before[28:]
+    right = list(document.track(timeline, "V1").find_clips())[1]
+    assert ramp_curve.keyframes(right)[0].frame == -28  # the curve stays on the picture
+
+
+def ident_at(timeline: otio.schema.Timeline, frame: int) -> str:
+    slot = trackedit.slot_at(document.track(timeline, "V1"), frame, RATE)
+    return clip_id(slot.item)
