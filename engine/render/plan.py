@@ -32,6 +32,7 @@ from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.project.transitions import transitions_on
+from engine.render import ramp_sound
 
 
 @dataclass(frozen=True)
@@ -285,10 +286,8 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
             continue
         clip = slot.item
         speed = timewarp.time_scalar(clip)
-        if speed <= 0 or timewarp.has_ramp(clip):
-            # a reversed or frozen clip is silent: backwards sound is noise, held sound is none;
-            # a speed ramp's sound is muted (no pitch-kept stretch along a curve yet)
-            continue
+        if speed <= 0:
+            continue  # a reversed or frozen clip is silent: backwards sound is noise, held sound is none
         # the clip is heard over its own range, extended into any transition it takes part in
         lo_frame, hi_frame = slot.start, slot.end
         ramps: list[tuple[int, int, float, float, str]] = []
@@ -323,18 +322,20 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
         envelope = tuple(
             (r0 - start, r1 - start, v0, v1, curve) for r0, r1, v0, v1, curve in ramps if r1 > a and r0 < b
         )
-        out.append(
-            AudioSegment(
-                clip=clip,
-                out_start=a - start,
-                count=b - a,
-                source_sample=source_sample,
-                gain=db_to_gain(clip_gain_db(clip)),
-                envelope=envelope,
-                speed=speed,
-                clip_offset=a - clip_lo,
-            )
+        segment = AudioSegment(
+            clip=clip,
+            out_start=a - start,
+            count=b - a,
+            source_sample=source_sample,
+            gain=db_to_gain(clip_gain_db(clip)),
+            envelope=envelope,
+            speed=speed,
+            clip_offset=a - clip_lo,
         )
+        if timewarp.has_ramp(clip):  # pitch-kept pieces at the ramp's local speed
+            out.extend(ramp_sound.pieces(segment, slot.start, slot.duration, rate, start))
+        else:
+            out.append(segment)
     return out
 
 
