@@ -168,7 +168,11 @@ def freeze_frame(timeline: Timeline, ident: str, at: RationalTime) -> Change:
         else:
             piece = clip
         remaining = trackedit.source_frames(piece, rate)[1]
-        piece.effects[:] = [e for e in piece.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+        piece.effects[:] = [
+            e
+            for e in piece.effects
+            if not isinstance(e, otio.schema.LinearTimeWarp) and e.effect_name != ramp_curve.EFFECT_NAME
+        ]
         piece.effects.insert(0, otio.schema.FreezeFrame(name="Freeze Frame"))
         piece.source_range = tr(held, remaining, rate)
         shotline_meta(piece).pop("link", None)

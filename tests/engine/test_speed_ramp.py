@@ -251,3 +251,17 @@ def test_a_ramps_sound_keeps_its_pitch_and_has_no_clicks_whatever_the_block_size
     assert np.abs(np.diff(whole[4800:-4800, 0])).max() < tone_step * 1.3
     loud = [np.abs(whole[i : i + 1600, 0]).max() for i in range(0, total - 1600, 1600)]
     assert min(loud) > 0.2  # heard all through, no piece missing
+
+
+def test_a_freeze_frame_in_a_ramp_holds_the_frame_the_ramp_showed(media):
+    from engine.project import speed
+    from engine.project.times import rt
+
+    timeline, ident = one_clip(media, frames=30)
+    length = speed_ramp.apply_preset(timeline, ident).result
+    at = length // 2
+    held = read_index(video_frame(timeline, at))
+    speed.freeze_frame(timeline, ident, rt(at, RATE))
+    frozen = list(document.track(timeline, "V1").find_clips())[1]
+    assert timewarp.is_frozen(frozen) and not ramp_curve.has_ramp(frozen)
+    assert [read_index(video_frame(timeline, k)) for k in (at, length - 1)] == [held, held]
