@@ -158,6 +158,8 @@ def trimmed_start(clip: otio.core.Item, start: int, head: int, tail: int) -> int
 def trim_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: float) -> tuple[float, float]:
     """How far (timeline frames) the head may move earlier and the tail later, given source
     frames [lo, hi) of media: (most negative head move, largest tail move)."""
+    if ramp_curve.has_ramp(clip):
+        return _ramp_room(clip, start, length, lo, hi)
     scalar = time_scalar(clip)
     if scalar == 0:
         return -math.inf, math.inf
@@ -168,4 +170,37 @@ def trim_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: floa
     speed = abs(scalar)
     head = -math.floor(before / speed) if math.isfinite(before) else -math.inf
     tail = math.floor(after / speed) if math.isfinite(after) else math.inf
+    return head, tail
+
+
+def _last_true(test, limit: int) -> int:
+    """The largest n in [0, limit] with test(n) true (test(0) is; test is monotone)."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if test(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _ramp_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: float) -> tuple[float, float]:
+    """`trim_room` along a ramp's curve: the head may go back while the curve before it stays in
+    the media, the tail on while the frames it adds do (at the speeds the curve has there)."""
+
+    def shown(offset: int) -> Fraction:
+        return ramp_curve.clip_position(clip, offset)
+
+    far = 1 << 20  # a million frames: beyond any media there is
+    tail = math.inf
+    if math.isfinite(hi):
+        tail = (
+            _last_true(lambda t: start + math.ceil(shown(length + t)) <= hi, far)
+            if (start + math.ceil(shown(length)) <= hi)
+            else 0
+        )
+    head = -math.inf
+    if math.isfinite(lo):
+        head = -_last_true(lambda h: start + math.floor(shown(-h)) >= lo, far) if start >= lo else 0
     return head, tail

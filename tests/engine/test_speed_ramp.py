@@ -265,3 +265,20 @@ def test_a_freeze_frame_in_a_ramp_holds_the_frame_the_ramp_showed(media):
     frozen = list(document.track(timeline, "V1").find_clips())[1]
     assert timewarp.is_frozen(frozen) and not ramp_curve.has_ramp(frozen)
     assert [read_index(video_frame(timeline, k)) for k in (at, length - 1)] == [held, held]
+
+
+def test_a_ramped_clip_extends_only_as_far_as_its_media_at_the_curves_speed(media):
+    from engine.project import trims
+    from engine.project.times import rt
+
+    timeline, ident = one_clip(media, frames=40)  # source 10..50 of 120
+    keys = [Keyframe(0, Fraction(100)), Keyframe(20, Fraction(25)), Keyframe(40, Fraction(25))]
+    assert speed_ramp.set_keyframes(timeline, ident, keys).result == 130
+    # after the last keyframe the clip goes on at 25%: the 70 source frames left last 280 frames
+    trims.trim_tail(timeline, ident, rt(1000, RATE), ripple=True)
+    assert spans(timeline, "V1") == [("Clip", 0, 410)]
+    assert read_index(video_frame(timeline, 409)) == 119
+    # before the first keyframe it plays at 100%: 10 source frames before the start, 10 frames
+    trims.trim_head(timeline, ident, rt(-1000, RATE), ripple=True)
+    assert spans(timeline, "V1") == [("Clip", 0, 420)]
+    assert [read_index(video_frame(timeline, k)) for k in (0, 9, 10)] == [0, 9, 10]
