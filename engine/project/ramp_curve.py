@@ -63,7 +63,12 @@ def keyframes(clip: otio.core.Item) -> list[Keyframe]:
     meta = effect.metadata.get("shotline", {})
     if not meta.get("enabled", True):
         return []
-    found = [Keyframe.from_json(dict(k)) for k in meta.get("keyframes", [])]
+    found = []
+    for entry in meta.get("keyframes", []) or []:
+        try:
+            found.append(Keyframe.from_json(dict(entry)))
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue  # a hand-edited entry that is not a keyframe: the rest of the ramp still plays
     found = [k for k in found if k.percent > 0]
     return sorted(found, key=lambda k: k.frame)
 
@@ -161,9 +166,11 @@ def phase(clip: otio.core.Item) -> Fraction:
     part-way through a source frame (kept so the pieces show what the whole did)."""
     effect = ramp_effect(clip)
     found = effect.metadata.get("shotline", {}).get("phase") if effect is not None else None
-    if not found:
+    try:
+        value = Fraction(int(found[0]), int(found[1])) if found else Fraction(0)
+    except (TypeError, ValueError, ZeroDivisionError, IndexError):
         return Fraction(0)
-    return Fraction(int(found[0]), int(found[1]))
+    return value if 0 <= value < 1 else Fraction(0)
 
 
 def clip_position(clip: otio.core.Item, offset: int | Fraction) -> Fraction:

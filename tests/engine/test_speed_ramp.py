@@ -282,3 +282,14 @@ def test_a_ramped_clip_extends_only_as_far_as_its_media_at_the_curves_speed(medi
     trims.trim_head(timeline, ident, rt(-1000, RATE), ripple=True)
     assert spans(timeline, "V1") == [("Clip", 0, 420)]
     assert [read_index(video_frame(timeline, k)) for k in (0, 9, 10)] == [0, 9, 10]
+
+
+def test_a_hand_edited_ramp_with_bad_entries_plays_what_is_left():
+    clip = otio.schema.Clip(name="x")
+    effect = ramp_curve.make_effect([Keyframe(0, Fraction(50))])
+    effect.metadata["shotline"]["keyframes"].append({"frame": "soon", "percent": "fast"})
+    effect.metadata["shotline"]["keyframes"].append({"frame": 10, "percent": -5})
+    effect.metadata["shotline"]["phase"] = [1, 0]
+    clip.effects.append(effect)
+    assert ramp_curve.keyframes(clip) == [Keyframe(0, Fraction(50))]
+    assert ramp_curve.clip_position(clip, 4) == 2
