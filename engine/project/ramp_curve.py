@@ -17,6 +17,7 @@ effect ``shotline.speed_ramp`` with its keyframes in
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
@@ -132,33 +133,32 @@ def speed_at(keys: list[Keyframe], offset: int | Fraction) -> Fraction:
 
 
 def span(keys: list[Keyframe], length: int, phase: Fraction = Fraction(0)) -> int:
-    """Source frames a clip of `length` frames uses under the ramp (as `timewarp.media_span`)."""
-    return math.ceil(phase + position(keys, length)) if length > 0 else 0
+    """Source frames a clip of `length` frames shows under the ramp: up to the one its last
+    frame shows (`timewarp.media_span`'s counterpart)."""
+    return math.floor(phase + position(keys, length - 1)) + 1 if length > 0 else 0
 
 
 def length_for(keys: list[Keyframe], media: int, phase: Fraction = Fraction(0)) -> int:
-    """Timeline frames (at least 1) whose ramp plays exactly `media` source frames: the most
-    frames whose curve ends within the last of them, so its slow end shows every repeat; where
-    no length ends there (fast ramps hop over it), the one ending nearest, as constant speed rounds.
+    """Timeline frames (at least 1) whose ramp plays `media` source frames (see `fitted_length`);
     `phase` is how far into its first source frame the clip starts (a piece cut from a ramp)."""
+    return fitted_length(lambda length: phase + position(keys, length), media)
 
-    def at(length: int) -> Fraction:
-        return phase + position(keys, length)
 
-    lo, hi = 0, 1
-    while at(hi) <= media:
+def fitted_length(played: Callable[[int], Fraction], media: int) -> int:
+    """The most frames (at least 1) whose last frame still shows one of `media` source frames
+    (`played(n)`: source frames a clip of n frames plays): at a slow end the last source frame
+    shows for as long as the curve holds it, and the clip never shows a frame past its media.
+    At constant speed this is the length a speed change gives (`speed.set_speed`)."""
+    lo, hi = 1, 2
+    while played(hi - 1) < media:
         hi *= 2
-    while lo + 1 < hi:  # the largest length whose curve ends at or before the media's end
+    while lo + 1 < hi:  # invariant: played(lo - 1) < media <= played(hi - 1)
         mid = (lo + hi) // 2
-        if at(mid) <= media:
+        if played(mid - 1) < media:
             lo = mid
         else:
             hi = mid
-    if lo >= 1 and at(lo) > media - 1:
-        return lo
-    if lo >= 1 and media - at(lo) <= at(lo + 1) - media:
-        return lo
-    return lo + 1
+    return lo
 
 
 def phase(clip: otio.core.Item) -> Fraction:

@@ -114,7 +114,7 @@ def set_speed(
         lengths = []
         for track, member in members:
             _, old_length = trackedit.source_frames(member, rate)
-            span = timewarp.media_span(old_length, timewarp.time_scalar(member))
+            span = timewarp.clip_span(member, old_length)
             length = max(1, _round(Fraction(span) / abs(scalar)))
             mode = interpolation or timewarp.interpolation(member)
             _set_warp(member, scalar, mode)

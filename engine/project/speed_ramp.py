@@ -65,7 +65,7 @@ def _apply(timeline: Timeline, ident: str, shape, described: str, ripple: bool) 
         lengths = []
         for track, member in members:
             _, old_length = trackedit.source_frames(member, rate)
-            media = timewarp.media_span(old_length, timewarp.time_scalar(member))
+            media = timewarp.clip_span(member, old_length)
             keys = shape(media)
             phase = ramp_curve.phase(member)  # a piece cut from a ramp starts part-way into a frame
             length = ramp_curve.length_for(keys, media, phase)
@@ -84,17 +84,9 @@ def preset_keys(length: int, percents: tuple[Fraction, ...] = PRESET) -> list[Ke
 
 
 def _preset_for(media: int) -> list[Keyframe]:
-    """The preset's keyframes over the length that uses exactly the clip's `media` frames."""
-    lo, hi = 1, 2
-    while ramp_curve.span(preset_keys(hi), hi) < media:
-        hi *= 2
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if ramp_curve.span(preset_keys(mid), mid) >= media:
-            hi = mid
-        else:
-            lo = mid + 1
-    return preset_keys(lo)
+    """The preset's keyframes over the length that plays exactly the clip's `media` frames."""
+    length = ramp_curve.fitted_length(lambda n: ramp_curve.position(preset_keys(n), n), media)
+    return preset_keys(length)
 
 
 def apply_preset(timeline: Timeline, ident: str, ripple: bool = False) -> Change:

@@ -87,6 +87,14 @@ def media_span(length: int, scalar: Fraction) -> int:
     return math.ceil(length * abs(scalar))
 
 
+def clip_span(clip: otio.core.Item, length: int) -> int:
+    """Source frames a clip of `length` frames uses: `media_span` at its speed, or up to the
+    frame its ramp's last frame shows."""
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.span(ramp_curve.keyframes(clip), length, ramp_curve.phase(clip))
+    return media_span(length, time_scalar(clip))
+
+
 def source_position(scalar: Fraction, offset: int, length: int) -> Fraction:
     """The exact source position (frames after the clip's source start) shown `offset` frames into
     a clip of `length` frames; offsets outside [0, length) extend the same line (dissolve handles)."""
@@ -196,8 +204,8 @@ def _ramp_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: flo
     tail = math.inf
     if math.isfinite(hi):
         tail = (
-            _last_true(lambda t: start + math.ceil(shown(length + t)) <= hi, far)
-            if (start + math.ceil(shown(length)) <= hi)
+            _last_true(lambda t: start + math.floor(shown(length + t - 1)) < hi, far)
+            if (start + math.floor(shown(length - 1)) < hi)
             else 0
         )
     head = -math.inf

@@ -293,7 +293,7 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
         # media left beyond the span the clip shows at that speed, in timeline frames
         earliest, latest = timewarp.trim_room(clip, start, length, lo, hi)
         if timewarp.has_ramp(clip):  # a ramp stays on the clip; its media moves frame for frame
-            span = timewarp.media_span(length, timewarp.time_scalar(clip))
+            span = timewarp.clip_span(clip, length)
             earliest, latest = lo - start, hi - start - span
         bounds.limit(lo=earliest, hi=latest)
 
