@@ -254,6 +254,8 @@ class AudioSegment:
     speed: Fraction = Fraction(1)
     #: output samples from the clip's first sample to out_start: where a stretched read is in the clip
     clip_offset: int = 0
+    #: a speed ramp's piece: its samples, stretched as one (`ramp_sound`); 0: the clip in 1 s chunks
+    piece: int = 0
 
 
 def db_to_gain(db: float) -> float:

@@ -78,6 +78,8 @@ def pieces(segment, clip_start: int, length: int, rate: float, block_start: int)
                 speed=speed,
                 clip_offset=x - piece_lo,
                 envelope=envelope,
+                # the same whatever block is read (a dissolve past the clip's end reads on in a next chunk)
+                piece=_sample(clip_start + k1, rate) - piece_lo + CROSSFADE,
             )
         )
     return found
