@@ -52,7 +52,7 @@ class SpeedRampBox(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setMaximumHeight(130)
+        self.table.setMaximumHeight(160)
         self.add = QPushButton("Add at playhead", self)
         self.add.setObjectName("inspector-speed-ramp-add")
         self.add.setToolTip("A speed keyframe at the playhead, at the speed playing there")

@@ -126,7 +126,9 @@ def add_keyframe(
         raise EditError(f"The playhead is not over {clip.name or 'the clip'}")
     value = _checked(percent) if percent is not None else _checked(ramp_curve.speed_at(keys, offset) * 100)
     kept = [k for k in keys if k.frame != offset]
-    return set_keyframes(timeline, ident, [*kept, Keyframe(offset, value)], ripple)
+    before = [k for k in kept if k.frame < offset]
+    ease = before[-1].ease if before else ramp_curve.LINEAR  # the curve goes on as it went
+    return set_keyframes(timeline, ident, [*kept, Keyframe(offset, value, ease)], ripple)
 
 
 def change_keyframe(
