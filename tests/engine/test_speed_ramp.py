@@ -293,3 +293,14 @@ def test_a_hand_edited_ramp_with_bad_entries_plays_what_is_left():
     clip.effects.append(effect)
     assert ramp_curve.keyframes(clip) == [Keyframe(0, Fraction(50))]
     assert ramp_curve.clip_position(clip, 4) == 2
+
+
+def test_without_ripple_a_ramp_grows_only_into_the_gap_after_it(media):
+    timeline, ident = one_clip(media, frames=30)
+    other = clips_for(media / "count.mp4", RATE, 10, 0)[0]
+    edits.append(timeline, {"V1": other})
+    assert speed_ramp.apply_preset(timeline, ident, ripple=False).result == 30  # the next clip is in the way
+    assert spans(timeline, "V1") == [("Clip", 0, 30), ("Clip", 30, 40)]
+    timeline, ident = one_clip(media, frames=30)
+    length = speed_ramp.apply_preset(timeline, ident, ripple=True).result
+    assert length > 30 and spans(timeline, "V1") == [("Clip", 0, length)]
