@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 #: The menus, left to right, as every NLE orders them.
-MENUS = ("File", "Edit", "Clip", "Sequence", "Graphics", "View", "Help")
+MENUS = ("File", "Edit", "Project", "Clip", "Sequence", "Graphics", "View", "Help")
 
 
 #: Sections that open their menu, and sections that close it, wherever they were registered.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from editor.background import run_in_background
 from editor.collector import MainThreadCollector
+from editor.demo_start import open_demo
 from editor.main_window import MainWindow
 from editor.project.recovery import offer_recovery
 from engine.project.document import new_project
@@ -32,23 +32,6 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
-
-
-def open_demo(window: MainWindow) -> None:
-    """Show the demo project; on first start its media are synthesized in the background."""
-    from engine.demo import demo_project
-
-    window.statusBar().showMessage("Preparing the demo project…")
-    session = window.context.session
-
-    def made(path: Path) -> None:
-        if session.path is None and not session.dirty:  # the user has not opened or started anything
-            window.open_project(path)
-
-    def failed(error: Exception) -> None:
-        window.statusBar().showMessage(f"The demo project could not be made: {error}")
-
-    window.demo_job = run_in_background(demo_project, made, failed, window)
 
 
 def start_editor(args: Sequence[str]) -> MainWindow:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from editor.actions import ActionRegistry
 from editor.patch import SourcePatch
 from editor.playhead import Playhead
+from editor.proxies.settings import ProxySettings
 from editor.selection import Selection
 from editor.session import ProjectSession
 from editor.settings import EditorSettings
@@ -32,6 +33,9 @@ class MediaRequests(QObject):
 
     sourceRequested = Signal(object)  # Path: show this file in the source viewer
     imported = Signal(object)  # list[Path]: files the bin has just added
+    #: (a copy of the timeline with a trim or roll applied, the edit frame to show in it, or a roll's
+    #: (outgoing, incoming) frames), while the drag lasts; (None, -1) when it ends
+    editFrame = Signal(object, object)
 
 
 @dataclass
@@ -44,6 +48,7 @@ class EditorContext:
     status: StatusLine = field(default_factory=StatusLine)
     media: MediaRequests = field(default_factory=MediaRequests)
     patch: SourcePatch = field(default_factory=SourcePatch)
+    proxies: ProxySettings | None = None  # what the viewer decodes: originals or their proxies
 
     @classmethod
     def create(cls, owner: QObject, settings: EditorSettings | None = None) -> EditorContext:
@@ -57,6 +62,7 @@ class EditorContext:
             media=MediaRequests(owner),
             patch=SourcePatch(owner),
         )
+        context.proxies = ProxySettings(context.settings, owner)
         # a refused edit is news for the status bar, in the engine's own words
         context.session.refused.connect(lambda text: context.status.show(text))
         return context

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from editor import keyguard, window_menus
 from editor.actions import MENUS
 from editor.bin.panel import BinPanel
+from editor.bin.views import paths_of
 from editor.cast.panel import CastPanel
 from editor.context import EditorContext
 from editor.engine_client import EngineClient
@@ -36,13 +37,18 @@ from editor.jobs.runner import JobRunner
 from editor.masks.inpaint import InpaintController
 from editor.masks.mode import MaskMode
 from editor.preferences.dialog import register_preferences
+from editor.project import sequence_actions
 from editor.project.file_actions import ProjectFiles
 from editor.project.interchange_actions import TimelineInterchange
+from editor.proxies.controller import ProxiesController
 from editor.screenplay.importer import ScreenplayImport
 from editor.settings import EditorSettings
+from editor.stills.animate_controller import AnimateStillController
+from editor.stills.kenburns_controller import KenBurnsController
 from editor.storyboard.generate_all import GenerateAllController
 from editor.storyboard.job_states import ClipJobStates
 from editor.storyboard.panel import StoryboardPanel
+from editor.timeline.markers_panel import MarkersPanel
 from editor.timeline.panel import TimelinePanel
 from editor.viewer import ViewerPanel
 from editor.viewer.transform_handles import TransformHandles
@@ -83,6 +89,7 @@ class MainWindow(QMainWindow):
         self.generation = GenerationController(self.context, self.jobs, self)
         self.new_shot = NewShotController(self.context, self.jobs, self, self.timeline_view.targeted_tracks)
         self.cache_cleaner = CacheCleaner(self.context, self)
+        self.proxies = ProxiesController(self.context, self, lambda: paths_of(self.bin.view))
         self.masks = MaskMode(self.context, self.viewer, self.jobs_panel.model, self)
         self.transform_handles = TransformHandles(self.context, self.viewer)  # move/scale over the viewer
         self.inpaint = InpaintController(self.context, self.jobs, self.masks, self)
@@ -90,6 +97,8 @@ class MainWindow(QMainWindow):
         self.inspector.voice_text.speakAgain.connect(self.voice.speak_again)
         self.scoring = ScoreController(self.context, self.jobs, self)
         self.extending = ExtendController(self.context, self.jobs, self)
+        self.ken_burns = KenBurnsController(self.context, self)
+        self.animate_still = AnimateStillController(self.context, self.generation, self.jobs, self)
         # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
         states = ClipJobStates(self.jobs, self)
@@ -98,6 +107,8 @@ class MainWindow(QMainWindow):
         self.screenplay = ScreenplayImport(self.context, self.jobs, self)
         self._dock("storyboard", "Storyboard", self.storyboard, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(jobs_dock, self._dock("cast", "Cast", self.cast_panel, top))
+        self.markers_panel = MarkersPanel(self.context, self)  # every marker: jump, edit, delete
+        self.tabifyDockWidget(jobs_dock, self._dock("markers", "Markers", self.markers_panel, top))
         inspector_dock.raise_()
         self._connect()
         self._register_actions()
@@ -137,6 +148,7 @@ class MainWindow(QMainWindow):
         self._name_history()
         graphics_actions.register(self.context)  # Graphics > Title, Clip > Fill/Fit Frame
         register_preferences(self, self.context, self.engine)
+        sequence_actions.register(self, self.context)
         window_menus.register(self, self.context)
         actions.apply_keymap(self.context.settings.keymap())
 
@@ -175,6 +187,8 @@ class MainWindow(QMainWindow):
         self.context.settings.save_window_layout(self.saveGeometry(), self.saveState())
         self.engine.stop()
         self.masks.shutdown()
+        if self.context.proxies is not None:
+            self.context.proxies.close()  # a proxy being made is abandoned, never half-kept
         super().closeEvent(event)
 
     # the project ----------------------------------------------------------------

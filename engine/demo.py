@@ -178,20 +178,37 @@ SHOTS: list[tuple[str, Painter, str, float]] = [
 ]
 
 
-def write_demo_media(folder: Path) -> dict[str, Path]:
+#: (done, total) as the demo's media are written: frames of picture, then one step for the music.
+Progress = Callable[[int, int], None]
+
+
+def demo_media_paths(folder: Path) -> dict[str, Path]:
+    """Where `write_demo_media(folder)` puts each file (nothing is read or written)."""
+    return {**{name: folder / f"{name}.mp4" for name, *_ in SHOTS}, "music": folder / "music.wav"}
+
+
+def write_demo_media(folder: Path, progress: Progress | None = None) -> dict[str, Path]:
     """Render the demo's shots and music into `folder` (skipping files already there)."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
+    paths = demo_media_paths(folder)
+    total = sum(round(seconds * RATE) for *_, seconds in SHOTS) + 1
+    done = 0
     for seed, (name, painter, sound, seconds) in enumerate(SHOTS):
-        path = folder / f"{name}.mp4"
-        if not path.exists():
-            frames = round(seconds * RATE)
-            _write_video(path, painter, frames, _ambience(frames / RATE, sound, seed))
-        paths[name] = path
-    music = folder / "music.wav"
-    if not music.exists():
-        _write_wav(music, _music(16.0))
-    paths["music"] = music
+        frames = round(seconds * RATE)
+        if not paths[name].exists():
+            step = done
+
+            def counted(i: int, n: int, painter: Painter = painter, step: int = step) -> np.ndarray:
+                if progress is not None:
+                    progress(step + i, total)
+                return painter(i, n)
+
+            _write_video(paths[name], counted, frames, _ambience(frames / RATE, sound, seed))
+        done += frames
+    if not paths["music"].exists():
+        _write_wav(paths["music"], _music(16.0))
+    if progress is not None:
+        progress(total, total)
     return paths
 
 
@@ -199,14 +216,24 @@ def _available(seconds: float) -> otio.opentime.TimeRange:
     return tr(0, round(seconds * RATE), float(RATE))
 
 
-def build_demo_project(folder: Path) -> Path:
-    """Write the demo's media and project into `folder`; return the project file.
+def build_demo_project(folder: Path, progress: Progress | None = None) -> Path:
+    """Write the demo's media and project into `folder`; return the project file."""
+    timeline = demo_timeline(write_demo_media(folder / "media", progress))
+    path = folder / PROJECT_NAME
+    persistence.save(timeline, path)
+    return path
+
+
+PROJECT_NAME = "Shotline demo.otio"
+
+
+def demo_timeline(media: dict[str, Path]) -> otio.schema.Timeline:
+    """The demo's cut of `media` (demo_media_paths); reads no file, so it can be shown at once.
 
     The cut uses what a new user will want to try: linked picture and sound,
     a cross-dissolve fed by handles, a music bed 12 dB down with fades, and
     markers to snap to.
     """
-    media = write_demo_media(folder / "media")
     timeline = new_project("Shotline demo")
     rate = float(RATE)
     durations = {name: seconds for name, _, _, seconds in SHOTS}
@@ -224,15 +251,19 @@ def build_demo_project(folder: Path) -> Path:
     effects.set_fades(timeline, ident, rt(30, rate), rt(60, rate))
     markers.add_marker(timeline, rt(120, rate), "City", color=otio.schema.MarkerColor.BLUE)
     markers.add_marker(timeline, rt(240, rate), "Sea", color=otio.schema.MarkerColor.BLUE)
-    path = folder / "Shotline demo.otio"
-    persistence.save(timeline, path)
-    return path
+    return timeline
 
 
-def demo_project() -> Path:
+def demo_folder() -> Path:
+    return data_dir() / "demo"
+
+
+def ready_demo() -> Path | None:
+    """The demo project if it has been made already."""
+    path = demo_folder() / PROJECT_NAME
+    return path if path.exists() else None
+
+
+def demo_project(progress: Progress | None = None) -> Path:
     """The demo project in the user's data folder, made on first use."""
-    folder = data_dir() / "demo"
-    path = folder / "Shotline demo.otio"
-    if path.exists():
-        return path
-    return build_demo_project(folder)
+    return ready_demo() or build_demo_project(demo_folder(), progress)

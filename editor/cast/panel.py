@@ -35,6 +35,7 @@ from editor.jobs.runner import JobRunner
 from engine.generate.voice.reference import voices_folder
 from engine.project import cast
 from engine.project.cast import CHARACTER, PLACE, STYLE, CastMember, Style
+from engine.project.cast_rename import rename_member
 from engine.project.voices import CharacterVoice
 
 #: Pictures a reference can be.
@@ -69,6 +70,10 @@ class CastPanel(QWidget):
         self.remove = QPushButton("Remove", self)
         self.remove.setObjectName("cast-remove")
         self.remove.clicked.connect(self._remove_current)
+        self.rename = QPushButton("Rename…", self)
+        self.rename.setObjectName("cast-rename")
+        self.rename.setToolTip("A new name everywhere: the shots' tags, the dialogue's speaker, the voice")
+        self.rename.clicked.connect(self._ask_rename)
         self.form = MemberForm(self)
         self.form.memberEdited.connect(self._edited)
         self.form.shotChosen.connect(lambda ident: context.selection.set([ident]))
@@ -78,6 +83,7 @@ class CastPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.rename)
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
         left = QWidget(self)
@@ -180,6 +186,7 @@ class CastPanel(QWidget):
         timeline = self._context.session.timeline
         name = self.current_name()
         self.remove.setEnabled(bool(name) and name != STYLE)
+        self.rename.setEnabled(bool(name) and name != STYLE)
         if name == STYLE:
             self.form.show_member(cast.style(timeline), None, shots_showing(timeline, None))
             return
@@ -209,6 +216,23 @@ class CastPanel(QWidget):
 
     def remove_member(self, name: str) -> None:
         self._context.session.apply(cast.remove_member, name)
+
+    def rename_member(self, old: str, new: str) -> bool:
+        """Call `old` `new` in the Cast and every shot and line (one undo step); False if refused."""
+        change = self._context.session.apply(rename_member, old, new)
+        if change is not None:
+            self.choose(change.result)
+        return change is not None
+
+    def _ask_rename(self) -> None:
+        name = self.current_name()
+        if not name or name == STYLE:
+            return
+        new, ok = QInputDialog.getText(
+            self, f"Rename {name}", "The new name, for the Cast, the shots and the dialogue:", text=name
+        )
+        if ok and new.strip() and new.strip() != name:
+            self.rename_member(name, new)
 
     def _remove_current(self) -> None:
         name = self.current_name()

@@ -20,6 +20,7 @@ from editor.export.dialog import ExportDialog
 from editor.export.runner import ExportRunner
 from editor.jobs.runner import JobRunner
 from engine.export.mp4 import ExportResult
+from engine.render.loudness import describe
 
 
 def show_in_folder(path: Path) -> None:
@@ -46,7 +47,9 @@ class ExportController(QObject):
         notice = QMessageBox(QMessageBox.Icon.Information, "Export finished", "", parent=self._window)
         notice.setObjectName("export-notice")
         notice.setText(f"{result.path.name} is ready.")
-        notice.setInformativeText(str(result.path.parent))
+        notice.setInformativeText(
+            f"{result.path.parent}\nLoudness: {describe(result.loudness)} integrated (EBU R128)"
+        )
         folder = notice.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
         folder.setObjectName("export-show-in-folder")
         notice.addButton(QMessageBox.StandardButton.Ok)

@@ -8,6 +8,7 @@ work in the engine process.
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from pathlib import Path
 
@@ -35,10 +36,13 @@ from editor.export.runner import ExportRunner
 from editor.jobs.model import eta_text
 from engine.errors import ExportError
 from engine.export.mp4 import ExportResult, Progress
-from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, ExportSettings
-from engine.project.times import ALLOWED_RATES
+from engine.export.presets import BURN, EMBED, PRESET_HELP, PRESETS, SRT, X264_PRESETS, ExportSettings
+from engine.project.times import ALLOWED_RATES, timecode
+from engine.render.loudness import describe
 
 CUSTOM = "Custom"
+WHOLE = "Whole sequence"
+IN_OUT = "In to Out"
 PROJECT_RATE = "Project"
 ERROR_STYLE = "color: #e0524c;"
 
@@ -125,10 +129,23 @@ class ExportDialog(QDialog):
         self.export.setObjectName("export-start")
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
 
+        self.span = QComboBox(self)  # the whole sequence, or the In/Out marks
+        self.span.setObjectName("export-range")
+        self.span.addItem(WHOLE, None)
+        self.span.addItem(IN_OUT, "marks")
+
         form = QFormLayout()
         form.addRow("Preset", self.preset)
         form.addRow("", self.preset_help)
+        form.addRow("Export", self.span)
         form.addRow("Destination", where)
+        self.captions = QComboBox(self)
+        self.captions.setObjectName("export-captions")
+        self.captions.addItem("SRT file beside the MP4", SRT)
+        self.captions.addItem("SRT, and a subtitle stream in the MP4", EMBED)
+        self.captions.addItem("SRT, and burned into the picture", BURN)
+        self.captions.setToolTip("The dialogue's subtitles (lines imported from a screenplay)")
+        form.addRow("Captions", self.captions)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(custom)
@@ -157,6 +174,7 @@ class ExportDialog(QDialog):
             self.destination.setText(str(default_destination(self._context)))
             self._destination_for = project
         self._show_preset(self.preset.currentText())
+        self._show_span()
         self.show()
         self.raise_()
         self.activateWindow()
@@ -191,6 +209,9 @@ class ExportDialog(QDialog):
 
     def settings(self) -> ExportSettings:
         """The chosen settings; an ExportError names a value the engine would refuse."""
+        return dataclasses.replace(self._picture_settings(), captions=self.captions.currentData()).check()
+
+    def _picture_settings(self) -> ExportSettings:
         name = self.preset.currentText()
         if name != CUSTOM:
             return PRESETS[name]
@@ -224,11 +245,40 @@ class ExportDialog(QDialog):
             return
         if output.exists() and not self._may_replace(output):
             return
-        self.job_id = self._runner.submit(self._context.session.timeline, output, settings)
+        span = self.chosen_span()
+        if span is False:
+            self._say("Set both an In and an Out mark to export that range", error=True)
+            return
+        self.job_id = self._runner.submit(self._context.session.timeline, output, settings, span)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._say(f"Exporting to {output} …")
         self._set_running(True)
+
+    def _show_span(self) -> None:
+        """Offer In to Out with its length when both marks are set; otherwise the whole sequence."""
+        marked = self._context.playhead.marked_range()
+        index = self.span.findData("marks")
+        if marked is None:
+            self.span.setItemText(index, IN_OUT)
+            self.span.setCurrentIndex(0)
+        else:
+            rate = self._context.session.settings.rate
+            first, count = marked
+            self.span.setItemText(
+                index,
+                f"{IN_OUT} ({timecode(first, rate)} – {timecode(first + count - 1, rate)}, {count} frames)",
+            )
+
+    def chosen_span(self) -> tuple[int, int] | bool | None:
+        """[in, out) frames to export, None for the whole sequence, False when In/Out is chosen but unset."""
+        if self.span.currentData() != "marks":
+            return None
+        marked = self._context.playhead.marked_range()
+        if marked is None:
+            return False
+        first, count = marked
+        return first, first + count
 
     def _may_replace(self, output: Path) -> bool:
         answer = QMessageBox.question(
@@ -256,7 +306,10 @@ class ExportDialog(QDialog):
             return
         self.progress.setRange(0, result.frames)
         self.progress.setValue(result.frames)
-        self._say(f"Exported {result.frames} frames to {result.path} in {result.seconds:.1f} s")
+        self._say(
+            f"Exported {result.frames} frames to {result.path} in {result.seconds:.1f} s; "
+            f"loudness {describe(result.loudness)} integrated"
+        )
         self._done()
         self.hide()  # the notice takes over
 

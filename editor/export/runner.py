@@ -22,6 +22,7 @@ the engine, and Retry sends the same snapshot again.
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -58,6 +59,9 @@ def export_result(params: dict[str, Any]) -> ExportResult:
             (width, height),
             int(params.get("audio_samples", 0)),
             float(params.get("seconds", 0.0)),
+            # null (silent) or missing (an older engine): -inf, shown as "silent"
+            float(params["loudness"]) if params.get("loudness") is not None else -math.inf,
+            int(params.get("sample_rate", 48000)),
         )
     except (KeyError, TypeError, ValueError):
         raise ExportError("The engine's answer names no exported file") from None
@@ -93,14 +97,22 @@ class ExportRunner(QObject):
 
     # asked by the GUI ---------------------------------------------------------------
 
-    def submit(self, timeline: otio.schema.Timeline, output: Path, settings: ExportSettings) -> str:
-        """Export the timeline as it is now; returns the job's id."""
+    def submit(
+        self,
+        timeline: otio.schema.Timeline,
+        output: Path,
+        settings: ExportSettings,
+        span: tuple[int, int] | None = None,
+    ) -> str:
+        """Export the timeline as it is now (or project frames [in, out) of it); returns the job's id."""
         output = Path(output)
         params = {
             "timeline": otio.adapters.write_to_string(timeline, "otio_json"),
             "output": str(output),
             "settings": settings_to_json(settings),
         }
+        if span is not None:
+            params["range"] = [int(span[0]), int(span[1])]
         job = Job("", titles.export(output.name), EXPORT, params, lambda _result: "", describe=frames_text)
         job.on_done = lambda result: self._keep_result(job, result)
         job.on_lost = lambda reason: self._lost(job, output, reason)

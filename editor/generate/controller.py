@@ -31,6 +31,7 @@ from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.document import VIDEO
+from engine.project.placeholders import fill_placeholder, is_placeholder
 from engine.project.times import rate_fraction
 
 
@@ -155,6 +156,12 @@ class GenerationController(QObject):
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
             reference, made = take_from_result(result, session.rate)
+            if self._is_placeholder(ident):  # the script's shot gets its first take in place
+                filled = session.apply(fill_placeholder, ident, reference, made)
+                if filled is None:
+                    raise ShotlineError("The clip is gone or locked; the result is kept in the cache")
+                self._context.status.show(f"{shot}: {filled.result} is playing")
+                return f"{filled.result} ({'from the cache' if result.get('cached') else 'new'})"
             key = self._take_already_there(ident, reference)
             if key is None:
                 added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
@@ -168,6 +175,12 @@ class GenerationController(QObject):
             return f"{key} ({'from the cache' if result.get('cached') else 'new'})"
 
         return on_done
+
+    def _is_placeholder(self, ident: str) -> bool:
+        try:
+            return is_placeholder(document.find_clip(self._context.session.timeline, ident)[1])
+        except ShotlineError:
+            return False
 
     def _take_already_there(self, ident: str, reference: Any) -> str | None:
         """A result from the cache that a take of the clip plays already: that take, not a copy."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLabel,
+    QLayout,
     QLineEdit,
     QScrollArea,
     QSpinBox,
@@ -99,13 +100,16 @@ class Inspector(QScrollArea):
         self.speed = SpeedBox(context, body)  # shows itself for one selected clip
 
         layout = QVBoxLayout(body)
+        # never squeezed below what the sections need: the scroll area scrolls instead (a height-for-width
+        # row, like a wrapped label, would otherwise let it shrink the takes list over its buttons)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(self.header)
         layout.addLayout(self.form)
         layout.addWidget(self.voice_text)
+        layout.addWidget(self.takes)  # first: choosing a take is what a generated shot needs most
         layout.addWidget(self.title)
         layout.addWidget(self.transform)
         layout.addWidget(self.speed)
-        layout.addWidget(self.takes)
         self.colour, self.effects = ColourSection(context, body), EffectsSection(context, body)
         layout.addWidget(self.colour)
         layout.addWidget(self.effects)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.context import EditorContext
-from editor.project import prompts, timeline_open
+from editor.project import prompts, sequence_dialog, timeline_open
 from editor.project.autosave import Autosaver
 from editor.project.recent import RecentMenu
 from engine.errors import ShotlineError
@@ -47,6 +47,8 @@ class ProjectFiles(QObject):
     def show(self, timeline: otio.schema.Timeline, path: Path | None, dirty: bool = False) -> None:
         session = self._context.session
         session.replace(timeline, path, dirty=dirty)
+        self._context.playhead.clear_marks()
+        self._context.playhead.move_to(0)  # a project starts at its first frame
         settings = session.settings
         frames = trackedit.timeline_end(timeline, settings.rate)
         self._context.status.show(
@@ -74,8 +76,19 @@ class ProjectFiles(QObject):
     # the commands ---------------------------------------------------------------------
 
     def new(self) -> None:
-        if self.confirm_discard("starting a new project"):
-            self.show(new_project(), None)
+        """Ask the sequence's size, rate and sample rate (as the last project had them), then start it."""
+        if not self.confirm_discard("starting a new project"):
+            return
+        chosen = sequence_dialog.ask(self._window, self._context.session.settings, new=True)
+        if chosen is None:
+            return
+        size, rate, sample_rate = chosen
+        try:
+            timeline = new_project(rate=rate, size=size, sample_rate=sample_rate)
+        except ShotlineError as error:
+            QMessageBox.warning(self._window, "New Project", str(error))
+            return
+        self.show(timeline, None)
 
     def ask_open(self) -> None:
         if not self.confirm_discard("opening another project"):

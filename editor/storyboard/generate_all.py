@@ -28,11 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
 from editor.jobs.model import State
 from editor.jobs.runner import JobRunner
+from editor.storyboard.anchoring import Anchoring
+from editor.storyboard.generate_models import GenerateModelsDialog, chosen_backends, models_for
 from engine.errors import ShotlineError
 from engine.generate.generate_all import (
     LineWork,
@@ -76,6 +78,8 @@ class GenerateAllController(QObject):
         super().__init__(window)
         self._context, self._runner = context, runner
         self.batch = BatchProgress()
+        self.anchoring = Anchoring()
+        self._keyframe_tokens: dict[str, str] = {}  # a keyframe job's token: its shot's clip id
         context.actions.add(
             "sequence.generate_all",
             "Generate &All",
@@ -84,8 +88,40 @@ class GenerateAllController(QObject):
             "",
             "generate",
         )
+        context.actions.add(
+            "sequence.regenerate_stale",
+            "Regenerate &Stale Shots",
+            self.regenerate_stale,
+            "Sequence",
+            "",
+            "generate",
+        )
+        self.anchors_action = context.actions.add(
+            "sequence.generate_anchors",
+            "Anchor Shots to Their &Neighbours",
+            lambda: None,
+            "Sequence",
+            "",
+            "generate",
+            checkable=True,
+        )
+        self.anchors_action.setToolTip(
+            "Generate All ends each shot on the picture the next one starts from "
+            "(needs a video model that can end on a given picture)"
+        )
+        self.models_dialog = GenerateModelsDialog(window)
+        context.actions.add(
+            "sequence.generate_models",
+            "Generate All &Models…",
+            self.choose_models,
+            "Sequence",
+            "",
+            "generate",
+        )
         for signal in (runner.jobStarted, runner.jobDone, runner.jobFailed, runner.jobCancelled):
             signal.connect(self._heard)
+        for signal in (runner.jobFailed, runner.jobCancelled):
+            signal.connect(self._keyframe_gave_up)
 
     # asking -------------------------------------------------------------------------------------
 
@@ -93,6 +129,24 @@ class GenerateAllController(QObject):
         """The selected picture clips, or with none selected every placeholder, stale shot and line."""
         chosen = self.picture_selection()
         return self.generate(chosen or None, stills_only)
+
+    def choose_models(self) -> None:
+        """Which backends make Generate All's keyframes and shots (a GPU's models), kept in the settings."""
+        if not self._runner.engine.running:
+            self._runner.engine.start()
+        tasks = ("image.generate", "image.edit", "video.generate")
+        settings = self._context.settings
+        self.models_dialog.fill({t: self._runner.backends(t) for t in tasks}, chosen_backends(settings))
+        if self.models_dialog.exec() == QDialog.DialogCode.Accepted:
+            self.models_dialog.save(settings)
+
+    def regenerate_stale(self) -> list[str]:
+        """Every shot whose take no longer shows the Cast as it is, in one batch (placeholders wait)."""
+        stale = [s.clip_id for s in cast.stale_clips(self._context.session.timeline)]
+        if not stale:
+            self._context.status.show("No stale shots: every take shows the Cast as it is")
+            return []
+        return self.generate(stale)
 
     def generate(self, clip_ids: list[str] | None = None, stills_only: bool = False) -> list[str]:
         """Queue the batch; returns the tokens of the jobs started now (keyframes and lines)."""
@@ -118,14 +172,19 @@ class GenerateAllController(QObject):
         self.batch.lines_landed -= self.batch.lines
         cache = default_cache_dir(self._context.session.path)
         started = []
+        if self.anchors_action.isChecked() and not stills_only:
+            self.anchoring.asked([s.clip_id for s in shots])
         for shot in shots:
             try:
-                spec = keyframe_spec(timeline, shot, cache)
+                spec = keyframe_spec(timeline, shot, cache, models=models_for(self._context.settings))
             except ShotlineError as error:
+                self.anchoring.pending.discard(shot.clip_id)
                 self._context.status.show(f"{shot.name}: {error}")
                 continue
             on_done = self._keyframe_landed(shot, stills_only)
-            started.append(self._submit(spec, on_done, shot.clip_id, reveal=not started))
+            token = self._submit(spec, on_done, shot.clip_id, reveal=not started)
+            self._keyframe_tokens[token] = shot.clip_id
+            started.append(token)
         for line in lines:
             spec = line_spec(line, cast.voice(timeline, line.character), cache)
             started.append(self._submit(spec, self._line_landed(line), line.clip_id, reveal=not started))
@@ -179,14 +238,41 @@ class GenerateAllController(QObject):
                 key = self._land(shot, *still_take(shot, result))
                 return f"{key} of {shot.name}"
             session = self._context.session
-            try:
-                spec = video_spec(session.timeline, shot, result, default_cache_dir(session.path), None)
-            except ShotlineError as error:
-                raise ShotlineError(f"{shot.name} is gone or cannot be generated: {error}") from None
-            self._submit(spec, self._shot_landed(shot, result), shot.clip_id, reveal=False)
+            if shot.clip_id in self.anchoring.pending:  # anchored: it may wait for its neighbour
+                cache = default_cache_dir(session.path)
+                ready = self.anchoring.landed(session.timeline, shot, result, cache)
+                for one in ready:
+                    self._queue_shot(one.shot, one.keyframe, one.last_image)
+                if all(one.shot.clip_id != shot.clip_id for one in ready):
+                    return "Keyframe ready: the shot waits for the next shot's keyframe"
+                return "Keyframe ready: the shot is queued"
+            self._queue_shot(shot, result, None)
             return "Keyframe ready: the shot is queued"
 
         return on_done
+
+    def _queue_shot(self, shot: ShotWork, keyframe: dict[str, Any], last_image: str | None) -> None:
+        session = self._context.session
+        try:
+            backend = models_for(self._context.settings).get("video.generate", {}).get("backend")
+            spec = video_spec(
+                session.timeline, shot, keyframe, default_cache_dir(session.path), backend, last_image
+            )
+        except ShotlineError as error:
+            raise ShotlineError(f"{shot.name} is gone or cannot be generated: {error}") from None
+        self._submit(spec, self._shot_landed(shot, keyframe), shot.clip_id, reveal=False)
+
+    def _keyframe_gave_up(self, token: str, *_rest: object) -> None:
+        """A keyframe failed or was cancelled: shots anchored to it go ahead without it."""
+        ident = self._keyframe_tokens.get(token)
+        if ident is None or ident not in self.anchoring.pending:
+            return
+        session = self._context.session
+        for one in self.anchoring.gave_up(session.timeline, ident, default_cache_dir(session.path)):
+            try:
+                self._queue_shot(one.shot, one.keyframe, one.last_image)
+            except ShotlineError as error:
+                self._context.status.show(str(error))
 
     def _shot_landed(self, shot: ShotWork, keyframe: dict[str, Any]):
         def on_done(result: dict[str, Any]) -> str:

@@ -101,12 +101,13 @@ def lift(view: TimelineView, ripple: bool) -> None:
 
 
 def add_edit(view: TimelineView) -> None:
-    """Cut at the playhead on the targeted tracks (locked ones are left alone)."""
+    """Cut at the playhead on the targeted tracks only (locked ones, and linked partners on
+    untargeted tracks, are left whole), as Premiere's Add Edit does."""
     names = [r.track for r in view.layout.rows if r.track in view.targeted_tracks() and not r.flags.locked]
     if not names:
         view.context.status.show("No targeted, unlocked track to cut", 3000)
         return
-    view.context.session.apply(edits.slice, rt(view.context.playhead.frame, view.rate), names)
+    view.context.session.apply(edits.slice, rt(view.context.playhead.frame, view.rate), names, partners=False)
 
 
 def add_marker(view: TimelineView) -> None:

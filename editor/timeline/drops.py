@@ -21,8 +21,10 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from editor import mime
 from editor.background import run_in_background
+from editor.timeline.geometry import SNAP_PIXELS
 from editor.timeline.layout import Row
 from editor.timeline.painting import Ghost, Overlay
+from editor.timeline.snapping import Snapper
 from engine.errors import ShotlineError
 from engine.media.probe import MediaInfo, probe
 from engine.media.reference import reference_for
@@ -112,9 +114,14 @@ class DropHandler:
         return video, audio
 
     def plan(self, pos: QPointF, known_only: bool) -> list[tuple[mime.MediaDrag, int, int, MediaInfo | None]]:
-        """(item, start frame, frames, probe) for each dragged file, one after another from the mouse."""
-        frame = self.view.geometry_.frame_at(pos.x())
-        out = []
+        """(item, start frame, frames, probe) for each dragged file, one after another from the mouse.
+
+        The run's head or tail snaps onto a clip edge, the timeline's start, the
+        playhead or a marker within a few pixels (when snapping is on), so a drop
+        beside a clip butts against it instead of leaving a black gap of a frame or two.
+        """
+        frame = max(0, self.view.geometry_.frame_at(pos.x()))
+        planned = []
         for item in self._items:
             cached = self.probed.get(str(item.path))
             info = cached if isinstance(cached, MediaInfo) else None
@@ -125,10 +132,27 @@ class DropHandler:
                     info = None
             if isinstance(cached, ShotlineError):
                 continue
-            length = self.frames_of(item, info)
+            planned.append((item, self.frames_of(item, info), info))
+        total = sum(length for _, length, _ in planned)
+        snapper = self._snapper()
+        shift = snapper.offset([frame, frame + total]) if snapper is not None else None
+        if shift is not None and frame + shift >= 0:
+            frame += shift
+        out = []
+        for item, length, info in planned:
             out.append((item, frame, length, info))
             frame += length
         return out
+
+    def _snapper(self) -> Snapper | None:
+        view = self.view
+        if not view.snapping:
+            return None
+        targets = {0, view.context.playhead.frame, *(m.frame for m in view.layout.markers)}
+        for row in view.layout.rows:
+            for box in row.boxes:
+                targets.update((box.start, box.end))
+        return Snapper(targets, view.geometry_.pixels_per_frame, SNAP_PIXELS)
 
     def _row_at(self, pos: QPointF) -> Row | None:
         return self.view.layout.row_at(pos.y() - self.view.canvas_top())
@@ -161,7 +185,7 @@ class DropHandler:
                 if track is not None and wanted:
                     overlay.ghosts.append(Ghost(track, start, start + length, item.path.name))
         inserting = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        at = self.view.geometry_.frame_at(pos.x())
+        at = overlay.ghosts[0].start if overlay.ghosts else self.view.geometry_.frame_at(pos.x())
         overlay.note = f"{'Insert' if inserting else 'Overwrite'} at {timecode(at, self.view.rate)}"
         self.view.overlay = overlay
         self.view.update()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RULER_HEIGHT = 28
-HEADER_WIDTH = 176
+HEADER_WIDTH = 196
 VIDEO_ROW = 56
 AUDIO_ROW = 48
 EDGE_PIXELS = 6  # how close to a clip's edge the mouse trims instead of moving

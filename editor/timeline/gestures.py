@@ -202,6 +202,7 @@ class Trim(Gesture):
         self.delta = 0
         self.room = _media_room(view, box, side)
         self.released_at = pos
+        self._shown: tuple | None = None  # the edit last shown in the viewer
 
     @property
     def past_media(self) -> int:
@@ -232,6 +233,11 @@ class Trim(Gesture):
         if self.past_media:
             self.overlay.note += f"  ·  {self.past_media} f past the media: release to extend with AI"
         self.overlay.note_at = self.released_at = pos
+        head = self.side == "head"
+        edit = trims.trim_head if head else trims.trim_tail
+        frame = (self.box.start if ripple else self.box.start + delta) if head else self.box.end + delta - 1
+        edit_now = (edit, self.box.ident, delta, ripple)
+        self._shown = show_edit_frame(self.view, self._shown, edit_now, self.box.track, frame)
 
     def _past_media_ghost(self, ripple: bool) -> list[Ghost]:
         """The part of the drag beyond the media, marked as what an extend would make."""
@@ -278,6 +284,32 @@ class Trim(Gesture):
         self.view.run_menu(menu, self.view.mapToGlobal(self.released_at.toPoint()))
 
 
+def show_edit_frame(
+    view: TimelineView, shown: tuple | None, edit: tuple, track: str, frame: int | tuple[int, int]
+) -> tuple | None:
+    """Have the viewer show `frame` of `track` as `edit` would leave it: the edit frame, as editors
+    show it during a trim. `edit` is (engine function, its arguments...) with times in frames.
+    Only when the edit changed since `shown`; returns the edit now shown (unchanged when the
+    engine refuses it)."""
+    timeline = view.context.session.timeline
+    if edit == shown or track not in {t.name for t in document.tracks(timeline, VIDEO)}:
+        return shown  # unchanged, or a sound trim: the picture stays at the playhead
+    function, *arguments = edit
+    rate = view.rate
+    copy = timeline.clone()
+    try:
+        function(
+            copy, *(rt(a, rate) if isinstance(a, int) and not isinstance(a, bool) else a for a in arguments)
+        )
+    except ShotlineError:
+        return shown
+    for other in document.tracks(copy, VIDEO):  # the trimmed track alone, as a trim monitor shows it
+        if other.name != track:
+            other.enabled = False
+    view.context.media.editFrame.emit(copy, frame)
+    return edit
+
+
 def _media_room(view: TimelineView, box: ClipBox, side: str) -> int | None:
     """Frames of media beyond the clip's edge on `side`; None when there is no limit to offer past
     (sound, stills, offline media)."""
@@ -304,6 +336,7 @@ class Roll(Gesture):
         beside = {b.ident for b in (row.box_at(cut - 1), row.box_at(cut)) if b is not None}
         self._snap = self.snapper(beside)
         self.delta = 0
+        self._shown: tuple | None = None
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         delta = self.frames_moved(pos)
@@ -313,6 +346,9 @@ class Roll(Gesture):
         self.overlay.line = self.cut + delta
         self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         self.overlay.note_at = pos
+        edit = (trims.roll, self.row.track, self.cut, delta)
+        cut = self.cut + delta  # both sides of the cut: the outgoing's last frame, the incoming's first
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.row.track, (cut - 1, cut))
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:

@@ -1,4 +1,4 @@
-"""Track headers: source patch, the name/target toggle and the mute/solo/lock/hide buttons of each row.
+"""Track headers: source patch, name/target toggle and mute/solo/lock/hide/sync-lock buttons of each row.
 
 The source patch cell (left, as Premiere's V/A source indicators) says which
 track the source viewer's picture or sound goes to on Insert/Overwrite; the
@@ -21,11 +21,13 @@ BUTTON = 20
 TARGET = "target"
 SOURCE = "source"
 #: flag buttons right to left, with the letter drawn on them and what they say when hovered
-VIDEO_BUTTONS = (("hidden", "H", "Hide this track"), ("locked", "L", "Lock this track"))
+SYNC = ("sync_locked", "⇄", "Sync lock: inserts and ripple edits on other tracks move this one too")
+VIDEO_BUTTONS = (("hidden", "H", "Hide this track"), ("locked", "L", "Lock this track"), SYNC)
 AUDIO_BUTTONS = (
     ("solo", "S", "Solo this track"),
     ("muted", "M", "Mute this track"),
     ("locked", "L", "Lock this track"),
+    SYNC,
 )
 ON_COLORS = {
     SOURCE: QColor("#2f8f7a"),
@@ -34,6 +36,7 @@ ON_COLORS = {
     "locked": QColor("#c2553a"),
     "muted": QColor("#c29a3a"),
     "solo": QColor("#3aa86f"),
+    "sync_locked": QColor("#5a6470"),
 }
 
 

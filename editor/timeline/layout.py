@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import opentimelineio as otio
 
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
 from engine.errors import EditError
-from engine.project import document, effects, links, timewarp, titles, trackedit
+from engine.project import cast, document, effects, links, timewarp, titles, trackedit
 from engine.project.document import AUDIO, VIDEO
 from engine.project.mediapaths import path_from_url
+from engine.project.placeholders import is_placeholder
 from engine.project.tracks import TrackFlags, track_flags
 
 
@@ -40,6 +41,8 @@ class ClipBox:
     gain_db: float = 0.0
     speed: str = ""  # "200%", "-100%" (reversed), "Freeze"; "" at normal speed
     time_scalar: float = 1.0  # source frames per timeline frame (negative reversed, 0 frozen)
+    placeholder: bool = False  # a screenplay's shot waiting for its first take (not offline media)
+    stale: bool = False  # its take no longer shows the Cast as it is (cast.stale_clips)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class MarkerMark:
     frame: int
     name: str
     color: str
+    note: str = ""
 
 
 class TimelineLayout:
@@ -122,7 +126,9 @@ class TimelineLayout:
         # timeline markers, then clip markers mapped through their clips as each row is laid out
         # (markers.all_markers does the same but lays a track out again for every clip)
         marks = [
-            MarkerMark(round(m.marked_range.start_time.value_rescaled_to(rate)), m.name, str(m.color))
+            MarkerMark(
+                round(m.marked_range.start_time.value_rescaled_to(rate)), m.name, str(m.color), _note(m)
+            )
             for m in timeline.tracks.markers
         ]
         for track in ordered:
@@ -130,6 +136,9 @@ class TimelineLayout:
             rows.append(_row(track, top, height, rate, exists, marks))
             top += height
         marks = sorted((m for m in marks if m.frame >= 0), key=lambda m: m.frame)
+        stale = {s.clip_id for s in cast.stale_clips(timeline)}
+        for row in rows if stale else ():
+            row.boxes = [replace(b, stale=True) if b.ident in stale else b for b in row.boxes]
         end = max((row.cuts[-1] for row in rows if row.cuts), default=0)
         return cls(rows, marks, end)
 
@@ -174,7 +183,7 @@ def _row(
                 source_start, _ = trackedit.source_frames(slot.item, rate)
                 for m in slot.item.markers:
                     at = round(m.marked_range.start_time.value_rescaled_to(rate))
-                    marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color)))
+                    marks.append(MarkerMark(slot.start + at - source_start, m.name, str(m.color), _note(m)))
             row.cuts.extend(c for c in (slot.start, slot.end) if c != previous_end)
             previous_end = slot.end
         elif isinstance(slot.item, otio.schema.Stack):
@@ -250,6 +259,7 @@ def _box(
         gain_db=effects.gain_db(clip),
         speed=timewarp.label(clip) or "",
         time_scalar=float(timewarp.time_scalar(clip)),
+        placeholder=is_placeholder(clip),
     )
 
 
@@ -260,3 +270,7 @@ def _badge(reference: otio.core.MediaReference | None) -> str:
         return ""
     animatic = meta.get("backend") == "animatic" or bool(meta.get("animatic"))
     return "ANIMATIC" if animatic else "AI"
+
+
+def _note(marker: otio.schema.Marker) -> str:
+    return str(marker.metadata.get("shotline", {}).get("note", "") or "")

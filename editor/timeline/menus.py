@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 from editor.generate import new_shot, take_sound_menu, takes_menu
 from editor.timeline import hits
 from editor.timeline.layout import ClipBox, Row
-from engine.project import document, edits, effects, links, trackedit, tracks, transitions
+from engine.project import document, edits, effects, gaps, links, trackedit, tracks, transitions
 from engine.project.document import AUDIO, VIDEO
 from engine.project.times import rt
 
@@ -66,6 +66,11 @@ def clip_menu(view: TimelineView, row: Row, box: ClipBox, frame: int) -> QMenu:
 def track_menu(view: TimelineView, row: Row, frame: int | None = None) -> QMenu:
     session = view.context.session
     menu = QMenu(view)
+    if frame is not None and gap_at(row, frame)[1] is not None:  # a gap between two clips
+        at = rt(frame, view.rate)
+        menu.addAction("Ripple Delete", lambda: session.apply(gaps.ripple_delete_gap, row.track, at))
+        menu.addAction("Close Gap", lambda: session.apply(gaps.close_gaps, row.track))
+        menu.addSeparator()
     if row.kind == VIDEO and frame is not None and new_shot.ACTION in view.context.actions:
         start, length = gap_at(row, frame)
         menu.addAction(

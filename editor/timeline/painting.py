@@ -31,6 +31,8 @@ LANE = QColor("#222326")
 VIDEO_CLIP = QColor("#4a6fa5")
 AUDIO_CLIP = QColor("#3f8f6b")
 GENERATED_BADGE = QColor("#c28b2c")
+PLACEHOLDER = QColor("#6b6558")
+STALE, STALE_BADGE = "STALE", QColor(222, 140, 30)  # as the Storyboard's stale cards
 PLAYHEAD = QColor("#e0524c")
 OFFLINE = QColor("#7a2626")
 COMPOUND = QColor("#6d5599")  # nested sequences: violet, as no footage or generated clip is
@@ -118,11 +120,17 @@ def duck_envelope(timeline: object) -> DuckEnvelope | None:
     )
 
 
-def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
-    painter.fillRect(QRectF(0, 0, scene.width, scene.height), BACKGROUND)
+def _small(font: QFont) -> QFont:
     small = QFont(font)
     small.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-    painter.setFont(small)
+    return small
+
+
+def paint(painter: QPainter, scene: Scene, font: QFont, playhead: bool = True) -> None:
+    """The whole timeline; without `playhead`, all but the playhead and its timecode, which
+    `paint_playhead` then draws over it (the view keeps that picture while only the playhead moves)."""
+    painter.fillRect(QRectF(0, 0, scene.width, scene.height), BACKGROUND)
+    painter.setFont(_small(font))
     first, last = scene.geometry.visible_frames(scene.width)
     painter.save()
     painter.setClipRect(QRectF(0, RULER_HEIGHT, scene.width, scene.height - RULER_HEIGHT))
@@ -140,7 +148,9 @@ def paint(painter: QPainter, scene: Scene, font: QFont) -> None:
         _paint_overlay(painter, scene, scene.overlay)
     painter.restore()
     _paint_ruler(painter, scene, first, last)
-    _paint_playhead(painter, scene)
+    if playhead:
+        _paint_timecode(painter, scene)
+        _paint_playhead(painter, scene)
     if scene.overlay is not None and scene.overlay.note:
         _paint_note(painter, scene, scene.overlay)
     if scene.previews is not None:
@@ -194,12 +204,6 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
     g = scene.geometry
     painter.fillRect(QRectF(0, 0, scene.width, RULER_HEIGHT), QColor("#26282b"))
     painter.fillRect(QRectF(0, 0, HEADER_WIDTH, RULER_HEIGHT), QColor("#2a2c30"))
-    painter.setPen(QColor("#e8e8e8"))
-    painter.drawText(
-        QRectF(6, 0, HEADER_WIDTH - 8, RULER_HEIGHT),
-        Qt.AlignmentFlag.AlignVCenter,
-        timecode(scene.playhead, scene.rate),
-    )
     step = _label_step(scene.rate, g.pixels_per_frame)
     minor = max(1, step // 5) if step >= 5 else 1
     frame = first - first % step
@@ -236,6 +240,23 @@ def _paint_ruler(painter: QPainter, scene: Scene, first: int, last: int) -> None
                 )
             )
     painter.setClipping(False)
+
+
+def _paint_timecode(painter: QPainter, scene: Scene) -> None:
+    painter.fillRect(QRectF(0, 0, HEADER_WIDTH, RULER_HEIGHT), QColor("#2a2c30"))
+    painter.setPen(QColor("#e8e8e8"))
+    painter.drawText(
+        QRectF(6, 0, HEADER_WIDTH - 8, RULER_HEIGHT),
+        Qt.AlignmentFlag.AlignVCenter,
+        timecode(scene.playhead, scene.rate),
+    )
+
+
+def paint_playhead(painter: QPainter, scene: Scene, font: QFont) -> None:
+    """The playhead and its timecode, over a timeline painted with `paint(..., playhead=False)`."""
+    painter.setFont(_small(font))
+    _paint_timecode(painter, scene)
+    _paint_playhead(painter, scene)
 
 
 def _paint_playhead(painter: QPainter, scene: Scene) -> None:
@@ -278,7 +299,9 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     rect = clip_rect(box, row, scene.geometry)
     selected = box.ident in scene.selected
     base = VIDEO_CLIP if box.kind == VIDEO else AUDIO_CLIP
-    if box.offline:
+    if box.placeholder:
+        base = PLACEHOLDER  # waiting for its first take: the storyboard's paper, not offline red
+    elif box.offline:
         base = OFFLINE
     if selected:
         base = base.lighter(135)
@@ -287,7 +310,9 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     painter.drawRoundedRect(rect, 3, 3)
     body = rect.adjusted(1, LABEL_BAND, -1, -1)
     visible = body.intersected(QRectF(HEADER_WIDTH, 0, scene.width - HEADER_WIDTH, scene.height))
-    if box.offline:
+    if box.placeholder:
+        painter.fillRect(body, QBrush(QColor("#8f8878"), Qt.BrushStyle.Dense6Pattern))
+    elif box.offline:
         painter.fillRect(body, QBrush(QColor("#e05050"), Qt.BrushStyle.BDiagPattern))
     elif scene.previews is not None and box.path and visible.width() > 0:
         if box.kind == VIDEO:
@@ -371,7 +396,9 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
         parts.append(box.speed)
     if box.take:
         parts.append(box.take)
-    if box.offline:
+    if box.placeholder:
+        parts.append("placeholder")
+    elif box.offline:
         parts.append("offline")
     if box.gain_db:
         parts.append(f"{box.gain_db:+.1f} dB")
@@ -383,11 +410,27 @@ def _paint_label(painter: QPainter, box: ClipBox, rect: QRectF, scene: Scene) ->
         painter.fillRect(b, GENERATED_BADGE)
         painter.setPen(QColor("#1b1c1f"))
         painter.drawText(b, Qt.AlignmentFlag.AlignCenter, box.generated)
+    if box.stale:
+        badge += _paint_stale(
+            painter, QRectF(band.left() + badge, band.top(), band.width() - badge, LABEL_BAND)
+        )
     painter.setPen(QColor("#f0f0f0"))
     text = painter.fontMetrics().elidedText(
         "  ·  ".join(parts), Qt.TextElideMode.ElideRight, int(band.width()) - badge
     )
     painter.drawText(band.adjusted(badge, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def _paint_stale(painter: QPainter, band: QRectF) -> int:
+    """The STALE badge (the Storyboard's colour for it) at the band's left; the width it took."""
+    width = painter.fontMetrics().horizontalAdvance(STALE) + 8
+    if band.width() <= width + 24:
+        return 0
+    b = QRectF(band.left(), band.top() + 2, width, LABEL_BAND - 4)
+    painter.fillRect(b, STALE_BADGE)
+    painter.setPen(QColor("#1b1c1f"))
+    painter.drawText(b, Qt.AlignmentFlag.AlignCenter, STALE)
+    return width + 4
 
 
 def _thumb_step(rate: float, frames_per_tile: float) -> Fraction:

@@ -11,6 +11,7 @@ changed. Keyboard commands are registered in the action registry (see
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -23,17 +24,18 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from editor.context import EditorContext
-from editor.timeline import gestures, headers, hits, menus, nested_nav
+from editor.timeline import gestures, headers, hits, marker_tips, menus, nested_nav
 from editor.timeline.drops import DropHandler
 from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDEO_ROW, TimelineGeometry
 from editor.timeline.layout import Row, TimelineLayout
-from editor.timeline.painting import Overlay, Scene, duck_envelope, paint
+from editor.timeline.painting import Overlay, Scene, duck_envelope, paint, paint_playhead
 from editor.timeline.previews import PreviewCache
 from engine.project import edits, tracks
 from engine.project.document import VIDEO
@@ -84,7 +86,10 @@ class TimelineView(QWidget):
         session = context.session
         session.changed.connect(self.rebuild)
         session.replaced.connect(self._replaced)
-        context.playhead.moved.connect(lambda _frame: self.update())
+        self._backdrop: QPixmap | None = None  # the timeline painted without the playhead
+        self._backdrop_scene: Scene | None = None
+        self._playhead_only = False
+        context.playhead.moved.connect(lambda _frame: self._playhead_moved())
         context.selection.changed.connect(self._clip_selection_changed)
         context.patch.changed.connect(self.update)
         context.playhead.marksChanged.connect(self.update)
@@ -233,9 +238,43 @@ class TimelineView(QWidget):
             self.jobs[ident] = fraction
         self.update()
 
+    def update(self, *args) -> None:
+        """Anything but the playhead changed: the kept picture of the timeline is out of date."""
+        self._backdrop = None
+        super().update(*args)
+
+    def _playhead_moved(self) -> None:
+        """During playback the playhead moves thirty times a second and nothing else changes:
+        the next paint draws the kept picture and the playhead over it, not every clip again."""
+        self._playhead_only = self._backdrop is not None
+        super().update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        paint(painter, self.scene(), self.font())
+        ratio = self.devicePixelRatioF()
+        backdrop, only_playhead = self._backdrop, self._playhead_only
+        self._playhead_only = False
+        size = self.size() * ratio
+        if only_playhead and backdrop is not None and backdrop.size() == size and self.gesture is None:
+            painter.drawPixmap(0, 0, backdrop)
+            playhead = replace(self._backdrop_scene, playhead=self.context.playhead.frame)
+            paint_playhead(painter, playhead, self.font())
+            painter.end()
+            return
+        scene = self.scene()
+        if scene.overlay is not None:  # a drag's ghosts and note change with every move: not kept
+            self._backdrop = None
+            paint(painter, scene, self.font())
+            painter.end()
+            return
+        backdrop = QPixmap(size)
+        backdrop.setDevicePixelRatio(ratio)
+        kept = QPainter(backdrop)
+        paint(kept, scene, self.font(), playhead=False)
+        kept.end()
+        self._backdrop, self._backdrop_scene = backdrop, scene
+        painter.drawPixmap(0, 0, backdrop)
+        paint_playhead(painter, scene, self.font())
         painter.end()
 
     # tools ----------------------------------------------------------------------------------------
@@ -324,6 +363,17 @@ class TimelineView(QWidget):
             return  # a nested sequence opens for editing
         super().mouseDoubleClickEvent(event)
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # a marker's name, timecode and note on the ruler
+            tip = marker_tips.tip_at(self, event.pos().x(), event.pos().y())
+            if tip is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), tip, self)
+            return True
+        return super().event(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         if self.gesture is not None:
@@ -369,6 +419,7 @@ class TimelineView(QWidget):
         elif isinstance(gesture, gestures.MoveClips):
             # a click (no drag) on a clip of a multi-selection selects just it, as in every NLE
             self.select_clicked(gesture.grabbed.ident, Qt.KeyboardModifier.NoModifier, only=True)
+        self.context.media.editFrame.emit(None, -1)  # a trim's edit frame gives way to the playhead's
         self.update()
 
     def leaveEvent(self, event: QEvent) -> None:
@@ -380,6 +431,7 @@ class TimelineView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.gesture is not None:
             self.gesture = None
+            self.context.media.editFrame.emit(None, -1)
             self.context.status.show("Drag cancelled", 2000)
             self.update()
             return

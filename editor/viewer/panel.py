@@ -15,6 +15,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from editor.background import run_in_background
 from editor.context import EditorContext
+from editor.elided_label import ElidedLabel
 from editor.playhead import Playhead
 from editor.viewer import transport
 from editor.viewer.frames import FrameWorker
+from editor.viewer.meters import AudioMeters
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
 from engine.playback import cuts, shuttle, threepoint
@@ -46,10 +49,11 @@ from engine.project.times import rt, timecode
 
 SOURCE, TIMELINE = "source", "timeline"
 PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
-#: Preview sizes: the label in the combo and how much smaller than the project's frame.
-RESOLUTIONS = (("Full", 1), ("1/2", 2), ("1/4", 4))
+#: Preview sizes: the label in the combo and how much smaller than the project's frame (0: Auto,
+#: the smallest that still has a pixel for every pixel of the picture on screen).
+RESOLUTIONS = (("Auto", 0), ("Full", 1), ("1/2", 2), ("1/4", 4))
 TICK_MS = 5
-AHEAD = 4  # frames rendered ahead of the playhead during playback
+STILL_AHEAD = 2  # frames rendered after a paused playhead (a step forward shows at once)
 
 #: Buttons under the picture: (action name, label, tooltip).
 BUTTONS = (
@@ -69,6 +73,22 @@ BUTTONS = (
 )
 
 
+def two_up(left: QImage | str, right: QImage | str) -> QImage | str:
+    """Two frames side by side with a thin gap, as a trim monitor shows both sides of a cut."""
+    if isinstance(left, str) or isinstance(right, str):
+        return right if isinstance(left, str) else left
+    gap = max(2, left.width() // 40)
+    both = QImage(
+        left.width() + gap + right.width(), max(left.height(), right.height()), QImage.Format.Format_RGB888
+    )
+    both.fill(QColor("#000000"))
+    painter = QPainter(both)
+    painter.drawImage(0, 0, left)
+    painter.drawImage(left.width() + gap, 0, right)
+    painter.end()
+    return both
+
+
 class ViewerPanel(QWidget):
     def __init__(self, context: EditorContext, open_stream: StreamOpener = open_sounddevice) -> None:
         super().__init__()
@@ -77,13 +97,17 @@ class ViewerPanel(QWidget):
         self.player = Player(open_stream)
         if open_stream is open_sounddevice:
             warm_up_sounddevice()  # PortAudio loads off the GUI thread, so the first Space does not stall
-        self.worker = FrameWorker()
+        proxy_settings = context.proxies
+        self.worker = FrameWorker(proxy_settings.open_video if proxy_settings is not None else None)
         self.mode = TIMELINE
         self.source: otio.schema.Timeline | None = None
         self.source_path: Path | None = None
         self.source_playhead = Playhead(self)
         # what the timeline picture is made from (Mask mode shows its clip alone); None: the whole cut
         self.picture_filter: PictureFilter | None = None
+        self._shown_generation = -1  # the worker's generation the picture shown was rendered in
+        #: during a trim or roll: the edit frame (or a roll's two) shown instead of the playhead's
+        self._edit_frames: tuple[int, ...] | None = None
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -111,7 +135,9 @@ class ViewerPanel(QWidget):
             "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
             "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
         )
-        self.source_label = QLabel("", self)
+        # elided, asking for no width: a long file name or marks must not widen the dock (and so
+        # squeeze the bin and the inspector) while the user marks In and Out
+        self.source_label = ElidedLabel(self)
         self.resolution = QComboBox(self)
         self.resolution.setObjectName("viewer-resolution")
         self.resolution.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -122,6 +148,14 @@ class ViewerPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.tabs)
         top.addWidget(self.source_label, 1)
+        #: Frames playback skipped since Play was pressed, as Resolve's viewer counts them.
+        self.dropped = 0
+        self.dropped_label = QLabel("", self)
+        self.dropped_label.setObjectName("viewer-dropped")
+        widest = self.dropped_label.fontMetrics().horizontalAdvance("Dropped 99999")
+        self.dropped_label.setMinimumWidth(widest)  # a growing count never widens the dock
+        self.dropped_label.setToolTip("Frames skipped since playback started: the preview could not keep up")
+        top.addWidget(self.dropped_label)
         top.addWidget(QLabel("Resolution", self))
         top.addWidget(self.resolution)
         self._top = top
@@ -133,7 +167,8 @@ class ViewerPanel(QWidget):
         self.timecode.setObjectName("viewer-timecode")
         self.timecode.setToolTip("Type a timecode, then Enter (1:00 is one second, +10 is ten frames on)")
         self.timecode.setFixedWidth(self.timecode.fontMetrics().horizontalAdvance("00:00:00:00") + 20)
-        self.marks_label = QLabel("", self)
+        self.marks_label = ElidedLabel(self, Qt.TextElideMode.ElideLeft)
+        self.marks_label.setObjectName("viewer-marks")
         self.buttons: dict[str, QToolButton] = {}
         bottom = QHBoxLayout()
         bottom.addWidget(self.timecode)
@@ -148,12 +183,16 @@ class ViewerPanel(QWidget):
             self.buttons[name] = button
             bottom.addWidget(button)
         bottom.addStretch(1)
-        bottom.addWidget(self.marks_label)
+        bottom.addWidget(self.marks_label, 2)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.picture, 1)
+        self.meters = AudioMeters(self)  # peak/RMS dBFS and LUFS of what plays, beside the picture
+        middle = QHBoxLayout()
+        middle.addWidget(self.picture, 1)
+        middle.addWidget(self.meters)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
         #: For the status bar: stays there while sound is off (messages come and go).
         self.audio_status = QLabel("", self)
@@ -167,10 +206,13 @@ class ViewerPanel(QWidget):
         context.playhead.marksChanged.connect(self._show_marks)
         self.source_playhead.marksChanged.connect(self._show_marks)
         context.media.sourceRequested.connect(self.open_source)
+        context.media.editFrame.connect(self.show_edit_frame)
         self.worker.relay.rendered.connect(self._rendered)
         self.tabs.currentChanged.connect(lambda index: self.set_mode(SOURCE if index == 0 else TIMELINE))
         self.resolution.currentIndexChanged.connect(self._resolution_changed)
         self.timecode.returnPressed.connect(self._timecode_entered)
+        if context.proxies is not None:
+            context.proxies.changed.connect(self._proxies_changed)
 
     def add_tool(self, button: QWidget, bar: QWidget) -> None:
         """A tool's toggle in the top row and its bar (hidden until the tool is on) under it."""
@@ -204,11 +246,27 @@ class ViewerPanel(QWidget):
 
     def preview_size(self) -> tuple[int, int]:
         settings = document.settings(self.timeline or self.context.session.timeline)
-        divisor = int(self.resolution.currentData() or 1)
+        divisor = int(self.resolution.currentData() or 0) or self._auto_divisor(
+            settings.width, settings.height
+        )
         return (
             max(2, settings.width // divisor // 2 * 2),
             max(2, settings.height // divisor // 2 * 2),
         )
+
+    def _auto_divisor(self, width: int, height: int) -> int:
+        """The largest reduction that still gives the picture on screen a pixel per pixel."""
+        ratio = self.picture.devicePixelRatioF()
+        shown_w, shown_h = self.picture.width() * ratio, self.picture.height() * ratio
+        scale = min(shown_w / width, shown_h / height) if width and height else 1.0
+        fitting = [d for _label, d in RESOLUTIONS if d and width / d >= width * scale - 1]
+        return max(fitting, default=1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        auto = self.resolution.currentData() == 0
+        if auto and self.timeline is not None and self.preview_size() != self.worker.size:
+            self._reload()
 
     def set_mode(self, mode: str) -> None:
         if mode == self.mode:
@@ -255,13 +313,58 @@ class ViewerPanel(QWidget):
         self.context.settings.set_value("viewer/resolution", self.resolution.currentText())
         self._reload()
 
+    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int | tuple[int, int]) -> None:
+        """During a trim or roll: show `frame` of `timeline` (the cut as the drag would leave it), or
+        two frames side by side (a roll's outgoing and incoming frames, Premiere's two-up); None:
+        the drag ended, back to the playhead's frame."""
+        if timeline is None:
+            if self._edit_frames is not None:
+                self._edit_frames = None
+                self._reload()
+            return
+        if self.mode != TIMELINE or self.player.playing:
+            return
+        self._edit_frames = tuple(max(0, f) for f in (frame if isinstance(frame, tuple) else (frame,)))
+        self.worker.set_timeline(timeline, self.preview_size())
+        self.worker.want(list(self._edit_frames))
+        self._show_edit()
+
+    def _show_edit(self) -> None:
+        frames = self._edit_frames or ()
+        pictures = [self.worker.cached(f) for f in frames]
+        if not pictures or any(p is None for p in pictures):
+            return
+        self._show(frames[-1], pictures[0] if len(pictures) == 1 else two_up(*pictures))
+
+    def _proxies_changed(self) -> None:
+        """Proxies on or off, or one was finished: open the files again and show the frame anew."""
+        self.worker.reopen()
+        if self.timeline is not None:
+            self._request()
+
     def _request(self) -> None:
         frame = self.playhead.frame
         speed = self.player.speed
-        ahead = [frame + i * speed for i in range(1, AHEAD + 1)] if speed else [frame + 1, frame + 2]
+        count = self.worker.ahead(self.worker.size) if speed else STILL_AHEAD
+        ahead = [frame + i * (speed or 1) for i in range(1, count + 1)]
         shown = self.worker.want([frame, *ahead])
         if shown is not None:
-            self.picture.show_frame(frame, shown)
+            self._show(frame, shown)
+
+    def _show(self, frame: int, shown) -> None:
+        """Show a frame; during playback, count the frames jumped over (the dropped-frame counter)."""
+        last, speed = self.picture.frame, self.player.speed
+        if self._shown_generation != self.worker.generation:
+            last = None  # shown from what was there before: nothing to count from
+        self._shown_generation = self.worker.generation
+        if speed and last is not None and frame != last:
+            # at 2x, 4x, 8x every second, fourth, eighth frame is the next one to show
+            skipped = abs(frame - last) // abs(speed) - 1 if (frame - last) * speed > 0 else 0
+            if skipped > 0:
+                self.dropped += skipped
+                self.dropped_label.setText(f"Dropped {self.dropped}")
+                self.dropped_label.setStyleSheet("color: #e0a040;")
+        self.picture.show_frame(frame, shown)
 
     def _moved(self, mode: str) -> None:
         if mode == self.mode:
@@ -272,16 +375,21 @@ class ViewerPanel(QWidget):
     def _rendered(self, generation: int, frame: int) -> None:
         if generation != self.worker.generation:
             return
+        if self._edit_frames is not None and self.mode == TIMELINE:
+            if frame in self._edit_frames:
+                self._show_edit()
+            return
         target, shown_frame, speed = self.playhead.frame, self.picture.frame, self.player.speed
-        fresher = (
-            shown_frame is not None
-            and speed != 0
-            and (shown_frame < frame <= target if speed > 0 else target <= frame < shown_frame)
-        )
+        if self._shown_generation != generation:
+            shown_frame = None  # a frame of what was shown before (another timeline, or before an edit)
+        if speed > 0:
+            fresher = frame <= target and (shown_frame is None or shown_frame < frame)
+        else:
+            fresher = speed < 0 and frame >= target and (shown_frame is None or frame < shown_frame)
         if frame == target or fresher:
             shown = self.worker.cached(frame)
             if shown is not None:
-                self.picture.show_frame(frame, shown)
+                self._show(frame, shown)
 
     def _show_timecode(self) -> None:
         if not self.timecode.hasFocus():
@@ -323,6 +431,10 @@ class ViewerPanel(QWidget):
         if not self.player.playing and speed > 0 and frame >= end - 1:
             frame = 0  # play at the end starts again from the top
             self.playhead.move_to(0)
+        if not self.player.playing:
+            self.dropped = 0
+            self.dropped_label.setText("Dropped 0")
+            self.dropped_label.setStyleSheet("color: #80c080;")
         self.player.start(self.timeline.clone(), frame, speed)
         if self.player.audio_off:
             self.audio_status.setText(f"Audio is off: {self.player.audio_off}")
@@ -335,6 +447,7 @@ class ViewerPanel(QWidget):
     def _tick(self) -> None:
         if not self.player.playing:
             return
+        self.meters.show_reading(self.player.meter.reading())
         frame, end, speed = self.player.frame(), self.end(), self.player.speed
         if speed > 0 and frame >= end - 1:
             self.stop()
@@ -357,6 +470,7 @@ class ViewerPanel(QWidget):
     def stop(self) -> None:
         self.player.stop()
         self._timer.stop()
+        self.meters.clear()
         self.buttons["play"].setText("▶")
         self._request()
 

@@ -12,11 +12,12 @@ import sys
 
 from engine.cli.progress import ProgressBar
 from engine.errors import ExportError
-from engine.export.mp4 import export_mp4
-from engine.export.presets import PRESET_HELP, PRESETS, X264_PRESETS, preset
+from engine.export.mp4 import export_mp4, timeline_frames
+from engine.export.presets import CAPTIONS, PRESET_HELP, PRESETS, SRT, X264_PRESETS, preset
 from engine.export.subtitles import write_srt_beside
 from engine.project import persistence
 from engine.project.times import rate_fraction
+from engine.render.loudness import describe
 from engine.render.picture import CROP, FIT
 
 
@@ -31,6 +32,17 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--crf", type=int, help="x264 quality, 0 (lossless) to 51; lower is better")
     parser.add_argument("--x264-preset", choices=X264_PRESETS, help="x264 speed/size trade-off")
     parser.add_argument("--fit", choices=(FIT, CROP), help="fit (bars) or crop when the shape differs")
+    parser.add_argument(
+        "--captions",
+        choices=CAPTIONS,
+        default=SRT,
+        help="the dialogue's subtitles: an SRT beside the MP4 (srt, the default), also a subtitle "
+        "stream in it (embed), or also drawn into the picture (burn)",
+    )
+    parser.add_argument("--mark-in", dest="in_frame", type=int, help="first frame to export (the In mark)")
+    parser.add_argument(
+        "--mark-out", dest="out_frame", type=int, help="last frame to export (the Out mark, included)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,11 +58,21 @@ def run(args: argparse.Namespace) -> int:
         crf=args.crf,
         x264_preset=args.x264_preset,
         fit=args.fit,
+        captions=args.captions,
     )
     loaded = persistence.load(args.project)
+    span = None
+    if args.in_frame is not None or args.out_frame is not None:
+        first = args.in_frame or 0
+        last = args.out_frame if args.out_frame is not None else timeline_frames(loaded.timeline) - 1
+        if first < 0 or last < first:
+            raise ExportError(
+                f"--mark-in {first} --mark-out {last} is not a range (In at or before Out, from 0)"
+            )
+        span = (first, last + 1)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        result = export_mp4(loaded.timeline, args.output, settings, progress=bar)
+        result = export_mp4(loaded.timeline, args.output, settings, progress=bar, span=span)
     finally:
         if bar is not None:
             bar.finish()
@@ -64,4 +86,5 @@ def run(args: argparse.Namespace) -> int:
             f"in {result.seconds:.1f} s",
             file=sys.stderr,
         )
+        print(f"{result.path}: loudness {describe(result.loudness)} integrated (EBU R128)", file=sys.stderr)
     return 0

@@ -36,6 +36,20 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--backend", help="the backend of that task (default: each task's default)")
     parser.add_argument(
+        "--anchors",
+        action="store_true",
+        help="each shot ends on the picture the next one starts from (its keyframe, or its first frame); "
+        "needs a video model that can end on a given picture",
+    )
+    parser.add_argument(
+        "--use",
+        action="append",
+        default=[],
+        metavar="TASK=BACKEND[:MODEL]",
+        help="the model a GPU uses for one task of the batch, e.g. image.edit=flux2-klein or "
+        "video.generate=wan:wan2.2-i2v-a14b-lightning (a preset, hub id or local folder); once per task",
+    )
+    parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
     )
     add_engine_command(parser)
@@ -44,6 +58,7 @@ def add_args(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.backend and not args.task:
         raise GenerateError("--backend needs --task: which task's backend it is")
+    models = chosen_models(args.use)
     path = Path(args.project).absolute()
     timeline = persistence.load(path).timeline
     bar = ProgressBar(sys.stderr, unit="jobs") if sys.stderr.isatty() else None
@@ -66,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
             landed=lambda _what: persistence.save(timeline, path),
             progress=progress,
             executor=executor,
+            anchors=args.anchors,
+            models=models,
         )
     finally:
         if bar is not None:
@@ -79,3 +96,23 @@ def run(args: argparse.Namespace) -> int:
     if report.failures:
         raise GenerateError(f"{len(report.failures)} failed: {'; '.join(report.failures)}")
     return 0
+
+
+#: The tasks of a batch whose model --use can choose.
+CHOOSABLE = ("image.generate", "image.edit", "video.generate")
+
+
+def chosen_models(uses: list[str]) -> dict[str, dict[str, str]]:
+    """--use TASK=BACKEND[:MODEL] as generate_all's models, or a GenerateError naming the wrong one."""
+    models: dict[str, dict[str, str]] = {}
+    for use in uses:
+        task, _, rest = use.partition("=")
+        backend, _, model = rest.partition(":")  # a model may be a path with a drive letter: split once
+        task, backend = task.strip(), backend.strip()
+        if task not in CHOOSABLE or not backend:
+            raise GenerateError(
+                f"--use {use!r}: say TASK=BACKEND[:MODEL] with TASK one of {', '.join(CHOOSABLE)}, "
+                "like video.generate=wan:/models/wan-i2v"
+            )
+        models[task] = {"backend": backend, **({"model": model.strip()} if model.strip() else {})}
+    return models

@@ -60,6 +60,9 @@ COMMANDS: dict[str, Command] = {
             "engine.cli.models",
         ),
         Command(
+            "new", "Make an empty project with a frame size, frame rate and sample rate.", "engine.cli.new"
+        ),
+        Command(
             "relink",
             "Relink offline media by searching a folder (name, then stem, then duration).",
             "engine.cli.relink",

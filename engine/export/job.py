@@ -59,6 +59,7 @@ def settings_to_json(settings: ExportSettings) -> dict[str, Any]:
         "x264_preset": settings.x264_preset,
         "fit": settings.fit,
         "audio_bitrate": settings.audio_bitrate,
+        "captions": settings.captions,
     }
 
 
@@ -89,7 +90,7 @@ def settings_from_json(data: Any) -> ExportSettings:
         if rate is None or not Fraction(1, 1000) <= rate <= 1000:
             raise ExportError(f"Export setting rate {fields['rate']!r} is not a frame rate")
         fields["rate"] = rate
-    for key in ("crf", "x264_preset", "fit"):
+    for key in ("crf", "x264_preset", "fit", "captions"):
         if key in fields and fields[key] is None:
             del fields[key]  # null: the preset's or the default value
     known = set(ExportSettings.__dataclass_fields__)
@@ -112,8 +113,25 @@ def result_to_json(result: ExportResult) -> dict[str, Any]:
         "rate": f"{result.rate.numerator}/{result.rate.denominator}",
         "size": list(result.size),
         "audio_samples": result.audio_samples,
+        "sample_rate": result.sample_rate,
         "seconds": round(result.seconds, 3),
+        # JSON has no -inf: a silent export's loudness is null
+        "loudness": round(result.loudness, 2) if math.isfinite(result.loudness) else None,
     }
+
+
+def span_from_json(data: Any) -> tuple[int, int] | None:
+    """The `range` of an export request: [in, out) in project frames (the In/Out marks), or null."""
+    if data is None:
+        return None
+    if (
+        not isinstance(data, list | tuple)
+        or len(data) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)
+        or not 0 <= data[0] < data[1]
+    ):
+        raise ExportError("An export range must be [in, out) in frames, in before out")
+    return int(data[0]), int(data[1])
 
 
 def sent_timeline(data: Any) -> otio.schema.Timeline:
@@ -135,6 +153,7 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
     if "timeline" not in params:
         raise ExportError("An export needs the timeline (OTIO JSON)")
     settings = settings_from_json(params.get("settings"))
+    span = span_from_json(params.get("range"))
     destination(output)  # a device, a pipe or a folder there is refused now, in the reply
     destination_path = Path(output).absolute()
     # read now, not in the job: a broken or absurd timeline is the request's error, in the reply
@@ -151,7 +170,9 @@ def export_job(board: JobBoard, params: dict[str, Any]) -> Job:
             last = now
             context.report(ProgressReport(progress.fraction, ENCODING, progress.done, progress.total))
 
-        made = result_to_json(export_mp4(timeline, destination_path, settings, report, context.cancel_event))
+        made = result_to_json(
+            export_mp4(timeline, destination_path, settings, report, context.cancel_event, span=span)
+        )
         captions = write_srt_beside(timeline, destination_path)
         if captions is not None:
             made["subtitles"] = str(captions)

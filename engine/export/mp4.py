@@ -31,14 +31,17 @@ import opentimelineio as otio
 
 from engine.atomic import holding, remove_stale
 from engine.errors import ExportCancelled, ExportError, MediaError
+from engine.export import captions
 from engine.export.presets import ExportSettings
 from engine.media.mp4 import exact_mp4_options
 from engine.project import document, titles, trackedit
 from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.mediapaths import shown, special_kind
+from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.render.audio import mix_audio
+from engine.render.loudness import LoudnessMeter
 from engine.render.picture import tag_bt709
 from engine.render.sources import media_path
 from engine.render.video import Renderer
@@ -69,6 +72,8 @@ class ExportResult:
     size: tuple[int, int]
     audio_samples: int
     seconds: float  # wall time the export took
+    loudness: float = -math.inf  # integrated loudness of the sound (LUFS, EBU R128); -inf: silent
+    sample_rate: int = AUDIO_SAMPLE_RATE
 
 
 def timeline_frames(timeline: otio.schema.Timeline) -> int:
@@ -92,7 +97,7 @@ def check_sources(timeline: otio.schema.Timeline) -> None:
     missing: list[str] = []
     for track in (*visible_video_tracks(timeline), *audible_tracks(timeline)):
         for clip in track.find_clips():  # nested sequences included
-            if not clip.enabled or titles.is_title(clip):  # a title is drawn, it reads no file
+            if not clip.enabled or titles.is_title(clip) or is_placeholder(clip):  # drawn: no file
                 continue
             try:
                 media_path(clip)
@@ -181,8 +186,10 @@ def export_mp4(
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | Callable[[], bool] | None = None,
     renderer: Renderer | None = None,
+    span: tuple[int, int] | None = None,
 ) -> ExportResult:
-    """Encode the whole timeline to `output`; ExportError (nothing written) on any failure."""
+    """Encode the whole timeline (or project frames [start, end) of it: `span`, the In/Out range)
+    to `output`; ExportError (nothing written) on any failure."""
     settings = (settings or ExportSettings()).check()
     requested = Path(output).absolute()
     target = destination(requested)
@@ -193,6 +200,12 @@ def export_mp4(
     length = timeline_frames(timeline)
     if length == 0:
         raise ExportError("The timeline is empty: there is nothing to export")
+    first = 0
+    if span is not None:
+        first, end = span
+        if not 0 <= first < end:
+            raise ExportError("The In/Out range is empty: set In before Out")
+        length = end - first
     total = length if rate == project_rate else math.ceil(Fraction(length) / project_rate * rate)
     check_sources(timeline)
     temp = _temp_beside(target)
@@ -201,8 +214,8 @@ def export_mp4(
     renderer = renderer or Renderer(cache_megabytes=0)  # an export never looks back
     try:
         with holding(temp):  # so no other export's clean-up takes it for a leftover
-            samples = _encode(
-                timeline, temp, settings, size, rate, total, renderer, progress, cancel, started
+            samples, loudness = _encode(
+                timeline, temp, settings, size, rate, total, renderer, progress, cancel, started, first
             )
             _sync(temp)
             os.replace(temp, target)
@@ -217,7 +230,8 @@ def export_mp4(
             renderer.close()
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-    return ExportResult(requested, total, rate, size, samples, time.monotonic() - started)
+    took = time.monotonic() - started
+    return ExportResult(requested, total, rate, size, samples, took, loudness, project.sample_rate)
 
 
 def _encode(
@@ -231,11 +245,17 @@ def _encode(
     progress: Callable[[Progress], None] | None,
     cancel: threading.Event | Callable[[], bool] | None,
     started: float,
-) -> int:
-    project_rate = rate_fraction(document.settings(timeline).rate)
+    first: int = 0,
+) -> tuple[int, float]:
+    """Write the file; (samples of sound written, its integrated loudness in LUFS)."""
+    project = document.settings(timeline)
+    project_rate = rate_fraction(project.rate)
+    out_rate = project.sample_rate
     total_samples = round(Fraction(total) * AUDIO_SAMPLE_RATE / rate)
+    out_samples = round(Fraction(total) * out_rate / rate)
+    first_sample = round(Fraction(first) * AUDIO_SAMPLE_RATE / project_rate)
     # faststart puts the index first, so a web player can start before the whole file arrives
-    options = {"movflags": "+faststart", **exact_mp4_options(rate, AUDIO_SAMPLE_RATE)}
+    options = {"movflags": "+faststart", **exact_mp4_options(rate, out_rate)}
     with av.open(str(path), "w", format="mp4", options=options) as container:
         video = container.add_stream("libx264", rate=rate)
         video.width, video.height = size
@@ -248,14 +268,20 @@ def _encode(
         video.codec_context.thread_type = "FRAME"
         video.codec_context.thread_count = 0
         tag_bt709(video)
-        sound = container.add_stream("aac", rate=AUDIO_SAMPLE_RATE, layout="stereo")
+        sound = container.add_stream("aac", rate=out_rate, layout="stereo")
         sound.bit_rate = settings.audio_bitrate
-        feeder = _AudioFeeder(timeline, renderer, sound, container, total_samples)
+        feeder = _AudioFeeder(timeline, renderer, sound, container, total_samples, first_sample, out_samples)
+        span = (first, first + math.ceil(Fraction(total) * project_rate / rate))  # in project frames
+        words = captions.for_export(timeline, settings.captions, container, span)  # muxed or burned
         for n in range(total):
             if _is_cancelled(cancel):
                 raise ExportCancelled("Export cancelled")
-            frame_number = n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
-            picture = renderer.picture(timeline, frame_number, size, settings.fit)
+            frame_number = first + (
+                n if rate == project_rate else math.floor(Fraction(n) * project_rate / rate)
+            )
+            picture = words.picture(
+                frame_number, renderer.picture(timeline, frame_number, size, settings.fit)
+            )
             frame = picture.to_frame()
             # the frame may be the decoder's own (a shot passing through untouched), which the
             # renderer shows again for a held frame: lend it our timestamp, then give its own back
@@ -275,12 +301,17 @@ def _encode(
                 progress(Progress(n + 1, total, elapsed, eta))
         container.mux(video.encode())
         feeder.finish()
-    return total_samples
+        words.finish()
+    return out_samples, feeder.loudness.integrated()
 
 
 class _AudioFeeder:
     """Mixes the timeline's sound in blocks and hands it to the AAC encoder in whole AAC frames,
-    timestamped by sample number from 0, interleaved with the picture as it is written."""
+    timestamped by sample number from 0, interleaved with the picture as it is written.
+
+    The mix is always at AUDIO_SAMPLE_RATE; a project that exports at another
+    sample rate (44.1 kHz) is resampled here, and the count made exact at the
+    end. The loudness meter hears the mix as it goes (EBU R128 for the export)."""
 
     def __init__(
         self,
@@ -289,29 +320,62 @@ class _AudioFeeder:
         stream: av.AudioStream,
         container: av.container.OutputContainer,
         total: int,
+        first: int = 0,
+        out_total: int | None = None,
     ) -> None:
         self._timeline, self._renderer = timeline, renderer
         self._stream, self._container = stream, container
         self._total = total
+        self._first = first  # the timeline sample the export starts at
+        self._out_total = total if out_total is None else out_total
+        self._out_rate = stream.rate
+        self._resampler = (
+            av.AudioResampler(format="flt", layout="stereo", rate=self._out_rate)
+            if self._out_rate != AUDIO_SAMPLE_RATE
+            else None
+        )
         self._mixed = 0  # samples mixed so far
         self._sent = 0  # samples handed to the encoder so far
         self._pending = np.zeros((0, 2), np.float32)
+        self.loudness = LoudnessMeter(AUDIO_SAMPLE_RATE)
 
     def feed_until(self, sample: int) -> None:
         """Mix up to output sample `sample` and send every whole AAC frame of it."""
         sample = min(sample, self._total)
         while self._mixed < sample:
             count = min(AUDIO_BLOCK, self._total - self._mixed)
-            block = mix_audio(self._timeline, self._mixed, count, self._renderer.sources)
-            self._pending = np.concatenate([self._pending, block])
+            block = mix_audio(self._timeline, self._first + self._mixed, count, self._renderer.sources)
+            self.loudness.add(block)
+            self._pending = np.concatenate([self._pending, self._resampled(block)])
             self._mixed += count
         while len(self._pending) >= AAC_FRAME:
             self._send(self._pending[:AAC_FRAME])
             self._pending = self._pending[AAC_FRAME:]
 
+    def _resampled(self, block: np.ndarray | None) -> np.ndarray:
+        if self._resampler is None:
+            return block if block is not None else np.zeros((0, 2), np.float32)
+        frame = None
+        if block is not None:
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(block, np.float32).reshape(1, -1), format="flt", layout="stereo"
+            )
+            frame.sample_rate = AUDIO_SAMPLE_RATE
+        out = [f.to_ndarray().reshape(-1, 2) for f in self._resampler.resample(frame)]
+        return np.concatenate(out) if out else np.zeros((0, 2), np.float32)
+
     def finish(self) -> None:
         """Send the rest (a last, shorter frame) and flush the encoder."""
         self.feed_until(self._total)
+        if self._resampler is not None:  # what the resampler still holds, then exactly out_total samples
+            self._pending = np.concatenate([self._pending, self._resampled(None)])
+            missing = self._out_total - self._sent - len(self._pending)
+            if missing > 0:
+                self._pending = np.concatenate([self._pending, np.zeros((missing, 2), np.float32)])
+            self._pending = self._pending[: max(0, self._out_total - self._sent)]
+            while len(self._pending) >= AAC_FRAME:
+                self._send(self._pending[:AAC_FRAME])
+                self._pending = self._pending[AAC_FRAME:]
         if len(self._pending):
             self._send(self._pending)
             self._pending = self._pending[:0]
@@ -319,8 +383,8 @@ class _AudioFeeder:
 
     def _send(self, samples: np.ndarray) -> None:
         frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples.T), format="fltp", layout="stereo")
-        frame.sample_rate = AUDIO_SAMPLE_RATE
+        frame.sample_rate = self._out_rate
         frame.pts = self._sent
-        frame.time_base = Fraction(1, AUDIO_SAMPLE_RATE)
+        frame.time_base = Fraction(1, self._out_rate)
         self._sent += len(samples)
         self._container.mux(self._stream.encode(frame))

@@ -25,6 +25,10 @@ X264_PRESETS = (
     "slower",
     "veryslow",
 )
+#: What becomes of the dialogue's subtitles: an SRT beside the MP4 only, also a subtitle stream in it
+#: (mov_text, which players can switch on and off), or also drawn into the picture.
+SRT, EMBED, BURN = "srt", "embed", "burn"
+CAPTIONS = (SRT, EMBED, BURN)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class ExportSettings:
     x264_preset: str = "medium"
     fit: str = FIT
     audio_bitrate: int = 192_000
+    captions: str = SRT
 
     def check(self) -> ExportSettings:
         """These settings, or an ExportError that says which value is wrong and what is allowed."""
@@ -51,6 +56,8 @@ class ExportSettings:
             raise ExportError(f"Unknown x264 preset {self.x264_preset!r}: use one of {allowed}")
         if self.fit not in (FIT, CROP):
             raise ExportError(f"Fit must be {FIT!r} or {CROP!r}, not {self.fit!r}")
+        if self.captions not in CAPTIONS:
+            raise ExportError(f"Captions must be {', '.join(CAPTIONS)}, not {self.captions!r}")
         return self
 
 

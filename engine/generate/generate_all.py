@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.generate.anchors import anchor_for
 from engine.generate.batch import Batch, Outcome
 from engine.generate.jobs import Executor
 from engine.generate.video.timeline import shot_spec, take_from_result
@@ -56,6 +57,10 @@ class LineWork:
     text: str
     character: str
     why: str
+
+
+#: Per task ("image.edit", "video.generate"...): {"backend": name, "model": id or folder, options...}.
+Models = dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -124,12 +129,20 @@ def lines_to_generate(timeline: Timeline, only_missing: bool = False) -> list[Li
 
 
 def keyframe_spec(
-    timeline: Timeline, shot: ShotWork, cache_dir: str | os.PathLike[str] | None, backend: str | None = None
+    timeline: Timeline,
+    shot: ShotWork,
+    cache_dir: str | os.PathLike[str] | None,
+    backend: str | None = None,
+    models: Models | None = None,
 ) -> dict[str, Any]:
     """The still a shot starts from: its prompt with the Cast's words, conditioned on their pictures."""
     project = document.settings(timeline)
     references = cast.references_for(timeline, list(shot.cast))
+    task = EDIT_TASK if references else STILL_TASK
+    chosen = dict((models or {}).get(task, {}))
+    backend = chosen.pop("backend", None) or backend
     params: dict[str, Any] = {
+        **chosen,
         "prompt": cast.prompt_for(timeline, shot.prompt, list(shot.cast)),
         "size": f"{project.width}x{project.height}",
         "shot": shot.name,
@@ -138,7 +151,7 @@ def keyframe_spec(
     }
     if references:
         params["references"] = references
-    return submit_spec(EDIT_TASK if references else STILL_TASK, params, backend, cache_dir)
+    return submit_spec(task, params, backend, cache_dir)
 
 
 def generate_all(
@@ -150,8 +163,14 @@ def generate_all(
     landed: Callable[[str], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    anchors: bool = False,
+    models: Models | None = None,
 ) -> Report:
-    """Run the batch; `landed(description)` after each result becomes a take (the caller saves there)."""
+    """Run the batch; `landed(description)` after each result becomes a take (the caller saves there).
+
+    With `anchors`, each shot ends on the picture the next one starts from (engine.generate.anchors).
+    `models` names, per task, the backend and model (and its options) a machine with a GPU uses.
+    """
     shots = shots_to_generate(timeline, only_missing) if task in (None, VIDEO_TASK, STILL_TASK) else []
     lines = lines_to_generate(timeline, only_missing) if task in (None, SPEAK) else []
     video = task in (None, VIDEO_TASK)
@@ -179,11 +198,21 @@ def generate_all(
             after(shot.name)
 
     still_backend = backend if task == STILL_TASK else None
-    batch.run([keyframe_spec(timeline, s, cache_dir, still_backend) for s in shots], keyframe_landed)
+    batch.run([keyframe_spec(timeline, s, cache_dir, still_backend, models) for s in shots], keyframe_landed)
 
     if video:
         ready = sorted(keyframes)
-        specs = [video_spec(timeline, shots[i], keyframes[i], cache_dir, backend) for i in ready]
+        made = {shots[i].clip_id: str(keyframes[i]["files"][0]) for i in ready}
+
+        def end_on(i: int) -> str | None:
+            return anchor_for(timeline, shots[i].clip_id, made, cache_dir) if anchors else None
+
+        chosen = dict((models or {}).get(VIDEO_TASK, {}))
+        video_backend = chosen.pop("backend", None) or backend
+        specs = [
+            video_spec(timeline, shots[i], keyframes[i], cache_dir, video_backend, end_on(i), chosen)
+            for i in ready
+        ]
 
         def shot_landed(index: int, outcome: Outcome) -> None:
             shot = shots[ready[index]]
@@ -223,9 +252,14 @@ def video_spec(
     keyframe: dict[str, Any],
     cache_dir: str | os.PathLike[str] | None,
     backend: str | None,
+    last_image: str | None = None,
+    model: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it."""
-    values = {"prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
+    """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it;
+    with `last_image` (an anchor) it ends on that picture; `model` the video model's own settings."""
+    values = {**(model or {}), "prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
+    if last_image:
+        values["last_image"] = last_image
     return shot_spec(
         timeline,
         shot.clip_id,

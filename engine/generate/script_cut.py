@@ -11,7 +11,10 @@ The layout, in project frames, scene after scene:
   the character's voice at its spoken length (so the lines are spoken
   before the cut is laid out), with the line as its subtitle; the two
   lines of a dual dialogue start together, the second on Dialogue 2;
-- notes become markers; transitions are kept on the next shot;
+- notes become markers; transitions are kept on the next shot and made
+  real: DISSOLVE TO: is a cross-dissolve into the next shot, FADE IN: fades
+  the next shot in from black, FADE OUT. (or FADE TO BLACK.) fades the shot
+  before out, FADE TO: does both; CUT TO: and every other one is a cut;
 - the characters and places join the Cast (members already there, matched
   by name, keep their descriptions, pictures and voices); each shot names
   its scene's place and the characters who speak in it or are named in
@@ -36,12 +39,25 @@ from engine.project.document import AUDIO, VIDEO, Clip, Timeline, Track, shotlin
 from engine.project.placeholders import placeholder_clip
 from engine.project.roles import VOICE, track_role
 from engine.project.screenplay import ACTION, DIALOGUE, DUAL, NOTE, TRANSITION, Scene, Screenplay, Speech
-from engine.project.times import rate_fraction, tr
+from engine.project.times import rate_fraction, rt, tr
+from engine.project.transitions import DISSOLVE
 
 WORDS_PER_SECOND = Fraction(3)  # reading an action aloud, as a storyboard artist times a panel
 MIN_SHOT_SECONDS = 2
 PAUSE_SECONDS = Fraction(1, 4)  # between two lines of dialogue
 DIALOGUE_TRACKS = ("Dialogue", "Dialogue 2")
+#: A screenplay's dissolve or fade, as an editor cuts one by default; never more than half a shot.
+TRANSITION_SECONDS = 1
+
+
+def transition_kind(text: str) -> tuple[bool, bool, bool]:
+    """(dissolve into the next shot, fade the shot before out, fade the next one in) for a transition."""
+    words = " ".join(text.upper().split())
+    if "DISSOLVE" in words:
+        return True, False, False
+    out = words.startswith(("FADE OUT", "FADE TO BLACK")) or words == "FADE TO:"
+    into = words.startswith("FADE IN") or words == "FADE TO:"
+    return False, out, into
 
 
 def dialogue_specs(
@@ -176,6 +192,8 @@ class _Layout:
                 self.timeline.tracks.markers.append(note)
             elif beat.kind == TRANSITION:
                 self._transition = beat.text
+                if transition_kind(beat.text)[1]:
+                    self._fade_out_before()
         self._close()
 
     def _start(self, scene: Scene, count: int, prompt: str, line: int) -> None:
@@ -191,6 +209,39 @@ class _Layout:
             "transition": self._transition,  # the transition into this shot (CUT TO:, DISSOLVE TO:)
         }
         self._transition = ""
+
+    def _transition_frames(self, *lengths: int) -> int:
+        return min(self.frames(Fraction(TRANSITION_SECONDS)), *(n // 2 for n in lengths))
+
+    def _fade_out_before(self) -> None:
+        """FADE OUT.: the shot being laid out fades to black at its end (or the last one laid out)."""
+        if self._open is not None:
+            self._open["fade_out"] = True
+            return
+        last = next((c for c in reversed(list(self.picture)) if isinstance(c, Clip)), None)
+        if last is not None:
+            length = trackedit.duration_frames(last, self.rate)
+            shotline_meta(last)["fade_out"] = self._transition_frames(length)
+
+    def _join(self, clip: Clip, transition: str) -> None:
+        """The screenplay's transition into `clip`, just placed at the end of the picture track."""
+        dissolve, _, fade_in = transition_kind(transition)
+        length = trackedit.duration_frames(clip, self.rate)
+        if fade_in:
+            shotline_meta(clip)["fade_in"] = self._transition_frames(length)
+        before = list(self.picture)[-2] if len(self.picture) > 1 else None
+        if dissolve and isinstance(before, Clip):
+            frames = self._transition_frames(length, trackedit.duration_frames(before, self.rate))
+            if frames > 0:
+                self.picture.insert(
+                    len(self.picture) - 1,
+                    otio.schema.Transition(
+                        name="Cross Dissolve",
+                        transition_type=DISSOLVE,
+                        in_offset=rt(frames // 2, self.rate),
+                        out_offset=rt(frames - frames // 2, self.rate),
+                    ),
+                )
 
     def _speak(self, speeches: tuple[Speech, ...]) -> None:
         longest = 0
@@ -226,10 +277,13 @@ class _Layout:
         meta["line"] = shot["line"]
         if shot["transition"]:
             meta["transition"] = shot["transition"]
+        if shot.get("fade_out"):
+            meta["fade_out"] = self._transition_frames(frames)
         gap = shot["start"] - trackedit.track_end(self.picture, self.rate)
         if gap > 0:
             self.picture.append(trackedit.make_gap(gap, self.rate))
         self.picture.append(clip)
+        self._join(clip, shot["transition"])
         self.shots.append(document.clip_id(clip))
 
 

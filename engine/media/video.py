@@ -11,12 +11,20 @@ converts and turns phone footage upright when pixels are needed.
 A still image (PNG, JPEG) is a one-frame file: every time shows that frame,
 decoded once, because the rule "latest frame at or before t" holds the last
 frame past the end.
+
+A viewer scrubbing back and forth over long-GOP footage would otherwise seek
+and decode a whole GOP for every step back. Given `recent_megabytes`, the
+decoder keeps the run of frames it last decoded in a row (the GOP around the
+playhead, bounded in bytes): a jump back into that run is answered from it
+with no seek and no decode. Export, which never looks back, keeps none.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
+from collections import deque
 from fractions import Fraction
 
 import av
@@ -29,11 +37,56 @@ from engine.media.probe import media_origin, open_container, rotation_of
 FORWARD_DECODE_LIMIT = Fraction(2)
 
 
+class _Run:
+    """Frames decoded one after another since the last seek, oldest dropped past a byte bound.
+
+    Consecutive decoding means no frame of the file lies between two neighbours
+    here, so the frame showing any time inside the run is known exactly.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._frames: deque[av.VideoFrame] = deque()
+        self._pts: deque[int] = deque()
+        self._bytes = 0
+
+    def reset(self) -> None:
+        self._frames.clear()
+        self._pts.clear()
+        self._bytes = 0
+
+    def add(self, frame: av.VideoFrame) -> None:
+        if self.max_bytes <= 0:
+            return
+        if self._pts and frame.pts <= self._pts[-1]:
+            self.reset()  # out of order (a damaged file): start a new run
+        size = sum(plane.buffer_size for plane in frame.planes)
+        self._frames.append(frame)
+        self._pts.append(frame.pts)
+        self._bytes += size
+        while self._bytes > self.max_bytes and len(self._frames) > 1:
+            old = self._frames.popleft()
+            self._pts.popleft()
+            self._bytes -= sum(plane.buffer_size for plane in old.planes)
+
+    def showing(self, target: int) -> tuple[av.VideoFrame, av.VideoFrame] | None:
+        """(the frame at or before `target`, the one after it) when both are in the run."""
+        at = bisect.bisect_right(self._pts, target) - 1
+        if at < 0 or at + 1 >= len(self._frames):
+            return None
+        return self._frames[at], self._frames[at + 1]
+
+
 class VideoDecoder:
     """Frames of one file by source time; not thread-safe (one decoder per thread)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    #: A jump forward by at most this decodes through; further, it seeks (a file of keyframes
+    #: only, such as a proxy, seeks cheaply and sets less).
+    forward_limit = FORWARD_DECODE_LIMIT
+
+    def __init__(self, path: str | os.PathLike[str], recent_megabytes: float = 0) -> None:
         self.path = str(path)
+        self._run = _Run(int(recent_megabytes * 1024 * 1024))
         self._container = open_container(path)
         try:
             self._open()
@@ -55,6 +108,7 @@ class VideoDecoder:
         self._next: av.VideoFrame | None = None  # the frame after it, once decoded
         self._ended = False
         self.seeks = 0
+        self.recalled = 0  # requests answered from the run of recent frames
         self._restart(None)
         first = self._advance()
         if first is None:
@@ -73,6 +127,7 @@ class VideoDecoder:
         self.close()
 
     def _restart(self, pts: int | None) -> None:
+        self._run.reset()
         if pts is not None:
             self._container.seek(pts, stream=self._stream, backward=True, any_frame=False)
             self.seeks += 1
@@ -87,6 +142,7 @@ class VideoDecoder:
             while True:
                 frame = next(self._frames)
                 if frame.pts is not None:
+                    self._run.add(frame)
                     return frame
         except StopIteration:
             self._ended = True
@@ -107,9 +163,13 @@ class VideoDecoder:
             return following  # before the first frame
         reference = current.pts if current is not None else following.pts if following is not None else None
         forward = (
-            reference is not None and 0 <= (target - reference) * self._time_base <= FORWARD_DECODE_LIMIT
+            reference is not None and 0 <= (target - reference) * self._time_base <= self.forward_limit
         )
         if not forward:
+            kept = self._run.showing(target)
+            if kept is not None:  # back inside the frames just decoded: no seek
+                self.recalled += 1
+                return kept[0]
             self._restart(max(target, self._first_pts))
             self._current, self._next = None, self._advance()
         while self._next is not None and self._next.pts <= target:

@@ -101,8 +101,15 @@ class QuietSources(Sources):
 class AudioPlayback:
     """One run of playback at normal speed from `start_sample`."""
 
-    def __init__(self, timeline: otio.schema.Timeline, start_sample: int, open_stream: StreamOpener) -> None:
+    def __init__(
+        self,
+        timeline: otio.schema.Timeline,
+        start_sample: int,
+        open_stream: StreamOpener,
+        tap: Callable[[np.ndarray], None] | None = None,
+    ) -> None:
         self.start_sample = start_sample
+        self._tap = tap  # hears each block as it is handed to the device (the meters)
         self._timeline = timeline
         self._ring = RingBuffer(AHEAD)
         self._lock = threading.Lock()  # guards _timeline, _next and _generation
@@ -133,6 +140,8 @@ class AudioPlayback:
 
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         self._ring.read_into(outdata)
+        if self._tap is not None:
+            self._tap(outdata)
 
     def played_samples(self) -> int:
         """Samples heard so far: handed to the device, less what is still in its output latency."""

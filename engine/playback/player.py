@@ -17,6 +17,7 @@ import opentimelineio as otio
 
 from engine.playback.audio_output import AudioPlayback, AudioUnavailable, StreamOpener, open_sounddevice
 from engine.playback.clock import WallClock, frame_at_sample, sample_of_frame
+from engine.playback.meters import LevelMeter, SilentMeterFeed
 from engine.project import document
 
 
@@ -31,6 +32,8 @@ class Player:
         self._rate = 30.0
         self.speed = 0
         self.audio_off: str | None = None  # why this run plays silently at normal speed
+        self.meter = LevelMeter()  # what is playing, for the audio meters beside the viewer
+        self._silent_feed: SilentMeterFeed | None = None
 
     @property
     def playing(self) -> bool:
@@ -48,13 +51,17 @@ class Player:
             return
         self._rate = document.settings(timeline).rate
         self.speed = speed
+        self.meter.reset()
         if speed == 1:
+            start = sample_of_frame(frame, self._rate)
             try:
-                audio = AudioPlayback(timeline, sample_of_frame(frame, self._rate), self.open_stream)
+                audio = AudioPlayback(timeline, start, self.open_stream, tap=self.meter.feed)
                 audio.start()
                 self._audio = audio
             except AudioUnavailable as error:
                 self.audio_off = str(error)
+                self._silent_feed = SilentMeterFeed(timeline, start, self.meter)
+                self._silent_feed.start()
         if self._audio is None:
             self._wall = WallClock(frame, speed, self._rate, self._now)
 
@@ -70,9 +77,13 @@ class Player:
         """The document changed during playback: sound from here on comes from this copy."""
         if self._audio is not None:
             self._audio.set_timeline(timeline)
+        if self._silent_feed is not None:
+            self._silent_feed.set_timeline(timeline)
 
     def stop(self) -> None:
         if self._audio is not None:
             self._audio.stop()
-        self._audio = self._wall = None
+        if self._silent_feed is not None:
+            self._silent_feed.stop()
+        self._audio = self._wall = self._silent_feed = None
         self.speed = 0

@@ -10,9 +10,10 @@ and every change is an edit (one undo step).
 A shot names who and where it is in ``clip.metadata["shotline"]["cast"]``.
 A generated take records, in its provenance, each reference it was made
 from with its file's identity (path and content hash); when a member's
-references change afterwards (a picture replaced, removed or added) the
-take no longer shows the Cast as it is, and `stale_clips` says which shots
-need generating again and why.
+references change afterwards (a picture replaced, removed or added), or
+the description of a member it shows (the take's prompt no longer says it
+as it reads now), the take no longer shows the Cast as it is, and
+`stale_clips` says which shots need generating again and why.
 """
 
 from __future__ import annotations
@@ -230,11 +231,16 @@ def prompt_for(timeline: Timeline, prompt: str, names: list[str]) -> str:
     for name in names:
         found = member(timeline, name)
         if found is not None and found.description:
-            parts.append(f"{found.name}: {found.description.strip().rstrip('.')}.")
+            parts.append(described(found.name, found.description))
     look = style(timeline)
     if look.description:
-        parts.append(f"Style: {look.description.strip().rstrip('.')}.")
+        parts.append(described(STYLE, look.description))
     return " ".join(parts)
+
+
+def described(name: str, description: str) -> str:
+    """How a member's description reads in a prompt ("Mara: a keeper in a red coat.")."""
+    return f"{name}: {description.strip().rstrip('.')}."
 
 
 def references_for(timeline: Timeline, names: list[str]) -> list[dict[str, str]]:
@@ -263,11 +269,28 @@ def stale_clips(timeline: Timeline) -> list[Staleness]:
             continue
         used = [f for f in made.extra.get("reference_files") or [] if isinstance(f, dict)]
         shown = [str(n) for n in made.extra.get("cast") or []]
-        reasons = _reasons(timeline, used, shown)
+        reasons = _reasons(timeline, used, shown) + _description_reasons(timeline, made.prompt, shown)
         if reasons:
             ident = str(clip.metadata["shotline"]["id"])
             stale.append(Staleness(ident, clip.name or "Shot", tuple(reasons)))
     return stale
+
+
+def _description_reasons(timeline: Timeline, prompt: str, shown: list[str]) -> list[str]:
+    """Whose description (or the style's) is no longer the one the take's prompt was written with."""
+    reasons = []
+    said = {name: member(timeline, name) for name in shown}
+    described_now = [(m.name, m.description) for m in said.values() if m is not None]
+    if shown:
+        described_now.append((STYLE, style(timeline).description))
+    for name, description in described_now:
+        label = "The style's description" if name == STYLE else f"{name}'s description"
+        # the words after the name: a member renamed since is still described as the take was
+        if description.strip() and described(name, description).removeprefix(name) not in prompt:
+            reasons.append(f"{label} has changed")
+        elif not description.strip() and f"{name}: " in prompt:
+            reasons.append(f"{label} was removed")
+    return reasons
 
 
 def _reasons(timeline: Timeline, used: list[dict[str, Any]], shown: list[str]) -> list[str]:

@@ -32,6 +32,8 @@ DEFAULT_SIZE = (1920, 1080)
 #: Audio is mixed and exported at this rate; audio clips still keep their
 #: ranges at the project (video) rate so every edit stays on frame boundaries.
 AUDIO_SAMPLE_RATE = 48000
+#: The sample rates a project's export may use (the mix is at AUDIO_SAMPLE_RATE, resampled on export).
+SAMPLE_RATES = (48000, 44100)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class ProjectSettings:
     rate: float
     width: int
     height: int
+    sample_rate: int = AUDIO_SAMPLE_RATE  # what the export writes
 
 
 def new_project(
@@ -49,8 +52,10 @@ def new_project(
     size: tuple[int, int] = DEFAULT_SIZE,
     video_tracks: int = 2,
     audio_tracks: int = 2,
+    sample_rate: int = AUDIO_SAMPLE_RATE,
 ) -> Timeline:
     """An empty project with V1..Vn and A1..An."""
+    check_sample_rate(sample_rate)
     exact = rate_fraction(rate)
     if exact not in ALLOWED_RATES.values():
         allowed = ", ".join(ALLOWED_RATES)
@@ -65,6 +70,7 @@ def new_project(
         "rate": f"{exact.numerator}/{exact.denominator}",
         "width": int(width),
         "height": int(height),
+        "sample_rate": int(sample_rate),
     }
     for i in range(video_tracks):
         timeline.tracks.append(otio.schema.Track(name=f"V{i + 1}", kind=VIDEO))
@@ -89,7 +95,17 @@ def settings(timeline: Timeline) -> ProjectSettings:
         rate = clip.source_range.duration.rate if clip and clip.source_range else DEFAULT_RATE
     width = int(meta.get("width", DEFAULT_SIZE[0]))
     height = int(meta.get("height", DEFAULT_SIZE[1]))
-    return ProjectSettings(rate=rate, width=width, height=height)
+    sample_rate = meta.get("sample_rate", AUDIO_SAMPLE_RATE)
+    if sample_rate not in SAMPLE_RATES:
+        sample_rate = AUDIO_SAMPLE_RATE  # a hand-edited file: export at the mix's own rate
+    return ProjectSettings(rate=rate, width=width, height=height, sample_rate=sample_rate)
+
+
+def check_sample_rate(sample_rate: int) -> int:
+    if sample_rate not in SAMPLE_RATES:
+        allowed = ", ".join(str(r) for r in SAMPLE_RATES)
+        raise EditError(f"{sample_rate} Hz is not a sample rate Shotline exports ({allowed})")
+    return sample_rate
 
 
 def project_rate(timeline: Timeline) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import links, trackedit
+from engine.project import links, synclock, trackedit
 from engine.project.change import Change, is_locked, mutation
 from engine.project.clips import clip_kind
 from engine.project.document import Clip, Timeline, Track, clip_id, find_clip, new_id, settings, shotline_meta
@@ -52,15 +52,26 @@ def _placements(timeline: Timeline, placements: Placements) -> list[tuple[Track,
     return out
 
 
-def _placed(timeline: Timeline, description: str, pairs: list[tuple[Track, Clip]], frame: int, ripple: bool):
+def _placed(
+    timeline: Timeline,
+    description: str,
+    pairs: list[tuple[Track, Clip]],
+    frame: int,
+    ripple: bool,
+    sync: bool = False,
+):
+    """Place the clips at `frame`; with `sync`, sync-locked tracks make room by the longest clip's length."""
     rate = settings(timeline).rate
-    with mutation(timeline, description, [t for t, _ in pairs]) as change:
+    following = synclock.followers(timeline, [t for t, _ in pairs]) if sync else []
+    with mutation(timeline, description, [*(t for t, _ in pairs), *following]) as change:
         for target, clip in pairs:
             if not ripple:
                 end = frame + trackedit.duration_frames(clip, rate)
                 trackedit.remove(target, frame, min(end, trackedit.track_end(target, rate)), rate)
             trackedit.place(target, frame, [clip], rate)
             trackedit.normalize(target, rate)
+        length = max(trackedit.duration_frames(c, rate) for _, c in pairs)
+        synclock.insert_space(following, frame, length, rate)
         change.result = [clip_id(c) for _, c in pairs]
     return change
 
@@ -74,10 +85,11 @@ def append(timeline: Timeline, placements: Placements) -> Change:
 
 
 def insert(timeline: Timeline, at: RationalTime, placements: Placements) -> Change:
-    """Insert at `at`, pushing what follows on those tracks later (a clip under `at` is split)."""
+    """Insert at `at`, pushing what follows on those tracks later (a clip under `at` is split);
+    every other sync-locked track gets the same room at `at` (see `synclock`)."""
     rate = settings(timeline).rate
     pairs = _placements(timeline, placements)
-    return _placed(timeline, "Insert", pairs, _frame(at, rate), ripple=True)
+    return _placed(timeline, "Insert", pairs, _frame(at, rate), ripple=True, sync=True)
 
 
 def overwrite(timeline: Timeline, at: RationalTime, placements: Placements) -> Change:
@@ -110,7 +122,9 @@ def _take_out(timeline: Timeline, clip_ids: Iterable[str], ripple: bool, descrip
     for t, c in group:
         slot = trackedit.slot_of(t, c, rate)
         ranges.setdefault(id(t), (t, []))[1].append((slot.start, slot.end))
-    with mutation(timeline, description, [t for t, _ in ranges.values()]) as change:
+    edited = [t for t, _ in ranges.values()]
+    following = synclock.followers(timeline, edited) if ripple else []
+    with mutation(timeline, description, [*edited, *following]) as change:
         for t, spans in ranges.values():
             for start, end in sorted(spans, reverse=True):
                 if ripple:
@@ -118,6 +132,7 @@ def _take_out(timeline: Timeline, clip_ids: Iterable[str], ripple: bool, descrip
                 else:
                     trackedit.clear(t, start, end, rate)
             trackedit.normalize(t, rate)
+        synclock.remove_spans(following, [span for _, spans in ranges.values() for span in spans], rate)
         change.result = [clip_id(c) for _, c in group]
     return change
 
@@ -128,16 +143,21 @@ def lift(timeline: Timeline, clip_ids: Iterable[str]) -> Change:
 
 
 def ripple_delete(timeline: Timeline, clip_ids: Iterable[str]) -> Change:
-    """Remove clips (and their partners) and close the gaps on their tracks."""
+    """Remove clips (and their partners) and close the gaps on their tracks; sync-locked tracks
+    lose the same spans, so what follows stays in sync (see `synclock`)."""
     return _take_out(timeline, clip_ids, ripple=True, description="Ripple Delete")
 
 
-def slice(timeline: Timeline, at: RationalTime, track_names: Iterable[str] | None = None) -> Change:
+def slice(
+    timeline: Timeline, at: RationalTime, track_names: Iterable[str] | None = None, partners: bool = True
+) -> Change:
     """Blade: cut every clip crossing `at` on the given tracks (default: every unlocked track).
 
     A cut clip's linked partner is cut at the same time, and the two new
     right-hand pieces are linked to each other, so each half of an interview
     keeps its own sound. Nothing to cut is not an error: the change is empty.
+    With ``partners=False`` (Add Edit on targeted tracks) only the named
+    tracks are cut: a partner on an untargeted track stays whole.
     """
     rate = settings(timeline).rate
     frame = _frame(at, rate)
@@ -152,7 +172,8 @@ def slice(timeline: Timeline, at: RationalTime, track_names: Iterable[str] | Non
         if slot is None or slot.start == frame or not isinstance(slot.item, otio.schema.Clip):
             continue
         for member_track, member in [(t, slot.item), *links.partners(timeline, slot.item)]:
-            if id(member) in seen or (member_track not in targets and is_locked(member_track)):
+            outside = not any(member_track is t for t in targets)
+            if id(member) in seen or (outside and (not partners or is_locked(member_track))):
                 continue
             member_slot = trackedit.slot_of(member_track, member, rate)
             if member_slot.start < frame < member_slot.end:

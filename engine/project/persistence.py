@@ -222,8 +222,8 @@ def _validate_frame_counts(timeline: Timeline, name: str, limit: int) -> None:
                 raise ProjectFileError(f"{name}: {owner.name or 'a clip'} has a {key} of {value} frames")
 
 
-_INT_KEYS = ("fade_in", "fade_out", "source_start")
-_BOOL_KEYS = ("locked", "muted", "solo", "hidden")
+_INT_KEYS = ("fade_in", "fade_out", "source_start", "sample_rate")
+_BOOL_KEYS = ("locked", "muted", "solo", "hidden", "sync_locked")
 
 
 def _validate_shotline_metadata(timeline: Timeline, name: str) -> None:

@@ -17,7 +17,9 @@ from engine.project.change import Change, mutation
 from engine.project.document import AUDIO, VIDEO, Timeline, Track, shotline_meta, tracks
 from engine.project.document import track as track_named
 
-FLAGS = ("muted", "solo", "locked", "hidden")
+FLAGS = ("muted", "solo", "locked", "hidden", "sync_locked")
+#: Sync lock is on unless the user turned it off (a track with no flag stored follows ripple edits).
+ON_BY_DEFAULT = frozenset({"sync_locked"})
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,12 @@ class TrackFlags:
     solo: bool = False
     locked: bool = False
     hidden: bool = False
+    sync_locked: bool = True
 
 
 def track_flags(track: Track) -> TrackFlags:
     meta = track.metadata.get("shotline", {})
-    return TrackFlags(**{name: bool(meta.get(name, False)) for name in FLAGS})
+    return TrackFlags(**{name: bool(meta.get(name, name in ON_BY_DEFAULT)) for name in FLAGS})
 
 
 def _kind(kind: str) -> str:
@@ -135,15 +138,17 @@ def set_track_flags(
     solo: bool | None = None,
     locked: bool | None = None,
     hidden: bool | None = None,
+    sync_locked: bool | None = None,
 ) -> Change:
     """Set any of the flags; allowed on a locked track, since that is how it gets unlocked."""
     target = track_named(timeline, name)
-    wanted = {"muted": muted, "solo": solo, "locked": locked, "hidden": hidden}
+    wanted = {"muted": muted, "solo": solo, "locked": locked, "hidden": hidden, "sync_locked": sync_locked}
     changes = {k: bool(v) for k, v in wanted.items() if v is not None}
     if not changes:
         raise EditError("No track flag to change")
     label = ", ".join(
-        f"{'' if v else 'un'}{k.removesuffix('ed').removesuffix('d')}" for k, v in changes.items()
+        f"{'' if v else 'un'}{k.replace('_', ' ').removesuffix('ed').removesuffix('d')}"
+        for k, v in changes.items()
     )
     with mutation(timeline, f"{name}: {label}", [target], allow_locked=True) as change:
         meta = shotline_meta(target)

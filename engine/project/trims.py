@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import links, timewarp, trackedit
+from engine.project import links, synclock, timewarp, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Clip, Gap, Timeline, Track, settings
 from engine.project.document import track as track_named
@@ -239,18 +239,23 @@ def trim_tail(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
     members = links.with_partners(timeline, ident)
     _refuse_emptying(members, -requested, rate)
     bounds = _Bounds()
+    following: list[Track] = []
     if ripple:
         for _, clip in members:
             _tail_limits(bounds, clip, rate)
+        following = synclock.followers(timeline, [t for t, _ in members])
+        end = trackedit.slot_of(members[0][0], members[0][1], rate).end
 
         def apply(d: int) -> None:
             for _, clip in members:
                 _resize(clip, rate, tail=d)
+            synclock.shift_at(following, end, d, rate)  # the out point moved: later cuts move by d
 
     else:
         apply = _plan_edges([_Edge(t, clip, TAIL) for t, clip in members], bounds, rate)
     name = "Ripple Trim" if ripple else "Trim"
-    return _run(timeline, f"{name} Out Point", [t for t, _ in members], requested, bounds, apply)
+    edited = [t for t, _ in members]
+    return _run(timeline, f"{name} Out Point", [*edited, *following], requested, bounds, apply)
 
 
 def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool = False) -> Change:
@@ -266,18 +271,27 @@ def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
     members = links.with_partners(timeline, ident)
     _refuse_emptying(members, requested, rate)
     bounds = _Bounds()
+    following: list[Track] = []
     if ripple:
         for _, clip in members:
             _head_limits(bounds, clip, rate)
+        following = synclock.followers(timeline, [t for t, _ in members])
+        start = trackedit.slot_of(members[0][0], members[0][1], rate).start
 
         def apply(d: int) -> None:
             for _, clip in members:
                 _resize(clip, rate, head=d)
+            # the clip keeps its start and loses (or gains) d frames there: so do the followers
+            if d > 0:
+                synclock.remove_spans(following, [(start, start + d)], rate)
+            else:
+                synclock.insert_space(following, start, -d, rate)
 
     else:
         apply = _plan_edges([_Edge(t, clip, HEAD) for t, clip in members], bounds, rate)
     name = "Ripple Trim" if ripple else "Trim"
-    return _run(timeline, f"{name} In Point", [t for t, _ in members], requested, bounds, apply)
+    edited = [t for t, _ in members]
+    return _run(timeline, f"{name} In Point", [*edited, *following], requested, bounds, apply)
 
 
 def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:

@@ -50,9 +50,14 @@ def media_path(clip: otio.schema.Clip) -> Path:
     return path
 
 
+#: Opens a file's picture; the viewer passes one that reads proxies (engine.media.proxies.open_video).
+VideoOpener = Callable[[Path], VideoDecoder]
+
+
 class Sources:
-    def __init__(self, max_open: int = MAX_OPEN) -> None:
+    def __init__(self, max_open: int = MAX_OPEN, open_video: VideoOpener = VideoDecoder) -> None:
         self.max_open = max_open
+        self.open_video = open_video
         self._video: OrderedDict[Hashable, VideoDecoder] = OrderedDict()
         self._audio: OrderedDict[Hashable, AudioReader | None] = OrderedDict()
 
@@ -76,7 +81,7 @@ class Sources:
 
     def video(self, clip: otio.schema.Clip) -> VideoDecoder:
         path = media_path(clip)
-        return self._get(self._video, self._key(clip, path), lambda: VideoDecoder(path), clip)
+        return self._get(self._video, self._key(clip, path), lambda: self.open_video(path), clip)
 
     def audio(self, clip: otio.schema.Clip) -> AudioReader | None:
         """The clip's sound, or None when its file has none (a silent clip on an audio track)."""

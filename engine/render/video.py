@@ -24,10 +24,12 @@ import opentimelineio as otio
 
 from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
+from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
-from engine.render import compose, interpolate, plan
+from engine.render import compose, interpolate, kenburns, plan
 from engine.render.looks import apply_looks, apply_looks_rgb
 from engine.render.picture import FIT, Picture, black, check_size, from_frame, mix, placement
+from engine.render.placeholder_panel import panel_picture, panel_rgb_of
 from engine.render.sources import Sources
 from engine.render.title import draw_title
 
@@ -74,6 +76,7 @@ class Renderer:
         self._displayed: dict[str, tuple[int, int]] = {}  # file -> upright picture size
         self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
         self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
+        self._size = (0, 0)  # the size being rendered: a placeholder's panel is drawn at it
 
     def __enter__(self) -> Renderer:
         return self
@@ -88,6 +91,7 @@ class Renderer:
         self, timeline: otio.schema.Timeline, frame: int, size: tuple[int, int], fit: str = FIT
     ) -> Picture:
         size = check_size(size)
+        self._size = size
         rate = document.settings(timeline).rate
         shown: list[list[plan.Layer]] = []
         for layers in reversed(plan.video_stack(timeline, frame)):
@@ -120,6 +124,8 @@ class Renderer:
         )
 
     def _displayed_size(self, layer: plan.Layer, rate: float) -> tuple[int, int]:
+        if is_placeholder(layer.clip):  # its panel is drawn at the frame's size
+            return self._size
         decoder = self.sources.video(layer.clip)
         known = self._displayed.get(decoder.path)
         if known is None:
@@ -172,10 +178,18 @@ class Renderer:
             return compose.place(drawn, size, placed, FIT, units, ink), placed.blend
         if not placed.moves and placement(self._displayed_size(layer, rate), size, fit) == size:
             return compose.opaque(self._looked(layer, rate, size, fit), placed.opacity), placed.blend
+        if is_placeholder(layer.clip):  # a script's shot not generated yet: its storyboard panel
+            image = panel_rgb_of(layer.clip, size)
+            return compose.place(image, size, placed, fit, units), placed.blend
         image = self._source_rgb(layer.clip, layer.source_frame, rate)
         if layer.between > 0:  # slow motion between two source frames, as on the plain path
             following = self._source_rgb(layer.clip, layer.source_frame + 1, rate)
             image = interpolate.between_rgb(image, following, layer.between, layer.interpolation)
+        move = kenburns.move_of(layer.clip)
+        if move is not None:  # the move's framing first: transforms place what it shows
+            origin = plan.media_origin(layer.clip, rate)
+            offset, length = kenburns.clip_offset(layer.clip, layer.source_frame, origin, rate)
+            image = kenburns.crop(image, move.rect_at(offset, length))
         image = apply_looks_rgb(image, layer.clip, layer.source_frame)
         return compose.place(image, size, placed, fit, units), placed.blend
 
@@ -238,8 +252,15 @@ class Renderer:
     def _source_picture(
         self, clip: otio.schema.Clip, source_frame: int, rate: float, size: tuple[int, int], fit: str
     ) -> Picture:
+        if is_placeholder(clip):  # a script's shot not generated yet: its storyboard panel
+            return panel_picture(clip, size)
         decoder = self.sources.video(clip)
         seconds = Fraction(source_frame) / rate_fraction(rate)
+        move = kenburns.move_of(clip)
+        if move is not None:  # a framing per frame: nothing to share with other clips of the file
+            offset, length = kenburns.clip_offset(clip, source_frame, plan.media_origin(clip, rate), rate)
+            decoded = decoder.frame_at(seconds)
+            return kenburns.moved_picture(move, decoded, decoder.rotation, offset, length, size, fit)
         key = (decoder.path, seconds, size, fit)
         kept = self.cache.get(key) or self._recent.get(key)
         if kept is not None:

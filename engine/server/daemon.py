@@ -37,6 +37,7 @@ from engine.paths import data_dir
 from engine.server import protocol
 from engine.server.server import EngineServer
 
+LOCK_WAIT = 5.0  # seconds a new daemon waits for one that is stopping to let go of the data folder
 IDLE_EXIT = 6 * 3600.0  # seconds with no client and no job before the daemon stops
 _UNIX_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
@@ -177,11 +178,16 @@ def run_daemon() -> int:
     """Serve as the user's engine daemon until `daemon.stop` or a long idle; 0 if one already runs."""
     folder = data_dir()
     lock = open(folder / "engine.lock", "a+")  # noqa: SIM115  held for the daemon's whole life
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        print("An engine daemon already runs for this data folder", file=sys.stderr)
-        return 0
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except OSError:
+            if time.monotonic() >= deadline:
+                print("An engine daemon already runs for this data folder", file=sys.stderr)
+                return 0
+            time.sleep(0.1)  # one that was told to stop may still be closing: take over once it has
     path = socket_path()
     path.unlink(missing_ok=True)  # a killed daemon's socket: we hold the lock, so it is no one's
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -197,7 +203,7 @@ def run_daemon() -> int:
         daemon.serve(listener)
     finally:
         listener.close()
-        path.unlink(missing_ok=True)
         daemon.server.close()
+        path.unlink(missing_ok=True)  # last but the lock: `--stop` waits for the socket to go
         lock.close()
     return 0

@@ -102,4 +102,8 @@ def stop_daemon() -> int:
         sock.sendall(b'{"jsonrpc":"2.0","id":1,"method":"daemon.stop","params":{}}\n')
         with contextlib.suppress(OSError):
             sock.recv(4096)
+    # gone before we return: a relay started next must not reach the one that is closing
+    deadline = time.monotonic() + START_TIMEOUT
+    while socket_path().exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     return 0

@@ -127,3 +127,27 @@ def test_adding_and_removing_members_undo(panel: CastPanel) -> None:
     assert session.undo_stack.undoText() == "Remove Old Fisherman from the Cast"
     session.undo_stack.undo()
     assert panel.names(cast.CHARACTER) == ["Mara", "Tom", "Old Fisherman"]
+
+
+def test_renaming_a_member_renames_their_shots_and_lines_in_one_undo_step(
+    panel: CastPanel, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    session = panel.context.session
+    panel.choose("Mara")
+    assert panel.rename.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Marguerite", True))
+    panel.rename.click()
+    assert panel.names(cast.CHARACTER) == ["Marguerite", "Tom"] and panel.current_name() == "Marguerite"
+    assert session.undo_stack.undoText() == "Rename Mara to Marguerite"
+    shots = [panel.form.shots.item(i).text()[:3] for i in range(panel.form.shots.count())]
+    assert shots == ["1.1", "2.1", "3.1"]  # her shots follow her name
+    lines = [c.name for _, c in document.iter_clips(session.timeline) if c.name.startswith("Marguerite: ")]
+    assert len(lines) == 3
+    assert not panel.rename_member("Marguerite", "TOM")  # refused: Tom is someone else
+    session.undo_stack.undo()
+    assert panel.names(cast.CHARACTER) == ["Mara", "Tom"]
+    assert not [c for _, c in document.iter_clips(session.timeline) if c.name.startswith("Marguerite")]
+    panel.choose("Style")
+    assert not panel.rename.isEnabled()

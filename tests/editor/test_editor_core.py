@@ -136,7 +136,7 @@ def test_the_window_names_undo_steps_in_the_edit_menu_and_marks_unsaved_changes(
     window.show_timeline(timeline, tmp_path / "cut.otio")
     assert window.windowTitle() == "cut.otio[*] — Shotline" and not window.isWindowModified()
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["File", "Edit", "Clip", "Sequence", "Graphics", "View", "Help"]
+    assert list(menus) == ["File", "Edit", "Project", "Clip", "Sequence", "Graphics", "View", "Help"]
     window.context.session.apply(edits.slice, rt(10, 30.0), ["V1"])
     undo = window.context.actions.action("edit.undo")
     assert undo.text().startswith("&Undo ") and undo.isEnabled()

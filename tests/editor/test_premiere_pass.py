@@ -27,7 +27,7 @@ def menu(window: MainWindow, title: str) -> list[str]:
 
 
 def test_every_menu_has_commands_and_help_is_not_empty(window) -> None:
-    for title in ("File", "Edit", "Clip", "Sequence", "View", "Help"):
+    for title in ("File", "Edit", "Project", "Clip", "Sequence", "View", "Help"):
         assert menu(window, title), f"{title} is empty"
     assert menu(window, "Help") == ["Keyboard Shortcuts…", "About Shotline"]
     assert {"Media", "Viewer", "Timeline", "Inspector", "Jobs"} <= set(menu(window, "View"))

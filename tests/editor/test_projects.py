@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from editor.main_window import MainWindow
-from editor.project import prompts
+from editor.project import prompts, sequence_dialog
 from editor.settings import EditorSettings
 from engine.project import document, persistence
 from tests.support.projectkit import Messages, blade, press, small_cut, v1
@@ -57,6 +57,12 @@ class Answers:
         self.asked: list[str] = []
         monkeypatch.setattr(prompts, "ask_save_path", self._save)
         monkeypatch.setattr(prompts, "ask_open_path", self._open)
+        # File > New asks the sequence settings: the user takes what it offers (Create)
+        monkeypatch.setattr(sequence_dialog, "ask", lambda _parent, current, new: self._sequence(current))
+
+    def _sequence(self, current) -> tuple[tuple[int, int], str, int]:
+        self.asked.append("sequence")
+        return (current.width, current.height), f"{current.rate:g}", current.sample_rate
 
     def _save(self, _parent, _suggested) -> Path | None:
         self.asked.append("save as")
@@ -178,7 +184,7 @@ def test_leaving_unsaved_changes_asks_save_discard_or_cancel(
         assert window.project_path == other and [n for n, _, _ in v1(window)] == ["A", "B"]
 
 
-def test_a_clean_document_closes_and_opens_without_a_question(window, saved, monkeypatch) -> None:
+def test_a_clean_document_closes_and_opens_without_a_question(window, saved, monkeypatch, answers) -> None:
     monkeypatch.setattr(prompts, "ask_save_changes", lambda *_a: pytest.fail("asked without unsaved changes"))
     assert window.open_project(saved)
     blade(window, 10)

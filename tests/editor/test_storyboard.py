@@ -193,13 +193,93 @@ def test_stale_shots_show_their_badge_and_generate_all_takes_only_those(board: B
     tom = cast.member(session.timeline, "Tom")
     session.apply(cast.set_member, cast.CastMember("Tom", tom.kind, "an old engineer", (str(face),)))
     assert board.states() == [ShotState.STALE, ShotState.STALE, ShotState.DONE]
-    assert board.panel.cards[0].why == "Tom has a new reference tom.png"
+    assert board.panel.cards[0].why == "Tom has a new reference tom.png; Tom's description has changed"
 
     board.panel.generate_button.click()
     again = board.engine.submitted[3:]
     assert [s["task"] for s in again] == ["image.edit", "image.edit"]  # only the stale two, from Tom's face
     assert again[0]["params"]["references"] == [{"path": str(face), "name": "Tom"}]
     assert "Tom: an old engineer." in again[0]["params"]["prompt"]
+
+
+def test_regenerate_stale_shots_takes_the_stale_ones_and_the_timeline_marks_them(board: Board) -> None:
+    from editor.timeline.layout import TimelineLayout
+
+    board.generate_all.generate(clip_ids=[c.clip_id for c in board.panel.cards[:2]], stills_only=True)
+    for job in ("1", "2"):
+        board.answer(job)
+    assert board.states() == [ShotState.DONE, ShotState.DONE, ShotState.PLACEHOLDER]
+    session = board.session
+    mara = cast.member(session.timeline, "Mara")
+    session.apply(cast.set_member, cast.CastMember("Mara", mara.kind, "a keeper in a yellow oilskin"))
+    assert board.states() == [ShotState.STALE, ShotState.STALE, ShotState.PLACEHOLDER]
+    assert board.panel.cards[0].why == "Mara's description has changed"
+    boxes = {
+        b.ident: b for row in TimelineLayout.build(session.timeline, lambda _p: True).rows for b in row.boxes
+    }
+    assert [(boxes[c.clip_id].stale, boxes[c.clip_id].placeholder) for c in board.panel.cards] == [
+        (True, False),
+        (True, False),
+        (False, True),
+    ]
+    assert board.context.actions.action("sequence.regenerate_stale").text() == "Regenerate &Stale Shots"
+    board.context.actions.action("sequence.regenerate_stale").trigger()
+    again = board.engine.submitted[2:]
+    assert [s["params"]["clip_id"] for s in again] == [c.clip_id for c in board.panel.cards[:2]]
+    assert all("Mara: a keeper in a yellow oilskin." in s["params"]["prompt"] for s in again)
+
+
+def test_anchored_shots_wait_for_the_next_keyframe_and_end_on_it(board: Board) -> None:
+    anchors = board.context.actions.action("sequence.generate_anchors")
+    assert anchors.isCheckable() and not anchors.isChecked()
+    assert anchors in board.panel.generate_button.menu().actions()
+    anchors.setChecked(True)
+    board.panel.generate_button.click()
+    keyframes = [made(spec)["files"][0] for spec in board.engine.submitted[:3]]
+    board.answer("1")
+    assert len(board.engine.submitted) == 3  # shot 1 waits for shot 2's keyframe
+    assert board.jobs.job("job-1").message == "Keyframe ready: the shot waits for the next shot's keyframe"
+    board.answer("2")
+    (first,) = board.engine.submitted[3:]
+    assert first["params"]["clip_id"] == board.panel.cards[0].clip_id
+    assert first["params"]["last_image"] == keyframes[1]
+    board.engine.failed.emit("3", "CUDA out of memory")  # shot 3's keyframe fails: shot 2 goes without it
+    (second,) = board.engine.submitted[4:]
+    assert (
+        second["params"]["clip_id"] == board.panel.cards[1].clip_id and "last_image" not in second["params"]
+    )
+
+
+def test_generate_all_uses_the_models_chosen_for_it(board: Board) -> None:
+    from editor.storyboard.generate_models import chosen_backends
+
+    def listed(default: str, other: str) -> list[dict]:
+        return [
+            {"name": default, "label": default.title(), "default": True, "ready": True},
+            {"name": other, "label": other.title(), "ready": True},
+        ]
+
+    assert board.context.actions.action("sequence.generate_models").text() == "Generate All &Models…"
+    dialog = board.generate_all.models_dialog
+    backends = {
+        "image.generate": listed("storyboard", "z-image"),
+        "image.edit": listed("storyboard", "flux2-klein"),
+        "video.generate": listed("animatic", "wan"),
+    }
+    dialog.fill(backends, {})
+    assert dialog.boxes["video.generate"].currentText() == "Default: Animatic"
+    dialog.boxes["image.generate"].setCurrentIndex(dialog.boxes["image.generate"].findData("z-image"))
+    dialog.boxes["video.generate"].setCurrentIndex(dialog.boxes["video.generate"].findData("wan"))
+    dialog.save(board.context.settings)
+    assert chosen_backends(board.context.settings) == {"image.generate": "z-image", "video.generate": "wan"}
+    dialog.fill(backends, chosen_backends(board.context.settings))  # shown again as chosen
+    assert dialog.boxes["video.generate"].currentData() == "wan"
+
+    board.generate_all.generate(clip_ids=[board.panel.cards[0].clip_id])
+    (keyframe,) = board.engine.submitted
+    assert keyframe["backend"] == "z-image"
+    board.engine.done.emit("1", made({**keyframe, "backend": "storyboard"}))  # as a GPU's still would land
+    assert board.engine.submitted[1]["backend"] == "wan"
 
 
 def test_with_cards_selected_the_button_generates_only_those(board: Board) -> None:

@@ -87,6 +87,29 @@ def test_ctrl_k_cuts_at_the_playhead_on_targeted_tracks(tl: Harness) -> None:
     assert tl.layout("A1")[:2] == [("a1", 0, 45), ("a1", 45, 90)]
 
 
+def test_ctrl_k_leaves_a_linked_partner_on_an_untargeted_track_whole(qtbot, tmp_path) -> None:
+    tl = make_harness(qtbot, tmp_path)
+    timeline = project()
+    video, audio = av_shot("Talk", 90)
+    edits.append(timeline, {"V1": video, "A1": audio})
+    tl.open(timeline)
+    tl.click(tl.button("A1", "target"))
+    tl.context.playhead.move_to(40)
+    before = tl.serialized()
+    tl.key(Qt.Key.Key_K, CTRL)
+    assert tl.layout("V1") == [("Talk", 0, 40), ("Talk", 40, 90)]
+    assert tl.layout("A1") == [("Talk", 0, 90)]
+    tl.undo_redo_restores(before, tl.serialized())
+
+
+def test_the_sync_lock_button_in_a_header_turns_it_off_and_on(tl: Harness) -> None:
+    assert tracks.track_flags(document.track(tl.timeline, "A1")).sync_locked
+    tl.click(tl.button("A1", "sync_locked"))
+    assert not tracks.track_flags(document.track(tl.timeline, "A1")).sync_locked
+    tl.context.session.undo_stack.undo()
+    assert tracks.track_flags(document.track(tl.timeline, "A1")).sync_locked
+
+
 def test_dragging_a_clip_edge_trims_it(tl: Harness) -> None:
     before = tl.serialized()
     tl.drag(tl.at(119.5, "V1"), tl.at(100, "V1"))

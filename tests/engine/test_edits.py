@@ -6,7 +6,7 @@ import opentimelineio as otio
 import pytest
 
 from engine.errors import EditError, TrackLockedError
-from engine.project import document, edits, links
+from engine.project import document, edits, links, tracks
 from tests.support.editing import (
     av_shot,
     edit_and_check_undo,
@@ -68,9 +68,10 @@ def test_insert_at_the_start_and_past_the_end() -> None:
     ]  # fmt: skip
 
 
-def test_insert_only_moves_the_tracks_it_goes_on() -> None:
+def test_insert_only_moves_the_tracks_it_goes_on_when_the_others_are_not_sync_locked() -> None:
     timeline = cut_of_three()
     edits.append(timeline, {"V2": shot("title", 90)})
+    tracks.set_track_flags(timeline, "V2", sync_locked=False)
     edits.insert(timeline, frames(30), {"V1": shot("new", 10)})
     assert layout(timeline, "V2") == [("title", 0, 90)]
 

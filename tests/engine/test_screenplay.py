@@ -233,7 +233,8 @@ def test_shots_whose_cast_reference_changed_are_generated_again_from_it(tmp_path
     cast.set_member(timeline, CastMember("Tom", description="an old engineer", references=(str(face),)))
     persistence.save(timeline, project)
     stale = {s.name[:3]: s.reasons for s in cast.stale_clips(timeline)}
-    assert stale == {"1.1": ("Tom has a new reference tom.png",), "2.1": ("Tom has a new reference tom.png",)}
+    changed = ("Tom has a new reference tom.png", "Tom's description has changed")
+    assert stale == {"1.1": changed, "2.1": changed}
 
     capsys.readouterr()
     assert main(["generate-all", str(project), "--task", "image.generate"]) == 0

@@ -80,6 +80,8 @@ def write_video(
         stream.pix_fmt = pix_fmt
         if codec in ("libx264", "libx265"):
             stream.options = {"crf": "18", "preset": "ultrafast", **({"g": str(gop)} if gop else {})}
+            if codec == "libx265":
+                stream.options["x265-params"] = "log-level=error"
         if pix_fmt == "yuv420p":
             tag_bt709(stream)
         if time_base is not None:

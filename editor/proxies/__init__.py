@@ -1,0 +1,1 @@
+"""Proxies: the window's settings, the Project > Proxies dialog."""
