@@ -74,7 +74,7 @@ def clip_facts(timeline: Timeline, ident: str) -> ClipFacts | None:
         source=path,
         offline=path is None or not path.is_file(),  # a stat, not a read: cheap enough to do here
         source_in=source_in,
-        source_out=source_in + timewarp.media_span(duration, timewarp.time_scalar(clip)) - 1,
+        source_out=source_in + timewarp.clip_span(clip, duration) - 1,
         duration=duration,
         position=slot.start,
         gain_db=effects.gain_db(clip),

@@ -2,7 +2,9 @@
 
 Shown for one selected clip. Speed is typed in percent (any value from 1%
 to 10000%; the arrows step by 5%); each change is one undo step through
-`engine.project.speed`, applied to the clip and its linked partners. The
+`engine.project.speed`, applied to the clip and its linked partners (a
+speed typed over a ramp replaces it; the ramp's keyframes are
+`speed_ramp_box`'s). The
 slow-motion method matters only below 100%, so it is enabled only there.
 A freeze frame has no speed: the section says so instead.
 """
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.inspector.speed_ramp_box import SpeedRampBox
 from engine.errors import ShotlineError
-from engine.project import document, speed, timewarp
+from engine.project import document, ramp_curve, speed, timewarp
 
 METHODS = (
     (timewarp.NEAREST, "Nearest frame"),
@@ -63,6 +66,8 @@ class SpeedBox(QGroupBox):
         self.form.addRow("", self.reverse)
         self.form.addRow("", self.ripple)
         self.form.addRow("Slow motion", self.method)
+        self.ramp = SpeedRampBox(context, self.ripple.isChecked, self)
+        self.form.addRow("Ramp", self.ramp)
         self.form.addRow(self.frozen)
         self.percent.valueChanged.connect(self._set_speed)
         self.reverse.toggled.connect(self._set_speed)
@@ -97,10 +102,13 @@ class SpeedBox(QGroupBox):
         self.method.setCurrentIndex(max(0, self.method.findData(timewarp.interpolation(clip))))
         for field in (self.percent, self.reverse, self.method):
             field.blockSignals(False)
-        for row in range(4):
+        for row in range(5):
             self.form.setRowVisible(row, not frozen)
         self.form.setRowVisible(self.frozen, frozen)
-        self.method.setEnabled(percent < 100)
+        keys = ramp_curve.keyframes(clip)
+        self.percent.setPrefix("mean " if keys else "")  # a ramp's speed varies: this is its average
+        self.method.setEnabled(percent < 100 or any(k.percent < 100 for k in keys))
+        self.ramp.show_clip(None if frozen or reverse else self._ident)
 
     def _set_speed(self) -> None:
         if self._ident is None:

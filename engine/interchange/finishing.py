@@ -33,7 +33,7 @@ from engine.interchange import bundle, fcp7, fcp7_speed
 from engine.interchange.formats import Format, format_for, write_file, write_string
 from engine.media.probe import probe
 from engine.media.reference import available_range
-from engine.project import foreign, timewarp, titles
+from engine.project import foreign, ramp_curve, timewarp, titles
 from engine.project.document import AUDIO, VIDEO, ProjectSettings, Timeline, settings
 from engine.project.mediapaths import path_from_url
 
@@ -120,19 +120,26 @@ def lost_in(timeline: Timeline, fmt: Format) -> list[str]:
 def _has_effects(clip: otio.schema.Clip) -> bool:
     """Picture and sound effects and fades; speed is counted on its own (`_time_effects`)."""
     meta = clip.metadata.get("shotline", {})
-    others = [e for e in clip.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+    others = [
+        e
+        for e in clip.effects
+        if not isinstance(e, otio.schema.LinearTimeWarp) and e.effect_name != ramp_curve.EFFECT_NAME
+    ]
     return bool(others or meta.get("fade_in") or meta.get("fade_out"))
 
 
-SPEED, REVERSE, FREEZE = "speed changes", "reversed clips", "freeze frames"
+SPEED, REVERSE, FREEZE, RAMP = "speed changes", "reversed clips", "freeze frames", "speed ramps"
 
 
 def _time_effects(clips: list[otio.schema.Clip]) -> dict[str, int]:
-    """How many clips play at another speed, backwards, or frozen."""
-    counts = {SPEED: 0, REVERSE: 0, FREEZE: 0}
+    """How many clips play at another speed, backwards, frozen, or ramped (no format carries a
+    ramp: those get its average speed)."""
+    counts = {SPEED: 0, REVERSE: 0, FREEZE: 0, RAMP: 0}
     for clip in clips:
         scalar = timewarp.time_scalar(clip)
-        if scalar == 0:
+        if timewarp.has_ramp(clip):
+            counts[RAMP] += 1
+        elif scalar == 0:
             counts[FREEZE] += 1
         elif scalar < 0:
             counts[REVERSE] += 1
@@ -143,9 +150,17 @@ def _time_effects(clips: list[otio.schema.Clip]) -> dict[str, int]:
 
 def _time_effects_for(timeline: Timeline, fmt: Format) -> None:
     """Keep only the time effects the format writes: a reversed clip goes to an EDL forwards at its
-    speed (its writer refuses negative speeds), and the rest play at normal speed over the same cut."""
+    speed (its writer refuses negative speeds), a speed ramp as its average speed where the format
+    has speed, and the rest play at normal speed over the same cut."""
     for clip in timeline.find_clips():
         scalar = timewarp.time_scalar(clip)
+        if timewarp.has_ramp(clip):
+            kept = [e for e in clip.effects if e.effect_name != ramp_curve.EFFECT_NAME]
+            if SPEED in fmt.time_effects:
+                average = float(scalar.limit_denominator(10000))
+                kept.insert(0, otio.schema.LinearTimeWarp(name="Speed", time_scalar=average))
+            clip.effects[:] = kept
+            continue
         if scalar == 1:
             continue
         kind = FREEZE if scalar == 0 else REVERSE if scalar < 0 else SPEED

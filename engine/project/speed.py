@@ -19,7 +19,7 @@ from fractions import Fraction
 import opentimelineio as otio
 
 from engine.errors import EditError
-from engine.project import links, timewarp, trackedit
+from engine.project import links, ramp_curve, timewarp, trackedit
 from engine.project.change import Change, mutation
 from engine.project.document import Clip, Gap, Timeline, Track, clip_id, find_clip, settings, shotline_meta
 from engine.project.times import RationalTime, timecode, to_frames, tr
@@ -52,7 +52,11 @@ def _round(value: Fraction) -> int:
 
 
 def _set_warp(clip: Clip, scalar: Fraction, mode: str) -> None:
-    kept = [e for e in clip.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+    kept = [
+        e
+        for e in clip.effects
+        if not isinstance(e, otio.schema.LinearTimeWarp) and e.effect_name != ramp_curve.EFFECT_NAME
+    ]
     if scalar != 1:
         warp = otio.schema.LinearTimeWarp(name="Speed", time_scalar=float(scalar))
         if mode != timewarp.NEAREST:
@@ -110,7 +114,7 @@ def set_speed(
         lengths = []
         for track, member in members:
             _, old_length = trackedit.source_frames(member, rate)
-            span = timewarp.media_span(old_length, timewarp.time_scalar(member))
+            span = timewarp.clip_span(member, old_length)
             length = max(1, _round(Fraction(span) / abs(scalar)))
             mode = interpolation or timewarp.interpolation(member)
             _set_warp(member, scalar, mode)
@@ -126,8 +130,9 @@ def set_interpolation(timeline: Timeline, ident: str, mode: str) -> Change:
     if mode not in timewarp.INTERPOLATIONS:
         raise EditError(f"Slow motion is made by {', '.join(timewarp.INTERPOLATIONS)}, not {mode}")
     track, clip = find_clip(timeline, ident)
+    ramp = ramp_curve.ramp_effect(clip)
     with mutation(timeline, "Slow Motion Method", [track]) as change:
-        for warp in timewarp.warps(clip):
+        for warp in [ramp] if ramp is not None else timewarp.warps(clip):
             if isinstance(warp, otio.schema.FreezeFrame):
                 continue
             meta = shotline_meta(warp)
@@ -163,7 +168,11 @@ def freeze_frame(timeline: Timeline, ident: str, at: RationalTime) -> Change:
         else:
             piece = clip
         remaining = trackedit.source_frames(piece, rate)[1]
-        piece.effects[:] = [e for e in piece.effects if not isinstance(e, otio.schema.LinearTimeWarp)]
+        piece.effects[:] = [
+            e
+            for e in piece.effects
+            if not isinstance(e, otio.schema.LinearTimeWarp) and e.effect_name != ramp_curve.EFFECT_NAME
+        ]
         piece.effects.insert(0, otio.schema.FreezeFrame(name="Freeze Frame"))
         piece.source_range = tr(held, remaining, rate)
         shotline_meta(piece).pop("link", None)

@@ -24,6 +24,8 @@ from fractions import Fraction
 
 import opentimelineio as otio
 
+from engine.project import ramp_curve
+
 #: How frames between two source frames are made when a clip plays slower than its media.
 NEAREST, BLEND, FLOW = "nearest", "blend", "flow"
 INTERPOLATIONS = (NEAREST, BLEND, FLOW)
@@ -47,7 +49,12 @@ def is_frozen(clip: otio.core.Item) -> bool:
 
 
 def time_scalar(clip: otio.core.Item) -> Fraction:
-    """Source frames per timeline frame: 1 plain, 2 at 200%, -1 reversed, 0 frozen."""
+    """Source frames per timeline frame: 1 plain, 2 at 200%, -1 reversed, 0 frozen; a speed
+    ramp's average (what trims and interchange formats go by; frames shown follow the curve)."""
+    keys = ramp_curve.keyframes(clip)
+    if keys:
+        length = round(clip.trimmed_range().duration.value) if clip.source_range is not None else 0
+        return ramp_curve.average(keys, length, ramp_curve.phase(clip))
     total = Fraction(1)
     for effect in warps(clip):
         if isinstance(effect, otio.schema.FreezeFrame):
@@ -56,12 +63,17 @@ def time_scalar(clip: otio.core.Item) -> Fraction:
     return total
 
 
+def has_ramp(clip: otio.core.Item) -> bool:
+    return ramp_curve.has_ramp(clip)
+
+
 def has_warp(clip: otio.core.Item) -> bool:
-    return time_scalar(clip) != 1
+    return ramp_curve.has_ramp(clip) or time_scalar(clip) != 1
 
 
 def interpolation(clip: otio.core.Item) -> str:
-    for effect in warps(clip):
+    ramp = ramp_curve.ramp_effect(clip)
+    for effect in [ramp] if ramp is not None else warps(clip):
         chosen = effect.metadata.get("shotline", {}).get("interpolation")
         if chosen in INTERPOLATIONS:
             return str(chosen)
@@ -75,6 +87,14 @@ def media_span(length: int, scalar: Fraction) -> int:
     return math.ceil(length * abs(scalar))
 
 
+def clip_span(clip: otio.core.Item, length: int) -> int:
+    """Source frames a clip of `length` frames uses: `media_span` at its speed, or up to the
+    frame its ramp's last frame shows."""
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.span(ramp_curve.keyframes(clip), length, ramp_curve.phase(clip))
+    return media_span(length, time_scalar(clip))
+
+
 def source_position(scalar: Fraction, offset: int, length: int) -> Fraction:
     """The exact source position (frames after the clip's source start) shown `offset` frames into
     a clip of `length` frames; offsets outside [0, length) extend the same line (dissolve handles)."""
@@ -85,9 +105,24 @@ def source_position(scalar: Fraction, offset: int, length: int) -> Fraction:
     return (length - 1 - offset) * -scalar
 
 
+def clip_position(clip: otio.core.Item, offset: int, length: int) -> Fraction:
+    """`source_position` for this clip: along its speed ramp's curve when it has one."""
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.clip_position(clip, offset)
+    return source_position(time_scalar(clip), offset, length)
+
+
+def local_speed(clip: otio.core.Item, offset: int) -> Fraction:
+    """Source frames per timeline frame at `offset` frames into the clip (a ramp's speed there)."""
+    keys = ramp_curve.keyframes(clip)
+    if keys:
+        return ramp_curve.speed_at(keys, offset)
+    return time_scalar(clip)
+
+
 def source_offset(clip: otio.core.Item, offset: int, length: int) -> int:
     """The whole source frame (after the source start) shown `offset` frames into the clip."""
-    return math.floor(source_position(time_scalar(clip), offset, length))
+    return math.floor(clip_position(clip, offset, length))
 
 
 def split_starts(clip: otio.core.Item, start: int, length: int, offset: int) -> tuple[int, int]:
@@ -104,6 +139,8 @@ def split_starts(clip: otio.core.Item, start: int, length: int, offset: int) -> 
 
 def label(clip: otio.core.Item) -> str | None:
     """How the timeline names a clip's speed ("200%", "-100%", "Freeze"), None at normal speed."""
+    if ramp_curve.has_ramp(clip):
+        return "Ramp"
     scalar = time_scalar(clip)
     if scalar == 1:
         return None
@@ -114,7 +151,10 @@ def label(clip: otio.core.Item) -> str | None:
 
 def trimmed_start(clip: otio.core.Item, start: int, head: int, tail: int) -> int:
     """The source start after moving a clip's head by `head` and its tail by `tail` timeline
-    frames (later = positive), so the frames still shown stay where they were."""
+    frames (later = positive), so the frames still shown stay where they were. A ramped clip's
+    curve moves with its head (its keyframes are counted from the clip's start)."""
+    if ramp_curve.has_ramp(clip):
+        return ramp_curve.head_moved(clip, start, head)  # its curve stays on the picture
     scalar = time_scalar(clip)
     if scalar > 0:
         return start + math.floor(head * scalar)
@@ -126,6 +166,8 @@ def trimmed_start(clip: otio.core.Item, start: int, head: int, tail: int) -> int
 def trim_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: float) -> tuple[float, float]:
     """How far (timeline frames) the head may move earlier and the tail later, given source
     frames [lo, hi) of media: (most negative head move, largest tail move)."""
+    if ramp_curve.has_ramp(clip):
+        return _ramp_room(clip, start, length, lo, hi)
     scalar = time_scalar(clip)
     if scalar == 0:
         return -math.inf, math.inf
@@ -136,4 +178,37 @@ def trim_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: floa
     speed = abs(scalar)
     head = -math.floor(before / speed) if math.isfinite(before) else -math.inf
     tail = math.floor(after / speed) if math.isfinite(after) else math.inf
+    return head, tail
+
+
+def _last_true(test, limit: int) -> int:
+    """The largest n in [0, limit] with test(n) true (test(0) is; test is monotone)."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if test(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _ramp_room(clip: otio.core.Item, start: int, length: int, lo: float, hi: float) -> tuple[float, float]:
+    """`trim_room` along a ramp's curve: the head may go back while the curve before it stays in
+    the media, the tail on while the frames it adds do (at the speeds the curve has there)."""
+
+    def shown(offset: int) -> Fraction:
+        return ramp_curve.clip_position(clip, offset)
+
+    far = 1 << 20  # a million frames: beyond any media there is
+    tail = math.inf
+    if math.isfinite(hi):
+        tail = (
+            _last_true(lambda t: start + math.floor(shown(length + t - 1)) < hi, far)
+            if (start + math.floor(shown(length - 1)) < hi)
+            else 0
+        )
+    head = -math.inf
+    if math.isfinite(lo):
+        head = -_last_true(lambda h: start + math.floor(shown(-h)) >= lo, far) if start >= lo else 0
     return head, tail

@@ -125,6 +125,8 @@ def _split_item(item: otio.core.Item, offset: int, rate: float) -> tuple[otio.co
     left = item.clone()
     right = item.clone()
     left_start, right_start = timewarp.split_starts(item, start, length, offset)
+    if isinstance(right, Clip) and timewarp.has_ramp(right):  # the right piece's curve starts at the cut
+        right_start = timewarp.trimmed_start(right, start, offset, 0)
     left.source_range = tr(left_start, offset, rate)
     right.source_range = tr(right_start, length - offset, rate)
     if isinstance(right, Clip):

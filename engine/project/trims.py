@@ -303,11 +303,21 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     for _, clip in members:
         start, length = trackedit.source_frames(clip, rate)
         lo, hi = _source_limits(clip, rate)
-        bounds.limit(lo=lo - start, hi=hi - start - length)
+        # a slip moves the media by the delta at the clip's speed (`_resize`): the room is the
+        # media left beyond the span the clip shows at that speed, in timeline frames
+        earliest, latest = timewarp.trim_room(clip, start, length, lo, hi)
+        if timewarp.has_ramp(clip):  # a ramp stays on the clip; its media moves frame for frame
+            span = timewarp.clip_span(clip, length)
+            earliest, latest = lo - start, hi - start - span
+        bounds.limit(lo=earliest, hi=latest)
 
     def apply(d: int) -> None:
         for _, clip in members:
-            _resize(clip, rate, head=d, tail=d)
+            if timewarp.has_ramp(clip):
+                start, length = trackedit.source_frames(clip, rate)
+                trackedit.set_source(clip, start + d, length, rate)
+            else:
+                _resize(clip, rate, head=d, tail=d)
 
     return _run(timeline, "Slip", [t for t, _ in members], requested, bounds, apply)
 

@@ -34,7 +34,7 @@ def mix_audio(timeline: otio.schema.Timeline, start: int, count: int, sources: S
             key = (id(reader), segment.clip.metadata.get("shotline", {}).get("id") or id(segment.clip))
             base = segment.source_sample - math.floor(segment.clip_offset * segment.speed)
             samples = stretch.stretcher_for(sources).read(
-                key, reader, base, segment.clip_offset, segment.count, segment.speed
+                key, reader, base, segment.clip_offset, segment.count, segment.speed, segment.piece
             )
         else:
             samples = reader.read(segment.source_sample, segment.count)

@@ -44,3 +44,29 @@ def flow(first: Picture, second: Picture, t: float) -> Picture:
         mixed = (1.0 - t) * a_warped.astype(np.float32) + t * b_warped.astype(np.float32)
         out.append(np.clip(mixed + 0.5, 0, 255).astype(np.uint8).reshape(-1))
     return Picture(first.width, first.height, np.concatenate(out))
+
+
+def between_rgb(first: np.ndarray, second: np.ndarray, t: float, method: str) -> np.ndarray:
+    """`between` for the compositor's source pictures (RGB or RGBA uint8 at the source's size):
+    a clip with a transform gets the same in-between frames as one shown plainly."""
+    if method not in (timewarp.BLEND, timewarp.FLOW) or first.shape != second.shape:
+        return first
+    if method == timewarp.BLEND:
+        mixed = (1.0 - t) * first.astype(np.float32) + t * second.astype(np.float32)
+        return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+    import cv2  # loaded only for optical-flow slow motion
+
+    luma = [
+        cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY) for image in (first, second)
+    ]
+    estimator = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+    motion = estimator.calc(luma[0], luma[1], None)
+    h, w = first.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    fx, fy = motion[..., 0], motion[..., 1]
+    a = cv2.remap(first, xs - t * fx, ys - t * fy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    b = cv2.remap(
+        second, xs + (1 - t) * fx, ys + (1 - t) * fy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    mixed = (1.0 - t) * a.astype(np.float32) + t * b.astype(np.float32)
+    return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)

@@ -32,6 +32,7 @@ from engine.project.document import AUDIO_SAMPLE_RATE
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.project.transitions import transitions_on
+from engine.render import ramp_sound
 
 
 @dataclass(frozen=True)
@@ -151,14 +152,14 @@ def _clip_source(slot: trackedit.Slot, frame: int, rate: float) -> int:
 def _layer(slot: trackedit.Slot, frame: int, rate: float, weight: float) -> Layer:
     clip = slot.item
     layer = Layer(clip, _clip_source(slot, frame, rate), weight, frame - slot.start)
-    scalar = timewarp.time_scalar(clip)
+    scalar = timewarp.local_speed(clip, frame - slot.start)  # a ramp's speed at this frame
     if scalar == 0 or abs(scalar) >= 1:
         return layer
     mode = timewarp.interpolation(clip)
     if mode == timewarp.NEAREST:
         return layer
     _, length = trackedit.source_frames(clip, rate)
-    position = timewarp.source_position(scalar, frame - slot.start, length)
+    position = timewarp.clip_position(clip, frame - slot.start, length)
     between = float(position - math.floor(position))
     if between == 0:
         return layer
@@ -253,6 +254,8 @@ class AudioSegment:
     speed: Fraction = Fraction(1)
     #: output samples from the clip's first sample to out_start: where a stretched read is in the clip
     clip_offset: int = 0
+    #: a speed ramp's piece: its samples, stretched as one (`ramp_sound`); 0: the clip in 1 s chunks
+    piece: int = 0
 
 
 def db_to_gain(db: float) -> float:
@@ -321,18 +324,20 @@ def _track_segments(track: otio.schema.Track, start: int, count: int, rate: floa
         envelope = tuple(
             (r0 - start, r1 - start, v0, v1, curve) for r0, r1, v0, v1, curve in ramps if r1 > a and r0 < b
         )
-        out.append(
-            AudioSegment(
-                clip=clip,
-                out_start=a - start,
-                count=b - a,
-                source_sample=source_sample,
-                gain=db_to_gain(clip_gain_db(clip)),
-                envelope=envelope,
-                speed=speed,
-                clip_offset=a - clip_lo,
-            )
+        segment = AudioSegment(
+            clip=clip,
+            out_start=a - start,
+            count=b - a,
+            source_sample=source_sample,
+            gain=db_to_gain(clip_gain_db(clip)),
+            envelope=envelope,
+            speed=speed,
+            clip_offset=a - clip_lo,
         )
+        if timewarp.has_ramp(clip):  # pitch-kept pieces at the ramp's local speed
+            out.extend(ramp_sound.pieces(segment, slot.start, slot.duration, rate, start))
+        else:
+            out.append(segment)
     return out
 
 

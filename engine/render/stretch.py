@@ -42,48 +42,59 @@ class Stretcher:
         self._windows: dict[Hashable, tuple[int, np.ndarray]] = {}
 
     def read(
-        self, key: Hashable, reader: AudioReader, base: int, offset: int, count: int, speed: Fraction
+        self,
+        key: Hashable,
+        reader: AudioReader,
+        base: int,
+        offset: int,
+        count: int,
+        speed: Fraction,
+        piece: int = 0,
     ) -> np.ndarray:
         """Output samples [offset, offset + count) of a clip whose output sample 0 plays source
-        sample `base`, at `speed`: (count, 2) float32."""
+        sample `base`, at `speed`: (count, 2) float32. `piece` > 0: a speed ramp's piece of that
+        many samples, stretched in chunks of its own size, its head cross-faded by the caller."""
+        size = piece or CHUNK
         out = np.zeros((max(count, 0), 2), np.float32)
         position = offset
         while position < offset + count:
-            index = position // CHUNK
-            chunk = self._chunk(key, reader, base, index, speed)
-            lo = position - index * CHUNK
-            take = min(CHUNK - lo, offset + count - position)
+            index = position // size
+            chunk = self._chunk(key, reader, base, index, speed, size)
+            lo = position - index * size
+            take = min(size - lo, offset + count - position)
             out[position - offset : position - offset + take] = chunk[lo : lo + take]
             position += take
         return out
 
     def _chunk(
-        self, key: Hashable, reader: AudioReader, base: int, index: int, speed: Fraction
+        self, key: Hashable, reader: AudioReader, base: int, index: int, speed: Fraction, size: int = CHUNK
     ) -> np.ndarray:
-        """Output [index*CHUNK, (index+1)*CHUNK) of the clip, its head cross-faded from the previous chunk."""
-        name = (key, base, speed, index)
+        """Output [index*size, (index+1)*size) of the clip, its head cross-faded from the previous chunk
+        (a ramp piece's first chunk excepted: the pieces cross-fade into each other themselves)."""
+        name = (key, base, speed, size, index)
         if name in self._chunks:
             self._chunks.move_to_end(name)
             return self._chunks[name]
-        raw = self._stretched(key, reader, base, index, speed)
-        chunk = raw[:CHUNK].copy()
-        previous = self._chunks.get((key, base, speed, index - 1, "tail"))
-        if previous is None:  # a seek: the same join as playing through, so every read agrees
-            previous = self._stretched(key, reader, base, index - 1, speed)[CHUNK:]
-        ramp = ((np.arange(CROSSFADE, dtype=np.float32) + 0.5) / CROSSFADE)[:, None]
-        chunk[:CROSSFADE] = previous * (1 - ramp) + chunk[:CROSSFADE] * ramp
+        raw = self._stretched(key, reader, base, index, speed, size)
+        chunk = raw[:size].copy()
+        if not (size != CHUNK and index == 0):
+            previous = self._chunks.get((key, base, speed, size, index - 1, "tail"))
+            if previous is None:  # a seek: the same join as playing through, so every read agrees
+                previous = self._stretched(key, reader, base, index - 1, speed, size)[size:]
+            ramp = ((np.arange(CROSSFADE, dtype=np.float32) + 0.5) / CROSSFADE)[:, None]
+            chunk[:CROSSFADE] = previous * (1 - ramp) + chunk[:CROSSFADE] * ramp
         self._chunks[name] = chunk
-        self._chunks[(key, base, speed, index, "tail")] = raw[CHUNK : CHUNK + CROSSFADE]
+        self._chunks[(key, base, speed, size, index, "tail")] = raw[size : size + CROSSFADE]
         while len(self._chunks) > 2 * KEPT_CHUNKS:
             self._chunks.popitem(last=False)
         return chunk
 
     def _stretched(
-        self, key: Hashable, reader: AudioReader, base: int, index: int, speed: Fraction
+        self, key: Hashable, reader: AudioReader, base: int, index: int, speed: Fraction, size: int = CHUNK
     ) -> np.ndarray:
-        """Output [index*CHUNK, (index+1)*CHUNK + CROSSFADE) stretched from its source and margins."""
-        first = index * CHUNK
-        length = CHUNK + CROSSFADE
+        """Output [index*size, (index+1)*size + CROSSFADE) stretched from its source and margins."""
+        first = index * size
+        length = size + CROSSFADE
         lo = base + math.floor(first * speed) - MARGIN
         hi = base + math.ceil((first + length) * speed) + MARGIN
         source = self._source(key, reader, lo, hi)

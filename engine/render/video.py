@@ -72,6 +72,7 @@ class Renderer:
         self._fitted = _Fitted()
         self.cache = FrameCache(cache_megabytes)
         self._recent: OrderedDict[tuple, Picture] = OrderedDict()
+        self._recent_rgb: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._displayed: dict[str, tuple[int, int]] = {}  # file -> upright picture size
         self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
         self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
@@ -180,14 +181,10 @@ class Renderer:
         if is_placeholder(layer.clip):  # a script's shot not generated yet: its storyboard panel
             image = panel_rgb_of(layer.clip, size)
             return compose.place(image, size, placed, fit, units), placed.blend
-        decoder = self.sources.video(layer.clip)
-        decoded = decoder.frame_at(Fraction(layer.source_frame) / rate_fraction(rate))
-        last = self._rgb.get(id(decoder))
-        if last is not None and last[0] is decoded:
-            image = last[1]
-        else:
-            image = compose.source_rgb(decoded, decoder.rotation)
-            self._rgb[id(decoder)] = (decoded, image)
+        image = self._source_rgb(layer.clip, layer.source_frame, rate)
+        if layer.between > 0:  # slow motion between two source frames, as on the plain path
+            following = self._source_rgb(layer.clip, layer.source_frame + 1, rate)
+            image = interpolate.between_rgb(image, following, layer.between, layer.interpolation)
         move = kenburns.move_of(layer.clip)
         if move is not None:  # the move's framing first: transforms place what it shows
             origin = plan.media_origin(layer.clip, rate)
@@ -195,6 +192,27 @@ class Renderer:
             image = kenburns.crop(image, move.rect_at(offset, length))
         image = apply_looks_rgb(image, layer.clip, layer.source_frame)
         return compose.place(image, size, placed, fit, units), placed.blend
+
+    def _source_rgb(self, clip: otio.schema.Clip, source_frame: int, rate: float) -> np.ndarray:
+        """A source frame as upright RGB(A) at its own size; the last few are kept, since slow
+        motion asks for each again on the next output frame and going back would seek."""
+        decoder = self.sources.video(clip)
+        seconds = Fraction(source_frame) / rate_fraction(rate)
+        key = ("rgb", decoder.path, seconds)
+        kept = self._recent_rgb.get(key)
+        if kept is not None:
+            return kept
+        decoded = decoder.frame_at(seconds)
+        last = self._rgb.get(id(decoder))
+        if last is not None and last[0] is decoded:
+            image = last[1]
+        else:
+            image = compose.source_rgb(decoded, decoder.rotation)
+            self._rgb[id(decoder)] = (decoded, image)
+        self._recent_rgb[key] = image
+        while len(self._recent_rgb) > RECENT_PICTURES:
+            self._recent_rgb.popitem(last=False)
+        return image
 
     def _title(
         self, clip: otio.schema.Clip, size: tuple[int, int], units: float

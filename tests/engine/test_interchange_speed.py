@@ -104,3 +104,23 @@ def test_shotline_convert_names_the_speed_effects_a_format_cannot_carry(
     else:
         assert f"shotline convert: warning: {name} cannot carry: {warning}" in err
     assert (tmp_path / name).exists()
+
+
+def test_a_speed_ramp_goes_to_other_editors_as_its_average_speed_and_is_named(media, tmp_path):
+    from engine.project import speed_ramp
+
+    timeline = new_project(size=(160, 120))
+    pic = clips_for(media / "count.mp4", RATE, 30, 10)[0]
+    edits.append(timeline, {"V1": pic})
+    length = speed_ramp.apply_preset(timeline, clip_id(pic)).result
+    result = finishing.export_timeline(timeline, tmp_path / "ramped.xml")
+    assert result.warning == "ramped.xml cannot carry: speed ramps (1 clip)"
+    opened = open_timeline(tmp_path / "ramped.xml").timeline
+    # the same length on the track, covering the same 30 source frames at the ramp's mean speed
+    (clip,) = opened.find_clips()
+    assert clip.source_range.duration.value == length
+    mean = float(timewarp.time_scalar(pic))  # the source frames the curve plays, per frame
+    assert abs(mean * length - 30) < 1  # other editors' clip covers the same media, to the frame
+    assert scalars(opened)[0] == pytest.approx(mean, abs=1e-4)
+    edl = finishing.export_timeline(timeline, tmp_path / "ramped.edl")
+    assert edl.warning == "ramped.edl cannot carry: speed ramps (1 clip)"

@@ -300,3 +300,44 @@ def test_a_dissolve_after_a_fast_clip_needs_media_at_its_speed(media):
     )  # 10 frames showing 100..118; 2 more need 120 and 122 of 0..119
     with pytest.raises(EditError, match="needs 3 more frame"):
         transitions.add_cross_dissolve(timeline, "V1", rt(10, RATE), rt(4, RATE))
+
+
+@pytest.mark.parametrize(
+    ("percent", "reverse", "later", "edge", "earlier"),
+    [(200, False, 45, 118, -50), (50, False, 180, 119, -200), (200, True, 5, 0, -50)],
+)
+def test_slip_stops_where_the_media_at_the_clips_speed_ends(media, percent, reverse, later, edge, earlier):
+    """The media moves by the slip at the clip's speed: source 10..30 of 120 has 90 frames of room
+    after it, 10 before, which a 200% clip crosses in half as many frames (reversed: the other way)."""
+    from engine.project import trims
+
+    timeline, ident = one_clip(media, frames=20, start=10)
+    speed.set_speed(timeline, ident, percent, reverse=reverse)
+    assert trims.slip(timeline, ident, rt(500, RATE)).result == later
+    length = trackedit.source_frames(next(iter(document.track(timeline, "V1").find_clips())), RATE)[1]
+    shown = [read_index(video_frame(timeline, k)) for k in range(length)]
+    assert (min(shown) if reverse else max(shown)) == edge  # up to the media's end (reversed: start)
+    assert trims.slip(timeline, ident, rt(-500, RATE)).result == earlier  # and back to the other end
+
+
+def test_a_moved_slow_clip_gets_the_same_in_between_pictures(media):
+    """Slow motion on the compositing path: a clip with a transform blends or flows between source
+    frames too, not just repeats the nearest one."""
+    from engine.project import transform
+
+    timeline, ident = one_clip(media)
+    speed.set_speed(timeline, ident, 50, interpolation=timewarp.BLEND)
+    transform.set_transform(timeline, ident, scale=0.5)
+
+    def pixels(frame: int) -> np.ndarray:
+        return video_frame(timeline, frame).astype(int)
+
+    nearest_a, between, nearest_b = pixels(2), pixels(3), pixels(4)  # source 11, 11.5, 12
+    assert np.abs(nearest_a - nearest_b).max() > 100
+    error = np.abs(between - (nearest_a + nearest_b) / 2)
+    # the mix of the two neighbours, up to rounding at the digits' edges (YUV <-> RGB both ways)
+    assert error.mean() < 0.1 and (error > 3).mean() < 0.001
+    assert np.abs(between - nearest_a).max() > 50 and np.abs(between - nearest_b).max() > 50
+    speed.set_interpolation(timeline, ident, timewarp.FLOW)
+    flowed = pixels(3)
+    assert np.abs(flowed - nearest_a).max() > 0 and np.abs(flowed - nearest_b).max() > 0
