@@ -91,10 +91,11 @@ def _plan(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"cards_gb": sizes, "plans": table, "recommended": picks, "quantization": quantize}))
         return 0
+    width = max(28, *(len(e.name) for e in entries))
     for size in sizes:
         print(f"A {size:g} GB card:")
         for entry in entries:
-            print(f"  {entry.name:28} {entry.plan(size).describe()}")
+            print(f"  {entry.name:{width}} {entry.plan(size).describe()}")
         for task in tasks:
             print(f"  recommended for {task}: {picks[task][f'{size:g}'] or 'none fits unchanged'}")
     if not quantize:

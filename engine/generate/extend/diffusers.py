@@ -43,6 +43,7 @@ from engine.generate.pipelines import (
     LOADED,
     PresetBackend,
     _step_callback,
+    generation_size,
     model_facts,
 )
 from engine.generate.presets import VideoPreset, presets_file
@@ -59,6 +60,18 @@ class DiffusersExtendBackend(PresetBackend):
     task = "video.extend"
     presets_file = PRESETS_FILE
 
+    def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
+        """The model makes the clip's context frames and the new ones in one call: all of them count."""
+        total = _Plan.make(preset, request).total
+        width, height = preset.generation_size(request.width, request.height)
+        works: list[tuple[float, ...]] = [(width, height, total)]
+        sizes: list[Any] = [None]
+        smaller = preset.smaller_size(request.width, request.height)
+        if smaller is not None:
+            works.append((smaller[0], smaller[1], total))
+            sizes.append(smaller)
+        return works, sizes
+
     def run(self, request: ExtendRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
         plan = _Plan.make(preset, request)
@@ -69,7 +82,7 @@ class DiffusersExtendBackend(PresetBackend):
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance
         negative = request.negative_prompt or preset.negative_prompt
-        width, height = preset.generation_size(request.width, request.height)
+        width, height = generation_size(preset, request, context)  # smaller when the plan says so
         context.log(
             f"{self.name}: {plan.total} frames at {width}x{height}, {float(preset.native_fps):g} fps, "
             f"{plan.known} of them the clip's, {steps} steps, for {request.frames} new frames"
@@ -154,6 +167,7 @@ class DiffusersExtendBackend(PresetBackend):
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
+            plan=context.plan.describe() if context.plan is not None else "",
             native_rate=f"{preset.native_fps.numerator}/{preset.native_fps.denominator}",
             **facts,
             **written,

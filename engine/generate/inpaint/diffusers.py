@@ -49,6 +49,13 @@ class DiffusersInpaintBackend(PresetBackend):
     task = "video.inpaint"
     presets_file = INPAINT_PRESETS
 
+    def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
+        """Per-frame inpainting (SD) asks the model for one frame a call; VACE for the whole range."""
+        works, sizes = super().works(preset, request)
+        if self.name == SD_INPAINT:
+            works = [(width, height, 1) for width, height, _frames in works]
+        return works, sizes
+
     def run(self, request: InpaintRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
         masks = request.masks()
