@@ -14,13 +14,15 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engine.generate.catalog import CatalogEntry, catalog
+from engine.generate.draft_choice import DraftChoice, draft_choice
 from engine.generate.model_choices import model_backend
 from engine.generate.planner import CPU, Plan, choose, ladder
-from engine.generate.presets import presets_file
+from engine.generate.presets import presets_file, read_presets
 from engine.generate.score.request import RATE
-from engine.generate.video.choices import chosen_preset, shot_plans
+from engine.generate.video.choices import chosen_preset, preset_draft, shot_plans
 
 INPAINT_PRESETS = presets_file("inpaint.json")
+MUSIC_PRESETS = presets_file("music.json")
 
 #: What a dialog knows before the job: the plans, and the index of the one the planner picks.
 Plans = tuple[list[Plan], int]
@@ -77,3 +79,20 @@ def inpaint_plans(
     per_call = 1 if backend == "sd-inpaint" else frames
     offload, tiling = bool(load.get("cpu_offload")), bool(load.get("vae_tiling"))
     return shot_plans(preset, per_call, rate, size, vram_gb, offload, tiling)
+
+
+def score_draft(backend: str | None, model: str | None) -> DraftChoice:
+    """Draft for a score job: ACE-Step turbo's own few steps; Stable Audio and AudioLDM 2 have no cache."""
+    entry = preset_entry("music.score", backend, model)
+    if entry is None:
+        return DraftChoice(None, "No model to make faster" if model_backend("music.score", backend) is None
+                           else "A model no preset names: only Final")  # fmt: skip
+    data = read_presets(MUSIC_PRESETS)[entry.name]
+    return draft_choice(entry.short_name, str(data.get("pipeline")), bool(data.get("distilled")))
+
+
+def inpaint_draft(backend: str | None, model: str | None) -> DraftChoice:
+    """Draft for an inpaint job: VACE's FirstBlockCache; per-frame SD inpainting's UNet has none."""
+    if model_backend("video.inpaint", backend) is None:
+        return DraftChoice(None, "No model to make faster")
+    return preset_draft(chosen_preset(backend, model, INPAINT_PRESETS))

@@ -29,6 +29,14 @@ def vram_gb_param(params: dict[str, Any]) -> float | None:
     return number
 
 
+def quality_param(params: dict[str, Any]) -> str:
+    """ "draft" (a fast first look: distilled steps or a step cache) or "final" (the default)."""
+    quality = params.get("quality") or "final"
+    if quality not in ("draft", "final"):
+        raise GenerateError(f"quality must be draft or final, not {quality!r}")
+    return str(quality)
+
+
 def plan_param(params: dict[str, Any]) -> str | None:
     plan = params.get("plan")
     if plan is not None and not isinstance(plan, str):

@@ -194,3 +194,11 @@ def test_a_still_on_a_card_too_small_for_it_whole_starts_offloaded(fake_card) ->
     assert ending[0] == "done" and FakeImagePipeline.ran == ["group 64x64"]
     assert listener.plan_lines(job) == [listener.plan_lines(job)[0]]  # no out-of-memory on the way
     assert listener.plan_lines(job)[0].startswith(f"Plan: Z-Image-Turbo 6B · {GR} · ~")
+
+
+def test_a_draft_score_with_ace_step_turbo_runs_its_own_steps_and_says_so(fake_card) -> None:
+    run, listener, _pool = fake_card
+    job, ending = run("music.score", "ace-step", vram_gb=80, quality="draft")
+    assert ending[0] == "done"
+    assert (ending[1].provenance["quality"], ending[1].provenance["draft"]) == ("draft", "distilled steps")
+    assert "ace-step: Draft quality, distilled steps" in listener.logs[job]

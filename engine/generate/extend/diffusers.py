@@ -36,6 +36,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Output
 from engine.generate.conform import fit_picture, to_uint8, valid_count
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import draft_facts, job_draft
 from engine.generate.extend.request import ExtendRequest, extend_video
 from engine.generate.extend.sound import extended_sound
 from engine.generate.pipelines import (
@@ -47,6 +49,7 @@ from engine.generate.pipelines import (
     model_facts,
 )
 from engine.generate.presets import VideoPreset, presets_file
+from engine.generate.video.choices import preset_draft
 from engine.jobs.progress import DECODING, LOADING, JobContext
 
 PRESETS_FILE = presets_file("extend.json")
@@ -87,7 +90,8 @@ class DiffusersExtendBackend(PresetBackend):
             f"{self.name}: {plan.total} frames at {width}x{height}, {float(preset.native_fps):g} fps, "
             f"{plan.known} of them the clip's, {steps} steps, for {request.frames} new frames"
         )
-        facts: dict[str, Any] = {}
+        draft = job_draft(preset_draft(preset), request.quality, context.log, self.name)
+        facts: dict[str, Any] = draft_facts(draft)
         heard: dict[str, Any] = {}  # the model's sound, when it makes sound
 
         def continuation(shown: list[np.ndarray]) -> list[np.ndarray]:
@@ -127,7 +131,8 @@ class DiffusersExtendBackend(PresetBackend):
             else:
                 arguments |= _vace_inputs(pictures, plan.total, (width, height), head=chronological)
             context.check_cancelled()
-            result = pipe(**arguments)
+            with step_cache(pipe, draft):
+                result = pipe(**arguments)
             frames = np.asarray(result.frames[0])
             audio = getattr(result, "audio", None)
             if audio is not None and preset.makes_audio:

@@ -19,6 +19,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate import pipelines as shared
 from engine.generate.base import Output, Readiness
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import draft_facts, job_draft
 from engine.generate.planner import Plan
 from engine.generate.score.diffusers import LOADED, loaded_music, preset_for
 from engine.generate.score.music.master import master, read_wav, write_wav
@@ -85,7 +87,9 @@ class AceStepBackend:
         section = f", samples {request.repaint[0]} to {request.repaint[1]} anew" if request.repaint else ""
         context.log(f"{self.name}: {request.duration:.2f} s at 48 kHz, {steps} steps{section}")
         context.check_cancelled()
-        made = pipe(**arguments).audios[0]
+        draft = job_draft(preset.draft(), request.quality, context.log, self.name)
+        with step_cache(pipe, draft):
+            made = pipe(**arguments).audios[0]
         made = np.asarray(made.float().cpu() if hasattr(made, "float") else made, np.float32)
         made = to_48k(made, int(pipe.vae.config.sampling_rate))
         context.progress(0.9, ENCODING)
@@ -103,6 +107,7 @@ class AceStepBackend:
             chunks=1,
             soundfont="",
             plan=plan.describe(),
+            **draft_facts(draft),
             tempo=request.bpm,
             key=request.key,
             progression="",

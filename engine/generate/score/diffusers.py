@@ -25,6 +25,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate import pipelines as shared
 from engine.generate.base import Output, Readiness
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import DraftChoice, draft_choice, draft_facts, job_draft
 from engine.generate.footprint import Footprint, parse_footprint
 from engine.generate.planner import Plan
 from engine.generate.presets import presets_file, read_presets
@@ -53,10 +55,14 @@ class MusicPreset:
     default: bool = False
     backend: str = "stable-audio"  # the backend that drives it (ace-step for ACE-Step)
     footprint: Footprint | None = None  # its memory figures, for the VRAM planner (engine.generate.planner)
+    distilled: bool = False  # its steps are already the few a distilled model takes (ACE-Step turbo)
 
     @property
     def short_name(self) -> str:
         return self.label.split(" (")[0]
+
+    def draft(self) -> DraftChoice:
+        return draft_choice(self.short_name, self.pipeline, self.distilled)
 
     def works(self, request: ScoreRequest) -> list[tuple[float, ...]]:
         """The seconds of audio one call makes, as the footprint measures work.
@@ -90,6 +96,7 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
                 default=bool(e.get("default", False)),
                 backend=str(e.get("backend") or "stable-audio"),
                 footprint=parse_footprint(e.get("footprint"), f"{Path(path).name}, preset {name}"),
+                distilled=bool(e.get("distilled", False)),
             )
             for name, e in entries.items()
         }
@@ -160,6 +167,7 @@ class DiffusersMusicBackend:
             f"at {rate} Hz, {steps} steps"
         )
         pieces = []
+        draft = job_draft(preset.draft(), request.quality, context.log, self.name)
         for index, (_start, length) in enumerate(plan):
             context.check_cancelled()
             arguments = _arguments(preset.pipeline, length / rate)
@@ -173,7 +181,8 @@ class DiffusersMusicBackend:
                 "callback": _step_callback(context, index, len(plan), steps),
                 "callback_steps": 1,
             }
-            audio = np.asarray(pipe(**arguments).audios[0], np.float32)
+            with step_cache(pipe, draft):
+                audio = np.asarray(pipe(**arguments).audios[0], np.float32)
             pieces.append(_stereo(audio)[:, :length])
         joined = crossfade(pieces, plan, needed)
         context.progress(DENOISED, ENCODING)
@@ -196,6 +205,7 @@ class DiffusersMusicBackend:
             device=device,
             dtype=str(dtype).removeprefix("torch."),
             plan=fitted.describe(),
+            **draft_facts(draft),
             soundfont="",
             tempo=None,
             key=None,
