@@ -99,7 +99,7 @@ class ExtendDialog(QDialog):
         form.addRow("Prompt", self.prompt)
         form.addRow("Seed", self.seed)
         self.options = ShotOptions(self, EXTEND_PRESETS)
-        for label, widget in self.options.rows(anchors=False, quality=False):
+        for label, widget in self.options.rows(anchors=False):
             form.addRow(label, widget)
         self._shot_size: tuple[int, int] | None = None
         self._vram_gb: float | None = None

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from editor.generate.seed import SeedBox, draw_seed, seed_lock
-from engine.generate.job_plans import preset_entry, score_plans
+from engine.generate.job_plans import preset_entry, score_draft, score_plans
 from engine.generate.model_choices import model_backend
 
 TASK = "music.score"
@@ -83,6 +84,7 @@ class ScoreDialog(QDialog):
         self.backend.setObjectName("score-backend")
         fit_backend_box(self.backend)
         self.plans = PlanChoice(self, "score-plan")
+        self.quality = QualityChoice(self)
         self._cue: tuple[int, Fraction] | None = None
         self._vram_gb: float | None = None
         self._loads: dict[str, dict[str, Any]] = {}
@@ -108,6 +110,7 @@ class ScoreDialog(QDialog):
         form.addRow("Backend", self.backend)
         for label, widget in self.plans.rows():
             form.addRow(label, widget)
+        form.addRow("Quality", self.quality.box)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel, self)
         buttons.button(standard.Ok).setText("Score")
@@ -139,6 +142,7 @@ class ScoreDialog(QDialog):
     def _update_plan(self) -> None:
         backend = self.chosen_backend
         load = self._loads.get(backend or "", {})
+        self.quality.show_choice(score_draft(backend, load.get("model")))
         entry = preset_entry(TASK, backend, load.get("model"))
         if entry is None or self._cue is None:
             self.plans.show_unplanned(loads_model=model_backend(TASK, backend) is not None)
@@ -159,6 +163,7 @@ class ScoreDialog(QDialog):
             "hit_cuts": self.hit_cuts.isChecked(),
             "seed": self.seed.value(),
             **self.plans.value(),
+            **self.quality.value(),
         }
 
     @property

@@ -17,22 +17,20 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from engine.generate.presets import PRESETS_FILE
 from engine.generate.video.choices import (
     BOTH,
-    DRAFT,
     FIRST,
     LAST,
     anchor_choices,
     chosen_preset,
-    draft_method,
+    preset_draft,
     shot_plans,
 )
 
@@ -52,25 +50,16 @@ class ShotOptions(QWidget):
         self.to_next.setObjectName("anchor-last")
         self.plans = PlanChoice(self)
         self.plan, self.plan_note = self.plans.box, self.plans.note
-        self.draft = QRadioButton("Draft", self)
-        self.draft.setObjectName("quality-draft")
-        self.final = QRadioButton("Final", self)
-        self.final.setObjectName("quality-final")
-        self.final.setChecked(True)
+        self.quality = QualityChoice(self)
+        self.draft, self.final = self.quality.draft, self.quality.final
         self._choices = anchor_choices(None)
         self.from_previous.toggled.connect(lambda _on: self._anchor_rules())
         anchors = QVBoxLayout()
         anchors.setContentsMargins(0, 0, 0, 0)
         anchors.addWidget(self.from_previous)
         anchors.addWidget(self.to_next)
-        quality = QHBoxLayout()
-        quality.setContentsMargins(0, 0, 0, 0)
-        quality.addWidget(self.draft)
-        quality.addWidget(self.final)
-        quality.addStretch(1)
-        self.anchor_box, self.quality_box = QWidget(self), QWidget(self)
+        self.anchor_box, self.quality_box = QWidget(self), self.quality.box
         self.anchor_box.setLayout(anchors)
-        self.quality_box.setLayout(quality)
 
     def rows(self, anchors: bool = True, quality: bool = True) -> list[tuple[str, Any]]:
         """(label, widget) for the form, in order: the plan, and the anchors and quality if asked."""
@@ -100,12 +89,7 @@ class ShotOptions(QWidget):
             plans, chosen = shot_plans(preset, *shot, vram_gb, bool(load.get("cpu_offload")),
                                        bool(load.get("vae_tiling")))  # fmt: skip
             self.plans.show_plans(plans, chosen, vram_gb)
-        method = draft_method(preset)
-        self.draft.setEnabled(preset is not None)
-        self.draft.setToolTip(f"A fast first look: {method}")
-        self.final.setToolTip("The model's real steps, no cache")
-        if preset is None:
-            self.final.setChecked(True)
+        self.quality.show_choice(preset_draft(preset))
 
     def _anchor_rules(self) -> None:
         first, last, both = self._choices[FIRST], self._choices[LAST], self._choices[BOTH]
@@ -127,12 +111,11 @@ class ShotOptions(QWidget):
     def reset(self) -> None:
         self.from_previous.setChecked(False)
         self.to_next.setChecked(False)
-        self.final.setChecked(True)
+        self.quality.reset()
 
     def values(self) -> dict[str, Any]:
         """The job's `plan` (only when the user chose one) and `quality` (only for Draft), so a Final
         job with the planner's choice keeps the cache key it always had."""
         found: dict[str, Any] = self.plans.value()
-        if self.draft.isChecked() and self.draft.isEnabled():
-            found["quality"] = DRAFT
+        found |= self.quality.value()
         return found

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 from editor.context import EditorContext
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from editor.jobs.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
-from engine.generate.job_plans import inpaint_plans
+from engine.generate.job_plans import inpaint_draft, inpaint_plans
 from engine.generate.model_choices import model_backend
 from engine.generate.video.choices import gpu_gb
 from engine.jobs import titles
@@ -68,6 +69,7 @@ class InpaintDialog(QDialog):
         self.backend.setObjectName("inpaint-backend")
         fit_backend_box(self.backend)
         self.plans = PlanChoice(self, "inpaint-plan")
+        self.quality = QualityChoice(self)
         self._clip: tuple[int, Fraction, tuple[int, int]] | None = None
         self._vram_gb: float | None = None
         self._loads: dict[str, dict[str, Any]] = {}
@@ -79,6 +81,7 @@ class InpaintDialog(QDialog):
         form.addRow("Backend", self.backend)
         for label, widget in self.plans.rows():
             form.addRow(label, widget)
+        form.addRow("Quality", self.quality.box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -120,6 +123,7 @@ class InpaintDialog(QDialog):
 
     def _update_plan(self) -> None:
         backend = self.backend.currentData()
+        self.quality.show_choice(inpaint_draft(backend, self._loads.get(backend or "", {}).get("model")))
         found = None
         if self._clip is not None:
             load = self._loads.get(backend or "", {})
@@ -130,7 +134,8 @@ class InpaintDialog(QDialog):
             self.plans.show_plans(*found, self._vram_gb)
 
     def values(self) -> dict[str, Any]:
-        return {"prompt": self.prompt.text().strip(), "seed": self.seed.value(), **self.plans.value()}
+        found = {"prompt": self.prompt.text().strip(), "seed": self.seed.value()}
+        return found | self.plans.value() | self.quality.value()
 
 
 class InpaintController(QObject):
@@ -224,8 +229,9 @@ class InpaintController(QObject):
             cache_dir=default_cache_dir(session.path),
         )
         params = spec["params"]
-        if values.get("plan"):
-            params["plan"] = values["plan"]  # the rung the user chose in the dialog
+        for name in ("plan", "quality"):  # the rung the user chose in the dialog; Draft
+            if values.get(name):
+                params[name] = values[name]
         snapshot, store = session.timeline.clone(), self._masks.store
         made_at: dict[str, Fraction] = {}
 

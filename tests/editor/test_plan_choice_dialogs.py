@@ -114,3 +114,56 @@ def test_the_generate_shot_dialog_plans_for_the_new_shots_length(qtbot) -> None:
     assert longer != short and longer.startswith("Automatic: LTX-2.3 distilled · ")
     dialog.options.plan.setCurrentIndex(dialog.options.plan.count() - 1)
     assert dialog.values()["plan"] == dialog.options.plan.currentData()
+
+
+def test_draft_in_the_score_dialog_is_ace_step_turbos_own_steps_and_greyed_for_stable_audio(
+    score_dialog,
+) -> None:
+    pick(score_dialog.backend, "ace-step")
+    quality = score_dialog.quality
+    assert quality.draft.isEnabled() and quality.draft.toolTip() == "A fast first look: distilled steps"
+    quality.draft.setChecked(True)
+    assert score_dialog.values()["quality"] == "draft"
+    spec = score_spec(new_project("t"), 0, 240, score_dialog.values(), "ace-step")
+    assert spec["params"]["quality"] == "draft"  # it reaches the job
+    pick(score_dialog.backend, "stable-audio")
+    assert not quality.draft.isEnabled() and quality.final.isChecked()
+    assert "no step cache for its DiT" in quality.draft.toolTip()
+    assert "quality" not in score_dialog.values()
+    pick(score_dialog.backend, "composer")
+    assert not quality.draft.isEnabled() and quality.draft.toolTip() == "No model to make faster"
+
+
+def test_draft_in_the_inpaint_dialog_caches_vace_and_is_greyed_for_per_frame_sd(qtbot) -> None:
+    dialog = InpaintDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_backends(INPAINT_BACKENDS)
+    dialog.set_clip(48, Fraction(24), (1280, 720), 12.0, {})
+    pick(dialog.backend, "vace")
+    assert dialog.quality.draft.isEnabled() and "FirstBlockCache" in dialog.quality.draft.toolTip()
+    dialog.quality.draft.setChecked(True)
+    assert dialog.values()["quality"] == "draft"
+    pick(dialog.backend, "sd-inpaint")
+    assert not dialog.quality.draft.isEnabled() and "quality" not in dialog.values()
+    assert "no step cache for its UNet" in dialog.quality.draft.toolTip()
+
+
+def test_the_extend_dialog_offers_draft_for_its_model(qtbot) -> None:
+    from pathlib import Path
+
+    from editor.generate.extend_dialog import ExtendDialog
+    from engine.generate.extend.timeline import ExtendDefaults
+
+    dialog = ExtendDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_backends([
+        {"name": "motion", "label": "Motion continuation", "ready": True, "default": True},
+        {"name": "ltx-extend", "label": "LTX-Video, video condition", "ready": True},
+    ])  # fmt: skip
+    dialog.fill(ExtendDefaults("c1", "Harbour", Path("/media/harbour.mp4"), 0, 48, {"prompt": "waves"}), 24.0)
+    dialog.set_machine((1280, 720), 24.0, {})
+    assert not dialog.options.draft.isEnabled()  # motion continuation loads no model
+    pick(dialog.backend, "ltx-extend")
+    assert dialog.options.draft.isEnabled() and "FirstBlockCache" in dialog.options.draft.toolTip()
+    dialog.options.draft.setChecked(True)
+    assert dialog.values()["quality"] == "draft"

@@ -33,6 +33,7 @@ FADE_IN_SECONDS, FADE_OUT_SECONDS = 0.5, 1.0
 #: What the Score Music dialog offers, with the keys the job spec uses.
 SCORE_FIELDS = (
     "prompt", "negative_prompt", "seed", "bpm", "key", "intensity", "hit_cuts", "model", "steps", "plan",
+    "quality",
 )  # fmt: skip
 
 

@@ -129,7 +129,7 @@ def shot_plans(
 def preset_draft(preset: VideoPreset | None) -> DraftChoice:
     """Draft for an extend or inpaint preset: distilled steps, the cache its pipeline takes, or why not."""
     if preset is None:
-        return DraftChoice(None, "No model: nothing to make faster")
+        return DraftChoice(None, "No model to load: nothing to make faster")
     distilled = bool(preset.timesteps or preset.lora or preset.call_options.get("sigmas"))
     return draft_choice(preset.short_name, preset.pipeline, distilled)
 
