@@ -63,9 +63,8 @@ def test_each_tasks_presets_get_the_first_plan_that_fits_on_cards_of_8_to_80_gb(
         assert plan.fits or gb == 8, f"{entry.name} on {gb} GB: {plan.describe()}"
 
 
-def test_every_diffusers_preset_of_every_task_but_the_small_voices_states_its_footprint() -> None:
-    missing = [f"{e.task}:{e.name}" for e in catalog() if e.footprint is None and e.task != "voice.speak"]
-    assert missing == []
+def test_every_preset_of_every_task_states_its_footprint() -> None:
+    assert [f"{e.task}:{e.name}" for e in catalog() if e.footprint is None] == []
 
 
 def test_shotline_models_plan_prints_score_image_inpaint_and_extend_rows(capsys) -> None:
@@ -79,6 +78,7 @@ def test_shotline_models_plan_prints_score_image_inpaint_and_extend_rows(capsys)
         "sd1.5-inpainting              Stable Diffusion 1.5 inpainting, per frame · all on GPU · ~4 GB",
         "ltx-0.9.7-distilled-condition LTX-Video 0.9.7 distilled, video condition · group offload",
         "wan2.1-vace-1.3b              Wan 2.1 VACE 1.3B, known frames + masked new ones · group offload",
+        "mms-tts-eng                   MMS-TTS English · all on GPU · ~1 GB of 12 GB",
     ):
         assert row in text, row
     for task in (
@@ -88,6 +88,7 @@ def test_shotline_models_plan_prints_score_image_inpaint_and_extend_rows(capsys)
         "video.extend",
         "video.generate",
         "video.inpaint",
+        "voice.speak",
     ):
         assert f"recommended for {task}: " in text
     assert main(["models", "plan", "--vram", "24", "--task", "music.score"]) == 0
