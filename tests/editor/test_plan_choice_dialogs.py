@@ -167,3 +167,21 @@ def test_the_extend_dialog_offers_draft_for_its_model(qtbot) -> None:
     assert dialog.options.draft.isEnabled() and "FirstBlockCache" in dialog.options.draft.toolTip()
     dialog.options.draft.setChecked(True)
     assert dialog.values()["quality"] == "draft"
+
+
+def test_the_extend_plan_counts_the_clips_frames_the_model_is_shown_with_the_new_ones(qtbot) -> None:
+    from pathlib import Path
+
+    from editor.generate.extend_dialog import ExtendDialog
+    from engine.generate.extend.diffusers import PRESETS_FILE
+    from engine.generate.extend.timeline import ExtendDefaults
+    from engine.generate.video.choices import chosen_preset, shot_plans
+
+    dialog = ExtendDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_backends([{"name": "ltx-extend", "label": "LTX-Video, video condition", "ready": True}])
+    dialog.fill(ExtendDefaults("c1", "Harbour", Path("/media/harbour.mp4"), 0, 48, {}), 24.0, frames=96)
+    dialog.set_machine((1280, 720), 12.0, {})
+    preset = chosen_preset("ltx-extend", None, PRESETS_FILE)
+    plans, chosen = shot_plans(preset, 96 + 16, Fraction(24), (1280, 720), 12.0)  # 16 frames of context
+    assert dialog.options.plan.itemText(0) == f"Automatic: {plans[chosen].describe()}"
