@@ -85,7 +85,9 @@ def _plan(args: argparse.Namespace) -> int:
         raise GenerateError("--vram must be the card's memory in GB, such as 24")
     entries = [e for e in _entries(args.task) if e.footprint is not None]
     quantize = quantization_available()
-    table = {e.name: {f"{size:g}": e.plan(size).to_json() for size in sizes} for e in entries}
+    table: dict[str, dict] = {}
+    for e in entries:  # a checkpoint two tasks drive (Wan VACE) keeps its first task's row; --task picks one
+        table.setdefault(e.name, {f"{size:g}": e.plan(size).to_json() for size in sizes})
     tasks = sorted({e.task for e in entries})
     picks = {t: {f"{s:g}": getattr(recommended(t, s), "name", None) for s in sizes} for t in tasks}
     if args.json:
