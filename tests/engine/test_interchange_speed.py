@@ -124,3 +124,42 @@ def test_a_speed_ramp_goes_to_other_editors_as_its_average_speed_and_is_named(me
     assert scalars(opened)[0] == pytest.approx(mean, abs=1e-4)
     edl = finishing.export_timeline(timeline, tmp_path / "ramped.edl")
     assert edl.warning == "ramped.edl cannot carry: speed ramps (1 clip)"
+
+
+def test_an_edl_writes_a_speed_events_source_out_as_in_plus_record_length_times_speed(media, tmp_path):
+    timeline = new_project(size=(160, 120))
+    for percent in (50, 200):
+        pic = clips_for(media / "count.mp4", RATE, 20, 10)[0]  # source frames 10..29
+        edits.append(timeline, {"V1": pic})
+        speed.set_speed(timeline, clip_id(pic), percent)
+    finishing.export_timeline(timeline, tmp_path / "speeds.edl")
+    events = [line.split() for line in (tmp_path / "speeds.edl").read_text().splitlines()]
+    cuts = [e[4:8] for e in events if e and e[0].isdigit()]
+    # 50%: 40 record frames play source 10..29; 200%: 10 record frames play source 10..29
+    assert cuts == [
+        ["00:00:00:10", "00:00:01:00", "00:00:00:00", "00:00:01:10"],
+        ["00:00:00:10", "00:00:01:00", "00:00:01:10", "00:00:01:20"],
+    ]
+    assert [e[2] for e in events if e and e[0] == "M2"] == ["15.0", "60.0"]
+    opened = open_timeline(tmp_path / "speeds.edl", rate=RATE).timeline
+    assert scalars(opened) == [0.5, 2.0]
+    ranges = [(c.source_range.start_time.value, c.source_range.duration.value) for c in opened.find_clips()]
+    assert ranges == [(10, 40), (10, 10)]
+    frames = shown(opened, tmp_path / "back.mp4")
+    assert frames == [10 + i // 2 for i in range(40)] + [10 + 2 * i for i in range(10)]
+
+
+def test_a_resolve_edl_whose_speed_event_keeps_the_record_length_as_source_length_plays_at_speed(
+    media, tmp_path
+):
+    (tmp_path / "count.mp4").symlink_to(media / "count.mp4")
+    (tmp_path / "resolve.edl").write_text(
+        "TITLE: Timeline 1\nFCM: NON-DROP FRAME\n\n"
+        "001  AX       V     C        00:00:00:20 00:00:00:25 01:00:00:00 01:00:00:05  \n"
+        "M2   AX             060.0                00:00:00:20 \n"
+        "* FROM CLIP NAME: count.mp4\n"
+        "002  AX       V     C        00:00:00:10 00:00:00:15 01:00:00:05 01:00:00:10  \n"
+        "* FROM CLIP NAME: count.mp4\n"
+    )
+    opened = open_timeline(tmp_path / "resolve.edl", rate=RATE).timeline
+    assert scalars(opened) == [2.0, 1.0]
