@@ -21,7 +21,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import ProjectFileError
-from engine.interchange import fcp7
+from engine.interchange import fcp7, kdenlive_speed
 from engine.project.persistence import MAX_PROJECT_BYTES
 
 
@@ -63,7 +63,9 @@ FORMATS: dict[str, Format] = {
             "kdenlive",
             "Kdenlive project",
             ("transitions", "markers"),
-            time_effects=("speed changes", "reversed clips"),  # MLT timewarp producers
+            # MLT timewarp producers (kdenlive_speed); the adapter writes a reversed one's in
+            # point negative, so a reversed clip goes as forwards
+            time_effects=("speed changes",),
         ),
     )
 }
@@ -101,6 +103,10 @@ def read(path: Path, fmt: Format, rate: float | None = None) -> Any:
             text = path.read_bytes().decode("utf-8-sig")
             if fmt.suffix == ".xml":
                 return fcp7.read_from_string(text)
+            if fmt.suffix == ".kdenlive":  # its timewarp producers, which the adapter cannot read
+                result = otio.adapters.read_from_string(kdenlive_speed.unwarp(text), adapter_name=fmt.adapter)
+                kdenlive_speed.read_speeds(result)
+                return result
             return otio.adapters.read_from_string(text, adapter_name=fmt.adapter, **kwargs)
     except UnicodeDecodeError:
         raise ProjectFileError(f"{path.name} is not a {fmt.label} file (it is not text)") from None

@@ -87,7 +87,7 @@ def test_an_edl_carries_speed_and_freeze_frames_and_names_what_it_loses(media, t
     [
         ("cut.fcpxml", "speed changes (2 clips); reversed clips (1 clip); freeze frames (1 clip)"),
         ("cut.aaf", "speed changes (2 clips); reversed clips (1 clip); freeze frames (1 clip)"),
-        ("cut.kdenlive", "freeze frames (1 clip)"),
+        ("cut.kdenlive", "reversed clips (1 clip); freeze frames (1 clip)"),
         ("cut.otio", None),
     ],
 )
@@ -163,3 +163,21 @@ def test_a_resolve_edl_whose_speed_event_keeps_the_record_length_as_source_lengt
     )
     opened = open_timeline(tmp_path / "resolve.edl", rate=RATE).timeline
     assert scalars(opened) == [2.0, 1.0]
+
+
+def test_a_kdenlive_speed_change_survives_the_round_trip(media, tmp_path):
+    timeline = new_project(size=(160, 120))
+    for percent in (200, 50):
+        pic = clips_for(media / "count.mp4", RATE, 20, 10)[0]  # source frames 10..29
+        edits.append(timeline, {"V1": pic})
+        speed.set_speed(timeline, clip_id(pic), percent)
+    finishing.export_timeline(timeline, tmp_path / "speeds.kdenlive")
+    assert (tmp_path / "speeds.kdenlive").read_text().count('<property name="mlt_service">timewarp<') >= 2
+    opened = open_timeline(tmp_path / "speeds.kdenlive").timeline
+    clips = list(opened.find_clips())
+    assert scalars(opened) == [2.0, 0.5]
+    assert [c.name for c in clips] == ["count", "count"]
+    ranges = [(c.source_range.start_time.value, c.source_range.duration.value) for c in clips]
+    assert ranges == [(10, 10), (10, 40)]
+    frames = shown(opened, tmp_path / "back.mp4")
+    assert frames == [10 + 2 * i for i in range(10)] + [10 + i // 2 for i in range(40)]
