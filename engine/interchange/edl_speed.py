@@ -30,14 +30,15 @@ import opentimelineio as otio
 from engine.project.times import rate_fraction
 
 _TC = r"\d\d:\d\d:\d\d[:;.,]\d\d"
-_EVENT = re.compile(
-    rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<channels>\S+)\s+(?P<trans>\S+)(?:\s+\d+)?\s+"
+EVENT = re.compile(
+    rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<channels>\S+)\s+(?P<trans>\S+)(?:\s+(?P<length>\d+))?\s+"
     rf"(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
 )
 _M2 = re.compile(rf"^M2\s+(?P<name>.*?)\s+(?P<speed>-?\d+(?:\.\d*)?)\s+(?P<tc>{_TC})\s*$")
 
 
-def _frames(tc: str, rate: float) -> int:
+def frames(tc: str, rate: float) -> int:
+    """A timecode as a frame count at the EDL's rate."""
     return round(otio.opentime.from_timecode(tc.replace(";", ":").replace(",", ":"), rate).value)
 
 
@@ -53,7 +54,7 @@ def fix_source_outs(text: str, rate: float) -> str:
     block: list[int] = []  # the lines of the current event number
     number = None
     for index, line in enumerate(lines):
-        event = _EVENT.match(line)
+        event = EVENT.match(line)
         if event:
             if event["num"] != number:
                 block, number = [], event["num"]
@@ -66,10 +67,10 @@ def fix_source_outs(text: str, rate: float) -> str:
         if speed <= 0:
             continue  # a freeze frame (FF) covers its one frame already; reverse is not written
         for at in reversed(block):
-            found = _EVENT.match(lines[at])
-            if found and _frames(found["src_in"], rate) == _frames(m2["tc"], rate):
-                length = _frames(found["rec_out"], rate) - _frames(found["rec_in"], rate)
-                out = _frames(found["src_in"], rate) + math.ceil(length * speed)
+            found = EVENT.match(lines[at])
+            if found and frames(found["src_in"], rate) == frames(m2["tc"], rate):
+                length = frames(found["rec_out"], rate) - frames(found["rec_in"], rate)
+                out = frames(found["src_in"], rate) + math.ceil(length * speed)
                 timecode = otio.opentime.to_timecode(otio.opentime.RationalTime(out, rate), rate)
                 start, end = found.span("src_out")
                 lines[at] = lines[at][:start] + timecode + lines[at][end:]
@@ -83,7 +84,7 @@ def read_speeds(timeline: otio.schema.Timeline, text: str, rate: float) -> None:
     speeds: dict[tuple[int, int], Fraction] = {}  # (source in, record in) -> speed
     pending: list[re.Match[str]] = []
     for line in text.splitlines():
-        event = _EVENT.match(line)
+        event = EVENT.match(line)
         if event:
             if pending and event["num"] != pending[-1]["num"]:
                 pending = []
@@ -93,8 +94,8 @@ def read_speeds(timeline: otio.schema.Timeline, text: str, rate: float) -> None:
         if not m2:
             continue
         for found in pending:
-            if _frames(found["src_in"], rate) == _frames(m2["tc"], rate):
-                key = (_frames(found["src_in"], rate), _frames(found["rec_in"], rate))
+            if frames(found["src_in"], rate) == frames(m2["tc"], rate):
+                key = (frames(found["src_in"], rate), frames(found["rec_in"], rate))
                 speeds[key] = _speed(m2["speed"], rate)
     if not speeds:
         return

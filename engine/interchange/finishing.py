@@ -197,7 +197,7 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     _known_ranges(copy)
     if fmt.suffix != ".xml":  # FCP 7 XML has nested sequences; the others get their contents
         _flatten_nested(copy)
-    if fmt.suffix in (".edl", ".kdenlive"):
+    if fmt.suffix in (".edl", ".kdenlive", ".fcpxml", ".aaf"):  # their writers drop the flag
         _disabled_to_gaps(copy)
     if fmt.suffix == ".xml":
         _fcp_frame_size(copy)

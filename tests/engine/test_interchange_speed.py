@@ -181,3 +181,41 @@ def test_a_kdenlive_speed_change_survives_the_round_trip(media, tmp_path):
     assert ranges == [(10, 10), (10, 40)]
     frames = shown(opened, tmp_path / "back.mp4")
     assert frames == [10 + 2 * i for i in range(10)] + [10 + i // 2 for i in range(40)]
+
+
+def test_an_edl_that_fades_up_from_black_and_down_to_black_reads_back_with_both_fades(media, tmp_path):
+    timeline = new_project(size=(160, 120))
+    pic = clips_for(media / "count.mp4", RATE, 20, 10)[0]
+    edits.append(timeline, {"V1": pic})
+    track = timeline.tracks[0]
+    dissolve = otio.schema.TransitionTypes.SMPTE_Dissolve
+    track.insert(
+        0, otio.schema.Transition(transition_type=dissolve, in_offset=rt(0, RATE), out_offset=rt(5, RATE))
+    )
+    track.append(
+        otio.schema.Transition(transition_type=dissolve, in_offset=rt(4, RATE), out_offset=rt(0, RATE))
+    )
+    finishing.export_timeline(timeline, tmp_path / "fades.edl")
+    text = (tmp_path / "fades.edl").read_text()
+    assert "001  BL" in text and " D 005 " in text  # a dissolve from a zero-length black event
+    opened = open_timeline(tmp_path / "fades.edl", rate=RATE).timeline
+    items = list(opened.tracks[0])
+    assert [type(i).__name__ for i in items] == ["Transition", "Clip", "Transition"]
+    assert (items[0].in_offset.value, items[0].out_offset.value) == (0, 5)
+    assert (items[2].in_offset.value, items[2].out_offset.value) == (4, 0)
+    assert items[1].source_range.start_time.value == 10 and items[1].source_range.duration.value == 20
+
+
+@pytest.mark.parametrize("suffix", [".fcpxml", ".aaf"])
+def test_a_disabled_clip_goes_to_fcpxml_and_aaf_as_a_gap_and_is_named(media, tmp_path, suffix):
+    timeline = new_project(size=(160, 120))
+    for _ in range(2):
+        edits.append(timeline, {"V1": clips_for(media / "count.mp4", RATE, 20, 10)[0]})
+    first = next(iter(timeline.find_clips()))
+    first.enabled = False
+    result = finishing.export_timeline(timeline, tmp_path / f"cut{suffix}")
+    assert "disabled clips (1 item)" in result.warning
+    opened = open_timeline(tmp_path / f"cut{suffix}", rate=RATE).timeline
+    clips = list(opened.find_clips())
+    assert len(clips) == 1 and clips[0].enabled  # the disabled one is not played by the other editor
+    assert opened.tracks[0].range_of_child(clips[0]).start_time.value == 20
