@@ -48,8 +48,8 @@ def _speed(fps: str, rate: float) -> Fraction:
 
 
 def fix_source_outs(text: str, rate: float) -> str:
-    """Each forward M2 event's source out set to source in + record length x speed (the source
-    frames it plays, a part-frame rounded up as Premiere's XML does: `fcp7_speed`)."""
+    """Each forward M2 event's source out set to source in + record length x speed: the source
+    frames it plays, a part-frame rounded up as `timewarp` counts the media a clip covers."""
     lines = text.split("\n")
     block: list[int] = []  # the lines of the current event number
     number = None
