@@ -6,7 +6,8 @@ colourist's wheels reduce to numbers. The LUT is a .cube file chosen from
 disk. Every change is one undo step through `engine.project.looks` applied
 to every selected video clip; the viewer repaints from the document, so the
 preview follows each change, and during a slider drag it shows the value
-under the slider (an edited copy, no undo step) until the release commits. The fields show the first selected clip's grade.
+under the slider (an edited copy, no undo step) until the release commits.
+The fields show the first selected clip's grade.
 """
 
 from __future__ import annotations
