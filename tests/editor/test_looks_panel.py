@@ -134,7 +134,6 @@ def test_paste_attributes_copies_the_chosen_looks(qtbot, window: MainWindow, tmp
     assert stack(window, city) == [] and stack(window, night) == []
 
 
-
 @pytest.fixture
 def still_window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     """A cut of one grey still that the viewer can show (the `window` cut's media are offline)."""
@@ -176,7 +175,7 @@ def test_dragging_a_slider_previews_in_the_viewer_and_commits_one_step_on_releas
     assert stack(window, dawn) == []
     slider.setSliderDown(False)  # released: one undo step with the value under the slider
     assert window.context.session.undo_stack.index() == steps + 1
-    (kind, params), = stack(window, dawn)
+    ((kind, params),) = stack(window, dawn)
     assert kind == "colour" and params["exposure"] == inspector(window).colour.fields["exposure"].value() > 0
     undo(window)
     assert stack(window, dawn) == []
