@@ -22,7 +22,8 @@ def colour_near(image: QImage, x: int, y0: int, y1: int, colour) -> bool:
     for dx in (-1, 0, 1):
         for y in range(y0, y1):
             pixel = image.pixelColor(x + dx, y)
-            if max(abs(a - b) for a, b in zip((pixel.red(), pixel.green(), pixel.blue()), want, strict=True)) < 8:
+            got = (pixel.red(), pixel.green(), pixel.blue())
+            if max(abs(a - b) for a, b in zip(got, want, strict=True)) < 8:
                 return True
     return False
 
