@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from editor.context import EditorContext
 from editor.edit_preview import end_preview, preview
@@ -46,10 +47,22 @@ class TransformHandles:
         self._drag: tuple[str, QPointF, transform.Placement] | None = None
         self._pending: transform.Placement | None = None
         self.crop_mode = False  # every edge crops, as Alt does
+        self.crop_button = QToolButton()
+        self.crop_button.setObjectName("viewer-crop-mode")
+        self.crop_button.setText("Crop")
+        self.crop_button.setCheckable(True)
+        self.crop_button.setToolTip(
+            "Crop mode: drag an edge of the selected clip's outline to crop it (or hold Alt)"
+        )
+        self.crop_button.toggled.connect(self._set_crop_mode)
+        viewer.add_tool(self.crop_button, QWidget())  # no bar of its own: the handles are the tool
         for signal in (context.selection.changed, context.session.changed, context.session.replaced):
             signal.connect(self._claim)
         context.playhead.moved.connect(lambda _frame: self._viewer.picture.update())
         self._claim()
+
+    def _set_crop_mode(self, on: bool) -> None:
+        self.crop_mode = on
 
     def _claim(self) -> None:
         """Lay the handles over the picture unless another tool (the mask painter) has it."""
@@ -115,19 +128,21 @@ class TransformHandles:
         painter.drawLine(centre - QPointF(6, 0), centre + QPointF(6, 0))
         painter.drawLine(centre - QPointF(0, 6), centre + QPointF(0, 6))
         top = (corners[0] + corners[1]) / 2
-        knob = self._knob(corners)
+        knob = self._knob(corners, picture)
         painter.drawLine(top, knob)
         painter.drawEllipse(knob, 5, 5)
         painter.restore()
 
     @staticmethod
-    def _knob(corners: list[QPointF]) -> QPointF:
-        """The rotation knob: KNOB pixels out from the top edge's middle, away from the centre."""
+    def _knob(corners: list[QPointF], picture: QRectF) -> QPointF:
+        """The rotation knob: KNOB pixels out from the top edge's middle, away from the centre, or
+        as far in when out would be off the picture (a clip filling the frame's height)."""
         top = (corners[0] + corners[1]) / 2
         centre = sum(corners, QPointF()) / 4
         out = top - centre
         length = math.hypot(out.x(), out.y()) or 1.0
-        return top + out * (KNOB / length)
+        knob = top + out * (KNOB / length)
+        return knob if picture.contains(knob) else top - out * (KNOB / length)
 
     # dragging --------------------------------------------------------------------------
 
@@ -138,7 +153,7 @@ class TransformHandles:
             return False
         placed = found[2]
         here = (point.x(), point.y())
-        knob = self._knob(corners)
+        knob = self._knob(corners, picture)
         alt = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier
         cropping = self.crop_mode or bool(alt)
         edge = _nearest_edge(corners, point)

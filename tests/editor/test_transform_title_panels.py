@@ -195,7 +195,7 @@ def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qt
     area = picture.picture_rect()
     corners = handles.corners(area)
     centre = sum(corners, QPointF()) / 4
-    knob = handles._knob(corners)
+    knob = handles._knob(corners, area)
     # the knob straight above the centre, dragged to straight right of it: a quarter turn clockwise
     radius = centre.y() - knob.y()
     _drag(qtbot, picture, knob, centre + QPointF(radius, 0))
@@ -212,7 +212,8 @@ def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qt
     assert cropped.crop_left == pytest.approx(0.25, abs=0.02) and cropped.x == 0.0
     assert window.context.session.undo_stack.index() == steps + 1  # the whole drag is one step
     # crop mode: the bottom edge crops without Alt
-    handles.crop_mode = True
+    qtbot.mouseClick(handles.crop_button, Qt.MouseButton.LeftButton)  # the viewer's Crop button
+    assert handles.crop_mode
     corners = handles.corners(area)
     bottom_middle = (corners[2] + corners[3]) / 2
     _drag(qtbot, picture, bottom_middle, bottom_middle - QPointF(0, (corners[3].y() - corners[0].y()) / 2))
