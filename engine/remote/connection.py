@@ -65,7 +65,8 @@ class RemoteEngine:
                 f"{error.strerror or error}"
             ) from None
         threading.Thread(target=self._read, daemon=True, name="remote-engine-reader").start()
-        threading.Thread(target=self._read_errors, daemon=True, name="remote-engine-stderr").start()
+        self._errors = threading.Thread(target=self._read_errors, daemon=True, name="remote-engine-stderr")
+        self._errors.start()
         self._handshake()
 
     # the pipe -----------------------------------------------------------------------------
@@ -174,7 +175,8 @@ class RemoteEngine:
             info = self.request("initialize", {"protocol": PROTOCOL_VERSION}, timeout=HANDSHAKE_TIMEOUT)
         except ConnectionLost as error:
             self.close()
-            said = f": {error}" if str(error) else ""
+            self._errors.join(timeout=1.0)  # what ssh said as it ended may still be in the pipe
+            said = f": {self.last_words() or error}" if (self.last_words() or str(error)) else ""
             raise GenerateError(f"The remote engine ({self.where}) did not answer{said}") from None
         if not isinstance(info, dict) or info.get("engine") != "shotline":
             self.close()

@@ -10,6 +10,14 @@ job's scratch folder, in chunks, checked against the hash the remote engine
 gives before they are kept. The cache then stores them with the same
 manifest as a local result, its provenance saying which engine made it.
 
+A remote engine that cannot be reached when this side starts is tried
+again in the background, backing off the same way (`keep_trying`); a job
+submitted meanwhile waits for it, saying "waiting for HOST…" as its
+progress, for at most `WAIT_FOR_REMOTE` seconds, and then runs in this
+process with a one-line reason in its log (RunHere): waiting a bounded
+time and then doing the work here loses less than refusing it. A version
+mismatch found on a later try is final: the waiting jobs run here at once.
+
 A dropped connection loses nothing: the remote engine keeps running its
 jobs (engine.server.daemon), so the executor connects again, backing off
 from half a second to `LONGEST_WAIT`, asks `status` for its job, and goes
@@ -31,6 +39,7 @@ from typing import Any
 
 from engine.errors import GenerateError, JobCancelled
 from engine.generate.base import Output
+from engine.generate.jobs import RunHere
 from engine.jobs.progress import JobContext, ProgressReport
 from engine.jobs.spec import FILE_LIST_PARAMS, FILE_PARAMS, JobSpec
 from engine.remote.connection import ConnectionLost, RemoteEngine, VersionMismatch
@@ -42,6 +51,8 @@ FIRST_WAIT, LONGEST_WAIT = 0.5, 30.0  # seconds between tries to connect again
 #: still run one model at a time on its GPU), and one job's upload overlaps another's run.
 SLOTS = 2
 GIVE_UP_AFTER = 300.0  # seconds without a connection before a job fails
+#: Seconds a job waits for a remote engine not reached yet before it runs in this process.
+WAIT_FOR_REMOTE = 120.0
 ENDED = ("done", "failed", "cancelled")
 
 
@@ -79,16 +90,65 @@ def parse_command(text: str) -> list[str]:
 class RemoteExecutor:
     lane = REMOTE
 
-    def __init__(self, command: list[str] | str, slots: int = SLOTS, connect: bool = True) -> None:
+    def __init__(
+        self,
+        command: list[str] | str,
+        slots: int = SLOTS,
+        connect: bool = True,
+        wait_for_remote: float = WAIT_FOR_REMOTE,
+    ) -> None:
         self.command = parse_command(command) if isinstance(command, str) else list(command)
         self.where = where(self.command)
         self.slots = slots
+        self.wait_for_remote = wait_for_remote
         self.sent_bytes = 0  # media sent to the remote engine, for the user and the tests
         self.received_bytes = 0
         self._lock = threading.Lock()
         self._connection: RemoteEngine | None = None
+        #: Set once the remote engine was reached, or found unusable for good (`refusal` says why).
+        self.settled = threading.Event()
+        self.refusal = ""
+        self.last_error = ""
+        self._closing = threading.Event()
         if connect:  # a wrong command or version is said at once, not at the first job
             self.connection()
+            self.settled.set()
+
+    @property
+    def host(self) -> str:
+        return self.where.removeprefix("remote ")
+
+    def keep_trying(self) -> None:
+        """Try to reach the remote engine again in the background, 0.5 s doubling to 30 s between tries."""
+        threading.Thread(target=self._retry, daemon=True, name="remote-engine-retry").start()
+
+    def _retry(self) -> None:
+        wait = FIRST_WAIT
+        while not self._closing.wait(wait):
+            try:
+                self.connection()
+            except VersionMismatch as error:
+                self.refusal = str(error)
+            except GenerateError as error:
+                self.last_error = str(error)
+                wait = min(LONGEST_WAIT, wait * 2)
+                continue
+            self.settled.set()
+            return
+
+    def _wait_until_reached(self, context: JobContext) -> None:
+        """Wait for the background tries (at most `wait_for_remote` s); RunHere if they did not reach it."""
+        if not self.settled.is_set():
+            context.progress(0.0, f"waiting for {self.host}…")
+            deadline = time.monotonic() + self.wait_for_remote
+            while not self.settled.wait(0.2):
+                context.check_cancelled()
+                if time.monotonic() >= deadline:
+                    why = f" ({self.last_error})" if self.last_error else ""
+                    waited = f"{self.wait_for_remote:g} s"
+                    raise RunHere(f"{self.where} was not reached in {waited}{why}: ran on this machine")
+        if self.refusal:
+            raise RunHere(f"{self.refusal}: ran on this machine")
 
     # the connection -----------------------------------------------------------------------
 
@@ -124,6 +184,7 @@ class RemoteExecutor:
                 context.log(f"{self.where}: the connection dropped ({lost or 'closed'}); connecting again")
 
     def close(self) -> None:
+        self._closing.set()
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -136,6 +197,7 @@ class RemoteExecutor:
     # a job --------------------------------------------------------------------------------
 
     def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output:
+        self._wait_until_reached(context)
         params = {k: v for k, v in spec.params.items() if k != "cache_dir"}  # the remote side's own cache
         names: dict[str, str] = {}  # remote path -> local path, so provenance names the user's files
         for key in sorted(FILE_PARAMS & params.keys()):
