@@ -128,6 +128,11 @@ class RemoteEngine:
 
     def request(self, method: str, params: dict[str, Any], timeout: float = REQUEST_TIMEOUT) -> Any:
         """The result of `method`; GenerateError for a refusal, ConnectionLost if the pipe closes."""
+        return self.answer(self.send(method, params), method, timeout)
+
+    def send(self, method: str, params: dict[str, Any]) -> queue.Queue[dict[str, Any]]:
+        """Send a request without waiting: where its answer will arrive (`answer` reads it). Several
+        in flight keep the pipe busy instead of one round trip per chunk of a transfer."""
         waiting: queue.Queue[dict[str, Any]] = queue.Queue()
         with self._lock:
             if self.closed.is_set():
@@ -143,11 +148,19 @@ class RemoteEngine:
                 self.process.stdin.flush()
         except (OSError, ValueError):
             self._lost()
+        return waiting
+
+    def answer(
+        self, waiting: queue.Queue[dict[str, Any]], method: str, timeout: float = REQUEST_TIMEOUT
+    ) -> Any:
+        """The result of a request `send` sent (the same errors as `request`)."""
         try:
             answer = waiting.get(timeout=timeout)
         except queue.Empty:
             with self._lock:
-                self._replies.pop(ident, None)
+                for ident, other in list(self._replies.items()):
+                    if other is waiting:
+                        del self._replies[ident]
             raise ConnectionLost(f"no answer to {method} in {timeout:.0f} s") from None
         if answer.get("lost"):
             raise ConnectionLost(self.last_words())

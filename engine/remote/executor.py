@@ -34,6 +34,7 @@ import shlex
 import threading
 import time
 import uuid
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,10 @@ GIVE_UP_AFTER = 300.0  # seconds without a connection before a job fails
 #: Seconds a job waits for a remote engine not reached yet before it runs in this process.
 WAIT_FOR_REMOTE = 120.0
 ENDED = ("done", "failed", "cancelled")
+#: Chunks of one transfer in flight at once: enough to keep the pipe (and SSH's window) full, few
+#: enough that a dropped connection wastes little (4 x 4 MiB of base64 held here).
+WINDOW = 4
+LARGE = 4_000_000  # bytes from which a transfer's progress says "uploading 12 of 40 MB"
 
 
 def where(command: list[str]) -> str:
@@ -236,6 +241,8 @@ class RemoteExecutor:
         return remote
 
     def _send_file(self, file: Path, sha256: str, context: JobContext) -> str:
+        """One input, in chunks, `WINDOW` of them in flight (the remote engine handles a connection's
+        requests in order, so they arrive without gaps); a dropped upload goes on from what arrived."""
         total = file.stat().st_size
         while True:
             state = self._call(context, "media.has", {"sha256": sha256, "name": file.name})
@@ -243,26 +250,35 @@ class RemoteExecutor:
                 return str(state["path"])
             offset = int(state["size"])  # what arrived before a dropped connection is not sent again
             try:
+                connection = self._connected(context)
+                in_flight: deque[tuple[queue.Queue[dict[str, Any]], int]] = deque()
+                sent = offset
                 with open(file, "rb") as handle:
                     handle.seek(offset)
                     while True:
-                        context.check_cancelled()
-                        data = handle.read(CHUNK)
-                        params = {
-                            "sha256": sha256,
-                            "name": file.name,
-                            "offset": offset,
-                            "size": total,
-                            "data": base64.b64encode(data).decode("ascii"),
-                        }
-                        state = self._connected(context).request("media.put", params)
-                        offset += len(data)
+                        while len(in_flight) < WINDOW and (offset < total or (total == 0 and not in_flight)):
+                            context.check_cancelled()
+                            data = handle.read(CHUNK)
+                            if not data and total:
+                                raise GenerateError(f"{file} changed while it was being sent")
+                            params = {
+                                "sha256": sha256,
+                                "offset": offset,
+                                "name": file.name,
+                                "size": total,
+                                "data": base64.b64encode(data).decode("ascii"),
+                            }
+                            in_flight.append((connection.send("media.put", params), len(data)))
+                            offset += len(data)
+                        waiting, size = in_flight.popleft()
+                        state = connection.answer(waiting, "media.put")
+                        sent += size
                         with self._lock:
-                            self.sent_bytes += len(data)
-                        context.progress(offset / total if total else 1.0, f"Sending {file.name}")
+                            self.sent_bytes += size
+                        _transfer_progress(context, "uploading", file.name, sent, total)
                         if state["complete"]:
                             return str(state["path"])
-                        if not data:
+                        if not in_flight and offset >= total:
                             raise GenerateError(f"{file} changed while it was being sent")
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped sending {file.name}; going on from there")
@@ -344,7 +360,8 @@ class RemoteExecutor:
         return Output(fetched, provenance)
 
     def _fetch_file(self, remote: str, out: Path, context: JobContext) -> None:
-        """One result file, in chunks, kept only when its SHA-256 is the one the remote engine gave."""
+        """One result file, in chunks (`WINDOW` in flight), kept only when its SHA-256 is the one the
+        remote engine gave."""
         out.parent.mkdir(parents=True, exist_ok=True)
         part = out.with_name(f".{out.name}.part")
         facts = self._call(context, "media.stat", {"path": remote})
@@ -352,19 +369,23 @@ class RemoteExecutor:
         while True:
             offset = part.stat().st_size if part.exists() else 0  # a dropped fetch goes on from here
             try:
+                connection = self._connected(context)
+                in_flight: deque[queue.Queue[dict[str, Any]]] = deque()
+                asked = offset
                 with open(part, "ab") as handle:
                     while offset < total:
-                        context.check_cancelled()
-                        ask = {"path": remote, "offset": offset}
-                        answer = self._connected(context).request("media.get", ask)
-                        data = base64.b64decode(answer["data"])
+                        while len(in_flight) < WINDOW and asked < total:
+                            context.check_cancelled()
+                            in_flight.append(connection.send("media.get", {"path": remote, "offset": asked}))
+                            asked += min(CHUNK, total - asked)
+                        data = base64.b64decode(connection.answer(in_flight.popleft(), "media.get")["data"])
                         if not data:
                             raise GenerateError(f"{remote} on {self.where} got shorter while it was fetched")
                         handle.write(data)
                         offset += len(data)
                         with self._lock:
                             self.received_bytes += len(data)
-                        context.progress(offset / total, f"Receiving {out.name}")
+                        _transfer_progress(context, "downloading", out.name, offset, total)
                 break
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped fetching {out.name}; going on from there")
@@ -372,6 +393,17 @@ class RemoteExecutor:
             part.unlink(missing_ok=True)
             raise GenerateError(f"{out.name} from {self.where} does not match its SHA-256: it was damaged")
         os.replace(part, out)
+
+
+def _transfer_progress(context: JobContext, verb: str, name: str, done: int, total: int) -> None:
+    """A transfer as the job's progress: "uploading 12 of 40 MB" (step 12 of 40, which the command
+    line's bar draws) for a large file, the file's name for a small one."""
+    fraction = done / total if total else 1.0
+    if total < LARGE:
+        context.progress(fraction, f"{'Sending' if verb == 'uploading' else 'Receiving'} {name}")
+        return
+    megabytes, of = round(done / 1e6), max(1, round(total / 1e6))
+    context.progress(fraction, f"{verb} {megabytes} of {of} MB", megabytes, of)
 
 
 def _renamed(value: Any, names: dict[str, str]) -> Any:
