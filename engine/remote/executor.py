@@ -35,6 +35,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,8 @@ class RemoteExecutor:
         self.refusal = ""
         self.last_error = ""
         self._closing = threading.Event()
+        #: Told when the background tries end: None when reached, else why it never will be.
+        self.on_settled: Callable[[str | None], None] | None = None
         if connect:  # a wrong command or version is said at once, not at the first job
             self.connection()
             self.settled.set()
@@ -139,6 +142,8 @@ class RemoteExecutor:
                 wait = min(LONGEST_WAIT, wait * 2)
                 continue
             self.settled.set()
+            if self.on_settled is not None:
+                self.on_settled(self.refusal or None)
             return
 
     def _wait_until_reached(self, context: JobContext) -> None:

@@ -183,6 +183,11 @@ class EngineServer(MediaMethods):
                 return {"command": command, "error": str(error)}
             waiting = RemoteExecutor(words, connect=False)
             waiting.last_error = str(error)
+            waiting.on_settled = lambda refusal: self.send(
+                protocol.notification(
+                    "remote", {"engine": waiting.where, "reached": not refusal, "error": refusal}
+                )
+            )
             waiting.keep_trying()
             self.generation.use(waiting)
             return {

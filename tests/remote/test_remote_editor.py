@@ -113,6 +113,8 @@ def test_a_remote_engine_reached_only_later_still_runs_the_job_submitted_meanwhi
             qtbot.waitUntil(lambda: "waiting for (sh)…" in stages, timeout=30000)
             flag.touch()  # the box is up: the next try (backing off) reaches it
         assert done.args[1]["provenance"]["engine"] == "remote (sh)"  # ran there, not here
+        panel.show()
+        assert not panel.engine_problem.isVisible()  # reached: the note above the jobs went
         assert list((gpu_box.data / "cache").rglob("result.json"))
     finally:
         engine.stop()
