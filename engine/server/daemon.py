@@ -126,8 +126,12 @@ class Daemon:
         return any(job["state"] not in ENDED for job in self.server.board.status())
 
     def clean(self) -> None:
-        """Remove results and stored inputs unused for `KEEP_DAYS` (engine.server.cleaning)."""
+        """Remove results and stored inputs unused for `KEEP_DAYS` (engine.server.cleaning), beside
+        serving: a large cache takes a while to walk, and clients should not wait for it."""
         self.cleaned_at = time.monotonic()
+        threading.Thread(target=self._clean, daemon=True, name="engine-cache-cleaner").start()
+
+    def _clean(self) -> None:
         try:
             cleaned = clean_engine_data()
         except OSError as error:

@@ -73,9 +73,12 @@ def test_the_daemon_cleans_by_age_when_it_starts(gpu_box) -> None:
     old = result_entry(gpu_box.data / "cache", "d" * 16, 45)
     connection = RemoteEngine(gpu_box.command, "box")  # starts the daemon on the box
     try:
+        log = gpu_box.data / "engine-daemon.log"
+        deadline = time.monotonic() + 30  # it cleans beside serving
+        while "Removed 1 results" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "Removed 1 results and 0 stored inputs" in log.read_text()
         assert not old.exists()
-        log = (gpu_box.data / "engine-daemon.log").read_text()
-        assert "Removed 1 results and 0 stored inputs" in log
     finally:
         connection.close()
 
