@@ -162,7 +162,9 @@ class VideoDecoder:
         if current is None and following is not None and target < following.pts:
             return following  # before the first frame
         reference = current.pts if current is not None else following.pts if following is not None else None
-        forward = reference is not None and 0 <= (target - reference) * self._time_base <= self.forward_limit
+        forward = (
+            reference is not None and 0 <= (target - reference) * self._time_base <= self.forward_limit
+        )
         if not forward:
             kept = self._run.showing(target)
             if kept is not None:  # back inside the frames just decoded: no seek

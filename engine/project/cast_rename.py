@@ -58,7 +58,7 @@ def rename_member(timeline: Timeline, old: str, new: str) -> Change:
                 _rename_in_take(reference.metadata.get("shotline", {}), found.name, name)
             prefix = f"{found.name}: "
             if meta.get("voice") and clip.name and clip.name.casefold().startswith(prefix.casefold()):
-                clip.name = f"{name}: {clip.name[len(prefix) :]}"
+                clip.name = f"{name}: {clip.name[len(prefix):]}"
         change.result = name
     return change
 
