@@ -35,9 +35,8 @@ class EngineClient(QObject):
     failed = Signal(str, str)  # job id, a message for the user
     cancelled = Signal(str)  # job id
     crashed = Signal(str)  # why the engine stopped; it is restarted
-    remote = Signal(
-        dict
-    )  # a remote engine not reached at start: {engine, reached, error} once it is or won't be
+    #: A remote engine not reached at start, once it is or never will be: {engine, reached, error}.
+    remote = Signal(dict)
     gaveUp = Signal(str)  # the engine failed to start again and again: why, and how to retry
 
     def __init__(
