@@ -31,6 +31,30 @@ HOLD_SECONDS = 0.5
 FALL_PER_SECOND = 12.0
 
 
+_filters_loaded = threading.Event()
+_filters_loading = threading.Lock()
+
+
+def loudness_filters_ready() -> bool:
+    """Whether the loudness filters (scipy) are loaded; if not, they start loading in the background.
+
+    Loading scipy takes a second or two of interpreter time. Done under the meter's lock on the
+    first played block, it held the GUI thread (which reads the meter every tick) for as long:
+    playback showed no frame for its first two seconds. Until they are there the meter shows
+    peaks and RMS, and the loudness from the next block after.
+    """
+    if _filters_loaded.is_set():
+        return True
+    if _filters_loading.acquire(blocking=False):
+        threading.Thread(target=_load_filters, name="loudness-filters", daemon=True).start()
+    return False
+
+
+def _load_filters() -> None:
+    LoudnessMeter(AUDIO_SAMPLE_RATE, 2).add(np.zeros((1, 2), np.float32))  # imports what it needs
+    _filters_loaded.set()
+
+
 def dbfs(value: float) -> float:
     return max(FLOOR, 20 * math.log10(value)) if value > 0 else FLOOR
 
@@ -82,9 +106,10 @@ class LevelMeter:
                 if peaks[ch] >= self._fallen(ch, now):
                     self._peak[ch], self._held_at[ch] = peaks[ch], now
             self._rms = rms[: self.channels]
-            if self._loudness is None:
+            if self._loudness is None and loudness_filters_ready():
                 self._loudness = LoudnessMeter(self.rate, self.channels)
-            self._loudness.add(block)
+            if self._loudness is not None:
+                self._loudness.add(block)
 
     def _fallen(self, ch: int, now: float) -> float:
         falling = max(0.0, now - self._held_at[ch] - HOLD_SECONDS)
