@@ -21,6 +21,8 @@ FIRST, LAST, BOTH = "first", "last", "both"
 #: The dialog's quality switch: Draft for a fast first look, Final for the model's real steps.
 DRAFT, FINAL = "draft", "final"
 QUALITIES = (DRAFT, FINAL)
+#: The video backend that takes the Cast's reference images (engine.generate.video.vace).
+VACE_BACKEND = "wan-vace"
 DISTILLED = "distilled steps"
 FIRST_BLOCK_CACHE, TAYLORSEER_CACHE = "FirstBlockCache", "TaylorSeer cache"  # engine.generate.draft
 
