@@ -58,7 +58,11 @@ class GenerateModelsDialog(QDialog):
             box.setObjectName(f"generate-models-{task}")
             self.boxes[task] = box
             form.addRow(label, box)
-        note = QLabel("Each backend loads the model chosen for it in Settings > Models.", self)
+        note = QLabel(
+            "Kept in this project, undone like an edit. Each backend loads the model chosen for it "
+            "in Settings > Models.",
+            self,
+        )
         note.setWordWrap(True)
         note.setEnabled(False)
         buttons = QDialogButtonBox(
