@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.generate.plan_params import plan_param, vram_gb_param
 from engine.generate.reference_images import MAX_REFERENCES, Reference, parse_references
 from engine.generate.video.request import _float, _int, parse_size
 from engine.project.mediapaths import file_identity
@@ -35,6 +36,8 @@ class ImageRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> ImageRequest:
@@ -60,6 +63,8 @@ class ImageRequest:
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
+            vram_gb=vram_gb_param(params),
+            plan=plan_param(params),
         )
 
     @classmethod
