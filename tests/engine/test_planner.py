@@ -43,6 +43,8 @@ TABLE = {
     "wan2.1-i2v-14b-480p": [GR, GR, GR, GR, G, G],
     "ltx-video": [GR, M, M, G, G, G],
     "ltx-video-0.9.7-distilled": [f"{GR} · 704x480", GR, GR, GR, G, G],
+    "wan2.1-vace-1.3b": [GR, GR, M, G, G, G],  # as Wan 2.1 1.3B text-to-video: the same size of model
+    "wan2.1-vace-14b": [f"{GR} · 832x480", f"{GR} · 832x480", GR, GR, M, G],
 }
 
 

@@ -29,6 +29,8 @@ from engine.generate.presets import LTX2_PIPELINES, PRESETS_FILE, VideoPreset, p
 FIRST, LAST, BOTH = "first", "last", "both"
 #: The dialog's quality switch: Draft for a fast first look, Final for the model's real steps.
 QUALITIES = (DRAFT, FINAL)
+#: The video backend that takes the Cast's reference images (engine.generate.video.vace).
+VACE_BACKEND = "wan-vace"
 
 
 def anchors(preset: VideoPreset) -> frozenset[str]:
