@@ -33,7 +33,7 @@ from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import cast, document, takes, trackedit
 from engine.project.document import VIDEO, Timeline
-from engine.project.placeholders import fill_placeholder, is_placeholder
+from engine.project.placeholders import fill_placeholder, is_placeholder, set_shot_prompt
 from engine.project.times import rate_fraction
 
 
@@ -42,6 +42,8 @@ class GenerationController(QObject):
         super().__init__(window)
         self._context, self._runner, self._window = context, runner, window
         self.dialog = RegenerateDialog(window)
+        #: Generate All for one shot (keyframe from the Cast's pictures, then the shot): set by the window
+        self.keyframe_first: Callable[[str, dict[str, Any]], Any] | None = None
         text, run = "&Regenerate Shot…", self.regenerate_selected
         context.actions.add("clip.regenerate", text, run, "Clip", "Ctrl+Shift+G", "generate")
 
@@ -76,7 +78,9 @@ class GenerationController(QObject):
             defaults.values["prompt"] = prompt_of(first)
         self.dialog.fill(defaults, len(clips))
         members = [(m.name, m.kind) for m in cast.members(timeline)] if len(clips) == 1 else []
-        self.dialog.set_cast(members, shown, lambda words, names: cast.prompt_for(timeline, words, names))
+        pictured = self.keyframe_first is not None and any(m.references for m in cast.members(timeline))
+        describe = lambda words, names: cast.prompt_for(timeline, words, names)  # noqa: E731
+        self.dialog.set_cast(members, shown, describe, pictured)
         project = document.settings(timeline)
         load = self._runner.outgoing({"task": "video.generate", "params": {}}).get("params", {})
         vram = gpu_gb(self._runner.engine_info())
@@ -87,6 +91,9 @@ class GenerationController(QObject):
             return
         if members and self.dialog.cast_names() != shown:  # its own undo step, "Cast of <shot>"
             self._context.session.apply(cast.set_shot_cast, clips[0], self.dialog.cast_names())
+        if self.keyframe_first is not None and self.dialog.keyframe_first.isChecked():
+            self._keyframe_then_shot(clips[0])
+            return
         from_previous = self.dialog.from_previous.isChecked()
         to_next = self.dialog.to_next.isChecked()
         self.regenerate(clips, self.dialog.values(), self.dialog.chosen_backend, from_previous, to_next)
@@ -133,6 +140,18 @@ class GenerationController(QObject):
             on_done = self._as_take(ident, spec["params"]["shot"], play, facts)
             tokens.append(self._runner.submit(spec, spec["params"]["title"], on_done, ident, prepare))
         return tokens
+
+    def _keyframe_then_shot(self, ident: str) -> None:
+        """Generate All's two jobs for this one shot, the video with the dialog's backend and settings
+        (the keyframe's described prompt and picture replace the dialog's prompt and reference)."""
+        assert self.keyframe_first is not None
+        values = self.dialog.values()
+        own = values.get("prompt") or ""
+        clip = document.find_clip(self._context.session.timeline, ident)[1]
+        if own and " ".join(own.split()) != prompt_of(clip):  # Generate All reads the shot's words from it
+            self._context.session.apply(set_shot_prompt, ident, own)
+        video = {k: v for k, v in values.items() if k not in ("prompt", "image") and v not in (None, "")}
+        self.keyframe_first(ident, {**video, "backend": self.dialog.chosen_backend})
 
     def _neighbour_frame(self, ident: str, cache: Path, key: str) -> Callable[[dict[str, Any]], None] | None:
         """A job step (run off the GUI thread) that renders a neighbour's frame as the job's `key`:

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -74,6 +75,12 @@ class RegenerateDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.options = ShotOptions(self)
         self.cast = CastChoice(self)
+        self.keyframe_first = QCheckBox("Make a keyframe from the Cast pictures first", self)
+        self.keyframe_first.setObjectName("regenerate-keyframe-first")
+        self.keyframe_first.setToolTip(
+            "As Generate All does: an image.edit keyframe from the ticked members' pictures, "
+            "then the shot from that keyframe (for an image-to-video backend)"
+        )
         self.prompt.textChanged.connect(self.cast.update_sent)
         self.from_previous, self.to_next = self.options.from_previous, self.options.to_next
         self._shot: tuple[int, Fraction, tuple[int, int]] | None = None
@@ -89,6 +96,7 @@ class RegenerateDialog(QDialog):
         form.addRow("Prompt", self.prompt)
         form.addRow("Cast", self.cast)
         self._cast_label = form.labelForField(self.cast)
+        form.addRow("", self.keyframe_first)
         form.addRow("Negative prompt", self.negative)
         form.addRow("Seed", seed_row)
         form.addRow("Backend", self.backend)
@@ -153,11 +161,16 @@ class RegenerateDialog(QDialog):
         self.options.reset()
         self._update_options()
 
-    def set_cast(self, members: list[tuple[str, str]], chosen: list[str], describe: Describe) -> None:
-        """The project's Cast with the shot's members ticked (no Cast, or several shots: no row)."""
+    def set_cast(
+        self, members: list[tuple[str, str]], chosen: list[str], describe: Describe, pictured: bool = False
+    ) -> None:
+        """The project's Cast with the shot's members ticked (no Cast, or several shots: no row);
+        `pictured`: the Cast has pictures, so a keyframe can be made from them first."""
         self.cast.fill(members, chosen, describe, self.prompt.toPlainText)
         for widget in (self.cast, self._cast_label):
             widget.setVisible(bool(members))
+        self.keyframe_first.setChecked(False)
+        self.keyframe_first.setVisible(bool(members) and pictured)
 
     def cast_names(self) -> list[str]:
         return self.cast.names()

@@ -143,3 +143,51 @@ def test_the_dialog_shows_the_shots_cast_and_ticking_mara_is_its_own_undo_step(
     context.session.undo_stack.undo()  # the Cast change is its own step
     _, shot = document.find_clip(context.session.timeline, ident)
     assert cast.shot_cast(shot) == before
+
+
+def test_keyframe_first_runs_generate_alls_two_jobs_for_the_shot_with_the_dialogs_settings(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from editor.storyboard.generate_all import GenerateAllController
+
+    context, controller, engine = open_keeper(qtbot, tmp_path, monkeypatch)
+    window = QWidget()
+    qtbot.addWidget(window)
+    batch = GenerateAllController(context, controller._runner, window)
+    controller.keyframe_first = batch.generate_shot  # as the main window wires them
+    ident = first_shot(context)
+    tag_mara(context, ident)
+    monkeypatch.setattr(controller, "picture_clips", lambda: [ident])
+    offered: list[bool] = []
+
+    def user(*_args: object) -> QDialog.DialogCode:
+        dialog = controller.dialog
+        offered.append(not dialog.keyframe_first.isHidden())
+        dialog.prompt.setPlainText("Mara climbs the iron stairs")
+        dialog.seed_lock.setChecked(True)
+        dialog.seed.setValue(77)
+        dialog.keyframe_first.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(controller.dialog, "exec", user)
+    controller.regenerate_selected()
+
+    assert offered == [True]
+    (keyframe,) = engine.submitted
+    assert keyframe["task"] == "image.edit"
+    assert keyframe["params"]["prompt"].startswith("Mara climbs the iron stairs. ")
+    assert "Mara: a keeper in a red coat." in keyframe["params"]["prompt"]
+    assert {"path": str(tmp_path / "mara.png"), "name": "Mara"} in keyframe["params"]["references"]
+    engine.done.emit("1", made(keyframe))
+
+    shot = engine.submitted[1]
+    assert shot["task"] == "video.generate" and shot["params"]["seed"] == 77
+    assert shot["params"]["prompt"] == keyframe["params"]["prompt"]
+    assert Path(shot["params"]["image"]).is_file()  # made from the keyframe's picture
+    engine.done.emit("2", made(shot))
+
+    _, clip = document.find_clip(context.session.timeline, ident)
+    take = provenance.read(clip.media_reference)
+    assert take.extra["cast"] == ["Mara", "Lighthouse"] and take.extra["keyframe"] == shot["params"]["image"]
+    Image.new("RGB", (48, 64), (30, 30, 200)).save(tmp_path / "mara.png")
+    assert ident in [s.clip_id for s in cast.stale_clips(context.session.timeline)]
