@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QWidget
@@ -189,5 +190,55 @@ def test_keyframe_first_runs_generate_alls_two_jobs_for_the_shot_with_the_dialog
     _, clip = document.find_clip(context.session.timeline, ident)
     take = provenance.read(clip.media_reference)
     assert take.extra["cast"] == ["Mara", "Lighthouse"] and take.extra["keyframe"] == shot["params"]["image"]
+    Image.new("RGB", (48, 64), (30, 30, 200)).save(tmp_path / "mara.png")
+    assert ident in [s.clip_id for s in cast.stale_clips(context.session.timeline)]
+
+
+@pytest.mark.slow
+def test_a_tiny_wan_vace_regenerate_is_given_maras_picture_and_records_it(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The real WanVACEPipeline (tiny random weights, loaded as a user's are) gets the call args."""
+    pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
+    import json
+
+    import numpy as np
+    import torch
+    from diffusers import WanVACEPipeline
+
+    from tests.support.tinymodels import tiny_vace
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    folder = tmp_path / "tiny-wan-vace"
+    tiny_vace(folder)
+    (folder / "shotline.json").write_text(json.dumps({"native_sizes": [[64, 64]], "steps": 2}))
+    calls: list[dict[str, Any]] = []
+    original = WanVACEPipeline.__call__
+
+    def recording(self, *args, **kwargs):
+        calls.append(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(WanVACEPipeline, "__call__", recording)
+    context, controller, engine = open_keeper(qtbot, tmp_path, monkeypatch)
+    ident = first_shot(context)
+    tag_mara(context, ident)
+
+    values = {"prompt": "Mara climbs the stairs", "seed": 3, "model": str(folder), "steps": 2}
+    controller.regenerate([ident], values, "wan-vace")
+    spec = engine.submitted[0]
+    spec["params"] |= {"size": "64x64", "frames": 5}  # a tiny model's size and length
+    engine.done.emit("1", made(spec))
+
+    (call,) = calls
+    assert "Mara: a keeper in a red coat." in call["prompt"]
+    (picture,) = call["reference_images"]
+    red = np.asarray(picture.convert("RGB"), dtype=int).mean(axis=(0, 1))
+    assert picture.size == (48, 64) and np.abs(red - (200, 30, 30)).max() < 3
+    _, clip = document.find_clip(context.session.timeline, ident)
+    take = provenance.read(clip.media_reference)
+    assert take.backend == "wan-vace" and take.extra["pipeline"] == "WanVACEPipeline"
+    assert take.extra["reference_images"] == [str(tmp_path / "mara.png")]
     Image.new("RGB", (48, 64), (30, 30, 200)).save(tmp_path / "mara.png")
     assert ident in [s.clip_id for s in cast.stale_clips(context.session.timeline)]
