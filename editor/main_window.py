@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.animate_still = AnimateStillController(self.context, self.generation, self.jobs, self)
         # screenplay to cut: the Storyboard (a tab beside the timeline once shown), the Cast by the inspector
         self.generate_all = GenerateAllController(self.context, self.jobs, self)
+        self.generation.keyframe_first = self.generate_all.generate_shot  # Regenerate's "keyframe first"
         states = ClipJobStates(self.jobs, self)
         self.storyboard = StoryboardPanel(self.context, states, self.generate_all, self)
         self.cast_panel = CastPanel(self.context, self.jobs, self)

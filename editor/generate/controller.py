@@ -25,13 +25,15 @@ from editor.context import EditorContext
 from editor.generate.dialog import RegenerateDialog
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
+from engine.generate.generate_all import prompt_of
+from engine.generate.regenerate_cast import cast_facts, with_cast, with_facts
 from engine.generate.video.choices import gpu_gb
 from engine.generate.video.timeline import play_regenerated, shot_defaults, shot_spec, take_from_result
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
-from engine.project import document, takes, trackedit
+from engine.project import cast, document, takes, trackedit
 from engine.project.document import VIDEO, Timeline
-from engine.project.placeholders import fill_placeholder, is_placeholder
+from engine.project.placeholders import fill_placeholder, is_placeholder, set_shot_prompt
 from engine.project.times import rate_fraction
 
 
@@ -40,6 +42,8 @@ class GenerationController(QObject):
         super().__init__(window)
         self._context, self._runner, self._window = context, runner, window
         self.dialog = RegenerateDialog(window)
+        #: Generate All for one shot (keyframe from the Cast's pictures, then the shot): set by the window
+        self.keyframe_first: Callable[[str, dict[str, Any]], Any] | None = None
         text, run = "&Regenerate Shot…", self.regenerate_selected
         context.actions.add("clip.regenerate", text, run, "Clip", "Ctrl+Shift+G", "generate")
 
@@ -68,7 +72,15 @@ class GenerationController(QObject):
         timeline = self._context.session.timeline
         self.dialog.set_backends(self._runner.backends("video.generate"))
         defaults = shot_defaults(timeline, clips[0])
+        _track, first = document.find_clip(timeline, clips[0])
+        shown = cast.shot_cast(first)
+        if shown:  # the shot's own words: the Cast's descriptions are added again when it is sent
+            defaults.values["prompt"] = prompt_of(first)
         self.dialog.fill(defaults, len(clips))
+        members = [(m.name, m.kind) for m in cast.members(timeline)] if len(clips) == 1 else []
+        pictured = self.keyframe_first is not None and any(m.references for m in cast.members(timeline))
+        describe = lambda words, names: cast.prompt_for(timeline, words, names)  # noqa: E731
+        self.dialog.set_cast(members, shown, describe, pictured)
         project = document.settings(timeline)
         load = self._runner.outgoing({"task": "video.generate", "params": {}}).get("params", {})
         vram = gpu_gb(self._runner.engine_info())
@@ -76,6 +88,11 @@ class GenerationController(QObject):
             defaults.frames, rate_fraction(project.rate), (project.width, project.height), vram, load
         )
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if members and self.dialog.cast_names() != shown:  # its own undo step, "Cast of <shot>"
+            self._context.session.apply(cast.set_shot_cast, clips[0], self.dialog.cast_names())
+        if self.keyframe_first is not None and self.dialog.keyframe_first.isChecked():
+            self._keyframe_then_shot(clips[0])
             return
         from_previous = self.dialog.from_previous.isChecked()
         to_next = self.dialog.to_next.isChecked()
@@ -91,15 +108,22 @@ class GenerationController(QObject):
         play: Callable[[Timeline, str, str], Any] = play_regenerated,
     ) -> list[str]:
         """Queue one job per clip; returns the jobs' tokens (as the jobs panel lists them);
-        `play` is the edit that makes a new take the playing one (Animate This Still's drops the move)."""
+        `play` is the edit that makes a new take the playing one (Animate This Still's drops the move).
+
+        A shot with Cast tags is asked for as Generate All asks (engine.generate.regenerate_cast):
+        its members' descriptions in the prompt, their pictures for a VACE model, and the take
+        records them so a later change to the Cast marks it stale."""
         session = self._context.session
         cache = default_cache_dir(session.path)
         tokens = []
         for ident in clips:
             own = dict(values)
-            if not own.get("prompt"):
-                own["prompt"] = shot_defaults(session.timeline, ident).values.get("prompt", "")
             try:
+                names = cast.shot_cast(document.find_clip(session.timeline, ident)[1])
+                if not own.get("prompt"):
+                    own["prompt"] = self._own_words(ident, names)
+                facts = cast_facts(session.timeline, names, str(own.get("prompt") or ""))
+                own = with_cast(session.timeline, own, names, backend)
                 spec = shot_spec(session.timeline, ident, own, backend, cache)
             except ShotlineError as error:
                 self._context.status.show(str(error))
@@ -113,9 +137,21 @@ class GenerationController(QObject):
                 if step is not None
             ]
             prepare = _both(steps) if steps else None
-            on_done = self._as_take(ident, spec["params"]["shot"], play)
+            on_done = self._as_take(ident, spec["params"]["shot"], play, facts)
             tokens.append(self._runner.submit(spec, spec["params"]["title"], on_done, ident, prepare))
         return tokens
+
+    def _keyframe_then_shot(self, ident: str) -> None:
+        """Generate All's two jobs for this one shot, the video with the dialog's backend and settings
+        (the keyframe's described prompt and picture replace the dialog's prompt and reference)."""
+        assert self.keyframe_first is not None
+        values = self.dialog.values()
+        own = values.get("prompt") or ""
+        clip = document.find_clip(self._context.session.timeline, ident)[1]
+        if own and " ".join(own.split()) != prompt_of(clip):  # Generate All reads the shot's words from it
+            self._context.session.apply(set_shot_prompt, ident, own)
+        video = {k: v for k, v in values.items() if k not in ("prompt", "image") and v not in (None, "")}
+        self.keyframe_first(ident, {**video, "backend": self.dialog.chosen_backend})
 
     def _neighbour_frame(self, ident: str, cache: Path, key: str) -> Callable[[dict[str, Any]], None] | None:
         """A job step (run off the GUI thread) that renders a neighbour's frame as the job's `key`:
@@ -153,13 +189,17 @@ class GenerationController(QObject):
     # hearing back -------------------------------------------------------------------------
 
     def _as_take(
-        self, ident: str, shot: str, play: Callable[[Timeline, str, str], Any] = play_regenerated
+        self,
+        ident: str,
+        shot: str,
+        play: Callable[[Timeline, str, str], Any] = play_regenerated,
+        facts: dict[str, Any] | None = None,
     ) -> Callable[[dict[str, Any]], str]:
         """What a finished job does: a new take on the clip (and in the bin), made active as one undo step."""
 
         def on_done(result: dict[str, Any]) -> str:
             session = self._context.session
-            reference, made = take_from_result(result, session.rate)
+            reference, made = take_from_result(with_facts(result, facts or {}), session.rate)
             if self._is_placeholder(ident):  # the script's shot gets its first take in place
                 filled = session.apply(fill_placeholder, ident, reference, made)
                 if filled is None:
@@ -179,6 +219,13 @@ class GenerationController(QObject):
             return f"{key} ({'from the cache' if result.get('cached') else 'new'})"
 
         return on_done
+
+    def _own_words(self, ident: str, names: list[str]) -> str:
+        """A shot's prompt when the dialog's is empty; with a Cast, its words before the descriptions."""
+        timeline = self._context.session.timeline
+        if names:
+            return prompt_of(document.find_clip(timeline, ident)[1])
+        return str(shot_defaults(timeline, ident).values.get("prompt", ""))
 
     def _is_placeholder(self, ident: str) -> bool:
         try:

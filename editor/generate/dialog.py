@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.generate.cast_choice import CastChoice, Describe
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.seed import SeedBox, draw_seed, seed_lock
 from editor.generate.shot_options import ShotOptions
@@ -72,6 +74,14 @@ class RegenerateDialog(QDialog):
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
         self.options = ShotOptions(self)
+        self.cast = CastChoice(self)
+        self.keyframe_first = QCheckBox("Make a keyframe from the Cast pictures first", self)
+        self.keyframe_first.setObjectName("regenerate-keyframe-first")
+        self.keyframe_first.setToolTip(
+            "As Generate All does: an image.edit keyframe from the ticked members' pictures, "
+            "then the shot from that keyframe (for an image-to-video backend)"
+        )
+        self.prompt.textChanged.connect(self.cast.update_sent)
         self.from_previous, self.to_next = self.options.from_previous, self.options.to_next
         self._shot: tuple[int, Fraction, tuple[int, int]] | None = None
         self._vram_gb: float | None = None
@@ -84,6 +94,9 @@ class RegenerateDialog(QDialog):
         image_row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("Prompt", self.prompt)
+        form.addRow("Cast", self.cast)
+        self._cast_label = form.labelForField(self.cast)
+        form.addRow("", self.keyframe_first)
         form.addRow("Negative prompt", self.negative)
         form.addRow("Seed", seed_row)
         form.addRow("Backend", self.backend)
@@ -147,6 +160,20 @@ class RegenerateDialog(QDialog):
         self.image.setText(str(values.get("image") or ""))
         self.options.reset()
         self._update_options()
+
+    def set_cast(
+        self, members: list[tuple[str, str]], chosen: list[str], describe: Describe, pictured: bool = False
+    ) -> None:
+        """The project's Cast with the shot's members ticked (no Cast, or several shots: no row);
+        `pictured`: the Cast has pictures, so a keyframe can be made from them first."""
+        self.cast.fill(members, chosen, describe, self.prompt.toPlainText)
+        for widget in (self.cast, self._cast_label):
+            widget.setVisible(bool(members))
+        self.keyframe_first.setChecked(False)
+        self.keyframe_first.setVisible(bool(members) and pictured)
+
+    def cast_names(self) -> list[str]:
+        return self.cast.names()
 
     def values(self) -> dict[str, Any]:
         """What to ask for; a new seed unless the user kept this one (the new take records which)."""

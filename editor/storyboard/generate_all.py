@@ -81,6 +81,7 @@ class GenerateAllController(QObject):
         self.batch = BatchProgress()
         self.anchoring = Anchoring()
         self._keyframe_tokens: dict[str, str] = {}  # a keyframe job's token: its shot's clip id
+        self._video_choice: dict[str, dict[str, Any]] = {}  # a shot's own video backend and settings
         context.actions.add(
             "sequence.generate_all",
             "Generate &All",
@@ -130,6 +131,12 @@ class GenerateAllController(QObject):
         """The selected picture clips, or with none selected every placeholder, stale shot and line."""
         chosen = self.picture_selection()
         return self.generate(chosen or None, stills_only)
+
+    def generate_shot(self, ident: str, video: dict[str, Any]) -> list[str]:
+        """One shot as Generate All makes it (its keyframe from the Cast's pictures, then the shot),
+        with the video backend and settings the Regenerate dialog chose (`video["backend"]`)."""
+        self._video_choice[ident] = dict(video)
+        return self.generate([ident])
 
     def choose_models(self) -> None:
         """Which backends make Generate All's keyframes and shots (a GPU's models), kept in the project."""
@@ -260,7 +267,8 @@ class GenerateAllController(QObject):
     def _queue_shot(self, shot: ShotWork, keyframe: dict[str, Any], last_image: str | None) -> None:
         session = self._context.session
         try:
-            chosen = dict(models_for(session.timeline).get("video.generate", {}))
+            own = self._video_choice.pop(shot.clip_id, None)
+            chosen = dict(own if own is not None else models_for(session.timeline).get("video.generate", {}))
             backend = chosen.pop("backend", None)
             spec = video_spec(
                 session.timeline, shot, keyframe, default_cache_dir(session.path), backend, last_image, chosen
