@@ -31,6 +31,7 @@ import bisect
 import math
 import os
 from collections import deque
+from collections.abc import Callable
 from fractions import Fraction
 
 import av
@@ -40,11 +41,23 @@ from engine.errors import MediaError
 from engine.media.keyframes import PacketIndex, packet_index
 from engine.media.probe import media_origin, open_container, rotation_of
 
+
+class Superseded(BaseException):
+    """The frame being decoded is no longer wanted (the playhead moved on): stop and decode no more.
+
+    A BaseException, so that the renderer's handlers of damaged media (which
+    show a message in place of the picture) let it through to the viewer's
+    worker, which drops the request.
+    """
+
+
 #: Reading forward by less than this decodes through instead of seeking.
 FORWARD_DECODE_LIMIT = Fraction(2)
 #: What a seek costs beyond the pictures it decodes, in pictures: the container seek, the decoder
 #: threads flushed and refilled (a filmstrip stepping a few frames at a time keeps reading on).
 SEEK_COST_FRAMES = 8
+#: Pictures decoded between two looks at `VideoDecoder.superseded`.
+CHECK_EVERY = 4
 
 
 class _Run:
@@ -121,6 +134,9 @@ class VideoDecoder:
         self.recalled = 0  # requests answered from the run of recent frames
         self.decoded = 0  # pictures decoded, for tests and benchmarks
         self._index: PacketIndex | bool | None = False  # False: not read yet
+        #: Asked between decoded pictures on the way to a far frame; True stops with `Superseded`
+        #: (the viewer's worker sets it; the decoder stays consistent and reads on next time).
+        self.superseded: Callable[[], bool] | None = None
         self._restart(None)
         first = self._advance()
         if first is None:
@@ -207,7 +223,11 @@ class VideoDecoder:
                 return kept[0]
             self._restart(max(target, self._first_pts))
             self._current, self._next = None, self._advance()
+        walked = 0
         while self._next is not None and self._next.pts <= target:
+            walked += 1
+            if walked % CHECK_EVERY == 0 and self.superseded is not None and self.superseded():
+                raise Superseded
             self._current, self._next = self._next, self._advance()
         if self._current is not None:
             return self._current

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from engine.media import keyframes
-from engine.media.video import VideoDecoder, upright_rgb
+from engine.media.video import Superseded, VideoDecoder, upright_rgb
 from tests.support import mediagen
 
 
@@ -48,3 +48,14 @@ def test_a_file_that_cannot_be_indexed_still_plays_every_frame(tmp_path, monkeyp
     assert keyframes.packet_index(tmp_path / "missing.mp4") is None
     (tmp_path / "junk.mp4").write_bytes(b"not a video at all")
     assert keyframes.packet_index(tmp_path / "junk.mp4") is None
+
+
+def test_a_decode_no_longer_wanted_stops_and_the_decoder_reads_on_correctly_after(tmp_path) -> None:
+    clip = mediagen.write_video(tmp_path / "camera.mp4", 90, size=(160, 120), gop=90)
+    with VideoDecoder(clip) as decoder:
+        decoder.superseded = lambda: decoder.decoded > 10  # the playhead moved on mid-GOP
+        with pytest.raises(Superseded):
+            decoder.frame_at(Fraction(80, 30))
+        assert decoder.decoded < 20  # stopped long before frame 80
+        decoder.superseded = None
+        assert [index_at(decoder, f) for f in (12, 80, 3)] == [12, 80, 3]
