@@ -17,6 +17,7 @@ from editor.collector import MainThreadCollector
 from editor.demo_start import open_demo
 from editor.main_window import MainWindow
 from editor.project.recovery import offer_recovery
+from editor.timeline import clipboard
 from engine.project.document import new_project
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -27,6 +28,7 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("Shotline")
     if app.findChild(MainThreadCollector) is None:
         MainThreadCollector(app)  # cyclic garbage (Qt wrappers) is freed on this thread only
+        app.aboutToQuit.connect(clipboard.let_go)
     app.setOrganizationName("Shotline")
     style = RESOURCES / "styles" / "dark.qss"
     if style.is_file():

@@ -35,6 +35,8 @@ class EngineClient(QObject):
     failed = Signal(str, str)  # job id, a message for the user
     cancelled = Signal(str)  # job id
     crashed = Signal(str)  # why the engine stopped; it is restarted
+    #: A remote engine not reached at start, once it is or never will be: {engine, reached, error}.
+    remote = Signal(dict)
     gaveUp = Signal(str)  # the engine failed to start again and again: why, and how to retry
 
     def __init__(
@@ -200,6 +202,8 @@ class EngineClient(QObject):
         elif method == "cancelled":
             self._active.discard(job)
             self.cancelled.emit(job)
+        elif method == "remote":
+            self.remote.emit(params)
 
     def _error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:

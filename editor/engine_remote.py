@@ -36,6 +36,12 @@ def initialize_params(settings: EditorSettings | None = None) -> dict[str, Any]:
 def remote_problem(info: dict[str, Any]) -> str | None:
     """Why the remote engine asked for is not used (unreachable, another version), or None."""
     remote = info.get("remote")
+    if isinstance(remote, dict) and remote.get("error") and remote.get("retrying"):
+        wait = float(remote.get("wait") or 0)
+        return (
+            f"{remote['error']}. Trying it again; a generation job waits up to {wait:g} s for it "
+            '("waiting for …" in its progress), then runs on this machine.'
+        )
     if isinstance(remote, dict) and remote.get("error"):
         return f"{remote['error']}. Generation runs on this machine until that is fixed (Settings > Engines)."
     return None

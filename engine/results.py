@@ -103,6 +103,34 @@ def unreferenced(folder: str | os.PathLike[str], used: Iterable[str | os.PathLik
     return found
 
 
+def last_used(path: str | os.PathLike[str]) -> float:
+    """When a result was last made or used: its manifest's modification time (`mark_used` sets it),
+    or the file's own for a stored input."""
+    where = Path(path)
+    manifest = where / MANIFEST
+    try:
+        return (manifest if manifest.is_file() else where).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def mark_used(path: str | os.PathLike[str]) -> None:
+    """Say that a result (the file or the entry holding it) or a stored input was just used, so an
+    age limit keeps it."""
+    where = Path(path)
+    for candidate in (where / MANIFEST, where.parent / MANIFEST, where):
+        if candidate.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(candidate)
+            return
+
+
+def unused_for(entries: Iterable[CacheEntry], seconds: float, now: float) -> list[CacheEntry]:
+    """The entries not made or used in the last `seconds` (an engine's age limit: no project says
+    which of a GPU box's results are still wanted, so time does)."""
+    return [entry for entry in entries if now - last_used(entry.folder) > seconds]
+
+
 def remove_entries(entries: Iterable[CacheEntry]) -> int:
     """Delete these entries; returns the bytes freed. An entry that cannot go is left (and not counted).
 
@@ -116,6 +144,9 @@ def remove_entries(entries: Iterable[CacheEntry]) -> int:
             os.replace(entry.folder, doomed)
         except OSError:
             continue
-        shutil.rmtree(doomed, ignore_errors=True)
+        if doomed.is_dir():
+            shutil.rmtree(doomed, ignore_errors=True)
+        else:  # a stored file (a remote engine's content store), not a folder
+            doomed.unlink(missing_ok=True)
         freed += entry.size
     return freed

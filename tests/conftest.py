@@ -30,3 +30,13 @@ def _prompts_answer_without_blocking(monkeypatch):
     if prompts is not None:
         monkeypatch.setattr(prompts, "ask_save_changes", lambda *_args: "discard")
         monkeypatch.setattr(prompts, "ask_restore", lambda *_args: "later")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clipboard_is_let_go_at_the_end():
+    """As the editor does when it quits (editor/app.py): Shotline's clips on Qt's clipboard would
+    be deleted by Qt after Python has finalized, which crashes the test process on exit."""
+    yield
+    clipboard = sys.modules.get("editor.timeline.clipboard")
+    if clipboard is not None:
+        clipboard.let_go()

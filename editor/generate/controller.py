@@ -30,7 +30,7 @@ from engine.generate.video.timeline import play_regenerated, shot_defaults, shot
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
-from engine.project.document import VIDEO
+from engine.project.document import VIDEO, Timeline
 from engine.project.placeholders import fill_placeholder, is_placeholder
 from engine.project.times import rate_fraction
 
@@ -88,8 +88,10 @@ class GenerationController(QObject):
         backend: str | None,
         from_previous: bool = False,
         to_next: bool = False,
+        play: Callable[[Timeline, str, str], Any] = play_regenerated,
     ) -> list[str]:
-        """Queue one job per clip; returns the jobs' tokens (as the jobs panel lists them)."""
+        """Queue one job per clip; returns the jobs' tokens (as the jobs panel lists them);
+        `play` is the edit that makes a new take the playing one (Animate This Still's drops the move)."""
         session = self._context.session
         cache = default_cache_dir(session.path)
         tokens = []
@@ -111,7 +113,7 @@ class GenerationController(QObject):
                 if step is not None
             ]
             prepare = _both(steps) if steps else None
-            on_done = self._as_take(ident, spec["params"]["shot"])
+            on_done = self._as_take(ident, spec["params"]["shot"], play)
             tokens.append(self._runner.submit(spec, spec["params"]["title"], on_done, ident, prepare))
         return tokens
 
@@ -150,7 +152,9 @@ class GenerationController(QObject):
 
     # hearing back -------------------------------------------------------------------------
 
-    def _as_take(self, ident: str, shot: str) -> Callable[[dict[str, Any]], str]:
+    def _as_take(
+        self, ident: str, shot: str, play: Callable[[Timeline, str, str], Any] = play_regenerated
+    ) -> Callable[[dict[str, Any]], str]:
         """What a finished job does: a new take on the clip (and in the bin), made active as one undo step."""
 
         def on_done(result: dict[str, Any]) -> str:
@@ -167,7 +171,7 @@ class GenerationController(QObject):
                 added = session.apply_outside_history(media_bin.add_generated_take, ident, reference, made)
                 key = added.result if added else None
             if key is not None and key != self._playing(ident):
-                change = session.apply(play_regenerated, ident, key)
+                change = session.apply(play, ident, key)
                 key = change.result if change else None
             if key is None:
                 raise ShotlineError("The clip is gone or locked; the result is kept in the cache")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
 from editor.generate.shot_options import ShotOptions
+from engine.generate.extend.request import CONTEXT_FRAMES
 from engine.generate.extend.timeline import ExtendDefaults
 from engine.generate.presets import presets_file
 from engine.project.extend import OVERWRITE, RIPPLE
@@ -99,7 +100,7 @@ class ExtendDialog(QDialog):
         form.addRow("Prompt", self.prompt)
         form.addRow("Seed", self.seed)
         self.options = ShotOptions(self, EXTEND_PRESETS)
-        for label, widget in self.options.rows(anchors=False, quality=False):
+        for label, widget in self.options.rows(anchors=False):
             form.addRow(label, widget)
         self._shot_size: tuple[int, int] | None = None
         self._vram_gb: float | None = None
@@ -138,13 +139,17 @@ class ExtendDialog(QDialog):
         self._update_plan()
 
     def _update_plan(self) -> None:
+        """The model is shown the clip's last frames (its context) and makes the new ones in one call:
+        the plan is for both together, as the engine plans it."""
         rate = getattr(self, "rate", None)
-        shot = (self.frames, rate_fraction(rate), self._shot_size) if rate and self._shot_size else None
+        frames = self.frames + getattr(self, "_context_frames", 0)
+        shot = (frames, rate_fraction(rate), self._shot_size) if rate and self._shot_size else None
         self.options.update_for(self.chosen_backend, None, shot, self._vram_gb, self._load)
 
     def fill(self, defaults: ExtendDefaults, rate: float, frames: int = 0, head: bool = False) -> None:
         """Prefill for one clip; `frames` (from a trim past the media's end) sets the length asked."""
         self.rate = rate
+        self._context_frames = min(CONTEXT_FRAMES, defaults.count)
         self.setWindowTitle(f"Extend {defaults.name}")
         (self.head if head else self.tail).setChecked(True)
         self._frames = frames or round(rate)  # a second, unless a trim asked for a number of frames

@@ -29,13 +29,14 @@ from editor.context import EditorContext
 from editor.generate.new_shot_dialog import GenerateShotDialog
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
+from engine.generate.video.choices import gpu_gb
 from engine.generate.video.new_shot import generated_clip, named_result_file, new_shot_spec, place_generated
 from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
 from engine.project.document import VIDEO
-from engine.project.times import timecode
+from engine.project.times import rate_fraction, timecode
 
 #: A gap after the last clip has no end: a new shot there lasts this many seconds.
 OPEN_GAP_SECONDS = 5
@@ -119,6 +120,10 @@ class NewShotController(QObject):
             engine.start()
         self.dialog.set_backends(self._runner.backends("video.generate"))
         self.dialog.fill_new(where, frames, self._context.session.rate, with_previous)
+        project = document.settings(self._context.session.timeline)
+        load = self._runner.outgoing({"task": "video.generate", "params": {}}).get("params", {})
+        size, vram = (project.width, project.height), gpu_gb(self._runner.engine_info())
+        self.dialog.set_shot(self.dialog.frames.value(), rate_fraction(project.rate), size, vram, load)
         return self.dialog.exec() == QDialog.DialogCode.Accepted
 
     def generate_on_timeline(self) -> None:

@@ -38,6 +38,7 @@ class GenerateShotDialog(RegenerateDialog):
         self.frames.setAccelerated(True)
         self.length_text = QLabel(self)
         self.frames.valueChanged.connect(self._show_length)
+        self.frames.valueChanged.connect(self._plan_for_length)
         form = self.layout()
         assert isinstance(form, QFormLayout)
         form.insertRow(0, self.where)
@@ -73,6 +74,12 @@ class GenerateShotDialog(RegenerateDialog):
         self.to_next.setVisible(False)  # a new shot goes into a gap: no next shot is asked for
         self._ok.setText("Generate")
         self._ok.setDefault(True)
+
+    def _plan_for_length(self, frames: int) -> None:
+        """A longer shot needs more memory: the plan shown follows the Duration."""
+        if self._shot is not None and self._shot[0] != frames:
+            self._shot = (frames, *self._shot[1:])
+            self._update_options()
 
     def _show_length(self, frames: int) -> None:
         self.length_text.setText(f"= {timecode(frames, self._rate)} at {self._rate:g} fps")

@@ -30,10 +30,11 @@ from engine.generate.score.timeline import (
     score_reference,
     score_spec,
 )
+from engine.generate.video.choices import gpu_gb
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document, roles, takes, trackedit
-from engine.project.times import timecode
+from engine.project.times import rate_fraction, timecode
 
 
 class ScoreController(QObject):
@@ -84,9 +85,18 @@ class ScoreController(QObject):
         plural = "" if len(cuts) == 1 else "s"
         span_text = f"{timecode(start, rate)} – {timecode(start + frames, rate)}"
         self.dialog.set_range(f"{span_text}  ({frames} frames, {len(cuts)} cut{plural})")
+        self.dialog.set_cue(frames, rate_fraction(rate), gpu_gb(self._runner.engine_info()), self._loads())
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.score(start, frames, self.dialog.values(), self.dialog.chosen_backend)
+
+    def _loads(self) -> dict[str, dict[str, Any]]:
+        """Each backend's model and load options from Settings > Models, for the plan the dialog shows."""
+        found = {}
+        for backend in self._runner.backends("music.score"):
+            spec = {"task": "music.score", "backend": backend["name"], "params": {}}
+            found[backend["name"]] = self._runner.outgoing(spec).get("params", {})
+        return found
 
     def score(
         self, start: int, frames: int, values: dict[str, Any], backend: str | None = None

@@ -7,10 +7,14 @@ score that fits the cut is the point. The range and its cuts are shown so
 the user knows what will be scored before pressing Score. The seed reads
 "New seed" unless "Keep this seed" is ticked (editor.generate.seed); a score
 remembers the seed it drew, so ticking the box next time keeps that tune.
+A backend that loads a model shows the plan the planner would pick for this
+cue on the engine's card, with the rungs the user may pick instead
+(editor.generate.plan_choice).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from editor.generate.seed import SeedBox, draw_seed, seed_lock
+from engine.generate.job_plans import preset_entry, score_draft, score_plans
+from engine.generate.model_choices import model_backend
+
+TASK = "music.score"
 
 KEYS = ("Auto", "C major", "G major", "D major", "A major", "E major", "F major", "Bb major", "Eb major",
         "A minor", "E minor", "B minor", "D minor", "G minor", "C minor", "F# minor", "D dorian")  # fmt: skip
@@ -73,6 +83,12 @@ class ScoreDialog(QDialog):
         self.backend = QComboBox(self)
         self.backend.setObjectName("score-backend")
         fit_backend_box(self.backend)
+        self.plans = PlanChoice(self, "score-plan")
+        self.quality = QualityChoice(self)
+        self._cue: tuple[int, Fraction] | None = None
+        self._vram_gb: float | None = None
+        self._loads: dict[str, dict[str, Any]] = {}
+        self.backend.currentIndexChanged.connect(lambda _index: self._update_plan())
         tempo_row = QHBoxLayout()
         tempo_row.addWidget(self.auto_tempo)
         tempo_row.addWidget(self.bpm, 1)
@@ -92,6 +108,9 @@ class ScoreDialog(QDialog):
         seed_row.addWidget(self.seed_lock)
         form.addRow("Seed", seed_row)
         form.addRow("Backend", self.backend)
+        for label, widget in self.plans.rows():
+            form.addRow(label, widget)
+        form.addRow("Quality", self.quality.box)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel, self)
         buttons.button(standard.Ok).setText("Score")
@@ -113,6 +132,24 @@ class ScoreDialog(QDialog):
     def set_range(self, text: str) -> None:
         self.range_label.setText(text)
 
+    def set_cue(
+        self, frames: int, rate: Fraction, vram_gb: float | None, loads: dict[str, dict[str, Any]]
+    ) -> None:
+        """The cue the plan is for, the engine's GPU memory, and each backend's model and load options."""
+        self._cue, self._vram_gb, self._loads = (frames, rate), vram_gb, loads
+        self._update_plan()
+
+    def _update_plan(self) -> None:
+        backend = self.chosen_backend
+        load = self._loads.get(backend or "", {})
+        self.quality.show_choice(score_draft(backend, load.get("model")))
+        entry = preset_entry(TASK, backend, load.get("model"))
+        if entry is None or self._cue is None:
+            self.plans.show_unplanned(loads_model=model_backend(TASK, backend) is not None)
+            return
+        plans, chosen = score_plans(entry, *self._cue, self._vram_gb, load)
+        self.plans.show_plans(plans, chosen, self._vram_gb)
+
     def values(self) -> dict[str, Any]:
         """What to ask for; a new seed unless the user kept this one (kept in the box for next time)."""
         if not self.seed_lock.isChecked():
@@ -125,6 +162,8 @@ class ScoreDialog(QDialog):
             "intensity": self.intensity.value() / 100,
             "hit_cuts": self.hit_cuts.isChecked(),
             "seed": self.seed.value(),
+            **self.plans.value(),
+            **self.quality.value(),
         }
 
     @property

@@ -17,31 +17,25 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QRadioButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from engine.generate.presets import PRESETS_FILE
 from engine.generate.video.choices import (
     BOTH,
-    DRAFT,
     FIRST,
     LAST,
     anchor_choices,
     chosen_preset,
-    draft_method,
+    preset_draft,
     shot_plans,
 )
 
 FIRST_TIP = "The last frame of the shot before this one becomes the first frame"
 LAST_TIP = "The first frame of the shot after this one becomes the last frame"
-AUTOMATIC = "Automatic"
 
 
 class ShotOptions(QWidget):
@@ -54,39 +48,23 @@ class ShotOptions(QWidget):
         self.from_previous.setObjectName("anchor-first")
         self.to_next = QCheckBox("End on the next shot's first frame", self)
         self.to_next.setObjectName("anchor-last")
-        self.plan = QComboBox(self)
-        self.plan.setObjectName("shot-plan")
-        self.plan_note = QLabel(self)
-        self.plan_note.setObjectName("shot-plan-note")
-        self.plan_note.setWordWrap(True)
-        fit_backend_box(self.plan)
-        self.plan.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # the form's width
-        self.plan.currentIndexChanged.connect(lambda _index: self._show_plan())
-        self._where = ""
-        self.draft = QRadioButton("Draft", self)
-        self.draft.setObjectName("quality-draft")
-        self.final = QRadioButton("Final", self)
-        self.final.setObjectName("quality-final")
-        self.final.setChecked(True)
+        self.plans = PlanChoice(self)
+        self.plan, self.plan_note = self.plans.box, self.plans.note
+        self.quality = QualityChoice(self)
+        self.draft, self.final = self.quality.draft, self.quality.final
         self._choices = anchor_choices(None)
         self.from_previous.toggled.connect(lambda _on: self._anchor_rules())
         anchors = QVBoxLayout()
         anchors.setContentsMargins(0, 0, 0, 0)
         anchors.addWidget(self.from_previous)
         anchors.addWidget(self.to_next)
-        quality = QHBoxLayout()
-        quality.setContentsMargins(0, 0, 0, 0)
-        quality.addWidget(self.draft)
-        quality.addWidget(self.final)
-        quality.addStretch(1)
-        self.anchor_box, self.quality_box = QWidget(self), QWidget(self)
+        self.anchor_box, self.quality_box = QWidget(self), self.quality.box
         self.anchor_box.setLayout(anchors)
-        self.quality_box.setLayout(quality)
 
     def rows(self, anchors: bool = True, quality: bool = True) -> list[tuple[str, Any]]:
         """(label, widget) for the form, in order: the plan, and the anchors and quality if asked."""
         found: list[tuple[str, Any]] = [("Anchors", self.anchor_box)] if anchors else []
-        found += [("Plan", self.plan), ("", self.plan_note)]
+        found += self.plans.rows()
         hidden = [w for on, w in ((anchors, self.anchor_box), (quality, self.quality_box)) if not on]
         for widget in hidden:
             widget.setVisible(False)
@@ -104,43 +82,14 @@ class ShotOptions(QWidget):
         preset = chosen_preset(backend, model, self._presets)
         self._choices = anchor_choices(preset)
         self._anchor_rules()
-        self.plan.clear()
         load = load or {}
         if preset is None or shot is None:
-            text = (
-                "No model to load: runs anywhere"
-                if preset is None
-                else f"{AUTOMATIC}: planned when the job starts"
-            )
-            self.plan.addItem(text, None)
-            self.plan.setEnabled(False)
-            self._where = ""
-            self.plan_note.setText("")
+            self.plans.show_unplanned(loads_model=preset is not None)
         else:
             plans, chosen = shot_plans(preset, *shot, vram_gb, bool(load.get("cpu_offload")),
                                        bool(load.get("vae_tiling")))  # fmt: skip
-            self.plan.setEnabled(len(plans) > 1)
-            self.plan.addItem(f"{AUTOMATIC}: {plans[chosen].describe()}", None)
-            for plan in plans:
-                self.plan.addItem(plan.describe(), plan.step)
-            where = f"a {vram_gb:.0f} GB card" if vram_gb is not None else "the CPU (the engine found no GPU)"
-            self._where = f"Planned for {where}; the engine plans again with the memory free then"
-            show_items_whole(self.plan)
-            self.plan.setMinimumWidth(0)  # the note below shows the chosen plan whole; the box stays narrow
-            self._show_plan()
-        method = draft_method(preset)
-        self.draft.setEnabled(preset is not None)
-        self.draft.setToolTip(f"A fast first look: {method}")
-        self.final.setToolTip("The model's real steps, no cache")
-        if preset is None:
-            self.final.setChecked(True)
-
-    def _show_plan(self) -> None:
-        """The chosen plan in full under the box (the closed box may cut it short)."""
-        if not self._where:
-            return
-        text = self.plan.currentText().removeprefix(f"{AUTOMATIC}: ")
-        self.plan_note.setText(f"{text}\n{self._where}")
+            self.plans.show_plans(plans, chosen, vram_gb)
+        self.quality.show_choice(preset_draft(preset))
 
     def _anchor_rules(self) -> None:
         first, last, both = self._choices[FIRST], self._choices[LAST], self._choices[BOTH]
@@ -162,14 +111,11 @@ class ShotOptions(QWidget):
     def reset(self) -> None:
         self.from_previous.setChecked(False)
         self.to_next.setChecked(False)
-        self.final.setChecked(True)
+        self.quality.reset()
 
     def values(self) -> dict[str, Any]:
         """The job's `plan` (only when the user chose one) and `quality` (only for Draft), so a Final
         job with the planner's choice keeps the cache key it always had."""
-        found: dict[str, Any] = {}
-        if self.plan.currentData():
-            found["plan"] = self.plan.currentData()
-        if self.draft.isChecked() and self.draft.isEnabled():
-            found["quality"] = DRAFT
+        found: dict[str, Any] = self.plans.value()
+        found |= self.quality.value()
         return found

@@ -5,7 +5,9 @@ lift, gamma and gain are a row of red, green and blue per wheel, as a
 colourist's wheels reduce to numbers. The LUT is a .cube file chosen from
 disk. Every change is one undo step through `engine.project.looks` applied
 to every selected video clip; the viewer repaints from the document, so the
-preview follows each change. The fields show the first selected clip's grade.
+preview follows each change, and during a slider drag it shows the value
+under the slider (an edited copy, no undo step) until the release commits.
+The fields show the first selected clip's grade.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.edit_preview import end_preview, preview
 from editor.inspector.look_fields import NumberField
 from editor.inspector.path_label import PathLabel
 from engine.project import looks
@@ -61,6 +64,7 @@ class ColourSection(QGroupBox):
             form.addRow(wheel.title(), row)
         for field in self.fields.values():
             field.committed.connect(self._set)
+            field.dragged.connect(self._preview)
 
         self.lut = PathLabel(self)
         self.lut.setObjectName("colour-lut")
@@ -99,7 +103,11 @@ class ColourSection(QGroupBox):
         self.lut.setToolTip(path)
         self.clear.setEnabled(bool(path))
 
+    def _preview(self, name: str, value: float) -> None:
+        preview(self._context, looks.set_colour, [(i, {name: value}) for i in self._ids])
+
     def _set(self, name: str, value: float) -> None:
+        end_preview(self._context)
         self._apply("Colour", looks.set_colour, [(i, {name: value}) for i in self._ids])
 
     def _choose_lut(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.edit_preview import end_preview, preview
 from editor.inspector.look_fields import NumberField
 from engine.project import looks
 from engine.project.document import find_clip
@@ -172,6 +173,7 @@ class EffectsSection(QGroupBox):
             field = NumberField(param, self.params)
             field.show_value(values[param.name])
             field.committed.connect(self._set)
+            field.dragged.connect(self._preview)
             self.fields[param.name] = field
             self.form.addRow(param.label, field)
 
@@ -184,7 +186,14 @@ class EffectsSection(QGroupBox):
         if change is not None:
             self.list.setCurrentRow(change.result)
 
+    def _preview(self, name: str, value: float) -> None:
+        """A slider being dragged: the viewer shows the look with this value, nothing is made yet."""
+        row = self.list.currentRow()
+        if self._ident is not None and row >= 0:
+            preview(self._context, looks.set_params, [(self._ident, row, {name: value})])
+
     def _set(self, name: str, value: float) -> None:
+        end_preview(self._context)
         row = self.list.currentRow()
         if self._ident is not None and row >= 0:
             self._apply(looks.set_params, self._ident, row, {name: value})

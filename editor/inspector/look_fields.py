@@ -1,8 +1,9 @@
 """A number a look takes, as a slider with a spin box beside it.
 
 The slider is for feel, the box for exact values. Dragging shows the value
-in the box as it goes and commits once on release, so a drag is one undo
-step rather than a hundred; arrows, the wheel and typed values commit at
+in the box as it goes (and emits `dragged`, which the sections turn into a
+preview in the viewer, see `edit_preview`) and commits once on release, so
+a drag is one undo step rather than a hundred; arrows, the wheel and typed values commit at
 once (typed ones on Enter, see `spin.prepare`).
 """
 
@@ -19,6 +20,7 @@ STEPS = 1000  # slider positions over the parameter's range
 
 class NumberField(QWidget):
     committed = Signal(str, float)  # parameter name, new value
+    dragged = Signal(str, float)  # parameter name, value under the slider while it is dragged
 
     def __init__(self, param: Param, parent: QWidget | None = None, slider: bool = True) -> None:
         super().__init__(parent)
@@ -66,9 +68,11 @@ class NumberField(QWidget):
         return round(value, self.box.decimals())
 
     def _dragging(self, position: int) -> None:
+        value = self._from_slider(position)
         self.box.blockSignals(True)
-        self.box.setValue(self._from_slider(position))
+        self.box.setValue(value)
         self.box.blockSignals(False)
+        self.dragged.emit(self.param.name, value)
 
     def _released(self) -> None:
         assert self.slider is not None

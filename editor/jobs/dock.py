@@ -38,9 +38,17 @@ class EngineProblem(QObject):
         super().__init__(panel)
         engine.gaveUp.connect(panel.show_engine_problem)
         engine.started.connect(self._started)
+        engine.remote.connect(self._remote)
         panel.startEngineRequested.connect(panel.clear_engine_problem)
         panel.startEngineRequested.connect(engine.restart)  # a remote engine not reached: try it again
         self._panel = panel
+
+    def _remote(self, params: dict) -> None:
+        """The remote engine tried again in the background: reached (the note goes), or refused."""
+        if params.get("reached"):
+            self._panel.clear_engine_problem()
+        else:
+            self._panel.show_engine_problem(remote_problem({"remote": {"error": params.get("error")}}) or "")
 
     def _started(self, info: dict) -> None:
         """Running; but a remote engine that was asked for and not reached is said (jobs run here)."""

@@ -28,16 +28,22 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.generate.dialog_backends import fit_backend_box, show_items_whole
+from editor.generate.plan_choice import PlanChoice
+from editor.generate.quality_choice import QualityChoice
 from editor.jobs.runner import JobRunner
 from editor.masks.mode import MaskMode
 from editor.masks.target import MaskTarget, clip_media, media_range
 from engine.errors import GenerateError, ShotlineError
 from engine.generate.inpaint.timeline import inpaint_spec, inpainted_take
+from engine.generate.job_plans import inpaint_draft, inpaint_plans
+from engine.generate.model_choices import model_backend
+from engine.generate.video.choices import gpu_gb
 from engine.jobs import titles
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document, takes, trackedit
 from engine.project.masks import mask_of
+from engine.project.times import rate_fraction
 
 TASK = "video.inpaint"
 MAX_SEED = 2**31 - 1
@@ -62,11 +68,20 @@ class InpaintDialog(QDialog):
         self.backend = QComboBox(self)
         self.backend.setObjectName("inpaint-backend")
         fit_backend_box(self.backend)
+        self.plans = PlanChoice(self, "inpaint-plan")
+        self.quality = QualityChoice(self)
+        self._clip: tuple[int, Fraction, tuple[int, int]] | None = None
+        self._vram_gb: float | None = None
+        self._loads: dict[str, dict[str, Any]] = {}
+        self.backend.currentIndexChanged.connect(lambda _index: self._update_plan())
         form = QFormLayout(self)
         form.addRow(self.about)
         form.addRow("Prompt", self.prompt)
         form.addRow("Seed", self.seed)
         form.addRow("Backend", self.backend)
+        for label, widget in self.plans.rows():
+            form.addRow(label, widget)
+        form.addRow("Quality", self.quality.box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -98,8 +113,29 @@ class InpaintDialog(QDialog):
             self.backend.setCurrentIndex(names.index(default))
         show_items_whole(self.backend)
 
+    def set_clip(
+        self, frames: int, rate: Fraction, size: tuple[int, int], vram_gb: float | None,
+        loads: dict[str, dict[str, Any]],
+    ) -> None:  # fmt: skip
+        """For the plan: the frames to fill, the engine's GPU memory, each backend's model and options."""
+        self._clip, self._vram_gb, self._loads = (frames, rate, size), vram_gb, loads
+        self._update_plan()
+
+    def _update_plan(self) -> None:
+        backend = self.backend.currentData()
+        self.quality.show_choice(inpaint_draft(backend, self._loads.get(backend or "", {}).get("model")))
+        found = None
+        if self._clip is not None:
+            load = self._loads.get(backend or "", {})
+            found = inpaint_plans(backend, None, *self._clip, self._vram_gb, load)
+        if found is None:
+            self.plans.show_unplanned(loads_model=model_backend(TASK, backend) is not None)
+        else:
+            self.plans.show_plans(*found, self._vram_gb)
+
     def values(self) -> dict[str, Any]:
-        return {"prompt": self.prompt.text().strip(), "seed": self.seed.value()}
+        found = {"prompt": self.prompt.text().strip(), "seed": self.seed.value()}
+        return found | self.plans.value() | self.quality.value()
 
 
 class InpaintController(QObject):
@@ -138,9 +174,23 @@ class InpaintController(QObject):
             engine.start()
         self.dialog.set_backends(self.runner.backends(TASK))
         self.dialog.fill(*self._describe(chosen[0]))
+        self._plan_for(chosen[0])
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.inpaint(chosen[0], self.dialog.values(), self.dialog.backend.currentData())
+
+    def _plan_for(self, ident: str) -> None:
+        """The dialog's plan: the clip's frames at the project's size, on the engine's card."""
+        session = self._context.session
+        _, clip = document.find_clip(session.timeline, ident)
+        project = document.settings(session.timeline)
+        loads = {}
+        for backend in self.runner.backends(TASK):
+            spec = {"task": TASK, "backend": backend["name"], "params": {}}
+            loads[backend["name"]] = self.runner.outgoing(spec).get("params", {})
+        frames = trackedit.duration_frames(clip, session.rate)
+        size, vram = (project.width, project.height), gpu_gb(self.runner.engine_info())
+        self.dialog.set_clip(frames, rate_fraction(project.rate), size, vram, loads)
 
     def _describe(self, ident: str) -> tuple[str, int, str]:
         """The clip's name, the frames it shows and what its mask is, for the dialog."""
@@ -179,6 +229,9 @@ class InpaintController(QObject):
             cache_dir=default_cache_dir(session.path),
         )
         params = spec["params"]
+        for name in ("plan", "quality"):  # the rung the user chose in the dialog; Draft
+            if values.get(name):
+                params[name] = values[name]
         snapshot, store = session.timeline.clone(), self._masks.store
         made_at: dict[str, Fraction] = {}
 

@@ -19,7 +19,7 @@ from editor.context import EditorContext
 from editor.generate.controller import GenerationController
 from editor.jobs.runner import JobRunner
 from engine.errors import ShotlineError
-from engine.generate.video.animate_still import animate_values
+from engine.generate.video.animate_still import animate_values, play_animated
 from engine.generate.video.timeline import shot_defaults
 
 ACTION = "clip.animate_still"
@@ -77,5 +77,5 @@ class AnimateStillController(QObject):
             if len(chosen) == 1 and asked.get("image"):
                 own["image"] = asked["image"]
             own["prompt"] = asked.get("prompt") or values["prompt"]
-            tokens += self._generation.regenerate([ident], own, backend)
+            tokens += self._generation.regenerate([ident], own, backend, play=play_animated)
         return tokens

@@ -34,7 +34,7 @@ from editor.context import EditorContext
 from editor.jobs.model import State
 from editor.jobs.runner import JobRunner
 from editor.storyboard.anchoring import Anchoring
-from editor.storyboard.generate_models import GenerateModelsDialog, chosen_backends, models_for
+from editor.storyboard.generate_models import GenerateModelsDialog, chosen_backends, models_for, with_backends
 from engine.errors import ShotlineError
 from engine.generate.generate_all import (
     LineWork,
@@ -52,6 +52,7 @@ from engine.generate.voice.timeline import add_voice_take
 from engine.jobs.spec import default_cache_dir
 from engine.project import cast, document, takes
 from engine.project.document import VIDEO
+from engine.project.generate_models import set_generate_models
 from engine.project.placeholders import fill_placeholder, is_placeholder
 
 
@@ -131,14 +132,19 @@ class GenerateAllController(QObject):
         return self.generate(chosen or None, stills_only)
 
     def choose_models(self) -> None:
-        """Which backends make Generate All's keyframes and shots (a GPU's models), kept in the settings."""
+        """Which backends make Generate All's keyframes and shots (a GPU's models), kept in the project."""
         if not self._runner.engine.running:
             self._runner.engine.start()
+        session = self._context.session
         tasks = ("image.generate", "image.edit", "video.generate")
-        settings = self._context.settings
-        self.models_dialog.fill({t: self._runner.backends(t) for t in tasks}, chosen_backends(settings))
-        if self.models_dialog.exec() == QDialog.DialogCode.Accepted:
-            self.models_dialog.save(settings)
+        self.models_dialog.fill(
+            {t: self._runner.backends(t) for t in tasks}, chosen_backends(session.timeline)
+        )
+        if self.models_dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen = with_backends(session.timeline, self.models_dialog.chosen())
+        if chosen != models_for(session.timeline):
+            session.apply(set_generate_models, chosen)  # one undo step, saved with the film
 
     def regenerate_stale(self) -> list[str]:
         """Every shot whose take no longer shows the Cast as it is, in one batch (placeholders wait)."""
@@ -176,7 +182,7 @@ class GenerateAllController(QObject):
             self.anchoring.asked([s.clip_id for s in shots])
         for shot in shots:
             try:
-                spec = keyframe_spec(timeline, shot, cache, models=models_for(self._context.settings))
+                spec = keyframe_spec(timeline, shot, cache, models=models_for(timeline))
             except ShotlineError as error:
                 self.anchoring.pending.discard(shot.clip_id)
                 self._context.status.show(f"{shot.name}: {error}")
@@ -254,9 +260,10 @@ class GenerateAllController(QObject):
     def _queue_shot(self, shot: ShotWork, keyframe: dict[str, Any], last_image: str | None) -> None:
         session = self._context.session
         try:
-            backend = models_for(self._context.settings).get("video.generate", {}).get("backend")
+            chosen = dict(models_for(session.timeline).get("video.generate", {}))
+            backend = chosen.pop("backend", None)
             spec = video_spec(
-                session.timeline, shot, keyframe, default_cache_dir(session.path), backend, last_image
+                session.timeline, shot, keyframe, default_cache_dir(session.path), backend, last_image, chosen
             )
         except ShotlineError as error:
             raise ShotlineError(f"{shot.name} is gone or cannot be generated: {error}") from None

@@ -1,43 +1,49 @@
-"""Generate All's models: which backend makes the keyframes and which the shots, kept in the settings.
+"""Generate All's models: which backend makes the keyframes and which the shots, kept in the project.
 
 On a CPU the no-download defaults (storyboard panels, the animatic) are
 what Generate All uses; a machine with a GPU chooses its models here once
-(the model of each backend comes from Settings > Models, as for every job),
-and the same Generate All click then makes real keyframes and shots. The
-choice is the editor's, not the project's: the project opens anywhere.
+(the model of each backend comes from Settings > Models, as for every job,
+unless the project names one, as `shotline generate-all --use` can), and
+the same Generate All click then makes real keyframes and shots. The
+choice belongs to the film (engine.project.generate_models): saved with it,
+undone like any edit, and used by `shotline generate-all` too.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from editor.settings import EditorSettings
+from engine.project.document import Timeline
+from engine.project.generate_models import CHOOSABLE, Models, generate_models
 
-KEY = "generate_all/backends"
 #: (task, what its row is called): the three jobs Generate All makes for a shot.
 ROWS = (
     ("image.generate", "Keyframes"),
     ("image.edit", "Keyframes from the Cast's pictures"),
     ("video.generate", "Shots (image-to-video)"),
 )
+assert tuple(task for task, _ in ROWS) == CHOOSABLE
 
 
-def chosen_backends(settings: EditorSettings) -> dict[str, str]:
-    """task: backend name, for the tasks a backend was chosen for (the rest use their default)."""
-    try:
-        stored = json.loads(str(settings.value(KEY, "") or "{}"))
-    except ValueError:
-        return {}
-    known = {task for task, _ in ROWS}
-    return {str(k): str(v) for k, v in stored.items() if k in known and v} if isinstance(stored, dict) else {}
+def chosen_backends(timeline: Timeline) -> dict[str, str]:
+    """task: backend name, for the tasks the project chose a backend for (the rest use their default)."""
+    return {task: chosen["backend"] for task, chosen in generate_models(timeline).items()}
 
 
-def models_for(settings: EditorSettings) -> dict[str, dict[str, Any]]:
+def models_for(timeline: Timeline) -> Models:
     """The models argument of the engine's spec builders (engine.generate.generate_all.Models)."""
-    return {task: {"backend": backend} for task, backend in chosen_backends(settings).items()}
+    return generate_models(timeline)
+
+
+def with_backends(timeline: Timeline, backends: dict[str, str]) -> Models:
+    """The project's models with the dialog's backends; a task whose backend stays keeps its model."""
+    kept = generate_models(timeline)
+    return {
+        task: kept[task] if kept.get(task, {}).get("backend") == backend else {"backend": backend}
+        for task, backend in backends.items()
+    }
 
 
 class GenerateModelsDialog(QDialog):
@@ -52,7 +58,11 @@ class GenerateModelsDialog(QDialog):
             box.setObjectName(f"generate-models-{task}")
             self.boxes[task] = box
             form.addRow(label, box)
-        note = QLabel("Each backend loads the model chosen for it in Settings > Models.", self)
+        note = QLabel(
+            "Kept in this project, undone like an edit. Each backend loads the model chosen for it "
+            "in Settings > Models.",
+            self,
+        )
         note.setWordWrap(True)
         note.setEnabled(False)
         buttons = QDialogButtonBox(
@@ -84,6 +94,3 @@ class GenerateModelsDialog(QDialog):
 
     def chosen(self) -> dict[str, str]:
         return {task: str(box.currentData()) for task, box in self.boxes.items() if box.currentData()}
-
-    def save(self, settings: EditorSettings) -> None:
-        settings.set_value(KEY, json.dumps(self.chosen()))

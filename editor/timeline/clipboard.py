@@ -32,6 +32,19 @@ def system_clipboard() -> QClipboard:
     return QGuiApplication.clipboard()
 
 
+def let_go() -> None:
+    """Take Shotline's clips off the system clipboard when the application ends.
+
+    The clipboard is Qt's and is destroyed by Qt's exit handlers, after Python has
+    finalized; the QMimeData we gave it was made in Python, and deleting it then calls
+    into the finalized interpreter: a segmentation fault on every quit after a Copy.
+    """
+    board = system_clipboard()
+    data = board.mimeData()
+    if data is not None and data.hasFormat(MIME_TYPE):
+        board.clear()
+
+
 def held() -> Clipboard | None:
     """The Shotline clips on the system clipboard, or None (nothing, or something else)."""
     data = system_clipboard().mimeData()

@@ -17,6 +17,7 @@ from editor.timeline.geometry import SNAP_PIXELS
 from editor.timeline.layout import ClipBox, Row
 from editor.timeline.painting import Ghost, Overlay, clip_rect
 from editor.timeline.snapping import Snapper
+from editor.timeline.sync_ghosts import moved_clips
 from engine.errors import ShotlineError
 from engine.project import document, edits, trackedit, trims
 from engine.project.document import VIDEO
@@ -203,6 +204,7 @@ class Trim(Gesture):
         self.room = _media_room(view, box, side)
         self.released_at = pos
         self._shown: tuple | None = None  # the edit last shown in the viewer
+        self._followers: tuple[int, list[Ghost]] | None = None  # (delta, sync-locked tracks' ghosts)
 
     @property
     def past_media(self) -> int:
@@ -224,6 +226,7 @@ class Trim(Gesture):
         self.overlay.ghosts = [
             *(self._ghost(m, delta, ripple) for m in self.group),
             *self._past_media_ghost(ripple),
+            *(self._sync_ghosts(delta) if ripple else []),
         ]
         self.overlay.line = self.edge + delta if not (ripple and self.side == "head") else None
         kind = "Ripple trim" if ripple else "Trim"
@@ -238,6 +241,19 @@ class Trim(Gesture):
         frame = (self.box.start if ripple else self.box.start + delta) if head else self.box.end + delta - 1
         edit_now = (edit, self.box.ident, delta, ripple)
         self._shown = show_edit_frame(self.view, self._shown, edit_now, self.box.track, frame)
+
+    def _sync_ghosts(self, delta: int) -> list[Ghost]:
+        """The sync-locked tracks' clips where the ripple trim moves them (worked out once per delta)."""
+        if delta == 0:
+            return []
+        if self._followers is None or self._followers[0] != delta:
+            edit = trims.trim_head if self.side == "head" else trims.trim_tail
+            rate = self.view.rate
+            timeline = self.view.context.session.timeline
+            edited = {m.track for m in self.group}
+            ghosts = moved_clips(timeline, rate, edited, edit, self.box.ident, rt(delta, rate), ripple=True)
+            self._followers = (delta, ghosts)
+        return self._followers[1]
 
     def _past_media_ghost(self, ripple: bool) -> list[Ghost]:
         """The part of the drag beyond the media, marked as what an extend would make."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import opentimelineio as otio
 
+from editor.timeline import keyframe_marks
 from editor.timeline.geometry import AUDIO_ROW, VIDEO_ROW
 from engine.errors import EditError
 from engine.project import cast, document, effects, links, timewarp, titles, trackedit
@@ -43,6 +44,8 @@ class ClipBox:
     time_scalar: float = 1.0  # source frames per timeline frame (negative reversed, 0 frozen)
     placeholder: bool = False  # a screenplay's shot waiting for its first take (not offline media)
     stale: bool = False  # its take no longer shows the Cast as it is (cast.stale_clips)
+    transform_keys: tuple[int, ...] = ()  # frames from the clip's start of its transform keyframes
+    ramp_keys: tuple[int, ...] = ()  # ... and of its speed-ramp keyframes
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,8 @@ def _box(
         speed=timewarp.label(clip) or "",
         time_scalar=float(timewarp.time_scalar(clip)),
         placeholder=is_placeholder(clip),
+        transform_keys=keyframe_marks.transform_frames(clip),
+        ramp_keys=keyframe_marks.ramp_frames(clip),
     )
 
 

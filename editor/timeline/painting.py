@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 
-from editor.timeline import headers
+from editor.timeline import headers, keyframe_marks
 from editor.timeline.geometry import HEADER_WIDTH, RULER_HEIGHT, TimelineGeometry
 from editor.timeline.hits import row_top
 from editor.timeline.layout import ClipBox, CompoundBox, Row, TimelineLayout
@@ -327,6 +327,9 @@ def _paint_clip(painter: QPainter, scene: Scene, row: Row, box: ClipBox) -> None
     painter.setPen(QPen(SELECTED_EDGE if selected else QColor("#0f1012"), 2 if selected else 1))
     painter.drawRoundedRect(rect, 3, 3)
     _paint_label(painter, box, rect, scene)
+    if box.transform_keys or box.ramp_keys:
+        x_of = lambda offset: scene.geometry.x_of(box.start + offset)  # noqa: E731
+        keyframe_marks.paint(painter, rect, x_of, box.transform_keys, box.ramp_keys)
     if box.ident in scene.jobs:
         _paint_job(painter, rect, scene.jobs[box.ident])
 

@@ -2,7 +2,9 @@
 
 The dialog sets speed or duration (either follows the other: the media the
 clip covers stays the same), reverse, ripple and the slow-motion method,
-and applies them as one undo step. Freeze Frame holds the frame under the
+and applies them as one undo step; or, with "Speed ramp" chosen instead of
+a constant speed, the ramp preset (100% -> 30% -> 100%, eased, the
+inspector's Speed ramp button) over the same media. Freeze Frame holds the frame under the
 playhead for the rest of the selected clip (or of the clip under the
 playhead on the topmost video track with one).
 """
@@ -25,24 +27,38 @@ from PySide6.QtWidgets import (
 
 from editor.inspector.speed_box import METHODS
 from engine.errors import ShotlineError
-from engine.project import document, speed, timewarp, trackedit
+from engine.project import document, ramp_curve, speed, speed_ramp, timewarp, trackedit
 from engine.project.document import VIDEO
 from engine.project.times import rt
 
 if TYPE_CHECKING:
     from editor.timeline.view import TimelineView
 
+CONSTANT, RAMP = "constant", "ramp"
+KINDS = ((CONSTANT, "Constant speed"), (RAMP, "Speed ramp (100% → 30% → 100%)"))
+
 
 class SpeedDialog(QDialog):
     """Speed in percent or duration in frames for one clip covering `span` source frames."""
 
     def __init__(
-        self, percent: float, reverse: bool, method: str, span: int, parent: QWidget | None = None
+        self,
+        percent: float,
+        reverse: bool,
+        method: str,
+        span: int,
+        parent: QWidget | None = None,
+        kind: str = CONSTANT,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Clip Speed / Duration")
         self.setObjectName("speed-dialog")
         self._span = max(1, span)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("speed-dialog-kind")
+        for key, text in KINDS:
+            self.kind.addItem(text, key)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.percent = QDoubleSpinBox(self)
         self.percent.setObjectName("speed-dialog-percent")
         self.percent.setRange(float(speed.MIN_PERCENT), float(speed.MAX_PERCENT))
@@ -66,6 +82,7 @@ class SpeedDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("Change", self.kind)
         form.addRow("Speed", self.percent)
         form.addRow("Duration", self.duration)
         form.addRow("", self.reverse)
@@ -75,6 +92,14 @@ class SpeedDialog(QDialog):
         self._follow_percent(percent)
         self.percent.valueChanged.connect(self._follow_percent)
         self.duration.valueChanged.connect(self._follow_duration)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        """A ramp's speeds come from its keyframes: the constant speed's fields step aside."""
+        constant = self.kind.currentData() == CONSTANT
+        for field in (self.percent, self.duration, self.reverse):
+            field.setEnabled(constant)
 
     def _follow_percent(self, percent: float) -> None:
         self.duration.blockSignals(True)
@@ -110,8 +135,18 @@ def speed_duration(view: TimelineView) -> None:
         return
     length = trackedit.source_frames(clip, view.rate)[1]
     span = timewarp.media_span(length, timewarp.time_scalar(clip))
-    dialog = SpeedDialog(float(percent), reverse, timewarp.interpolation(clip), span, view)
+    kind = RAMP if ramp_curve.has_ramp(clip) else CONSTANT
+    dialog = SpeedDialog(float(percent), reverse, timewarp.interpolation(clip), span, view, kind)
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    if dialog.kind.currentData() == RAMP:
+        method = dialog.method.currentData()
+        if method == timewarp.interpolation(clip):
+            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=dialog.ripple.isChecked())
+            return
+        with context.session.group("Speed Ramp"):
+            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=dialog.ripple.isChecked())
+            context.session.apply(speed.set_interpolation, ids[0], method)
         return
     context.session.apply(
         speed.set_speed,

@@ -12,6 +12,9 @@ new frame does not wait behind it.
 
 The worker renders a clone of the timeline handed over on the GUI thread,
 never the live document, which the GUI thread may be editing meanwhile.
+With captions shown (View > Show Captions), the dialogue's subtitles are
+drawn over each frame by the export's own burn-in code, so what a Burn
+export writes is what the viewer shows.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from av.video.reformatter import ColorRange
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from engine.errors import MediaError
+from engine.errors import MediaError, ShotlineError
+from engine.export.captions import BurnedCaptions
+from engine.export.subtitles import subtitles
 from engine.media.video import Superseded, VideoDecoder
 from engine.project import titles
 from engine.render import plan
@@ -93,6 +98,8 @@ class FrameWorker:
         self._cond = threading.Condition()
         self._timeline: otio.schema.Timeline | None = None
         self._size = (2, 2)
+        self._show_captions = False
+        self._captions: BurnedCaptions | None = None  # the shown timeline's subtitles, when shown
         self.generation = 0
         self._wanted: list[int] = []
         self._cache: OrderedDict[int, Shown] = OrderedDict()
@@ -110,13 +117,30 @@ class FrameWorker:
 
     def set_timeline(self, timeline: otio.schema.Timeline, size: tuple[int, int]) -> None:
         """Render this copy from now on; frames of the old one are forgotten."""
+        captions = _captions(timeline) if self._show_captions else None
         with self._cond:
             self._timeline = timeline
             self._size = size
+            self._captions = captions
             self.generation += 1
             self._clear_cache()
             self._wanted = []
             self._rendering = None  # a frame of the old copy is not wanted any more
+
+    @property
+    def show_captions(self) -> bool:
+        return self._show_captions
+
+    def set_show_captions(self, shown: bool) -> None:
+        """Draw the dialogue's subtitles over the frames from now on (or stop); frames kept are redone."""
+        with self._cond:
+            timeline = self._timeline
+        captions = _captions(timeline) if shown and timeline is not None else None
+        with self._cond:
+            self._show_captions = shown
+            self._captions = captions
+            self.generation += 1
+            self._clear_cache()
 
     def reopen(self) -> None:
         """Open every file again before the next frame (proxies were turned on or off, or made)."""
@@ -181,13 +205,14 @@ class FrameWorker:
                         return
                     frame = self._wanted.pop(0)
                     timeline, size, generation = self._timeline, self._size, self.generation
+                    captions = self._captions
                     reopen, self._reopen = self._reopen, False
                     self._rendering = frame
                 if reopen:
                     renderer.close()
                     renderer = self._renderer()
                 try:
-                    shown = self._render(renderer, timeline, frame, size)
+                    shown = self._render(renderer, timeline, frame, size, captions)
                 except Superseded:
                     self.superseded_count += 1
                     continue
@@ -208,11 +233,27 @@ class FrameWorker:
 
     @staticmethod
     def _render(
-        renderer: Renderer, timeline: otio.schema.Timeline, frame: int, size: tuple[int, int]
+        renderer: Renderer,
+        timeline: otio.schema.Timeline,
+        frame: int,
+        size: tuple[int, int],
+        captions: BurnedCaptions | None = None,
     ) -> Shown:
         try:
-            return screen_image(render_picture(timeline, frame, size, renderer=renderer))
+            picture = render_picture(timeline, frame, size, renderer=renderer)
+            if captions is not None:
+                picture = captions.picture(frame, picture)
+            return screen_image(picture)
         except MediaError as error:
             return offline_message(timeline, frame, error)
         except Exception as error:  # a damaged file: a message in the viewer, never a dead worker
             return f"Cannot show this frame: {error}"
+
+
+def _captions(timeline: otio.schema.Timeline | None) -> BurnedCaptions | None:
+    """The subtitles of a timeline as the export burns them; None when it has none (nothing to draw)."""
+    try:
+        entries = subtitles(timeline) if timeline is not None else []
+    except (ShotlineError, ValueError):  # a source file's timeline with no project settings
+        return None
+    return BurnedCaptions(entries) if entries else None

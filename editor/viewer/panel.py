@@ -31,7 +31,7 @@ from editor.background import run_in_background
 from editor.context import EditorContext
 from editor.elided_label import ElidedLabel
 from editor.playhead import Playhead
-from editor.viewer import transport
+from editor.viewer import captions_toggle, transport
 from editor.viewer.frames import FrameWorker
 from editor.viewer.meters import AudioMeters
 from editor.viewer.picture import PictureView
@@ -117,6 +117,7 @@ class ViewerPanel(QWidget):
         self._timer.timeout.connect(self._tick)
         self._connect()
         transport.register(self, context.actions)
+        self.captions_action = captions_toggle.register(self, context)
         worker, player = self.worker, self.player
         self.destroyed.connect(lambda: (player.stop(), worker.close()))
         app = QCoreApplication.instance()
@@ -290,6 +291,10 @@ class ViewerPanel(QWidget):
 
     def toggle_mode(self) -> None:
         self.set_mode(TIMELINE if self.mode == SOURCE else SOURCE)
+
+    def refresh_picture(self) -> None:
+        """Render what is shown again (a view option such as Show Captions changed)."""
+        self._reload()
 
     def _reload(self) -> None:
         """Hand the worker a fresh copy of what is shown, then ask for the playhead's frame."""

@@ -19,6 +19,13 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     )
     mode.add_argument("--daemon", action="store_true", help="run the per-user engine daemon itself")
     mode.add_argument("--stop", action="store_true", help="stop the engine daemon and its jobs")
+    mode.add_argument(
+        "--clean",
+        type=float,
+        metavar="DAYS",
+        help="remove this engine's results and the inputs clients sent it, unused for DAYS days "
+        "(the daemon does it by itself after 30)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +33,14 @@ def run(args: argparse.Namespace) -> int:
         from engine.server.server import serve
 
         return serve()
+    if args.clean is not None:
+        from engine.errors import ShotlineError
+        from engine.server.cleaning import clean_engine_data
+
+        if not args.clean >= 0:
+            raise ShotlineError("--clean takes a number of days, 0 or more")
+        print(clean_engine_data(args.clean).line())
+        return 0
     if args.daemon:
         from engine.server.daemon import run_daemon
 

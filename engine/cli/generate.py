@@ -85,7 +85,8 @@ class _Waiter:
 
     def progress(self, job_id: str, report: ProgressReport, eta: float | None) -> None:
         if self.bar is not None and report.steps:
-            self.bar(Progress(report.step or 0, report.steps, 0.0, eta))
+            unit = "MB" if report.stage.endswith(" MB") else None  # a remote engine's transfer
+            self.bar(Progress(report.step or 0, report.steps, 0.0, eta), unit)
 
     def log(self, job_id: str, text: str) -> None:
         print(text, file=sys.stderr)

@@ -4,7 +4,9 @@ One progress bar for the whole batch on a terminal (jobs done of all);
 each result becomes a take of its clip as soon as its job ends and the
 project is saved atomically right then, so an interrupted run loses
 nothing: the results stay in the project's cache (beside it), and a rerun
-finds them there at once.
+finds them there at once. The models are the project's own choice
+(Sequence > Generate All Models… in the editor), each --use replacing it for
+its task, and --backend for the --task it names.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from engine.export.mp4 import Progress
 from engine.generate.generate_all import TASKS, generate_all
 from engine.jobs.spec import default_cache_dir
 from engine.project import persistence
+from engine.project.document import Timeline
+from engine.project.generate_models import CHOOSABLE, generate_models
 
 
 def add_args(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +51,8 @@ def add_args(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="TASK=BACKEND[:MODEL]",
         help="the model a GPU uses for one task of the batch, e.g. image.edit=flux2-klein or "
-        "video.generate=wan:wan2.2-i2v-a14b-lightning (a preset, hub id or local folder); once per task",
+        "video.generate=wan:wan2.2-i2v-a14b-lightning (a preset, hub id or local folder); once per task; "
+        "default: the models chosen in the project",
     )
     parser.add_argument(
         "--farm", metavar="ADDR|auto", help="run on the Ray farm at ADDR, or the one `shotline farm up` made"
@@ -58,9 +63,10 @@ def add_args(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.backend and not args.task:
         raise GenerateError("--backend needs --task: which task's backend it is")
-    models = chosen_models(args.use)
+    asked = chosen_models(args.use)
     path = Path(args.project).absolute()
     timeline = persistence.load(path).timeline
+    models = project_models(timeline, args.task if args.backend else None) | asked
     bar = ProgressBar(sys.stderr, unit="jobs") if sys.stderr.isatty() else None
     began = time.monotonic()
 
@@ -98,8 +104,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-#: The tasks of a batch whose model --use can choose.
-CHOOSABLE = ("image.generate", "image.edit", "video.generate")
+def project_models(timeline: Timeline, overridden: str | None) -> dict[str, dict[str, str]]:
+    """The project's chosen models, less the task whose --backend the command line names;
+    said on stderr so a run log shows which models made the shots."""
+    models = {t: m for t, m in generate_models(timeline).items() if t != overridden}
+    if models:
+        said = ", ".join(
+            f"{t}={m['backend']}" + (f":{m['model']}" if "model" in m else "") for t, m in models.items()
+        )
+        print(f"shotline generate-all: the project's models: {said}", file=sys.stderr)
+    return models
 
 
 def chosen_models(uses: list[str]) -> dict[str, dict[str, str]]:

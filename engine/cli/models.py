@@ -85,16 +85,19 @@ def _plan(args: argparse.Namespace) -> int:
         raise GenerateError("--vram must be the card's memory in GB, such as 24")
     entries = [e for e in _entries(args.task) if e.footprint is not None]
     quantize = quantization_available()
-    table = {e.name: {f"{size:g}": e.plan(size).to_json() for size in sizes} for e in entries}
+    table: dict[str, dict] = {}
+    for e in entries:  # a checkpoint two tasks drive (Wan VACE) keeps its first task's row; --task picks one
+        table.setdefault(e.name, {f"{size:g}": e.plan(size).to_json() for size in sizes})
     tasks = sorted({e.task for e in entries})
     picks = {t: {f"{s:g}": getattr(recommended(t, s), "name", None) for s in sizes} for t in tasks}
     if args.json:
         print(json.dumps({"cards_gb": sizes, "plans": table, "recommended": picks, "quantization": quantize}))
         return 0
+    width = max(28, *(len(e.name) for e in entries))
     for size in sizes:
         print(f"A {size:g} GB card:")
         for entry in entries:
-            print(f"  {entry.name:28} {entry.plan(size).describe()}")
+            print(f"  {entry.name:{width}} {entry.plan(size).describe()}")
         for task in tasks:
             print(f"  recommended for {task}: {picks[task][f'{size:g}'] or 'none fits unchanged'}")
     if not quantize:

@@ -15,7 +15,8 @@ class ProgressBar:
         self.stream, self.width, self.unit = stream, width, unit
         self._last = 0.0
 
-    def __call__(self, progress: Progress) -> None:
+    def __call__(self, progress: Progress, unit: str | None = None) -> None:
+        """Draw `progress`; `unit` names what it counts when not the bar's own (a transfer's MB)."""
         now = time.monotonic()
         if progress.done < progress.total and now - self._last < 0.1:
             return
@@ -23,7 +24,8 @@ class ProgressBar:
         filled = round(self.width * progress.fraction)
         eta = "" if progress.eta is None else f", {_clock(progress.eta)} left"
         bar = "#" * filled + "-" * (self.width - filled)
-        line = f"\r[{bar}] {progress.fraction:4.0%} {progress.done}/{progress.total} {self.unit}{eta}   "
+        counted = f"{progress.done}/{progress.total} {unit or self.unit}"
+        line = f"\r[{bar}] {progress.fraction:4.0%} {counted}{eta}   "
         self.stream.write(line)
         self.stream.flush()
 

@@ -60,14 +60,15 @@ class CatalogEntry:
 
 
 def catalog(folder: Path = MODELS_DIR) -> list[CatalogEntry]:
-    """Every preset of every model-loading backend, each once, in its file's order of preference."""
-    found: dict[str, CatalogEntry] = {}
+    """Every preset of every model-loading backend, once per task, in its file's order of preference."""
+    found: dict[tuple[str, str], CatalogEntry] = {}
     for backend in model_backends():
         path = folder / backend.presets_file
         for name, entry in read_presets(path).items():
-            if entry.get("backend") not in (None, backend.name) or name in found:
+            # a checkpoint two tasks drive (Wan VACE: inpaint and extend) is listed under each
+            if entry.get("backend") not in (None, backend.name) or (backend.task, name) in found:
                 continue
-            found[name] = _entry(name, backend.task, backend.name, entry, path.name)
+            found[backend.task, name] = _entry(name, backend.task, backend.name, entry, path.name)
     return list(found.values())
 
 

@@ -4,7 +4,8 @@ A shot is generated in two jobs: its keyframe first (image.edit from the
 references of the members it shows and of the style, or image.generate
 when there are none; the members' descriptions and the style go into the
 prompt), then the shot itself (video.generate from that keyframe, which is
-how the same face comes back in every shot). `--task image.generate` stops
+how the same face comes back in every shot; a VACE video model is given the
+references too). `--task image.generate` stops
 at the keyframe and makes it the shot's take (a still held for the clip's
 length). A line of dialogue is stale when its character's voice has
 changed since it was spoken; it is spoken again as a new take.
@@ -26,6 +27,7 @@ from typing import Any
 from engine.generate.anchors import anchor_for
 from engine.generate.batch import Batch, Outcome
 from engine.generate.jobs import Executor
+from engine.generate.video.choices import VACE_BACKEND as VACE
 from engine.generate.video.timeline import shot_spec, take_from_result
 from engine.generate.voice.timeline import TASK as SPEAK
 from engine.generate.voice.timeline import add_voice_take, voice_spec
@@ -256,10 +258,14 @@ def video_spec(
     model: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The shot itself, from its keyframe's picture and words: so the Cast's faces carry into it;
-    with `last_image` (an anchor) it ends on that picture; `model` the video model's own settings."""
+    with `last_image` (an anchor) it ends on that picture; `model` the video model's own settings;
+    a VACE backend is also given the shot's Cast pictures as reference images."""
     values = {**(model or {}), "prompt": keyframe["provenance"]["prompt"], "image": keyframe["files"][0]}
     if last_image:
         values["last_image"] = last_image
+    references = cast.references_for(timeline, list(shot.cast)) if backend == VACE else []
+    if references:  # VACE attends to the Cast's pictures all through the shot, not only its first frame
+        values["references"] = references
     return shot_spec(
         timeline,
         shot.clip_id,

@@ -31,6 +31,11 @@ from engine.jobs.progress import JobContext
 from engine.jobs.spec import JobSpec, cache_key, default_cache_dir
 
 
+class RunHere(Exception):
+    """An executor gives the job back: it runs in this process instead, for the reason given (a remote
+    engine that could not be reached in time). The reason is the job's log line."""
+
+
 class Executor(Protocol):
     """Runs a generation somewhere other than this process (a farm), writing into context.workdir."""
 
@@ -91,9 +96,13 @@ class GenerationJobs:
             context.workdir = cache.workdir()
             try:
                 with holding(context.workdir):  # in use: never cleaned as a killed job's leftover
+                    output = None
                     if executor is not None:  # the farm's worker fits the model to its own GPU
-                        output = executor.run(spec, backend.name, context)
-                    else:
+                        try:
+                            output = executor.run(spec, backend.name, context)
+                        except RunHere as reason:
+                            context.log(str(reason))
+                    if output is None:
                         output = run_fitted(backend, request, context)
                     context.check_cancelled()
                     provenance = {"task": spec.task, **output.provenance}

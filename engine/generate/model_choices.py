@@ -78,6 +78,7 @@ MODEL_BACKENDS: dict[tuple[str, str], ModelBackend] = {
         ModelBackend("video.generate", "ltx2", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "wan", "video.json", DIFFUSERS),
         ModelBackend("video.generate", "ltx", "video.json", DIFFUSERS),
+        ModelBackend("video.generate", "wan-vace", "video.json", DIFFUSERS),
         ModelBackend("video.inpaint", "vace", "inpaint.json", DIFFUSERS),
         ModelBackend("video.inpaint", "sd-inpaint", "inpaint.json", DIFFUSERS),
         ModelBackend("video.extend", "ltx-extend", "extend.json", DIFFUSERS),

@@ -75,9 +75,7 @@ class PresetBackend:
 
         device = _device(request.device, torch)
         dtype = _dtype(request.dtype, device, preset, torch)
-        plan = context.plan
-        if not isinstance(plan, Plan):
-            plan = plan_from_options(preset.short_name, request, device)
+        plan = job_plan(preset.short_name, request, context, device)
         context.check_cancelled()
         context.progress(0.0, LOADING)
         key = (self.name, model, preset.pipeline, device, str(dtype), plan.key())
@@ -92,22 +90,9 @@ class PresetBackend:
         The device's memory is read now, before loading (or taken from the
         request's `vram_gb`); on the CPU there is one plan and nothing to fit.
         """
-        import torch
-
         preset, _model, _local = self.model_for(request.model)
-        device = _device(request.device, torch)
-        stated = getattr(request, "vram_gb", None)
-        if device == "cpu" and stated is None:
-            return [Plan(preset.short_name, CPU)]
-        dtype = str(_dtype(request.dtype, device, preset, torch)).removeprefix("torch.")
-        have = stated if stated is not None else device_memory_gb(device)
         works, sizes = self.works(preset, request)
-        found = ladder(
-            preset.short_name, preset.footprint, dtype, works, have,
-            cpu_offload=bool(request.cpu_offload), vae_tiling=bool(request.vae_tiling), sizes=sizes,
-            ram_gb=system_memory_gb(),
-        )  # fmt: skip
-        return found[chosen_rung(found, getattr(request, "plan", None)) :]
+        return fitted_plans(preset.short_name, preset, request, works, sizes)
 
     def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
         """The work a job asks of the model (width, height, frames), and at the smaller size, for the planner.
@@ -133,6 +118,38 @@ class PresetBackend:
         preset = preset_for_model(self.name, requested, self.presets_file)
         model = preset.model if requested in (None, preset.name) else str(requested)
         return preset, model, _check_model(model)
+
+
+def fitted_plans(
+    name: str, preset: Any, request: Any, works: list[tuple[float, ...]], sizes: list[Any] | None = None
+) -> list[Plan]:
+    """The plans a job may run on, the planner's choice (or the user's) first, then the rungs below it.
+
+    Any backend's: `preset` is what it loads (its `dtype` and `footprint`),
+    `works` the work asked of the model as the footprint measures it. The
+    device's memory is read now, before loading (or taken from the request's
+    `vram_gb`); on the CPU there is one plan and nothing to fit.
+    """
+    import torch
+
+    device = _device(request.device, torch)
+    stated = getattr(request, "vram_gb", None)
+    if device == "cpu" and stated is None:
+        return [Plan(name, CPU)]
+    dtype = str(_dtype(request.dtype, device, preset, torch)).removeprefix("torch.")
+    have = stated if stated is not None else device_memory_gb(device)
+    found = ladder(
+        name, getattr(preset, "footprint", None), dtype, works, have,
+        cpu_offload=bool(getattr(request, "cpu_offload", False)),
+        vae_tiling=bool(getattr(request, "vae_tiling", False)), sizes=sizes, ram_gb=system_memory_gb(),
+    )  # fmt: skip
+    return found[chosen_rung(found, getattr(request, "plan", None)) :]
+
+
+def job_plan(name: str, request: Any, context: JobContext, device: str) -> Plan:
+    """The plan run_fitted set for this try, or (a backend run directly) the user's own options."""
+    plan = context.plan
+    return plan if isinstance(plan, Plan) else plan_from_options(name, request, device)
 
 
 def chosen_rung(plans: list[Plan], asked: str | None) -> int:
@@ -291,7 +308,7 @@ def _dtype(asked: str, device: str, preset: VideoPreset, torch: Any) -> Any:
 
 def _load(
     pipeline: str, model: str, local: bool, device: str, dtype: Any, plan: Plan, log: Any,
-    preset: VideoPreset | None = None,
+    preset: Any = None,
 ) -> Any:  # fmt: skip
     """Load a checkpoint, safetensors only, and place it on its device as the plan says."""
     import diffusers
@@ -303,8 +320,9 @@ def _load(
     cls = getattr(diffusers, pipeline)
     # diffusers renamed torch_dtype to dtype; use the name this version does not warn about
     options: dict[str, Any] = {"dtype" if _new_dtype_name() else "torch_dtype": dtype}
-    if plan.quantized and preset is not None and preset.footprint is not None:
-        options["quantization_config"] = _quantization(preset.footprint.quantize)
+    footprint = getattr(preset, "footprint", None)
+    if plan.quantized and footprint is not None:
+        options["quantization_config"] = _quantization(footprint.quantize)
     log(f"Loading {model} as {pipeline} ({str(dtype).removeprefix('torch.')}, {device}; {plan.step})")
     try:
         pipe = cls.from_pretrained(str(Path(model).expanduser()) if local else model,
@@ -316,7 +334,7 @@ def _load(
                 f"connect once to download it, or choose a local model folder ({type(error).__name__})"
             ) from None
         raise GenerateError(f"The model {model} cannot be loaded: {error}") from None
-    if preset is not None and preset.lora:
+    if getattr(preset, "lora", None):
         _load_lora(pipe, preset.lora, log)
     place(pipe, plan, device)
     pipe.set_progress_bar_config(disable=True)  # progress goes to the job, not to a terminal

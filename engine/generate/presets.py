@@ -44,6 +44,8 @@ I2V_PIPELINES = frozenset({"WanImageToVideoPipeline", "LTXImageToVideoPipeline",
 #: LTX-2's classes: one set of weights, picture and sound, conditioned on any frame.
 LTX2_PIPELINES = frozenset({"LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"})
 #: Pipelines of other tasks whose presets share this format (resources/models/inpaint.json).
+#: Wan VACE: any known frames (a first, a last picture) and reference images, in one pipeline class.
+VACE_PIPELINE = "WanVACEPipeline"
 INPAINT_PIPELINES = frozenset({"WanVACEPipeline", "StableDiffusionInpaintPipeline"})
 #: Pipelines that continue a video (video.extend, resources/models/extend.json).
 EXTEND_PIPELINES = frozenset({"LTXConditionPipeline", "LTX2ConditionPipeline", "WanVACEPipeline"})
@@ -86,11 +88,11 @@ class VideoPreset:
 
     @property
     def text_to_video(self) -> bool:
-        return self.pipeline in T2V_PIPELINES
+        return self.pipeline in T2V_PIPELINES or self.pipeline == VACE_PIPELINE
 
     @property
     def image_to_video(self) -> bool:
-        return self.i2v_pipeline is not None
+        return self.i2v_pipeline is not None or self.pipeline == VACE_PIPELINE  # its first frame kept
 
     def generation_size(self, width: int, height: int) -> tuple[int, int]:
         """The size to ask the model for, for a shot of width x height.

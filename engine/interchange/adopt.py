@@ -24,7 +24,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from engine.errors import MediaError, ProjectFileError
-from engine.interchange import fcp7, fcp7_speed
+from engine.interchange import edl_speed, fcp7, fcp7_speed
 from engine.interchange.formats import Format
 from engine.media.probe import probe
 from engine.project.document import AUDIO, DEFAULT_SIZE, VIDEO, Timeline, shotline_meta
@@ -76,6 +76,7 @@ def adopt(timeline: Timeline, source: Path, fmt: Format, rate: float | None = No
     """Give a foreign timeline what Shotline needs to edit it; returns the same timeline."""
     if fmt.suffix == ".edl":
         _fix_edl_dissolve_sources(timeline)
+        edl_speed.read_speeds(timeline, source.read_bytes().decode("utf-8-sig"), rate or 24.0)
     if fmt.suffix == ".xml":
         fcp7.honour_enabled(timeline)
         fcp7_speed.read_speeds(timeline)

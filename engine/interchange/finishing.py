@@ -29,7 +29,7 @@ import opentimelineio as otio
 
 from engine.atomic import write_atomically
 from engine.errors import ExportError, MediaError, ShotlineError
-from engine.interchange import bundle, fcp7, fcp7_speed
+from engine.interchange import bundle, edl_speed, fcp7, fcp7_speed
 from engine.interchange.formats import Format, format_for, write_file, write_string
 from engine.media.probe import probe
 from engine.media.reference import available_range
@@ -197,7 +197,7 @@ def _prepared(timeline: Timeline, fmt: Format) -> Timeline:
     _known_ranges(copy)
     if fmt.suffix != ".xml":  # FCP 7 XML has nested sequences; the others get their contents
         _flatten_nested(copy)
-    if fmt.suffix in (".edl", ".kdenlive"):
+    if fmt.suffix in (".edl", ".kdenlive", ".fcpxml", ".aaf"):  # their writers drop the flag
         _disabled_to_gaps(copy)
     if fmt.suffix == ".xml":
         _fcp_frame_size(copy)
@@ -383,7 +383,8 @@ def _files_for(
         single = otio.schema.Timeline(name=timeline.name, global_start_time=timeline.global_start_time)
         single.tracks.append(video.clone())
         name = target if len(videos) == 1 else target.with_name(f"{target.stem}_{video.name}{target.suffix}")
-        files.append((name, write_string(single, fmt, rate=edl_rate)))
+        text = write_string(single, fmt, rate=edl_rate).decode("utf-8")
+        files.append((name, edl_speed.fix_source_outs(text, edl_rate).encode("utf-8")))
     return files
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import opentimelineio as otio
 
 from engine.errors import ProjectFileError
-from engine.interchange import fcp7
+from engine.interchange import edl_fades, fcp7, kdenlive_speed
 from engine.project.persistence import MAX_PROJECT_BYTES
 
 
@@ -56,14 +56,16 @@ FORMATS: dict[str, Format] = {
             (),
             time_effects=("speed changes", "reversed clips"),  # Time Remap filters (fcp7_speed)
         ),
-        Format(".fcpxml", "fcpx_xml", "FCPXML", ("transitions", "markers")),
-        Format(".aaf", "AAF", "AAF", ("markers",)),
+        Format(".fcpxml", "fcpx_xml", "FCPXML", ("transitions", "markers", "disabled clips")),
+        Format(".aaf", "AAF", "AAF", ("markers", "disabled clips")),
         Format(
             ".kdenlive",
             "kdenlive",
             "Kdenlive project",
             ("transitions", "markers"),
-            time_effects=("speed changes", "reversed clips"),  # MLT timewarp producers
+            # MLT timewarp producers (kdenlive_speed); the adapter writes a reversed one's in
+            # point negative, so a reversed clip goes as forwards
+            time_effects=("speed changes",),
         ),
     )
 }
@@ -101,6 +103,16 @@ def read(path: Path, fmt: Format, rate: float | None = None) -> Any:
             text = path.read_bytes().decode("utf-8-sig")
             if fmt.suffix == ".xml":
                 return fcp7.read_from_string(text)
+            if fmt.suffix == ".kdenlive":  # its timewarp producers, which the adapter cannot read
+                result = otio.adapters.read_from_string(kdenlive_speed.unwarp(text), adapter_name=fmt.adapter)
+                kdenlive_speed.read_speeds(result)
+                return result
+            if fmt.suffix == ".edl":  # a fade up from black, which the adapter's reader refuses
+                text, fades = edl_fades.without_black_starts(text, kwargs["rate"])
+                result = otio.adapters.read_from_string(text, adapter_name=fmt.adapter, **kwargs)
+                edl_fades.restore(result, fades, kwargs["rate"])
+                edl_fades.restore_fade_outs(result)
+                return result
             return otio.adapters.read_from_string(text, adapter_name=fmt.adapter, **kwargs)
     except UnicodeDecodeError:
         raise ProjectFileError(f"{path.name} is not a {fmt.label} file (it is not text)") from None

@@ -264,7 +264,10 @@ def stale_clips(timeline: Timeline) -> list[Staleness]:
     """
     stale = []
     for _, clip in iter_clips(timeline):
-        made = provenance.read(clip.media_reference)
+        try:
+            made = provenance.read(clip.media_reference)
+        except EditError:  # a hand-edited or foreign take's record: nothing to compare, so not stale
+            continue
         if made is None or "reference_files" not in made.extra:
             continue
         used = [f for f in made.extra.get("reference_files") or [] if isinstance(f, dict)]

@@ -5,8 +5,9 @@ in pixels or samples. A frame-rate change is a *conform*: every item keeps
 its place in real time as nearly as whole frames at the new rate allow.
 Each cut is put on the new frame nearest its old time (rounded once per cut,
 from the timeline's start, so errors never add up along a track), each
-clip's source in point likewise, and markers and transitions follow. The
-change says which cuts did not land exactly, so the editor can list them.
+clip's source in point likewise, and markers and transitions follow, inside
+nested sequences (Stack items in tracks) as on the top level. The change
+says which cuts did not land exactly, so the editor can list them.
 """
 
 from __future__ import annotations
@@ -138,27 +139,7 @@ def _conform_timeline(timeline: Timeline, old: float, new: float) -> list[Moved]
     old_exact = rate_fraction(old)
     moved: list[Moved] = []
     for track in tracks(timeline):
-        slots = {slot.index: slot for slot in trackedit.layout(track, old)}
-        for index, item in enumerate(track):
-            if isinstance(item, otio.schema.Transition):
-                item.in_offset = _rescaled(item.in_offset, new)
-                item.out_offset = _rescaled(item.out_offset, new)
-                continue
-            slot = slots[index]
-            start, start_exact = frame(slot.start)
-            end, _ = frame(slot.end)
-            if not start_exact and slot.start > 0 and isinstance(item, otio.schema.Clip):
-                moved.append(Moved(track.name, item.name or "clip", Fraction(slot.start) / old_exact, start))
-            duration = max(1, end - start)
-            in_point = item.source_range.start_time if item.source_range is not None else None
-            if in_point is None:
-                item.source_range = TimeRange(RationalTime(0, new), RationalTime(duration, new))
-            else:
-                item.source_range = TimeRange(_rescaled(in_point, new), RationalTime(duration, new))
-            for marker in item.markers:
-                _conform_marker(marker, new)
-        for marker in track.markers:
-            _conform_marker(marker, new)
+        _conform_track(track, track.name, old, new, moved)
     for marker in timeline.tracks.markers:
         at = marker.marked_range.start_time.value_rescaled_to(old)
         new_frame, exact = frame(round(at))
@@ -166,6 +147,40 @@ def _conform_timeline(timeline: Timeline, old: float, new: float) -> list[Moved]
             moved.append(Moved("Marker", marker.name or "marker", Fraction(round(at)) / old_exact, new_frame))
         _conform_marker(marker, new)
     return moved
+
+
+def _conform_track(track: otio.schema.Track, label: str, old: float, new: float, moved: list[Moved]) -> None:
+    """Conform one track's cuts; a nested sequence (a Stack item) has its own tracks conformed too,
+    so its cuts stay whole frames of the new rate and it still plays what it played."""
+    frame = _conform(old, new)
+    old_exact = rate_fraction(old)
+    slots = {slot.index: slot for slot in trackedit.layout(track, old)}
+    for index, item in enumerate(track):
+        if isinstance(item, otio.schema.Transition):
+            item.in_offset = _rescaled(item.in_offset, new)
+            item.out_offset = _rescaled(item.out_offset, new)
+            continue
+        slot = slots[index]
+        start, start_exact = frame(slot.start)
+        end, _ = frame(slot.end)
+        if not start_exact and slot.start > 0 and isinstance(item, otio.schema.Clip):
+            moved.append(Moved(label, item.name or "clip", Fraction(slot.start) / old_exact, start))
+        duration = max(1, end - start)
+        in_point = item.source_range.start_time if item.source_range is not None else None
+        if in_point is None:
+            item.source_range = TimeRange(RationalTime(0, new), RationalTime(duration, new))
+        else:
+            item.source_range = TimeRange(_rescaled(in_point, new), RationalTime(duration, new))
+        for marker in item.markers:
+            _conform_marker(marker, new)
+        if isinstance(item, otio.schema.Stack):
+            for inner in item:
+                if isinstance(inner, otio.schema.Track):
+                    _conform_track(
+                        inner, f"{label} › {item.name or 'nested'} › {inner.name}", old, new, moved
+                    )
+    for marker in track.markers:
+        _conform_marker(marker, new)
 
 
 def _conform_marker(marker: otio.schema.Marker, new: float) -> None:

@@ -65,7 +65,8 @@ class RemoteEngine:
                 f"{error.strerror or error}"
             ) from None
         threading.Thread(target=self._read, daemon=True, name="remote-engine-reader").start()
-        threading.Thread(target=self._read_errors, daemon=True, name="remote-engine-stderr").start()
+        self._errors = threading.Thread(target=self._read_errors, daemon=True, name="remote-engine-stderr")
+        self._errors.start()
         self._handshake()
 
     # the pipe -----------------------------------------------------------------------------
@@ -127,6 +128,11 @@ class RemoteEngine:
 
     def request(self, method: str, params: dict[str, Any], timeout: float = REQUEST_TIMEOUT) -> Any:
         """The result of `method`; GenerateError for a refusal, ConnectionLost if the pipe closes."""
+        return self.answer(self.send(method, params), method, timeout)
+
+    def send(self, method: str, params: dict[str, Any]) -> queue.Queue[dict[str, Any]]:
+        """Send a request without waiting: where its answer will arrive (`answer` reads it). Several
+        in flight keep the pipe busy instead of one round trip per chunk of a transfer."""
         waiting: queue.Queue[dict[str, Any]] = queue.Queue()
         with self._lock:
             if self.closed.is_set():
@@ -142,11 +148,19 @@ class RemoteEngine:
                 self.process.stdin.flush()
         except (OSError, ValueError):
             self._lost()
+        return waiting
+
+    def answer(
+        self, waiting: queue.Queue[dict[str, Any]], method: str, timeout: float = REQUEST_TIMEOUT
+    ) -> Any:
+        """The result of a request `send` sent (the same errors as `request`)."""
         try:
             answer = waiting.get(timeout=timeout)
         except queue.Empty:
             with self._lock:
-                self._replies.pop(ident, None)
+                for ident, other in list(self._replies.items()):
+                    if other is waiting:
+                        del self._replies[ident]
             raise ConnectionLost(f"no answer to {method} in {timeout:.0f} s") from None
         if answer.get("lost"):
             raise ConnectionLost(self.last_words())
@@ -174,7 +188,8 @@ class RemoteEngine:
             info = self.request("initialize", {"protocol": PROTOCOL_VERSION}, timeout=HANDSHAKE_TIMEOUT)
         except ConnectionLost as error:
             self.close()
-            said = f": {error}" if str(error) else ""
+            self._errors.join(timeout=1.0)  # what ssh said as it ended may still be in the pipe
+            said = f": {self.last_words() or error}" if (self.last_words() or str(error)) else ""
             raise GenerateError(f"The remote engine ({self.where}) did not answer{said}") from None
         if not isinstance(info, dict) or info.get("engine") != "shotline":
             self.close()

@@ -10,6 +10,14 @@ job's scratch folder, in chunks, checked against the hash the remote engine
 gives before they are kept. The cache then stores them with the same
 manifest as a local result, its provenance saying which engine made it.
 
+A remote engine that cannot be reached when this side starts is tried
+again in the background, backing off the same way (`keep_trying`); a job
+submitted meanwhile waits for it, saying "waiting for HOST…" as its
+progress, for at most `WAIT_FOR_REMOTE` seconds, and then runs in this
+process with a one-line reason in its log (RunHere): waiting a bounded
+time and then doing the work here loses less than refusing it. A version
+mismatch found on a later try is final: the waiting jobs run here at once.
+
 A dropped connection loses nothing: the remote engine keeps running its
 jobs (engine.server.daemon), so the executor connects again, backing off
 from half a second to `LONGEST_WAIT`, asks `status` for its job, and goes
@@ -26,11 +34,14 @@ import shlex
 import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError, JobCancelled
 from engine.generate.base import Output
+from engine.generate.jobs import RunHere
 from engine.jobs.progress import JobContext, ProgressReport
 from engine.jobs.spec import FILE_LIST_PARAMS, FILE_PARAMS, JobSpec
 from engine.remote.connection import ConnectionLost, RemoteEngine, VersionMismatch
@@ -42,7 +53,13 @@ FIRST_WAIT, LONGEST_WAIT = 0.5, 30.0  # seconds between tries to connect again
 #: still run one model at a time on its GPU), and one job's upload overlaps another's run.
 SLOTS = 2
 GIVE_UP_AFTER = 300.0  # seconds without a connection before a job fails
+#: Seconds a job waits for a remote engine not reached yet before it runs in this process.
+WAIT_FOR_REMOTE = 120.0
 ENDED = ("done", "failed", "cancelled")
+#: Chunks of one transfer in flight at once: enough to keep the pipe (and SSH's window) full, few
+#: enough that a dropped connection wastes little (4 x 4 MiB of base64 held here).
+WINDOW = 4
+LARGE = 4_000_000  # bytes from which a transfer's progress says "uploading 12 of 40 MB"
 
 
 def where(command: list[str]) -> str:
@@ -79,16 +96,69 @@ def parse_command(text: str) -> list[str]:
 class RemoteExecutor:
     lane = REMOTE
 
-    def __init__(self, command: list[str] | str, slots: int = SLOTS, connect: bool = True) -> None:
+    def __init__(
+        self,
+        command: list[str] | str,
+        slots: int = SLOTS,
+        connect: bool = True,
+        wait_for_remote: float = WAIT_FOR_REMOTE,
+    ) -> None:
         self.command = parse_command(command) if isinstance(command, str) else list(command)
         self.where = where(self.command)
         self.slots = slots
+        self.wait_for_remote = wait_for_remote
         self.sent_bytes = 0  # media sent to the remote engine, for the user and the tests
         self.received_bytes = 0
         self._lock = threading.Lock()
         self._connection: RemoteEngine | None = None
+        #: Set once the remote engine was reached, or found unusable for good (`refusal` says why).
+        self.settled = threading.Event()
+        self.refusal = ""
+        self.last_error = ""
+        self._closing = threading.Event()
+        #: Told when the background tries end: None when reached, else why it never will be.
+        self.on_settled: Callable[[str | None], None] | None = None
         if connect:  # a wrong command or version is said at once, not at the first job
             self.connection()
+            self.settled.set()
+
+    @property
+    def host(self) -> str:
+        return self.where.removeprefix("remote ")
+
+    def keep_trying(self) -> None:
+        """Try to reach the remote engine again in the background, 0.5 s doubling to 30 s between tries."""
+        threading.Thread(target=self._retry, daemon=True, name="remote-engine-retry").start()
+
+    def _retry(self) -> None:
+        wait = FIRST_WAIT
+        while not self._closing.wait(wait):
+            try:
+                self.connection()
+            except VersionMismatch as error:
+                self.refusal = str(error)
+            except GenerateError as error:
+                self.last_error = str(error)
+                wait = min(LONGEST_WAIT, wait * 2)
+                continue
+            self.settled.set()
+            if self.on_settled is not None:
+                self.on_settled(self.refusal or None)
+            return
+
+    def _wait_until_reached(self, context: JobContext) -> None:
+        """Wait for the background tries (at most `wait_for_remote` s); RunHere if they did not reach it."""
+        if not self.settled.is_set():
+            context.progress(0.0, f"waiting for {self.host}…")
+            deadline = time.monotonic() + self.wait_for_remote
+            while not self.settled.wait(0.2):
+                context.check_cancelled()
+                if time.monotonic() >= deadline:
+                    why = f" ({self.last_error})" if self.last_error else ""
+                    waited = f"{self.wait_for_remote:g} s"
+                    raise RunHere(f"{self.where} was not reached in {waited}{why}: ran on this machine")
+        if self.refusal:
+            raise RunHere(f"{self.refusal}: ran on this machine")
 
     # the connection -----------------------------------------------------------------------
 
@@ -124,6 +194,7 @@ class RemoteExecutor:
                 context.log(f"{self.where}: the connection dropped ({lost or 'closed'}); connecting again")
 
     def close(self) -> None:
+        self._closing.set()
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -136,6 +207,7 @@ class RemoteExecutor:
     # a job --------------------------------------------------------------------------------
 
     def run(self, spec: JobSpec, backend: str, context: JobContext) -> Output:
+        self._wait_until_reached(context)
         params = {k: v for k, v in spec.params.items() if k != "cache_dir"}  # the remote side's own cache
         names: dict[str, str] = {}  # remote path -> local path, so provenance names the user's files
         for key in sorted(FILE_PARAMS & params.keys()):
@@ -174,6 +246,8 @@ class RemoteExecutor:
         return remote
 
     def _send_file(self, file: Path, sha256: str, context: JobContext) -> str:
+        """One input, in chunks, `WINDOW` of them in flight (the remote engine handles a connection's
+        requests in order, so they arrive without gaps); a dropped upload goes on from what arrived."""
         total = file.stat().st_size
         while True:
             state = self._call(context, "media.has", {"sha256": sha256, "name": file.name})
@@ -181,26 +255,35 @@ class RemoteExecutor:
                 return str(state["path"])
             offset = int(state["size"])  # what arrived before a dropped connection is not sent again
             try:
+                connection = self._connected(context)
+                in_flight: deque[tuple[queue.Queue[dict[str, Any]], int]] = deque()
+                sent = offset
                 with open(file, "rb") as handle:
                     handle.seek(offset)
                     while True:
-                        context.check_cancelled()
-                        data = handle.read(CHUNK)
-                        params = {
-                            "sha256": sha256,
-                            "name": file.name,
-                            "offset": offset,
-                            "size": total,
-                            "data": base64.b64encode(data).decode("ascii"),
-                        }
-                        state = self._connected(context).request("media.put", params)
-                        offset += len(data)
+                        while len(in_flight) < WINDOW and (offset < total or (total == 0 and not in_flight)):
+                            context.check_cancelled()
+                            data = handle.read(CHUNK)
+                            if not data and total:
+                                raise GenerateError(f"{file} changed while it was being sent")
+                            params = {
+                                "sha256": sha256,
+                                "offset": offset,
+                                "name": file.name,
+                                "size": total,
+                                "data": base64.b64encode(data).decode("ascii"),
+                            }
+                            in_flight.append((connection.send("media.put", params), len(data)))
+                            offset += len(data)
+                        waiting, size = in_flight.popleft()
+                        state = connection.answer(waiting, "media.put")
+                        sent += size
                         with self._lock:
-                            self.sent_bytes += len(data)
-                        context.progress(offset / total if total else 1.0, f"Sending {file.name}")
+                            self.sent_bytes += size
+                        _transfer_progress(context, "uploading", file.name, sent, total)
                         if state["complete"]:
                             return str(state["path"])
-                        if not data:
+                        if not in_flight and offset >= total:
                             raise GenerateError(f"{file} changed while it was being sent")
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped sending {file.name}; going on from there")
@@ -282,7 +365,8 @@ class RemoteExecutor:
         return Output(fetched, provenance)
 
     def _fetch_file(self, remote: str, out: Path, context: JobContext) -> None:
-        """One result file, in chunks, kept only when its SHA-256 is the one the remote engine gave."""
+        """One result file, in chunks (`WINDOW` in flight), kept only when its SHA-256 is the one the
+        remote engine gave."""
         out.parent.mkdir(parents=True, exist_ok=True)
         part = out.with_name(f".{out.name}.part")
         facts = self._call(context, "media.stat", {"path": remote})
@@ -290,19 +374,23 @@ class RemoteExecutor:
         while True:
             offset = part.stat().st_size if part.exists() else 0  # a dropped fetch goes on from here
             try:
+                connection = self._connected(context)
+                in_flight: deque[queue.Queue[dict[str, Any]]] = deque()
+                asked = offset
                 with open(part, "ab") as handle:
                     while offset < total:
-                        context.check_cancelled()
-                        ask = {"path": remote, "offset": offset}
-                        answer = self._connected(context).request("media.get", ask)
-                        data = base64.b64decode(answer["data"])
+                        while len(in_flight) < WINDOW and asked < total:
+                            context.check_cancelled()
+                            in_flight.append(connection.send("media.get", {"path": remote, "offset": asked}))
+                            asked += min(CHUNK, total - asked)
+                        data = base64.b64decode(connection.answer(in_flight.popleft(), "media.get")["data"])
                         if not data:
                             raise GenerateError(f"{remote} on {self.where} got shorter while it was fetched")
                         handle.write(data)
                         offset += len(data)
                         with self._lock:
                             self.received_bytes += len(data)
-                        context.progress(offset / total, f"Receiving {out.name}")
+                        _transfer_progress(context, "downloading", out.name, offset, total)
                 break
             except ConnectionLost:
                 context.log(f"{self.where}: the connection dropped fetching {out.name}; going on from there")
@@ -310,6 +398,17 @@ class RemoteExecutor:
             part.unlink(missing_ok=True)
             raise GenerateError(f"{out.name} from {self.where} does not match its SHA-256: it was damaged")
         os.replace(part, out)
+
+
+def _transfer_progress(context: JobContext, verb: str, name: str, done: int, total: int) -> None:
+    """A transfer as the job's progress: "uploading 12 of 40 MB" (step 12 of 40, which the command
+    line's bar draws) for a large file, the file's name for a small one."""
+    fraction = done / total if total else 1.0
+    if total < LARGE:
+        context.progress(fraction, f"{'Sending' if verb == 'uploading' else 'Receiving'} {name}")
+        return
+    megabytes, of = round(done / 1e6), max(1, round(total / 1e6))
+    context.progress(fraction, f"{verb} {megabytes} of {of} MB", megabytes, of)
 
 
 def _renamed(value: Any, names: dict[str, str]) -> Any:

@@ -12,6 +12,7 @@ reused by every later job and every later connection.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 from engine.errors import GenerateError
 from engine.remote.wire import CHUNK, is_sha256, sha256_file
+from engine.results import CacheEntry, mark_used
 
 
 def _suffix(name: str) -> str:
@@ -47,6 +49,7 @@ class ContentStore:
         """Whether the file is here; if not, how many of its bytes are (where a resumed upload starts)."""
         done = self.path(sha256, name)
         if done.is_file():
+            mark_used(done)  # asked for by a job: an age limit keeps it
             return {"complete": True, "size": done.stat().st_size, "path": str(done)}
         partial = self._partial(sha256)
         size = partial.stat().st_size if partial.is_file() else 0
@@ -80,6 +83,26 @@ class ContentStore:
         os.replace(partial, done)
         return self.has(sha256, name)
 
+    def entries(self) -> list[CacheEntry]:
+        """Everything stored, as the cache cleaner (engine.results) removes it: each file, each
+        assembled folder, each unfinished upload."""
+        found: list[CacheEntry] = []
+        places = [self.folder, self.folder / "folders", self.folder / ".partial"]
+        for place in places:
+            try:
+                children = sorted(place.iterdir())
+            except OSError:
+                continue
+            for child in children:
+                if child in places or child.name.startswith("."):
+                    continue  # another place, or something being made or removed
+                if child.is_file():
+                    found.append(CacheEntry(child, child.stat().st_size))
+                elif child.is_dir() and place.name == "folders":
+                    size = sum(f.stat().st_size for f in child.rglob("*") if f.is_file())
+                    found.append(CacheEntry(child, size))
+        return found
+
     def folder_of(self, listing: dict[str, Any]) -> Path:
         """A folder holding stored files under their relative names, made once per listing."""
         if not isinstance(listing, dict) or not listing:
@@ -87,6 +110,8 @@ class ContentStore:
         text = json.dumps(listing, sort_keys=True, separators=(",", ":"))
         target = self.folder / "folders" / hashlib.sha256(text.encode()).hexdigest()
         if target.is_dir():
+            with contextlib.suppress(OSError):
+                os.utime(target)  # used again: an age limit keeps it
             return target
         scratch = target.with_name(f".{target.name}.{os.getpid()}")
         shutil.rmtree(scratch, ignore_errors=True)

@@ -3,14 +3,20 @@
 Applied to the decoded source frame before anything else (colour, transform,
 compositing see a picture that already has the move), so it is part of the
 one renderer: the viewer, playback and export show the same pixels. The
-rectangle for a frame comes from `engine.project.kenburns` in whole frames;
-it is rounded to whole source pixels, cropped from the upright picture and
-scaled to the frame with the same scaler and fit as any other source.
+rectangle for a frame comes from `engine.project.kenburns` in whole frames.
+It is taken from the upright picture exactly, to a fraction of a pixel: a
+slow pan moves a fraction of a source pixel per frame, and rounding the
+rectangle to whole pixels made it stand still and then jump. A rectangle
+on whole pixels is a plain crop; any other is resampled (bilinear, OpenCV's
+warpAffine) onto about as many pixels as it covers, so the picture is never
+scaled twice; the result is scaled to the frame with the same scaler and fit
+as any other source.
 """
 
 from __future__ import annotations
 
 import av
+import cv2
 import numpy as np
 import opentimelineio as otio
 
@@ -30,10 +36,28 @@ def pixel_box(rect: Rect, width: int, height: int) -> tuple[int, int, int, int]:
 
 
 def crop(rgb: np.ndarray, rect: Rect) -> np.ndarray:
-    """The part of an upright RGB picture a framing shows."""
+    """The part of an upright RGB(A) picture a framing shows, to a fraction of a pixel."""
     height, width = rgb.shape[:2]
-    left, top, right, bottom = pixel_box(rect, width, height)
-    return np.ascontiguousarray(rgb[top:bottom, left:right])
+    x, y, w, h = rect[0] * width, rect[1] * height, rect[2] * width, rect[3] * height
+    if all(abs(v - round(v)) < 1e-6 for v in (x, y, x + w, y + h)):
+        left, top, right, bottom = pixel_box(rect, width, height)
+        return np.ascontiguousarray(rgb[top:bottom, left:right])
+    return resampled(rgb, (x, y, w, h))
+
+
+def resampled(rgb: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """The source rectangle (x, y, width, height in pixels) on about as many pixels as it covers.
+
+    Output pixel i's centre is source position x + (i + 0.5) * width / columns
+    (pixel centres at .5), so neighbouring frames of a pan differ by exactly
+    the pan's step, however small; edges beyond the picture repeat its border.
+    """
+    x, y, w, h = box
+    columns, rows = max(1, round(w)), max(1, round(h))
+    sx, sy = w / columns, h / rows
+    matrix = np.array([[sx, 0.0, x + 0.5 * sx - 0.5], [0.0, sy, y + 0.5 * sy - 0.5]], np.float64)
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    return cv2.warpAffine(rgb, matrix, (columns, rows), flags=flags, borderMode=cv2.BORDER_REPLICATE)
 
 
 def framed(rgb: np.ndarray, rect: Rect, size: tuple[int, int], fit: str) -> Picture:
@@ -60,4 +84,4 @@ def moved_picture(
     return framed(upright_rgb(decoded, rotation), move.rect_at(offset, length), size, fit)
 
 
-__all__ = ["clip_offset", "crop", "framed", "move_of", "moved_picture", "pixel_box"]
+__all__ = ["clip_offset", "crop", "framed", "move_of", "moved_picture", "pixel_box", "resampled"]

@@ -35,10 +35,13 @@ from typing import IO
 from engine.jobs.lifecycle import ENDED
 from engine.paths import data_dir
 from engine.server import protocol
+from engine.server.cleaning import clean_engine_data
+from engine.server.daemon_log import log_path, log_to
 from engine.server.server import EngineServer
 
 LOCK_WAIT = 5.0  # seconds a new daemon waits for one that is stopping to let go of the data folder
 IDLE_EXIT = 6 * 3600.0  # seconds with no client and no job before the daemon stops
+CLEAN_EVERY = 6 * 3600.0  # seconds between cleanings of its cache by age (and once at start)
 _UNIX_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
 
 
@@ -117,16 +120,35 @@ class Daemon:
         self.server = EngineServer(self.clients)  # type: ignore[arg-type]
         self.stopping = threading.Event()
         self._ids = iter(range(1, sys.maxsize))
+        self.cleaned_at = time.monotonic()
 
     def busy(self) -> bool:
         return any(job["state"] not in ENDED for job in self.server.board.status())
 
+    def clean(self) -> None:
+        """Remove results and stored inputs unused for `KEEP_DAYS` (engine.server.cleaning), beside
+        serving: a large cache takes a while to walk, and clients should not wait for it."""
+        self.cleaned_at = time.monotonic()
+        threading.Thread(target=self._clean, daemon=True, name="engine-cache-cleaner").start()
+
+    def _clean(self) -> None:
+        try:
+            cleaned = clean_engine_data()
+        except OSError as error:
+            print(f"Cleaning the engine's cache failed: {error}", file=sys.stderr, flush=True)
+            return
+        if cleaned.results or cleaned.inputs:
+            print(cleaned.line(), file=sys.stderr, flush=True)
+
     def serve(self, listener: socket.socket) -> None:
         listener.settimeout(1.0)
+        self.clean()
         while not self.stopping.is_set():
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
+                if time.monotonic() - self.cleaned_at > CLEAN_EVERY:
+                    self.clean()
                 idle = time.monotonic() - self.clients.last_seen
                 if self.clients.count == 0 and idle > IDLE_EXIT and not self.busy():
                     break
@@ -188,6 +210,7 @@ def run_daemon() -> int:
                 print("An engine daemon already runs for this data folder", file=sys.stderr)
                 return 0
             time.sleep(0.1)  # one that was told to stop may still be closing: take over once it has
+    log_to(log_path(folder))  # from here its stderr is the log, rotated at a size
     path = socket_path()
     path.unlink(missing_ok=True)  # a killed daemon's socket: we hold the lock, so it is no one's
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -18,6 +18,7 @@ from engine.errors import GenerateError
 from engine.jobs.spec import default_cache_dir
 from engine.paths import data_dir
 from engine.remote.store import ContentStore, read_chunk, readable_result, stat_result
+from engine.results import mark_used
 
 
 class MediaMethods:
@@ -50,7 +51,9 @@ class MediaMethods:
         return {"path": str(self.store.folder_of(params["files"]))}
 
     def _rpc_media_stat(self, params: dict[str, Any]) -> dict[str, Any]:
-        return stat_result(readable_result(params.get("path"), self._fetchable()))
+        file = readable_result(params.get("path"), self._fetchable())
+        mark_used(file)  # fetched (again): the engine's age limit keeps it
+        return stat_result(file)
 
     def _rpc_media_get(self, params: dict[str, Any]) -> dict[str, Any]:
         file = readable_result(params.get("path"), self._fetchable())

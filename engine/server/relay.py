@@ -20,6 +20,7 @@ from pathlib import Path
 from engine.errors import ShotlineError
 from engine.paths import data_dir
 from engine.server.daemon import socket_path
+from engine.server.daemon_log import log_path, rotate_if_large
 
 START_TIMEOUT = 30.0  # seconds for a new daemon to open its socket
 
@@ -42,7 +43,8 @@ def daemon_command() -> list[str]:
 
 def start_daemon() -> None:
     """The daemon in a session of its own, so it outlives this relay and the SSH connection."""
-    log = open(data_dir() / "engine-daemon.log", "ab")  # noqa: SIM115  the child holds it
+    rotate_if_large(log_path(data_dir()))
+    log = open(log_path(data_dir()), "ab")  # noqa: SIM115  the child holds it
     with log:
         subprocess.Popen(
             daemon_command(),

@@ -169,12 +169,34 @@ class EngineServer(MediaMethods):
     def _join_remote(self, command: str) -> dict[str, Any]:
         """Generation jobs go to the remote engine `command` starts (`ssh HOST shotline engine`); where it
         cannot be reached or speaks another protocol, they stay here and the client is told why."""
-        from engine.remote.executor import RemoteExecutor
+        from engine.remote.connection import VersionMismatch
+        from engine.remote.executor import RemoteExecutor, parse_command
 
+        words: list[str] = []
         try:
-            executor = RemoteExecutor(command)
-        except ShotlineError as error:
+            words = parse_command(command)
+            executor = RemoteExecutor(words)
+        except VersionMismatch as error:
             return {"command": command, "error": str(error)}
+        except ShotlineError as error:  # not reached (yet): tried again in the background, jobs wait for it
+            if not words:
+                return {"command": command, "error": str(error)}
+            waiting = RemoteExecutor(words, connect=False)
+            waiting.last_error = str(error)
+            waiting.on_settled = lambda refusal: self.send(
+                protocol.notification(
+                    "remote", {"engine": waiting.where, "reached": not refusal, "error": refusal}
+                )
+            )
+            waiting.keep_trying()
+            self.generation.use(waiting)
+            return {
+                "command": command,
+                "engine": waiting.where,
+                "error": str(error),
+                "retrying": True,
+                "wait": waiting.wait_for_remote,
+            }
         self.generation.use(executor)
         info = executor.connection().info
         return {

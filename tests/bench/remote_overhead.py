@@ -5,11 +5,16 @@ data folder on this machine, as the tests use it; over SSH add the
 network's round trips and bandwidth. Times, through the engine's job path
 (generation_queue): one-frame animatic shots from submit to done, one at a
 time, after a first job that warms the daemon; the same in this process;
-and the upload of a 64 MB input (a job's clip) over the pipe.
+and the upload of a 64 MB input (a job's clip) over the pipe, with four
+chunks in flight (what the executor does) and with one (a round trip per
+chunk, as before), directly and through a link that delays each message
+25 ms each way (tests/bench/delayed_pipe.py: a 50 ms round trip, as SSH
+over the internet has).
 
     .venv/bin/python tests/bench/remote_overhead.py
 
-Last line: `result: remote_job_ms=X local_job_ms=X upload_mb_per_s=X`.
+Last line: `result: remote_job_ms=X local_job_ms=X upload_mb_per_s=X upload_one_chunk_mb_per_s=X
+upload_50ms_mb_per_s=X upload_50ms_one_chunk_mb_per_s=X`.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ from engine.generate.jobs import generation_queue  # noqa: E402
 from engine.generate.registry import default_registry  # noqa: E402
 from engine.jobs.progress import JobContext  # noqa: E402
 from engine.jobs.spec import JobSpec  # noqa: E402
+from engine.remote import executor as remote_executor  # noqa: E402
 from engine.remote.executor import RemoteExecutor  # noqa: E402
+
+DELAY = 0.025  # seconds each way
 
 
 class Ends:
@@ -65,24 +73,44 @@ def job_ms(executor, cache: Path, count: int) -> float:
     return statistics.median(times)
 
 
+def upload_mb_per_s(executor: RemoteExecutor, folder: Path, window: int) -> float:
+    """Seconds to send 64 new MB (the content store has none of it) with `window` chunks in flight."""
+    clip = folder / f"clip-{window}-{time.monotonic_ns()}.bin"
+    clip.write_bytes(os.urandom(64 * 1024 * 1024))
+    remote_executor.WINDOW = window
+    try:
+        began = time.perf_counter()
+        executor._send(str(clip), JobContext(), {})
+        return 64 / (time.perf_counter() - began)
+    finally:
+        remote_executor.WINDOW = 4
+        clip.unlink()
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         os.environ["SHOTLINE_DATA_DIR"] = str(folder / "laptop")
         box = ["env", f"SHOTLINE_DATA_DIR={folder / 'gpu-box'}", sys.executable, "-m", "engine", "engine"]
-        executor = RemoteExecutor(box)
+        far = [sys.executable, str(ROOT / "tests" / "bench" / "delayed_pipe.py"), str(DELAY), *box]
+        executor, distant = RemoteExecutor(box), RemoteExecutor(far)
         try:
             remote = job_ms(executor, folder / "remote-cache", 20)
             local = job_ms(None, folder / "local-cache", 20)
-            clip = folder / "clip.bin"
-            clip.write_bytes(os.urandom(64 * 1024 * 1024))
-            began = time.perf_counter()
-            executor._send(str(clip), JobContext(), {})
-            upload = 64 / (time.perf_counter() - began)
+            upload = {
+                (link, window): upload_mb_per_s(on, folder, window)
+                for link, on in (("near", executor), ("far", distant))
+                for window in (1, 4)
+            }
         finally:
             executor.close()
+            distant.close()
             subprocess.run([*box, "--stop"], capture_output=True, timeout=60)
-    print(f"result: remote_job_ms={remote:.1f} local_job_ms={local:.1f} upload_mb_per_s={upload:.1f}")
+    print(
+        f"result: remote_job_ms={remote:.1f} local_job_ms={local:.1f} "
+        f"upload_mb_per_s={upload['near', 4]:.1f} upload_one_chunk_mb_per_s={upload['near', 1]:.1f} "
+        f"upload_50ms_mb_per_s={upload['far', 4]:.1f} upload_50ms_one_chunk_mb_per_s={upload['far', 1]:.1f}"
+    )
     return 0
 
 

@@ -24,6 +24,7 @@ from engine.generate.video.animate_still import still_path
 from engine.media.reference import clips_for
 from engine.project import document, persistence, provenance, takes
 from engine.project.document import new_project
+from engine.project.kenburns import LINEAR, move_of, set_ken_burns
 from engine.render.video import video_frame
 from tests.support.fake_engine import FakeEngine
 from tests.support.mediagen import write_video
@@ -100,6 +101,30 @@ def test_animating_a_still_makes_a_video_take_that_starts_from_it_and_undo_plays
     context.session.undo_stack.undo()
     _, clip = document.find_clip(context.session.timeline, still)
     assert clip.media_reference.metadata["shotline"].get("still")
+
+
+def test_animating_a_still_with_a_ken_burns_move_drops_the_move_and_undo_brings_it_back(
+    editor, monkeypatch
+) -> None:
+    context, engine, animate, (still, _footage), _photo, _keep = editor
+    context.session.apply(set_ken_burns, still, (0, 0, 1, 1), (0.25, 0.25, 0.5, 0.5), LINEAR)
+    context.selection.set([still])
+    monkeypatch.setattr(animate._generation.dialog, "exec", lambda: QDialog.DialogCode.Accepted)
+    context.actions.action("clip.animate_still").trigger()
+    (spec,) = engine.submitted
+    engine.done.emit("1", made(spec))
+
+    _, clip = document.find_clip(context.session.timeline, still)
+    assert clip.active_media_reference_key == "take-2"
+    assert move_of(clip) is None  # the video carries the motion: no push over it
+    assert context.session.undo_stack.undoText() == "Animate Harbour at dawn"
+    context.session.undo_stack.undo()  # one step: the still plays again, with its move
+    _, clip = document.find_clip(context.session.timeline, still)
+    assert clip.media_reference.metadata["shotline"].get("still")
+    assert move_of(clip) is not None and move_of(clip).end == (0.25, 0.25, 0.5, 0.5)
+    context.session.undo_stack.redo()
+    _, clip = document.find_clip(context.session.timeline, still)
+    assert clip.active_media_reference_key == "take-2" and move_of(clip) is None
 
 
 def test_footage_is_not_a_still_and_nothing_is_queued(editor) -> None:

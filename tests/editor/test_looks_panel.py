@@ -132,3 +132,75 @@ def test_paste_attributes_copies_the_chosen_looks(qtbot, window: MainWindow, tmp
         assert stack(window, ident)[1][1]["amount"] == 0.2
     undo(window)
     assert stack(window, city) == [] and stack(window, night) == []
+
+
+@pytest.fixture
+def still_window(qtbot, tmp_path, monkeypatch) -> MainWindow:
+    """A cut of one grey still that the viewer can show (the `window` cut's media are offline)."""
+    from engine.media.reference import clips_for
+    from tests.engine.test_compositing import GREY, write_still
+
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    grey = write_still(tmp_path / "grey.png", (64, 36), GREY)
+    timeline = new_project("grade", rate=RATE, size=(64, 36))
+    document.track(timeline, "V1").append(clips_for(grey, RATE, 30)[0])
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.show_timeline(timeline, None)
+    yield win
+    win.viewer.shutdown()
+
+
+def test_dragging_a_slider_previews_in_the_viewer_and_commits_one_step_on_release(
+    qtbot, still_window: MainWindow
+) -> None:
+    from tests.editor.test_viewer import to_array
+
+    window = still_window
+
+    dawn, *_ = ids(window)
+    window.context.selection.set([dawn])
+    window.context.playhead.move_to(10)
+    picture = window.viewer.picture
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 10)
+    plain = to_array(picture.image).astype(float).mean()
+    slider = inspector(window).colour.fields["exposure"].slider
+    steps = window.context.session.undo_stack.index()
+    slider.setSliderDown(True)  # the user grabs the exposure slider and drags it up
+    for position in (600, 700, 800):
+        slider.setSliderPosition(position)
+    qtbot.waitUntil(lambda: to_array(picture.image).astype(float).mean() > plain + 20)
+    assert window.context.session.undo_stack.index() == steps  # only a preview so far
+    assert stack(window, dawn) == []
+    slider.setSliderDown(False)  # released: one undo step with the value under the slider
+    assert window.context.session.undo_stack.index() == steps + 1
+    ((kind, params),) = stack(window, dawn)
+    assert kind == "colour" and params["exposure"] == inspector(window).colour.fields["exposure"].value() > 0
+    undo(window)
+    assert stack(window, dawn) == []
+    qtbot.waitUntil(lambda: abs(to_array(picture.image).astype(float).mean() - plain) < 1)
+
+
+def test_dragging_a_look_parameter_previews_without_undo_steps(qtbot, still_window: MainWindow) -> None:
+    from tests.editor.test_viewer import to_array
+
+    window = still_window
+
+    dawn, *_ = ids(window)
+    window.context.selection.set([dawn])
+    window.context.playhead.move_to(10)
+    picture = window.viewer.picture
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 10)
+    effects = inspector(window).effects
+    effects.add("vignette")
+    effects.list.setCurrentRow(0)
+    steps = window.context.session.undo_stack.index()
+    field = next(iter(effects.fields.values()))
+    shown = to_array(picture.image).astype(float).mean()
+    field.slider.setSliderDown(True)
+    field.slider.setSliderPosition(0 if field.slider.value() > 500 else 1000)
+    qtbot.waitUntil(lambda: abs(to_array(picture.image).astype(float).mean() - shown) > 1)
+    assert window.context.session.undo_stack.index() == steps
+    field.slider.setSliderDown(False)
+    assert window.context.session.undo_stack.index() == steps + 1

@@ -140,3 +140,39 @@ def test_the_viewer_shows_the_exported_frames_of_a_slowed_and_a_reversed_clip(
         seen.append(mediagen.read_index(to_array(win.viewer.picture.image)))
     assert seen == [exported[f] for f in (0, 1, 7, 19, 20, 25, 29)]
     win.viewer.shutdown()
+
+
+def test_ctrl_r_offers_the_speed_ramp_preset_beside_constant_speed(window, monkeypatch) -> None:
+    from engine.project import ramp_curve
+
+    seen = {}
+
+    def choose_ramp(dialog: speed_commands.SpeedDialog) -> int:
+        seen["kinds"] = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
+        seen["first"] = dialog.kind.currentData()
+        dialog.kind.setCurrentIndex(dialog.kind.findData(speed_commands.RAMP))
+        seen["speed fields on"] = dialog.percent.isEnabled() or dialog.duration.isEnabled()
+        dialog.ripple.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose_ramp)
+    window.context.selection.set([city(window)])
+    window.context.actions.action("clip.speed").trigger()
+    assert seen == {"kinds": ["constant", "ramp"], "first": "constant", "speed fields on": False}
+    ramped = document.track(window.timeline, "V1")[0]
+    keys = ramp_curve.keyframes(ramped)
+    assert [float(k.percent) for k in keys] == [100.0, 30.0, 100.0]
+    assert all(k.ease == ramp_curve.EASE for k in keys)
+    # the ramp plays the clip's same 40 source frames, slower in the middle, so the clip is longer and
+    # (ripple) Dawn moves along with it
+    (name, start, end), (after, moved, _) = layout(window.timeline, "V1")
+    assert (name, start, after) == ("City", 0, "Dawn") and end > 40 and moved == end
+    assert label_of(window, city(window)) != ""
+    # opened again on the ramped clip, the dialog starts on "Speed ramp"
+    monkeypatch.setattr(
+        speed_commands.SpeedDialog, "exec", lambda d: seen.update(again=d.kind.currentData()) or 0
+    )
+    window.context.actions.action("clip.speed").trigger()
+    assert seen["again"] == "ramp"
+    window.context.actions.action("edit.undo").trigger()
+    assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]

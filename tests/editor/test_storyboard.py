@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDialog
 
 from editor.context import EditorContext
 from editor.jobs.model import JobsModel, State
@@ -250,8 +251,11 @@ def test_anchored_shots_wait_for_the_next_keyframe_and_end_on_it(board: Board) -
     )
 
 
-def test_generate_all_uses_the_models_chosen_for_it(board: Board) -> None:
+def test_generate_all_uses_the_models_chosen_for_it_kept_in_the_project_and_undone(
+    board: Board, monkeypatch
+) -> None:
     from editor.storyboard.generate_models import chosen_backends
+    from engine.project.generate_models import generate_models
 
     def listed(default: str, other: str) -> list[dict]:
         return [
@@ -266,13 +270,29 @@ def test_generate_all_uses_the_models_chosen_for_it(board: Board) -> None:
         "image.edit": listed("storyboard", "flux2-klein"),
         "video.generate": listed("animatic", "wan"),
     }
-    dialog.fill(backends, {})
-    assert dialog.boxes["video.generate"].currentText() == "Default: Animatic"
-    dialog.boxes["image.generate"].setCurrentIndex(dialog.boxes["image.generate"].findData("z-image"))
-    dialog.boxes["video.generate"].setCurrentIndex(dialog.boxes["video.generate"].findData("wan"))
-    dialog.save(board.context.settings)
-    assert chosen_backends(board.context.settings) == {"image.generate": "z-image", "video.generate": "wan"}
-    dialog.fill(backends, chosen_backends(board.context.settings))  # shown again as chosen
+    monkeypatch.setattr(board.runner, "backends", lambda task: backends[task])
+    shown = []
+
+    def choose() -> QDialog.DialogCode:
+        shown.append(dialog.boxes["video.generate"].currentText())
+        dialog.boxes["image.generate"].setCurrentIndex(dialog.boxes["image.generate"].findData("z-image"))
+        dialog.boxes["video.generate"].setCurrentIndex(dialog.boxes["video.generate"].findData("wan"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialog, "exec", choose)
+    board.context.actions.action("sequence.generate_models").trigger()
+    assert shown == ["Default: Animatic"]
+    timeline = board.context.session.timeline
+    assert generate_models(timeline) == {
+        "image.generate": {"backend": "z-image"},
+        "video.generate": {"backend": "wan"},
+    }
+    assert board.context.session.undo_stack.undoText() == "Choose Generate All Models"
+    board.context.session.undo_stack.undo()  # back to every task's default
+    assert chosen_backends(board.context.session.timeline) == {}
+    board.context.session.undo_stack.redo()
+    monkeypatch.setattr(dialog, "exec", lambda: QDialog.DialogCode.Accepted)
+    board.context.actions.action("sequence.generate_models").trigger()  # shown again as chosen
     assert dialog.boxes["video.generate"].currentData() == "wan"
 
     board.generate_all.generate(clip_ids=[board.panel.cards[0].clip_id])

@@ -176,3 +176,71 @@ def test_dragging_the_handles_over_the_viewer_moves_and_scales_the_clip(window, 
     assert placement(window, ident, 5).scale == pytest.approx(2.0, abs=0.05)
     window.context.actions.action("edit.undo").trigger()
     assert placement(window, ident, 5).scale == 1.0 and placement(window, ident, 5).x == moved.x
+
+
+def _drag(qtbot, picture, start: QPointF, end: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.mousePress(picture, Qt.MouseButton.LeftButton, modifier, start.toPoint())
+    qtbot.mouseMove(picture, pos=((start + end) / 2).toPoint())
+    qtbot.mouseMove(picture, pos=end.toPoint())
+    qtbot.mouseRelease(picture, Qt.MouseButton.LeftButton, modifier, end.toPoint())
+
+
+def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qtbot) -> None:
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    handles = window.transform_handles
+    area = picture.picture_rect()
+    corners = handles.corners(area)
+    centre = sum(corners, QPointF()) / 4
+    knob = handles._knob(corners, area)
+    # the knob straight above the centre, dragged to straight right of it: a quarter turn clockwise
+    radius = centre.y() - knob.y()
+    _drag(qtbot, picture, knob, centre + QPointF(radius, 0))
+    assert placement(window, ident, 5).rotation == pytest.approx(90.0, abs=1.0)
+    window.context.actions.action("edit.undo").trigger()
+    assert placement(window, ident, 5).rotation == 0.0
+    # Alt-drag the left edge a quarter of the picture's width inwards: crop_left 0.25
+    corners = handles.corners(area)
+    left_middle = (corners[0] + corners[3]) / 2
+    quarter = (corners[1].x() - corners[0].x()) / 4
+    steps = window.context.session.undo_stack.index()
+    _drag(qtbot, picture, left_middle, left_middle + QPointF(quarter, 0), Qt.KeyboardModifier.AltModifier)
+    cropped = placement(window, ident, 5)
+    assert cropped.crop_left == pytest.approx(0.25, abs=0.02) and cropped.x == 0.0
+    assert window.context.session.undo_stack.index() == steps + 1  # the whole drag is one step
+    # crop mode: the bottom edge crops without Alt
+    qtbot.mouseClick(handles.crop_button, Qt.MouseButton.LeftButton)  # the viewer's Crop button
+    assert handles.crop_mode
+    corners = handles.corners(area)
+    bottom_middle = (corners[2] + corners[3]) / 2
+    _drag(qtbot, picture, bottom_middle, bottom_middle - QPointF(0, (corners[3].y() - corners[0].y()) / 2))
+    assert placement(window, ident, 5).crop_bottom == pytest.approx(0.5, abs=0.02)
+
+
+def test_the_picture_follows_a_handle_drag_before_the_release(window, qtbot) -> None:
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    corners = window.transform_handles.corners(picture.picture_rect())
+    centre = (corners[0] + corners[2]) / 2
+    steps = window.context.session.undo_stack.index()
+    qtbot.mousePress(picture, Qt.MouseButton.LeftButton, pos=centre.toPoint())
+    qtbot.mouseMove(picture, pos=(centre + QPointF(100, 0)).toPoint())
+
+    def middle() -> tuple[int, ...]:
+        shown = to_array(picture.image).astype(int)
+        return tuple(shown[shown.shape[0] // 4, shown.shape[1] // 2])  # above the phone's centre mark
+
+    assert middle() == pytest.approx(GREY, abs=3)
+    # the grey phone picture moves right off the middle, mid-drag: the blue below shows there
+    qtbot.waitUntil(lambda: middle() == pytest.approx(BLUE, abs=3))
+    assert window.context.session.undo_stack.index() == steps  # nothing made yet
+    assert placement(window, ident, 5).x == 0.0
+    qtbot.mouseRelease(picture, Qt.MouseButton.LeftButton, pos=(centre + QPointF(100, 0)).toPoint())
+    assert window.context.session.undo_stack.index() == steps + 1
+    assert placement(window, ident, 5).x == pytest.approx(50.0, abs=0.6)

@@ -31,11 +31,11 @@ from tests.support.tinymodels import tiny_ltx, tiny_vace
 pytest.importorskip("diffusers", reason="the diffusers backends need the ai extra (torch, diffusers)")
 
 
-def _tiny_ltx_condition(folder: Path, scratch: Path) -> None:
+def _tiny_ltx_condition(folder: Path, scratch: Path, num_layers: int = 1) -> None:
     """The tiny LTX model, saved as an LTXConditionPipeline (as LTX 0.9.5+ checkpoints load)."""
     from diffusers import LTXConditionPipeline
 
-    tiny_ltx(scratch)
+    tiny_ltx(scratch, num_layers)
     LTXConditionPipeline.from_pretrained(scratch, use_safetensors=True).save_pretrained(
         folder, safe_serialization=True
     )
@@ -158,3 +158,18 @@ def test_ltx2_extends_a_clip_and_its_sound_continues_with_the_models(tmp_path) -
     # over the clip's 8 frames: its own sound from its source frame 2 on, as it was
     assert np.allclose(samples[: 8 * 1600], own[2 * 1600 : 10 * 1600], atol=1e-3)
     assert np.abs(samples[8 * 1600 :]).max() > 0  # then the model's, not silence
+
+
+@pytest.mark.slow
+def test_a_draft_extension_runs_ltx_with_first_block_cache_and_keeps_the_clips_frames(
+    tiny_extend, tmp_path
+) -> None:
+    model = tmp_path / "tiny-ltx-two-blocks"  # FirstBlockCache caches the blocks after the first
+    _tiny_ltx_condition(model, tmp_path / "scratch", num_layers=2)
+    (model / "shotline.json").write_text((tiny_extend["ltx"] / "shotline.json").read_text())
+    clip = write_square(tmp_path / "clip.mp4", frames=12)
+    path, made = _extend("ltx-extend", model, clip, tmp_path / "cache", frames=5, start=2, count=8,
+                         quality="draft")  # fmt: skip
+    out, original = decoded(path), decoded(clip)
+    assert len(out) == 13 and all(np.array_equal(out[i], original[2 + i]) for i in range(8))
+    assert (made["quality"], made["draft"]) == ("draft", "FirstBlockCache")

@@ -244,7 +244,7 @@ def test_the_shipped_presets_are_valid_and_choose_sizes_and_frame_counts() -> No
     # a 20 s shot is longer than Wan's 81 frames: those are slowed to span the shot
     count, rate = wan.frame_count(480, Fraction(24))
     assert count == 81 and rate == Fraction(80 * 24, 479)
-    assert all(p.backend in ("wan", "ltx", "ltx2") for p in presets.values())
+    assert all(p.backend in ("wan", "ltx", "ltx2", "wan-vace") for p in presets.values())
     assert preset_for_model("ltx", "Lightricks/LTX-Video") is ltx
     wan_backend = next(b for b in video_backends() if b.name == "wan")
     with pytest.raises(GenerateError, match="needs a reference image"):

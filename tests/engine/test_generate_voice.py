@@ -188,3 +188,59 @@ def test_the_transformers_hook_refuses_pickles_missing_folders_and_unknown_prese
         resolve_model(str(tmp_path / "pickled"))
     with pytest.raises(GenerateError, match="No voice model"):
         resolve_model(str(tmp_path / "absent"))
+
+
+class _Encoded:
+    """The tokenizer's output, kept where it is: the pretend card is the CPU."""
+
+    def __init__(self, encoded) -> None:
+        self.encoded = encoded
+
+    def to(self, device: str):
+        return self.encoded
+
+
+class _OutOfMemory:
+    """A speech model too big for the card: speaking on the GPU runs out of memory."""
+
+    def __call__(self, **inputs):
+        import torch
+
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+
+def test_a_voice_that_runs_out_of_gpu_memory_is_spoken_on_the_cpu(tiny_vits, tmp_path, monkeypatch):
+    import engine.generate.voice.transformers_tts as tts
+    from engine.generate.jobs import generation_queue
+    from engine.jobs.spec import JobSpec
+    from tests.support.fake_pipeline import Listener
+
+    real_load = tts._load
+
+    def load(model, local, device, log):
+        tokenizer, network = real_load(model, local, "cpu", log)
+        if device == "cuda":
+            return (lambda text, return_tensors: _Encoded(tokenizer(text, return_tensors=return_tensors))), (
+                _OutOfMemory()
+            )
+        return tokenizer, network
+
+    monkeypatch.setattr(tts, "_device", lambda asked, torch: "cpu" if asked == "cpu" else "cuda")
+    monkeypatch.setattr(tts, "_load", load)
+    listener, pool = Listener(), ModelPool()
+    jobs = generation_queue(default_registry(), listener, models=pool)
+    try:
+        params = {"text": "hello there", "model": str(tiny_vits), "cache_dir": str(tmp_path / "cache")}
+        job = jobs.submit(JobSpec("voice.speak", params, backend="transformers"))
+        ending = listener.wait(job)
+    finally:
+        jobs.shutdown()
+    assert ending[0] == "done", ending
+    assert ending[1].provenance["device"] == "cpu" and ending[1].provenance["plan"].endswith("on the CPU")
+    name = tiny_vits.name
+    assert listener.plan_lines(job) == [
+        f"Plan: {name} · all on GPU",
+        "Out of GPU memory with all on GPU: trying again with on the CPU",
+        f"Plan: {name} · on the CPU",
+    ]
+    assert len(_read(ending[1].files[0])[0]) > 0

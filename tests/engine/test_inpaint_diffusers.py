@@ -232,3 +232,31 @@ def test_a_missing_model_folder_is_refused_before_anything_loads(engine, clip, t
     assert pool.loads == 0
     with pytest.raises(GenerateError, match="mask is required"):
         default_registry().request("video.inpaint", {"input": str(clip.path)})
+
+
+def test_a_draft_vace_inpaint_runs_with_first_block_cache_and_the_pooled_model_is_final_again(
+    engine, tiny, clip, tmp_path
+) -> None:
+    run, pool = engine
+    mask = str(clip.path.parent / "logo.png")
+    recorder, ending = run("vace", input=str(clip.path), mask=mask, model=str(tiny["vace"]), quality="draft")
+    assert ending[0] == "done", ending
+    _respects_mask(clip, ending[1], tmp_path)  # a draft still fills only the mask
+    assert (ending[1].provenance["quality"], ending[1].provenance["draft"]) == ("draft", "FirstBlockCache")
+    assert ("log", "vace: Draft quality, FirstBlockCache") in recorder.events
+    pipe = pool.get(pool.loaded, lambda: None)
+    assert not pipe.transformer.is_cache_enabled  # the next Final job gets the real steps
+    _recorder, ending = run("vace", input=str(clip.path), mask=mask, model=str(tiny["vace"]))
+    assert (ending[1].provenance["quality"], ending[1].provenance["draft"]) == ("final", None)
+
+
+def test_a_draft_sd_inpaint_is_made_as_final_and_says_why(engine, tiny, clip, tmp_path) -> None:
+    run, _ = engine
+    still = tmp_path / "still.mp4"
+    write_video(still, [clip.frames[0]] * 2, Fraction(24), (96, 54))
+    recorder, ending = run("sd-inpaint", input=str(still), mask=str(clip.path.parent / "logo.png"),
+                           model=str(tiny["sd"]), quality="draft")  # fmt: skip
+    assert ending[0] == "done", ending
+    assert (ending[1].provenance["quality"], ending[1].provenance["draft"]) == ("final", None)
+    said = [text for kind, text in recorder.events if kind == "log" and "Draft does not apply" in str(text)]
+    assert said and "no step cache for its UNet" in said[0]

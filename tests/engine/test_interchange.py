@@ -27,7 +27,7 @@ from engine.interchange import finishing
 from engine.interchange.opening import open_timeline
 from engine.interchange.relink import relink_folder
 from engine.media.timecode import start_timecode
-from engine.project import document, persistence, trackedit
+from engine.project import document, persistence, speed, titles, trackedit, transform
 from engine.render import plan
 from tests.support import foreign
 from tests.support.foreign import RATE, SIMPLE_CUT, which
@@ -443,6 +443,47 @@ def test_the_demo_exports_to_each_format_and_reads_back_with_the_same_cuts(tmp_p
     if suffix == ".edl":
         assert "sound (2 tracks)" in written.err
         assert "file://" in out.read_bytes().decode("utf-8", "replace") or suffix in (".aaf", ".kdenlive")
+
+
+SPEED_CARRIED = (".otio", ".otioz", ".edl", ".xml", ".kdenlive")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".edl", ".xml", ".fcpxml", ".aaf", ".kdenlive"])
+def test_the_demo_with_a_title_a_speed_change_and_a_transform_reads_back_with_the_same_cuts(
+    tmp_path, demo, suffix, capsys
+):
+    timeline = persistence.load(demo).timeline
+    shots = {c.name: document.clip_id(c) for c in document.track(timeline, "V1").find_clips()}
+    speed.set_speed(timeline, shots["Dawn"], 200)  # 60 frames now, a gap after it
+    transform.set_transform(timeline, shots["Sea"], scale=1.5)
+    titles.add_title(timeline, "Lower third", at=150, frames=30)  # over City, on V2
+    project = tmp_path / "finished.otio"
+    persistence.save(timeline, project)
+    out = tmp_path / f"finished{suffix}"
+    assert cli_main(["convert", str(project), str(out), "--rate", "30"]) == 0
+    err = capsys.readouterr().err
+    back = open_timeline(out, rate=30.0)
+    assert back.offline == []
+    before, after = _picture_map(persistence.load(project).timeline), _picture_map(back.timeline)
+    assert before[10] == ("Dawn", 2 * 10)  # from its in frame (0), every other frame
+    assert 100 not in before  # the gap after Dawn shows nothing
+    assert before[160] == ("Name", 10)  # the title, drawn over City
+    if suffix in SPEED_CARRIED:
+        assert after[10] == before[10]
+    else:
+        assert after[10] == ("Dawn", 10)  # at normal speed over the same cut, and named
+        assert "speed changes (" in err
+        before = {f: shown for f, shown in before.items() if shown[0] != "Dawn"}
+    if suffix not in (".otio", ".otioz"):
+        before = {f: shown for f, shown in before.items() if shown[0] != "Name"}
+    both = before.keys() & after.keys()
+    assert len(both) >= (250 if suffix in SPEED_CARRIED else 190)
+    assert {f: before[f] for f in both} == {f: after[f] for f in both}
+    assert 100 not in after  # the gap stays a gap
+    if suffix not in (".otio", ".otioz"):
+        assert after[160] == ("City", 15 + 40)  # the title went as a gap: City shows
+        assert "titles (1 clip)" in err and "effects (2 clips)" in err  # the Sea's transform, the music
 
 
 def test_a_nested_sequence_on_an_audio_track_is_heard_from_its_own_range(media):

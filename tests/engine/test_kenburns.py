@@ -130,3 +130,28 @@ def test_a_moved_still_under_a_transform_shows_its_framing_placed_by_the_transfo
     middle = last[h // 2 - 10 : h // 2 + 10, w // 2 - 10 : w // 2 + 10]
     assert middle[..., 0].mean() > 180 and middle[..., 1].mean() > 180  # yellow: the move's end framing
     assert last[:8, :8].mean() < 30  # around it, black: the transform placed it
+
+
+def centroid_x(rgb: np.ndarray) -> float:
+    """Where the bright spot is across the frame, to a fraction of a pixel."""
+    weight = rgb[..., 1].astype(float)
+    return float((weight.sum(axis=0) * np.arange(rgb.shape[1])).sum() / weight.sum())
+
+
+def test_a_slow_pan_moves_the_picture_by_the_same_fraction_of_a_pixel_every_frame(tmp_path: Path) -> None:
+    # a soft green spot on black; the frame shows half the photo's width at its own scale (1:1),
+    # panning 16 source pixels over 61 frames: 4/15 of a pixel per frame, never a whole one
+    yy, xx = np.mgrid[0:240, 0:320]
+    spot = 255 * np.exp(-((xx - 100.0) ** 2 + (yy - 120.0) ** 2) / (2 * 6.0**2))
+    rgb = np.zeros((240, 320, 3), np.uint8)
+    rgb[..., 1] = np.round(spot).astype(np.uint8)
+    path = tmp_path / "spot.png"
+    Image.fromarray(rgb).save(path)
+    timeline, ident = project_with_still(path)
+    set_ken_burns(timeline, ident, (0.2, 0.25, 0.5, 0.5), (0.25, 0.25, 0.5, 0.5), LINEAR)
+    with Renderer() as renderer:
+        places = [centroid_x(render_picture(timeline, f, renderer=renderer).to_rgb()) for f in range(0, 20)]
+    steps = np.diff(places)
+    step = -16 / (FRAMES - 1)
+    assert np.allclose(steps, step, atol=0.04), steps  # rounded to whole pixels, most steps were 0 or -1
+    assert abs(places[0] - (100 - 64)) < 0.3  # the spot where the first framing puts it

@@ -11,10 +11,7 @@ runs out of memory when it sits on the GPU in the ways the test names.
 from __future__ import annotations
 
 import json
-import threading
-import weakref
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -29,6 +26,7 @@ from engine.generate.planner import CARD_SIZES, GPU, GROUP, MODEL, choose, ladde
 from engine.generate.registry import Registry
 from engine.jobs.models import ModelPool
 from engine.jobs.spec import JobSpec
+from tests.support.fake_pipeline import FakePipeline, Listener, fake_model_folder, pretend_cuda
 
 G, M, GR = "all on GPU", "model offload · VAE tiling", "group offload · VAE tiling"
 
@@ -45,6 +43,8 @@ TABLE = {
     "wan2.1-i2v-14b-480p": [GR, GR, GR, GR, G, G],
     "ltx-video": [GR, M, M, G, G, G],
     "ltx-video-0.9.7-distilled": [f"{GR} · 704x480", GR, GR, GR, G, G],
+    "wan2.1-vace-1.3b": [GR, GR, M, G, G, G],  # as Wan 2.1 1.3B text-to-video: the same size of model
+    "wan2.1-vace-14b": [f"{GR} · 832x480", f"{GR} · 832x480", GR, GR, M, G],
 }
 
 
@@ -166,50 +166,6 @@ def test_shotline_models_plan_prints_the_table(capsys) -> None:
 # the out-of-memory fallback, through the real job path ------------------------------------------
 
 
-class FakePipeline:
-    """Loads like a diffusers pipeline; runs out of GPU memory where `fails` says ("group 1280x720")."""
-
-    fails: tuple[str, ...] = ()
-    error = "oom"
-    made: ClassVar[list[weakref.ref]] = []
-
-    def __init__(self) -> None:
-        self.placement = "?"
-        self.tiled = False
-        self.vae = self
-
-    @classmethod
-    def from_pretrained(cls, path: str, use_safetensors: bool, **options) -> FakePipeline:
-        assert use_safetensors
-        pipe = cls()
-        cls.made.append(weakref.ref(pipe))
-        return pipe
-
-    def to(self, device: str) -> None:
-        self.placement = GPU
-
-    def enable_model_cpu_offload(self, device: str) -> None:
-        self.placement = MODEL
-
-    def enable_group_offload(self, **options) -> None:
-        self.placement = GROUP
-
-    def enable_tiling(self) -> None:
-        self.tiled = True
-
-    def set_progress_bar_config(self, **options) -> None:
-        pass
-
-    def __call__(self, width: int, height: int) -> str:
-        if self.placement in self.fails or f"{self.placement} {width}x{height}" in self.fails:
-            import torch
-
-            if self.error == "oom":
-                raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
-            raise RuntimeError("CUDA error: out of memory")
-        return f"{self.placement} {width}x{height}"
-
-
 class SketchBackend(PresetBackend):
     """A video backend whose model is the fake pipeline: what it writes says where the model sat."""
 
@@ -226,52 +182,12 @@ class SketchBackend(PresetBackend):
         return Output([path], {"plan": context.plan.describe()})
 
 
-class Listener:
-    def __init__(self) -> None:
-        self.logs: dict[str, list[str]] = {}
-        self.stages: dict[str, list[str]] = {}
-        self.endings: dict[str, tuple] = {}
-        self.ended: dict[str, threading.Event] = {}
-
-    def wait(self, job: str) -> tuple:
-        assert self.ended.setdefault(job, threading.Event()).wait(30), f"{job} never ended"
-        return self.endings[job]
-
-    def _end(self, job: str, *ending) -> None:
-        self.endings[job] = ending
-        self.ended.setdefault(job, threading.Event()).set()
-
-    def progress(self, job, report, eta) -> None:
-        self.stages.setdefault(job, []).append(report.stage)
-
-    def log(self, job, text) -> None:
-        self.logs.setdefault(job, []).append(text)
-
-    def done(self, job, result, cached) -> None:
-        self._end(job, "done", result)
-
-    def failed(self, job, message) -> None:
-        self._end(job, "failed", message)
-
-    def cancelled(self, job) -> None:
-        self._end(job, "cancelled")
-
-
 @pytest.fixture
 def fake_gpu(monkeypatch, tmp_path):
     """A registry whose `wan` backend loads the fake pipeline from a model folder, on a pretend CUDA card."""
-    diffusers = pytest.importorskip("diffusers")
-    import engine.generate.pipelines as pipelines
-
-    monkeypatch.setattr(diffusers, "WanPipeline", FakePipeline)
-    monkeypatch.setattr(pipelines, "_device", lambda asked, torch: "cuda")
-    monkeypatch.setattr(pipelines, "system_memory_gb", lambda: 256.0)  # a workstation: offload fits in RAM
-    monkeypatch.setattr(FakePipeline, "made", [])
-    folder = tmp_path / "a14b"
-    folder.mkdir()
-    (folder / "model_index.json").write_text(json.dumps({"_class_name": "WanPipeline"}))
-    (folder / "weights.safetensors").write_bytes(b"")
-    (folder / "shotline.json").write_text(json.dumps({"preset": "wan2.2-t2v-a14b"}))
+    pytest.importorskip("diffusers")
+    pretend_cuda(monkeypatch, {"WanPipeline": FakePipeline})
+    folder = fake_model_folder(tmp_path / "a14b", "WanPipeline", {"preset": "wan2.2-t2v-a14b"})
     registry = Registry()
     registry.register(SketchBackend("wan", "Wan through a fake pipeline"))
     listener, pool = Listener(), ModelPool()

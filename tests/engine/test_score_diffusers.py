@@ -162,7 +162,7 @@ def test_settings_vae_tiling_reaches_the_music_pipeline_and_is_part_of_what_is_k
     untiled = pool.loaded
     tiled = ScoreRequest.from_params({**base, "vae_tiling": True})
     made = backend.run(tiled, JobContext(tmp_path, models=pool))
-    assert pool.loaded != untiled and pool.loaded[-2:] == (False, True)  # reloaded, not reused
+    assert pool.loaded != untiled and pool.loaded[-1] == ("cpu", True, False)  # (placement, tiling, 8-bit)
     assert pool.get(pool.loaded, lambda: None).vae.use_tiling
     assert made.provenance["model_id"] == str(tiny_stable_audio)
     pool.release()

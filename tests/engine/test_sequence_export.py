@@ -7,6 +7,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import opentimelineio as otio
 import pyloudnorm
 import pytest
 
@@ -162,3 +163,29 @@ def _shot(length: int):
 
     ref = media_reference(f"/media/shot{length}.mp4", tr(0, 300, 30.0))
     return media_clip(f"shot {length}", ref, 30.0, length, 0, document.VIDEO)
+
+
+def test_a_rate_change_conforms_the_cuts_inside_a_nested_sequence() -> None:
+    timeline = document.new_project(rate=30)
+    inner = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    for length in (30, 15, 55):
+        inner.append(_shot(length))
+    scene = otio.schema.Stack(name="Scene", children=[inner])
+    document.track(timeline, "V1").append(scene)
+    edits.append(timeline, {"V1": _shot(30)})
+    change = change_settings(timeline, rate="25")
+    nested_track = document.track(timeline, "V1")[0][0]
+    cuts = [0]
+    for item in nested_track:
+        duration = item.source_range.duration
+        assert duration.rate == 25.0 and duration.value == int(duration.value)
+        cuts.append(cuts[-1] + int(duration.value))
+    assert cuts == [0, 25, 38, 83]  # as on the top level: each inner cut on its nearest new frame
+    outer = document.track(timeline, "V1")
+    assert [int(i.source_range.duration.value) for i in outer] == [83, 25]
+    assert outer[0].duration().rate == 25.0 and outer[0].duration().value == 83
+    (moved,) = [m for m in change.result if m.item == "shot 55"]
+    assert moved.new_frame == 38 and "Scene" in moved.track
+    change.undo()
+    assert [int(i.source_range.duration.value) for i in document.track(timeline, "V1")[0][0]] == [30, 15, 55]
+    assert document.track(timeline, "V1")[0][0][0].source_range.duration.rate == 30.0

@@ -72,11 +72,50 @@ def test_a_remote_engine_that_cannot_be_reached_is_said_above_the_jobs(qtbot, tm
         assert panel.engine_problem.isVisible()
         text = panel.engine_problem_text.text()
         assert text.startswith("The remote engine (remote (python)) did not answer")
-        assert "Generation runs on this machine until that is fixed" in text
+        assert "Trying it again; a generation job waits up to 120 s for it" in text
         before = engine.pid
         with qtbot.waitSignal(engine.started, timeout=120000):  # Start engine: tries the remote again
             panel.startEngineRequested.emit()
         assert engine.pid != before and panel.engine_problem.isVisible()  # still not there: said again
+    finally:
+        engine.stop()
+
+
+@pytest.mark.slow
+def test_a_remote_engine_reached_only_later_still_runs_the_job_submitted_meanwhile(
+    qtbot, gpu_box, tmp_path
+) -> None:
+    # the GPU box is not up when the editor starts (ssh fails); it comes up once the flag file exists
+    flag = tmp_path / "box-is-up"
+    script = tmp_path / "engine-over-ssh.sh"
+    script.write_text(
+        f'[ -f "{flag}" ] || {{ echo "ssh: connect to host gpu-box: refused" >&2; exit 255; }}\n'
+        f"exec {gpu_box.command_line}\n"
+    )
+    remote_settings(f"sh {script}")
+    engine = EngineClient()
+    panel = JobsPanel()
+    qtbot.addWidget(panel)
+    EngineProblem(panel, engine)
+    with qtbot.waitSignal(engine.started, timeout=120000) as started:
+        engine.start()
+    try:
+        assert started.args[0]["remote"]["retrying"] is True
+        assert "ssh: connect to host gpu-box: refused" in panel.engine_problem_text.text()
+        model = JobsModel()
+        runner = JobRunner(engine, model, None, EditorSettings())
+        params = {"prompt": "A lighthouse", "frames": 2, "rate": "24", "size": "64x36"}
+        spec = {"task": "video.generate", "params": {**params, "cache_dir": str(tmp_path / "cache")}}
+        stages: list[str] = []
+        engine.progress.connect(lambda _job, report: stages.append(report.get("stage", "")))
+        with qtbot.waitSignal(engine.done, timeout=120000) as done:
+            runner.submit(spec, "Shot 1", lambda result: "made")
+            qtbot.waitUntil(lambda: "waiting for (sh)…" in stages, timeout=30000)
+            flag.touch()  # the box is up: the next try (backing off) reaches it
+        assert done.args[1]["provenance"]["engine"] == "remote (sh)"  # ran there, not here
+        panel.show()
+        assert not panel.engine_problem.isVisible()  # reached: the note above the jobs went
+        assert list((gpu_box.data / "cache").rglob("result.json"))
     finally:
         engine.stop()
 

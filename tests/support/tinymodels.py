@@ -77,7 +77,8 @@ def tiny_wan_i2v(folder: Path) -> None:
     pipe.save_pretrained(folder, safe_serialization=True)
 
 
-def tiny_ltx(folder: Path) -> None:
+def tiny_ltx(folder: Path, num_layers: int = 1) -> None:
+    """A tiny LTX-Video; `num_layers` 2 or more for a step cache (FirstBlockCache skips the rest)."""
     from diffusers import (
         AutoencoderKLLTXVideo,
         FlowMatchEulerDiscreteScheduler,
@@ -94,7 +95,7 @@ def tiny_ltx(folder: Path) -> None:
     # caption_channels = T5 d_model; cross_attention_dim = heads x head_dim; channels = latent_channels
     transformer = LTXVideoTransformer3DModel(
         in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4,
-        attention_head_dim=8, cross_attention_dim=32, num_layers=1, caption_channels=32,
+        attention_head_dim=8, cross_attention_dim=32, num_layers=num_layers, caption_channels=32,
     )  # fmt: skip
     vae = AutoencoderKLLTXVideo(
         in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),

@@ -36,6 +36,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Output
 from engine.generate.conform import fit_picture, to_uint8, valid_count
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import draft_facts, job_draft
 from engine.generate.extend.request import ExtendRequest, extend_video
 from engine.generate.extend.sound import extended_sound
 from engine.generate.pipelines import (
@@ -43,9 +45,11 @@ from engine.generate.pipelines import (
     LOADED,
     PresetBackend,
     _step_callback,
+    generation_size,
     model_facts,
 )
 from engine.generate.presets import VideoPreset, presets_file
+from engine.generate.video.choices import preset_draft
 from engine.jobs.progress import DECODING, LOADING, JobContext
 
 PRESETS_FILE = presets_file("extend.json")
@@ -59,6 +63,18 @@ class DiffusersExtendBackend(PresetBackend):
     task = "video.extend"
     presets_file = PRESETS_FILE
 
+    def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
+        """The model makes the clip's context frames and the new ones in one call: all of them count."""
+        total = _Plan.make(preset, request).total
+        width, height = preset.generation_size(request.width, request.height)
+        works: list[tuple[float, ...]] = [(width, height, total)]
+        sizes: list[Any] = [None]
+        smaller = preset.smaller_size(request.width, request.height)
+        if smaller is not None:
+            works.append((smaller[0], smaller[1], total))
+            sizes.append(smaller)
+        return works, sizes
+
     def run(self, request: ExtendRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
         plan = _Plan.make(preset, request)
@@ -69,12 +85,13 @@ class DiffusersExtendBackend(PresetBackend):
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance
         negative = request.negative_prompt or preset.negative_prompt
-        width, height = preset.generation_size(request.width, request.height)
+        width, height = generation_size(preset, request, context)  # smaller when the plan says so
         context.log(
             f"{self.name}: {plan.total} frames at {width}x{height}, {float(preset.native_fps):g} fps, "
             f"{plan.known} of them the clip's, {steps} steps, for {request.frames} new frames"
         )
-        facts: dict[str, Any] = {}
+        draft = job_draft(preset_draft(preset), request.quality, context.log, self.name)
+        facts: dict[str, Any] = draft_facts(draft)
         heard: dict[str, Any] = {}  # the model's sound, when it makes sound
 
         def continuation(shown: list[np.ndarray]) -> list[np.ndarray]:
@@ -114,7 +131,8 @@ class DiffusersExtendBackend(PresetBackend):
             else:
                 arguments |= _vace_inputs(pictures, plan.total, (width, height), head=chronological)
             context.check_cancelled()
-            result = pipe(**arguments)
+            with step_cache(pipe, draft):
+                result = pipe(**arguments)
             frames = np.asarray(result.frames[0])
             audio = getattr(result, "audio", None)
             if audio is not None and preset.makes_audio:
@@ -154,6 +172,7 @@ class DiffusersExtendBackend(PresetBackend):
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
+            plan=context.plan.describe() if context.plan is not None else "",
             native_rate=f"{preset.native_fps.numerator}/{preset.native_fps.denominator}",
             **facts,
             **written,

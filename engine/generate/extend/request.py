@@ -31,6 +31,7 @@ import numpy as np
 
 from engine.errors import GenerateError
 from engine.generate.mezzanine import x264_stream
+from engine.generate.plan_params import plan_param, quality_param, vram_gb_param
 from engine.generate.video.request import MAX_FRAMES, _float, _int, input_video, parse_rate, parse_size
 from engine.jobs.progress import ENCODING, JobContext
 from engine.media.mp4 import exact_mp4_options
@@ -65,7 +66,9 @@ class ExtendRequest:
     cpu_offload: bool = False
     vae_tiling: bool = False
     sound: str | None = None  # the clip's take sound (a WAV from its media's frame 0), continued by LTX-2
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
     plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
+    quality: str = "final"  # "draft": distilled steps or a step cache for a fast first look
 
     @property
     def total(self) -> int:
@@ -124,7 +127,9 @@ class ExtendRequest:
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
             sound=str(sound) if sound else None,
-            plan=str(params["plan"]) if params.get("plan") else None,
+            vram_gb=vram_gb_param(params),
+            plan=plan_param(params),
+            quality=quality_param(params),
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from engine.project.take_sound import attach_sound, sound_url
 from engine.project.times import rate_fraction, tr
 
 #: What the extend dialog may change, with the keys the job spec uses.
-EXTEND_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model", "plan")
+EXTEND_FIELDS = ("prompt", "negative_prompt", "seed", "steps", "guidance", "model", "plan", "quality")
 
 
 @dataclass(frozen=True)

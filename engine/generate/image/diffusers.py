@@ -29,8 +29,10 @@ from engine.errors import GenerateError
 from engine.generate import pipelines as shared
 from engine.generate.base import Output, Readiness
 from engine.generate.conform import fit_picture
+from engine.generate.footprint import Footprint, parse_footprint
 from engine.generate.image.request import ImageRequest
 from engine.generate.image.storyboard import write_still
+from engine.generate.planner import Plan
 from engine.generate.presets import FOLDER_PRESET, presets_file, read_presets
 from engine.jobs.progress import ENCODING, LOADING, JobContext
 
@@ -60,6 +62,11 @@ class ImagePreset:
     max_references: int = 0
     dtype: str = "bfloat16"
     default: bool = False
+    footprint: Footprint | None = None  # its memory figures, for the VRAM planner (engine.generate.planner)
+
+    @property
+    def short_name(self) -> str:
+        return self.label.split(" (")[0]
 
     def generation_size(self, width: int, height: int) -> tuple[int, int]:
         """The model's area in the still's aspect, each side a multiple of size_multiple."""
@@ -87,6 +94,7 @@ def _preset(name: str, entry: dict[str, Any], where: str) -> ImagePreset:
             max_references=int(entry.get("max_references") or 0),
             dtype=str(entry.get("dtype", "bfloat16")),
             default=bool(entry.get("default", False)),
+            footprint=parse_footprint(entry.get("footprint"), f"{where}, preset {name}"),
         )
     except KeyError as missing:
         raise GenerateError(f"{where}, preset {name}: {missing.args[0]} is missing") from None
@@ -131,16 +139,17 @@ def preset_for(backend: str, task: str, model: str | None, path: Path = PRESETS_
     kind = _read_json(folder / "model_index.json").get("_class_name")
     chosen = next((p for p in presets if p.pipeline == kind), presets[0])
     overrides = _read_json(folder / FOLDER_PRESET)
-    known = {f.name for f in fields(ImagePreset)} - {"name", "backend", "tasks", "pipeline"}
+    known = {f.name for f in fields(ImagePreset)} - {"name", "backend", "tasks", "pipeline", "footprint"}
     changed = {k: v for k, v in overrides.items() if k in known}
     if not changed:
         return chosen
     entry = {**_as_entry(chosen), **changed}
-    return replace(_preset(chosen.name, entry, str(folder / FOLDER_PRESET)), default=False)
+    made = _preset(chosen.name, entry, str(folder / FOLDER_PRESET))
+    return replace(made, default=False, footprint=chosen.footprint)
 
 
 def _as_entry(preset: ImagePreset) -> dict[str, Any]:
-    return {f.name: getattr(preset, f.name) for f in fields(ImagePreset)}
+    return {f.name: getattr(preset, f.name) for f in fields(ImagePreset) if f.name != "footprint"}
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -173,6 +182,12 @@ class DiffusersImageBackend:
         state = "downloaded" if shared._cached(preset.model) else "downloads on first use"
         return Readiness(True, f"{machine.reason}; {preset.model} {state}")
 
+    def plans(self, request: ImageRequest) -> list[Plan]:
+        """The VRAM planner's ladder for this still (engine.generate.fitting runs the job on it)."""
+        preset = preset_for(self.name, self.task, request.model, self.presets_file)
+        width, height = preset.generation_size(request.width, request.height)
+        return shared.fitted_plans(preset.short_name, preset, request, [(width, height, 1)])
+
     def run(self, request: ImageRequest, context: JobContext) -> Output:
         preset = preset_for(self.name, self.task, request.model, self.presets_file)
         model = preset.model if request.model in (None, preset.name) else str(request.model)
@@ -188,10 +203,10 @@ class DiffusersImageBackend:
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.check_cancelled()
         context.progress(0.0, LOADING)
-        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
-        key = (self.name, model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
+        plan = shared.job_plan(preset.short_name, request, context, device)
+        key = (self.name, model, preset.pipeline, device, str(dtype), plan.key())
         pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
+            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log, preset)
         )
         context.progress(shared.LOADED, LOADING)
         width, height = preset.generation_size(request.width, request.height)
@@ -219,6 +234,7 @@ class DiffusersImageBackend:
             negative_prompt=negative,
             generated_width=width,
             generated_height=height,
+            plan=plan.describe(),
         )
         return Output([path], made)
 

@@ -11,45 +11,13 @@ found and called stale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.generate.plan_params import plan_param, vram_gb_param
+from engine.generate.reference_images import MAX_REFERENCES, Reference, parse_references
 from engine.generate.video.request import _float, _int, parse_size
 from engine.project.mediapaths import file_identity
-
-#: More references than this crowd any model's context (Qwen-Image-Edit takes 3, FLUX.2 klein ~10).
-MAX_REFERENCES = 10
-
-
-@dataclass(frozen=True)
-class Reference:
-    path: str
-    name: str = ""  # what it shows ("Mara", "The harbour"), from the Cast
-
-
-def _references(value: Any) -> tuple[Reference, ...]:
-    """References from a list of paths or {"path", "name"} objects; every file must exist."""
-    if value in (None, ""):
-        return ()
-    if isinstance(value, str | dict):
-        value = [value]
-    if not isinstance(value, list):
-        raise GenerateError("references must be a list of image files")
-    found: list[Reference] = []
-    for item in value:
-        if isinstance(item, dict):
-            path, name = item.get("path"), str(item.get("name") or "")
-        else:
-            path, name = item, ""
-        if not isinstance(path, str) or not path:
-            raise GenerateError("Each reference must name an image file")
-        if not Path(path).is_file():
-            raise GenerateError(f"The reference image {path} does not exist")
-        found.append(Reference(str(Path(path).absolute()), name or Path(path).stem))
-    if len(found) > MAX_REFERENCES:
-        raise GenerateError(f"{len(found)} references are too many; give at most {MAX_REFERENCES}")
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -68,6 +36,8 @@ class ImageRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> ImageRequest:
@@ -86,13 +56,15 @@ class ImageRequest:
             negative_prompt=str(params.get("negative_prompt") or ""),
             steps=_int(params, "steps", None, 1, 500),
             guidance=_float(params, "guidance"),
-            references=_references(params.get("references")),
+            references=parse_references(params.get("references")),
             model=str(params["model"]) if params.get("model") else None,
             shot=str(params.get("shot") or ""),
             device=str(params.get("device") or "auto"),
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
+            vram_gb=vram_gb_param(params),
+            plan=plan_param(params),
         )
 
     @classmethod
@@ -117,3 +89,6 @@ class ImageRequest:
             "height": self.height,
             **extra,
         }
+
+
+__all__ = ["MAX_REFERENCES", "ImageRequest", "Reference", "parse_references"]

@@ -25,6 +25,8 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Output
 from engine.generate.conform import to_uint8, valid_count
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import draft_facts, job_draft
 from engine.generate.inpaint.media import ClipWindow, composite
 from engine.generate.inpaint.request import InpaintRequest
 from engine.generate.mezzanine import write_video
@@ -37,6 +39,7 @@ from engine.generate.pipelines import (
     model_facts,
 )
 from engine.generate.presets import VideoPreset, presets_file
+from engine.generate.video.choices import preset_draft
 from engine.jobs.progress import ENCODING, LOADING, JobContext
 
 INPAINT_PRESETS = presets_file("inpaint.json")
@@ -48,6 +51,13 @@ class DiffusersInpaintBackend(PresetBackend):
 
     task = "video.inpaint"
     presets_file = INPAINT_PRESETS
+
+    def works(self, preset: VideoPreset, request: Any) -> tuple[list[tuple[float, ...]], list[Any]]:
+        """Per-frame inpainting (SD) asks the model for one frame a call; VACE for the whole range."""
+        works, sizes = super().works(preset, request)
+        if self.name == SD_INPAINT:
+            works = [(width, height, 1) for width, height, _frames in works]
+        return works, sizes
 
     def run(self, request: InpaintRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
@@ -80,7 +90,9 @@ class DiffusersInpaintBackend(PresetBackend):
             alphas = [masks.mask_at(request.start + n) for n in range(request.frames)]
         call = _vace if self.name == VACE else _per_frame
         size = (width, height)
-        fills, asked = call(pipe, torch, device, request, preset, sources, alphas, size, common, context)
+        draft = job_draft(preset_draft(preset), request.quality, context.log, self.name)
+        with step_cache(pipe, draft):
+            fills, asked = call(pipe, torch, device, request, preset, sources, alphas, size, common, context)
         context.check_cancelled()
         context.progress(DECODED, ENCODING)
         path = context.workdir / f"{self.name}.mp4"
@@ -106,6 +118,7 @@ class DiffusersInpaintBackend(PresetBackend):
             generated_width=width,
             generated_height=height,
             native_frames=asked,
+            **draft_facts(draft),
         )
         return Output([path], provenance)
 

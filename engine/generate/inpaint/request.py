@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.generate.plan_params import plan_param, quality_param, vram_gb_param
 from engine.generate.video.request import MAX_FRAMES, _float, _int, input_video
 from engine.masks.sequence import MANIFEST, MaskError, MaskSequence
 
@@ -43,6 +44,9 @@ class InpaintRequest:
     dtype: str = "auto"
     cpu_offload: bool = False
     vae_tiling: bool = False
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
+    quality: str = "final"  # "draft": distilled steps or a step cache for a fast first look
     media_frames: int = 0  # frames in the whole media: those around the range can show what a hole hides
 
     @property
@@ -105,6 +109,9 @@ class InpaintRequest:
             cpu_offload=bool(params.get("cpu_offload", False)),
             vae_tiling=bool(params.get("vae_tiling", False)),
             media_frames=total,
+            vram_gb=vram_gb_param(params),
+            plan=plan_param(params),
+            quality=quality_param(params),
         )
 
     def provenance(self, masks: MaskSequence, **extra: Any) -> dict[str, Any]:

@@ -19,7 +19,10 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate import pipelines as shared
 from engine.generate.base import Output, Readiness
-from engine.generate.score.diffusers import LOADED, preset_for
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import draft_facts, job_draft
+from engine.generate.planner import Plan
+from engine.generate.score.diffusers import LOADED, loaded_music, preset_for
 from engine.generate.score.music.master import master, read_wav, write_wav
 from engine.generate.score.request import RATE, ScoreRequest
 from engine.generate.sound import to_48k
@@ -43,6 +46,11 @@ class AceStepBackend:
         state = "downloaded" if shared._cached(preset.model) else "downloads on first use"
         return Readiness(True, f"{machine.reason}; {preset.model} {state}")
 
+    def plans(self, request: ScoreRequest) -> list[Plan]:
+        """The VRAM planner's ladder for this cue (engine.generate.fitting runs the job on it)."""
+        preset = preset_for(request.model, self.name)
+        return shared.fitted_plans(preset.short_name, preset, request, preset.works(request))
+
     def run(self, request: ScoreRequest, context: JobContext) -> Output:
         preset = preset_for(request.model, self.name)
         model = preset.model if request.model in (None, preset.name) else str(request.model)
@@ -52,12 +60,8 @@ class AceStepBackend:
 
         device = shared._device(request.device, torch)
         dtype = shared._dtype(request.dtype, device, preset, torch)
-        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
         context.progress(0.0, LOADING)
-        key = ("music", model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
-        pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
-        )
+        pipe, plan = loaded_music(preset, model, local, device, dtype, request, context)
         context.progress(LOADED, LOADING)
         steps = request.steps or preset.steps
         guidance = request.guidance if request.guidance is not None else preset.guidance
@@ -83,7 +87,9 @@ class AceStepBackend:
         section = f", samples {request.repaint[0]} to {request.repaint[1]} anew" if request.repaint else ""
         context.log(f"{self.name}: {request.duration:.2f} s at 48 kHz, {steps} steps{section}")
         context.check_cancelled()
-        made = pipe(**arguments).audios[0]
+        draft = job_draft(preset.draft(), request.quality, context.log, self.name)
+        with step_cache(pipe, draft):
+            made = pipe(**arguments).audios[0]
         made = np.asarray(made.float().cpu() if hasattr(made, "float") else made, np.float32)
         made = to_48k(made, int(pipe.vae.config.sampling_rate))
         context.progress(0.9, ENCODING)
@@ -100,6 +106,8 @@ class AceStepBackend:
             native_rate=int(pipe.vae.config.sampling_rate),
             chunks=1,
             soundfont="",
+            plan=plan.describe(),
+            **draft_facts(draft),
             tempo=request.bpm,
             key=request.key,
             progression="",

@@ -25,6 +25,10 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate import pipelines as shared
 from engine.generate.base import Output, Readiness
+from engine.generate.draft import step_cache
+from engine.generate.draft_choice import DraftChoice, draft_choice, draft_facts, job_draft
+from engine.generate.footprint import Footprint, parse_footprint
+from engine.generate.planner import Plan
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.score.music.master import master, write_wav
 from engine.generate.score.request import RATE, ScoreRequest
@@ -50,6 +54,27 @@ class MusicPreset:
     dtype: str = "float16"
     default: bool = False
     backend: str = "stable-audio"  # the backend that drives it (ace-step for ACE-Step)
+    footprint: Footprint | None = None  # its memory figures, for the VRAM planner (engine.generate.planner)
+    distilled: bool = False  # its steps are already the few a distilled model takes (ACE-Step turbo)
+
+    @property
+    def short_name(self) -> str:
+        return self.label.split(" (")[0]
+
+    def draft(self) -> DraftChoice:
+        return draft_choice(self.short_name, self.pipeline, self.distilled)
+
+    def works(self, request: ScoreRequest) -> list[tuple[float, ...]]:
+        """The seconds of audio one call makes, as the footprint measures work.
+
+        Stable Audio makes a long score in pieces of at most its own length
+        (the footprint's reference); ACE-Step makes the whole cue in one call.
+        """
+        seconds = request.samples / RATE
+        if self.backend == "stable-audio":
+            longest = self.max_seconds or (self.footprint.at[0] if self.footprint else seconds)
+            seconds = min(seconds, longest)
+        return [(seconds,)]
 
 
 @cache
@@ -70,6 +95,8 @@ def load_presets(path: Path = PRESETS_FILE) -> dict[str, MusicPreset]:
                 dtype=str(e.get("dtype", "float16")),
                 default=bool(e.get("default", False)),
                 backend=str(e.get("backend") or "stable-audio"),
+                footprint=parse_footprint(e.get("footprint"), f"{Path(path).name}, preset {name}"),
+                distilled=bool(e.get("distilled", False)),
             )
             for name, e in entries.items()
         }
@@ -112,6 +139,11 @@ class DiffusersMusicBackend:
         state = "downloaded" if shared._cached(preset.model) else "downloads on first use"
         return Readiness(True, f"{machine.reason}; {preset.model} {state}")
 
+    def plans(self, request: ScoreRequest) -> list[Plan]:
+        """The VRAM planner's ladder for this cue (engine.generate.fitting runs the job on it)."""
+        preset = preset_for(request.model, self.name)
+        return shared.fitted_plans(preset.short_name, preset, request, preset.works(request))
+
     def run(self, request: ScoreRequest, context: JobContext) -> Output:
         preset = preset_for(request.model)
         model = preset.model if request.model in (None, preset.name) else str(request.model)
@@ -121,11 +153,7 @@ class DiffusersMusicBackend:
         device = shared._device(request.device, torch)
         dtype = shared._dtype(request.dtype, device, preset, torch)
         context.progress(0.0, LOADING)
-        plan = shared.plan_from_options(preset.label.split(" (")[0], request, device)
-        key = ("music", model, preset.pipeline, device, str(dtype), request.cpu_offload, request.vae_tiling)
-        pipe = context.models.get(
-            key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log)
-        )
+        pipe, fitted = loaded_music(preset, model, local, device, dtype, request, context)
         context.progress(LOADED, LOADING)
         rate = _native_rate(pipe)
         limit = _limit(pipe, preset)
@@ -139,6 +167,7 @@ class DiffusersMusicBackend:
             f"at {rate} Hz, {steps} steps"
         )
         pieces = []
+        draft = job_draft(preset.draft(), request.quality, context.log, self.name)
         for index, (_start, length) in enumerate(plan):
             context.check_cancelled()
             arguments = _arguments(preset.pipeline, length / rate)
@@ -152,7 +181,8 @@ class DiffusersMusicBackend:
                 "callback": _step_callback(context, index, len(plan), steps),
                 "callback_steps": 1,
             }
-            audio = np.asarray(pipe(**arguments).audios[0], np.float32)
+            with step_cache(pipe, draft):
+                audio = np.asarray(pipe(**arguments).audios[0], np.float32)
             pieces.append(_stereo(audio)[:, :length])
         joined = crossfade(pieces, plan, needed)
         context.progress(DENOISED, ENCODING)
@@ -174,12 +204,27 @@ class DiffusersMusicBackend:
             chunk_seconds=round(limit, 3),
             device=device,
             dtype=str(dtype).removeprefix("torch."),
+            plan=fitted.describe(),
+            **draft_facts(draft),
             soundfont="",
             tempo=None,
             key=None,
             progression="",
         )
         return Output([path], provenance)
+
+
+def loaded_music(
+    preset: MusicPreset, model: str, local: bool, device: str, dtype: Any, request: ScoreRequest,
+    context: JobContext,
+) -> tuple[Any, Plan]:  # fmt: skip
+    """(pipeline, plan): loaded on this try's plan through the pool, whose key holds how it is placed."""
+    plan = shared.job_plan(preset.short_name, request, context, device)
+    key = ("music", model, preset.pipeline, device, str(dtype), plan.key())
+    pipe = context.models.get(
+        key, lambda: shared._load(preset.pipeline, model, local, device, dtype, plan, context.log, preset)
+    )
+    return pipe, plan
 
 
 def music_backends() -> list[DiffusersMusicBackend]:

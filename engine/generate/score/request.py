@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
+from engine.generate.plan_params import plan_param, quality_param, vram_gb_param
 from engine.generate.score.music.theory import parse_key
 from engine.generate.video.request import _int
 
@@ -42,6 +43,9 @@ class ScoreRequest:
     lyrics: str = ""  # sung words, with [verse]/[chorus] tags (ACE-Step)
     src_audio: str | None = None  # an existing cue (48 kHz WAV) to rescore a section of
     repaint: tuple[int, int] | None = None  # the section of src_audio to make anew, in samples at 48 kHz
+    vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
+    plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
+    quality: str = "final"  # "draft": distilled steps or a step cache for a fast first look
 
     @property
     def duration(self) -> float:
@@ -103,6 +107,9 @@ class ScoreRequest:
             dtype=str(params.get("dtype") or "auto"),
             cpu_offload=_flag(params.get("cpu_offload", False)),
             vae_tiling=_flag(params.get("vae_tiling", False)),
+            vram_gb=vram_gb_param(params),
+            plan=plan_param(params),
+            quality=quality_param(params),
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:

@@ -31,7 +31,10 @@ SAMPLE_RATE = 48_000
 DEFAULT_GAIN_DB = -12.0
 FADE_IN_SECONDS, FADE_OUT_SECONDS = 0.5, 1.0
 #: What the Score Music dialog offers, with the keys the job spec uses.
-SCORE_FIELDS = ("prompt", "negative_prompt", "seed", "bpm", "key", "intensity", "hit_cuts", "model", "steps")
+SCORE_FIELDS = (
+    "prompt", "negative_prompt", "seed", "bpm", "key", "intensity", "hit_cuts", "model", "steps", "plan",
+    "quality",
+)  # fmt: skip
 
 
 def samples_for(frames: int, rate: float) -> int:

@@ -1,7 +1,8 @@
 """Task `video.generate`: a shot from a prompt (and a reference image), as a take of its clip.
 
 request.py (the checked request), animatic.py (the no-download default:
-a storyboard panel), diffusers.py (Wan, LTX-Video on GPUs), timeline.py
+a storyboard panel), diffusers.py (Wan, LTX-Video on GPUs), vace.py (Wan VACE with
+the Cast's reference images), timeline.py
 (a clip to a job spec, a result to a take) and new_shot.py (a generated
 clip where there was none).
 """
@@ -19,5 +20,6 @@ TASK = TaskDeclaration(
     backends=(
         "engine.generate.video.animatic:AnimaticBackend",
         "engine.generate.video.diffusers:video_backends",
+        "engine.generate.video.vace:vace_backends",
     ),
 )

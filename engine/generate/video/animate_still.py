@@ -3,6 +3,9 @@
 The job is the clip's own Regenerate spec (its exact length, the project's
 rate and size, any dissolve handles) with the still as `image`, so the
 result lands as a new take of the same clip and undo plays the still again.
+The generated video carries the motion, so the still's Ken Burns move comes
+off the clip in the same undo step (a push over a moving shot would move it
+twice); undo puts the move back with the still.
 Only a clip whose playing take is a picture on disk can be animated.
 """
 
@@ -12,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError
-from engine.generate.video.timeline import shot_defaults, shot_spec
+from engine.generate.video.timeline import play_regenerated, shot_defaults, shot_spec
 from engine.project import document
+from engine.project.change import Change, ChangeGroup
 from engine.project.document import VIDEO
+from engine.project.kenburns import EFFECT, remove_ken_burns
 from engine.project.mediapaths import path_from_url
 
 
@@ -50,3 +55,18 @@ def animate_spec(
     values = animate_values(timeline, ident, prompt)
     name = document.find_clip(timeline, ident)[1].name or "Still"
     return shot_spec(timeline, ident, values, backend, cache_dir, f"Animate {name}")
+
+
+def play_animated(timeline: document.Timeline, ident: str, key: str) -> Change | ChangeGroup:
+    """Play the animated take and take the still's Ken Burns move off the clip: one undo step."""
+    _track, clip = document.find_clip(timeline, ident)
+    name = clip.name or "Still"
+    played = play_regenerated(timeline, ident, key)
+    if not any(effect.effect_name == EFFECT for effect in clip.effects):
+        return played
+    try:
+        unmoved = remove_ken_burns(timeline, ident)
+    except BaseException:
+        played.undo()
+        raise
+    return ChangeGroup(f"Animate {name}", [played, unmoved])

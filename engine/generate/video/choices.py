@@ -14,15 +14,23 @@ from fractions import Fraction
 from pathlib import Path
 
 from engine.errors import GenerateError
+from engine.generate.draft_choice import (
+    DISTILLED,
+    DRAFT,
+    FINAL,
+    FIRST_BLOCK_CACHE,
+    TAYLORSEER_CACHE,
+    DraftChoice,
+    draft_choice,
+)
 from engine.generate.planner import CPU, Plan, choose, ladder
 from engine.generate.presets import LTX2_PIPELINES, PRESETS_FILE, VideoPreset, preset_for_model
 
 FIRST, LAST, BOTH = "first", "last", "both"
 #: The dialog's quality switch: Draft for a fast first look, Final for the model's real steps.
-DRAFT, FINAL = "draft", "final"
 QUALITIES = (DRAFT, FINAL)
-DISTILLED = "distilled steps"
-FIRST_BLOCK_CACHE, TAYLORSEER_CACHE = "FirstBlockCache", "TaylorSeer cache"  # engine.generate.draft
+#: The video backend that takes the Cast's reference images (engine.generate.video.vace).
+VACE_BACKEND = "wan-vace"
 
 
 def anchors(preset: VideoPreset) -> frozenset[str]:
@@ -118,6 +126,14 @@ def shot_plans(
     plans = ladder(preset.short_name, preset.footprint, preset.dtype, works, vram_gb,
                    cpu_offload=cpu_offload, vae_tiling=vae_tiling, sizes=sizes)  # fmt: skip
     return plans, choose(plans)
+
+
+def preset_draft(preset: VideoPreset | None) -> DraftChoice:
+    """Draft for an extend or inpaint preset: distilled steps, the cache its pipeline takes, or why not."""
+    if preset is None:
+        return DraftChoice(None, "No model to load: nothing to make faster")
+    distilled = bool(preset.timesteps or preset.lora or preset.call_options.get("sigmas"))
+    return draft_choice(preset.short_name, preset.pipeline, distilled)
 
 
 def draft_method(preset: VideoPreset | None) -> str:

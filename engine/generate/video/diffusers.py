@@ -56,11 +56,11 @@ class DiffusersVideoBackend(PresetBackend):
 
     def run(self, request: VideoRequest, context: JobContext) -> Output:
         preset, model, local = self.model_for(request.model)
-        check_anchors(preset, request)
+        self.check_anchors(preset, request)
         import torch
 
         pipe, device, dtype = self.loaded(preset, model, local, request, context)
-        pipe = _for_anchors(pipe, preset, request)
+        pipe = self.for_anchors(pipe, preset, request)
         context.progress(LOADED, LOADING)
 
         width, height = generation_size(preset, request, context)
@@ -97,7 +97,7 @@ class DiffusersVideoBackend(PresetBackend):
         if sigmas and request.steps in (None, len(sigmas)):  # a distilled model's own schedule
             arguments["sigmas"] = [float(v) for v in sigmas]
             steps = arguments["num_inference_steps"] = len(sigmas)
-        arguments |= _anchor_arguments(pipe, request, (width, height))
+        arguments |= self.anchor_arguments(pipe, request, (width, height), count)
         draft = draft_method(preset) if request.quality == DRAFT else None
         if draft:
             context.log(f"{self.name}: Draft quality, {draft}")
@@ -143,9 +143,28 @@ class DiffusersVideoBackend(PresetBackend):
         )
         return Output(files, provenance)
 
+    # what a family takes besides the prompt (VACE overrides these: engine.generate.video.vace) ------
+
+    def check_anchors(self, preset: VideoPreset, request: VideoRequest) -> None:
+        check_anchors(preset, request)
+
+    def for_anchors(self, pipe: Any, preset: VideoPreset, request: VideoRequest) -> Any:
+        return _for_anchors(pipe, preset, request)
+
+    def anchor_arguments(
+        self, pipe: Any, request: VideoRequest, size: tuple[int, int], count: int
+    ) -> dict[str, Any]:
+        """The pipeline's arguments for the request's pictures, for `count` frames at `size`."""
+        return _anchor_arguments(pipe, request, size)
+
 
 def check_anchors(preset: VideoPreset, request: VideoRequest) -> None:
     """Refuse, before loading, anchors the preset cannot honour (never silently ignore one)."""
+    if request.references:
+        raise GenerateError(
+            f"{preset.short_name} takes no reference images: choose Wan VACE (wan-vace), "
+            "or make the shot from a keyframe made from them"
+        )
     if request.image and not preset.image_to_video:
         raise GenerateError(
             f"{preset.label} makes video from text only: choose a model that takes a reference image"

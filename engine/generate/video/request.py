@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import GenerateError, MediaError
+from engine.generate.reference_images import Reference, parse_references
 from engine.media.probe import MediaInfo, probe
+from engine.project.mediapaths import file_identity
 
 FIT, CROP = "fit", "crop"
 MAX_FRAMES = 10_000
@@ -124,6 +126,7 @@ class VideoRequest:
     vram_gb: float | None = None  # plan for this much GPU memory instead of what the device reports
     plan: str | None = None  # the plan the user chose in the dialog ("model offload · VAE tiling")
     quality: str = "final"  # "draft": distilled steps or a step cache for a fast first look
+    references: tuple[Reference, ...] = ()  # the Cast's pictures, for a model that takes them (VACE)
 
     @property
     def duration(self) -> Fraction:
@@ -185,6 +188,7 @@ class VideoRequest:
             vram_gb=vram_gb,
             plan=plan or None,
             quality=quality,
+            references=parse_references(params.get("references")),
         )
 
     def provenance(self, **extra: Any) -> dict[str, Any]:
@@ -202,5 +206,15 @@ class VideoRequest:
             "frames": self.frames,
             "rate": f"{self.rate.numerator}/{self.rate.denominator}",
             "duration": str(self.duration),
+            **self._reference_facts(),
             **extra,
+        }
+
+    def _reference_facts(self) -> dict[str, Any]:
+        """The Cast's pictures the model was given (none: nothing recorded, as before they existed)."""
+        if not self.references:
+            return {}
+        return {
+            "reference_images": [r.path for r in self.references],
+            "reference_files": [{"name": r.name, **file_identity(r.path)} for r in self.references],
         }

@@ -41,7 +41,7 @@ from engine.results import MANIFEST
 #: What the dialog offers to change, with the keys the job spec uses.
 SHOT_FIELDS = (
     "prompt", "negative_prompt", "seed", "steps", "guidance", "image", "last_image", "model",
-    "plan", "quality",
+    "plan", "quality", "references",
 )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from engine.errors import GenerateError
 from engine.generate.base import Output, Readiness
 from engine.generate.pipelines import SET_UP_AI
+from engine.generate.planner import CPU, GPU, Plan
 from engine.generate.presets import presets_file, read_presets
 from engine.generate.voice import audio as voice_audio
 from engine.generate.voice.request import VoiceRequest
@@ -105,6 +106,24 @@ class TransformersVoiceBackend:
         except GenerateError:
             return []
 
+    def plans(self, request: VoiceRequest) -> list[Plan]:
+        """All on the GPU, then the CPU: the planner's ladder for a speech model (engine.generate.fitting).
+
+        A voice model is small (MMS: 36M parameters) and cannot be offloaded
+        piecewise as a diffusers pipeline is; should the GPU run out of memory
+        anyway (a large local model, a card busy with a render), the line is
+        spoken on the CPU instead of failing.
+        """
+        model, preset, _local = resolve_model(request.model or request.voice)
+        name = preset or Path(model).name
+        if importlib.util.find_spec("torch") is None:
+            return [Plan(name, CPU)]
+        import torch
+
+        if _device(request.device, torch) == "cpu":
+            return [Plan(name, CPU)]
+        return [Plan(name, GPU), Plan(name, CPU)]
+
     def run(self, request: VoiceRequest, context: JobContext) -> Output:
         model, preset, local = resolve_model(request.model or request.voice)
         missing = [n for n in ("torch", "transformers", "safetensors") if importlib.util.find_spec(n) is None]
@@ -112,7 +131,8 @@ class TransformersVoiceBackend:
             raise GenerateError(f"The transformers voice needs {', '.join(missing)}: {SET_UP_AI}")
         import torch
 
-        device = _device(request.device, torch)
+        on_cpu = isinstance(context.plan, Plan) and context.plan.placement == CPU
+        device = "cpu" if on_cpu else _device(request.device, torch)
         context.check_cancelled()
         context.progress(0.0, LOADING)
         key = ("voice", model, device)
@@ -142,6 +162,7 @@ class TransformersVoiceBackend:
                 model_revision=str(Path(model).absolute()) if local else "",
                 pipeline=type(network).__name__,
                 device=device,
+                plan=context.plan.describe() if isinstance(context.plan, Plan) else "",
                 engine_rate=rate,
                 samples=count,
                 duration=f"{count}/{voice_audio.RATE}",
