@@ -5,7 +5,10 @@ then the next few in the direction of play); every call replaces the list,
 so a request the playhead has already passed is dropped, never queued. The
 worker renders them in order, so during playback its decoders read forward
 and never seek. Finished frames wait in a small cache the GUI thread can
-read without waiting, and are announced by a queued signal.
+read without waiting, and are announced by a queued signal. A frame whose
+decode is under way when a new list leaves it out (a click elsewhere while a
+far frame decodes its GOP) is abandoned between two decoded pictures, so the
+new frame does not wait behind it.
 
 The worker renders a clone of the timeline handed over on the GUI thread,
 never the live document, which the GUI thread may be editing meanwhile.
@@ -28,6 +31,7 @@ from PySide6.QtGui import QImage
 from engine.errors import MediaError, ShotlineError
 from engine.export.captions import BurnedCaptions
 from engine.export.subtitles import subtitles
+from engine.media.video import Superseded, VideoDecoder
 from engine.project import titles
 from engine.render import plan
 from engine.render.picture import MATRIX, Picture
@@ -101,7 +105,9 @@ class FrameWorker:
         self._cache: OrderedDict[int, Shown] = OrderedDict()
         self._cache_bytes = 0
         self._closing = False
+        self._rendering: int | None = None  # the frame under way, until a want() leaves it out
         self.rendered_count = 0
+        self.superseded_count = 0
         self._thread = threading.Thread(target=self._run, name="viewer-render", daemon=True)
         self._thread.start()
 
@@ -119,6 +125,7 @@ class FrameWorker:
             self.generation += 1
             self._clear_cache()
             self._wanted = []
+            self._rendering = None  # a frame of the old copy is not wanted any more
 
     @property
     def show_captions(self) -> bool:
@@ -141,6 +148,7 @@ class FrameWorker:
             self._reopen = True
             self.generation += 1
             self._clear_cache()
+            self._rendering = None
 
     def _clear_cache(self) -> None:
         self._cache.clear()
@@ -152,14 +160,26 @@ class FrameWorker:
         return max(2, min(MAX_AHEAD, CACHE_BYTES // 2 // frame_bytes))
 
     def _renderer(self) -> Renderer:
-        if self._open_video is None:
-            return Renderer()
-        return Renderer(Sources(open_video=self._open_video))
+        opener = self._open_video or VideoDecoder
+
+        def watched(path) -> VideoDecoder:
+            decoder = opener(path)
+            decoder.superseded = self._superseded
+            return decoder
+
+        return Renderer(Sources(open_video=watched))
+
+    def _superseded(self) -> bool:
+        """Whether the frame under way was left out of the wanted list (read without the lock:
+        a stale answer only means one more look four pictures later)."""
+        return self._rendering is None or self._closing
 
     def want(self, frames: list[int]) -> Shown | None:
         """Ask for `frames` (most wanted first); the first one now if it is ready."""
         with self._cond:
             self._wanted = [f for f in dict.fromkeys(frames) if f >= 0 and f not in self._cache]
+            if self._rendering is not None and self._rendering not in frames:
+                self._rendering = None
             self._cond.notify()
             return self._cache.get(frames[0]) if frames else None
 
@@ -187,11 +207,17 @@ class FrameWorker:
                     timeline, size, generation = self._timeline, self._size, self.generation
                     captions = self._captions
                     reopen, self._reopen = self._reopen, False
+                    self._rendering = frame
                 if reopen:
                     renderer.close()
                     renderer = self._renderer()
-                shown = self._render(renderer, timeline, frame, size, captions)
+                try:
+                    shown = self._render(renderer, timeline, frame, size, captions)
+                except Superseded:
+                    self.superseded_count += 1
+                    continue
                 with self._cond:
+                    self._rendering = None
                     if generation != self.generation:
                         continue
                     self._cache[frame] = shown

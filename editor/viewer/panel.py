@@ -53,6 +53,7 @@ PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
 #: the smallest that still has a pixel for every pixel of the picture on screen).
 RESOLUTIONS = (("Auto", 0), ("Full", 1), ("1/2", 2), ("1/4", 4))
 TICK_MS = 5
+WARM_UP_AFTER_MS = 500  # PortAudio's load waits this long after the viewer is made
 STILL_AHEAD = 2  # frames rendered after a paused playhead (a step forward shows at once)
 
 #: Buttons under the picture: (action name, label, tooltip).
@@ -96,7 +97,9 @@ class ViewerPanel(QWidget):
         self.context = context
         self.player = Player(open_stream)
         if open_stream is open_sounddevice:
-            warm_up_sounddevice()  # PortAudio loads off the GUI thread, so the first Space does not stall
+            # PortAudio loads off the GUI thread, so the first Space does not stall; once the
+            # window is up, so its import does not hold the interpreter lock while the window is built
+            QTimer.singleShot(WARM_UP_AFTER_MS, warm_up_sounddevice)
         proxy_settings = context.proxies
         self.worker = FrameWorker(proxy_settings.open_video if proxy_settings is not None else None)
         self.mode = TIMELINE

@@ -17,6 +17,12 @@ and decode a whole GOP for every step back. Given `recent_megabytes`, the
 decoder keeps the run of frames it last decoded in a row (the GOP around the
 playhead, bounded in bytes): a jump back into that run is answered from it
 with no seek and no decode. Export, which never looks back, keeps none.
+
+A jump a little ahead decodes on from where the decoder is only when that
+decodes fewer pictures than a seek to the keyframe before the target would:
+the file's packet index (engine.media.keyframes, read once per file and kept)
+says how many each way. Without an index, jumps up to `forward_limit` decode
+through, as they always did.
 """
 
 from __future__ import annotations
@@ -25,16 +31,33 @@ import bisect
 import math
 import os
 from collections import deque
+from collections.abc import Callable
 from fractions import Fraction
 
 import av
 import numpy as np
 
 from engine.errors import MediaError
+from engine.media.keyframes import PacketIndex, packet_index
 from engine.media.probe import media_origin, open_container, rotation_of
+
+
+class Superseded(BaseException):
+    """The frame being decoded is no longer wanted (the playhead moved on): stop and decode no more.
+
+    A BaseException, so that the renderer's handlers of damaged media (which
+    show a message in place of the picture) let it through to the viewer's
+    worker, which drops the request.
+    """
+
 
 #: Reading forward by less than this decodes through instead of seeking.
 FORWARD_DECODE_LIMIT = Fraction(2)
+#: What a seek costs beyond the pictures it decodes, in pictures: the container seek, the decoder
+#: threads flushed and refilled (a filmstrip stepping a few frames at a time keeps reading on).
+SEEK_COST_FRAMES = 8
+#: Pictures decoded between two looks at `VideoDecoder.superseded`.
+CHECK_EVERY = 4
 
 
 class _Run:
@@ -109,6 +132,11 @@ class VideoDecoder:
         self._ended = False
         self.seeks = 0
         self.recalled = 0  # requests answered from the run of recent frames
+        self.decoded = 0  # pictures decoded, for tests and benchmarks
+        self._index: PacketIndex | bool | None = False  # False: not read yet
+        #: Asked between decoded pictures on the way to a far frame; True stops with `Superseded`
+        #: (the viewer's worker sets it; the decoder stays consistent and reads on next time).
+        self.superseded: Callable[[], bool] | None = None
         self._restart(None)
         first = self._advance()
         if first is None:
@@ -141,6 +169,7 @@ class VideoDecoder:
         try:
             while True:
                 frame = next(self._frames)
+                self.decoded += 1
                 if frame.pts is not None:
                     self._run.add(frame)
                     return frame
@@ -149,6 +178,26 @@ class VideoDecoder:
             return None
         except av.FFmpegError as error:
             raise MediaError(f"{os.path.basename(self.path)} cannot be decoded here ({error})") from None
+
+    def packet_index(self) -> PacketIndex | None:
+        """The file's packet index, read on first need (playback and export never need it)."""
+        if self._index is False:
+            self._index = packet_index(self.path)
+        return self._index  # type: ignore[return-value]
+
+    def _keyframe_is_nearer(self, reference: int, target: int) -> bool:
+        """Whether seeking to the keyframe before `target` decodes fewer pictures than reading on."""
+        rate = self._stream.average_rate or self._stream.guessed_rate or 30
+        if (target - reference) * self._time_base * Fraction(rate) <= SEEK_COST_FRAMES:
+            return False  # a step or two: never worth a look at the index
+        index = self.packet_index()
+        if index is None:
+            return False
+        key = index.keyframe_at_or_before(target)
+        if key is None or key <= reference:
+            return False
+        after_seek = index.frames_between(key - 1, target)
+        return after_seek + SEEK_COST_FRAMES < index.frames_between(reference, target)
 
     def _pts(self, seconds: Fraction) -> int:
         return math.floor((self._origin + Fraction(seconds)) / self._time_base)
@@ -163,7 +212,9 @@ class VideoDecoder:
             return following  # before the first frame
         reference = current.pts if current is not None else following.pts if following is not None else None
         forward = (
-            reference is not None and 0 <= (target - reference) * self._time_base <= self.forward_limit
+            reference is not None
+            and 0 <= (target - reference) * self._time_base <= self.forward_limit
+            and not self._keyframe_is_nearer(reference, target)
         )
         if not forward:
             kept = self._run.showing(target)
@@ -172,7 +223,11 @@ class VideoDecoder:
                 return kept[0]
             self._restart(max(target, self._first_pts))
             self._current, self._next = None, self._advance()
+        walked = 0
         while self._next is not None and self._next.pts <= target:
+            walked += 1
+            if walked % CHECK_EVERY == 0 and self.superseded is not None and self.superseded():
+                raise Superseded
             self._current, self._next = self._next, self._advance()
         if self._current is not None:
             return self._current

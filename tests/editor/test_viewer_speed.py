@@ -20,9 +20,9 @@ def test_the_dropped_frame_counter_counts_the_frames_playback_skipped(window, qt
     viewer = window.viewer
     render = frames.FrameWorker._render
 
-    def slow(renderer, timeline, frame, size):  # a machine that cannot keep up: 10 frames a second
+    def slow(renderer, timeline, frame, size, *captions):  # a machine that cannot keep up: 10 frames a second
         time.sleep(0.1)
-        return render(renderer, timeline, frame, size)
+        return render(renderer, timeline, frame, size, *captions)
 
     wait_shown(qtbot, window, 0)  # the files are open before the clock starts
     monkeypatch.setattr(frames.FrameWorker, "_render", staticmethod(slow))
@@ -117,9 +117,9 @@ def test_playing_another_timeline_shows_its_frames_from_the_start(
     window.context.playhead.move_to(0)
     render = frames.FrameWorker._render
 
-    def slow(renderer, timeline, frame, size):  # behind the playhead: frames arrive late
+    def slow(renderer, timeline, frame, size, *captions):  # behind the playhead: frames arrive late
         time.sleep(0.05)
-        return render(renderer, timeline, frame, size)
+        return render(renderer, timeline, frame, size, *captions)
 
     monkeypatch.setattr(frames.FrameWorker, "_render", staticmethod(slow))
     shown = []
