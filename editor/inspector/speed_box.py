@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.inspector.following import follow, one_selected_clip
 from editor.inspector.speed_ramp_box import SpeedRampBox
-from engine.errors import ShotlineError
 from engine.project import document, ramp_curve, speed, timewarp
 
 METHODS = (
@@ -72,9 +72,7 @@ class SpeedBox(QGroupBox):
         self.percent.valueChanged.connect(self._set_speed)
         self.reverse.toggled.connect(self._set_speed)
         self.method.activated.connect(self._set_method)
-        context.session.changed.connect(self.refresh)
-        context.session.replaced.connect(self.refresh)
-        context.selection.changed.connect(self.refresh)
+        follow(context, self.refresh)
         self.refresh()
 
     @property
@@ -82,18 +80,12 @@ class SpeedBox(QGroupBox):
         return self._ident
 
     def refresh(self) -> None:
-        ids = self._context.selection.ids
-        clip = None
-        if len(ids) == 1:
-            try:
-                clip = document.find_clip(self._context.session.timeline, ids[0])[1]
-            except ShotlineError:
-                clip = None
+        clip = one_selected_clip(self._context)
         self.setVisible(clip is not None)
         if clip is None:
             self._ident = None
             return
-        self._ident = ids[0]
+        self._ident = document.clip_id(clip)
         percent, reverse, frozen = speed.speed_percent(clip)
         for field in (self.percent, self.reverse, self.method):
             field.blockSignals(True)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.colour_button import ColourButton
-from engine.errors import EditError
+from editor.inspector.following import follow, one_selected_clip
 from engine.project import document, titles
 
 TYPING_PAUSE_MS = 500
@@ -98,9 +98,7 @@ class TitleBox(QGroupBox):
         self.text.textChanged.connect(self._typing.start)
         self.font_name.activated.connect(lambda _i: self._set("font", self.font_name.currentText()))
         self.align.activated.connect(lambda _i: self._set("align", self.align.currentData()))
-        context.session.changed.connect(self.refresh)
-        context.session.replaced.connect(self.refresh)
-        context.selection.changed.connect(self.refresh)
+        follow(context, self.refresh)
         self.refresh()
 
     @property
@@ -108,19 +106,13 @@ class TitleBox(QGroupBox):
         return self._ident
 
     def refresh(self) -> None:
-        ids = self._context.selection.ids
-        clip = None
-        if len(ids) == 1:
-            try:
-                clip = document.find_clip(self._context.session.timeline, ids[0])[1]
-            except EditError:
-                clip = None
+        clip = one_selected_clip(self._context)
         if clip is None or not titles.is_title(clip):
             self._ident = None
             self.setVisible(False)
             return
-        typing = self.text.hasFocus() and self._ident == ids[0] and self._typing.isActive()
-        self._ident = ids[0]
+        typing = self.text.hasFocus() and self._ident == document.clip_id(clip) and self._typing.isActive()
+        self._ident = document.clip_id(clip)
         values = titles.title_settings(clip)
         if not typing:
             self.text.blockSignals(True)

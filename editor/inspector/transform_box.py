@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from editor.context import EditorContext
 from editor.inspector import spin
 from editor.inspector.facts import clip_facts
+from editor.inspector.following import follow
 from engine.project import document, transform
 from engine.render import framing
 
@@ -119,9 +120,7 @@ class TransformBox(QGroupBox):
         self.fill.clicked.connect(lambda: self._apply(framing.reframe_clip, "fill"))
         self.fit.clicked.connect(lambda: self._apply(framing.reframe_clip, "fit"))
         self.reset.clicked.connect(lambda: self._apply(transform.reset_transform))
-        context.session.changed.connect(self.refresh)
-        context.session.replaced.connect(self.refresh)
-        context.selection.changed.connect(self.refresh)
+        follow(context, self.refresh)
         context.playhead.moved.connect(lambda _frame: self.refresh())
         self.refresh()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.inspector.following import follow
 from engine.errors import ShotlineError
 from engine.generate.voice.timeline import spoken_text
 from engine.project import document, provenance
@@ -50,9 +51,7 @@ class VoiceTextBox(QGroupBox):
         layout.addLayout(row)
         self.speak.clicked.connect(self._speak)
         self.text.textChanged.connect(self._edited)
-        context.session.changed.connect(self.refresh)
-        context.session.replaced.connect(self.refresh)
-        context.selection.changed.connect(self.refresh)
+        follow(context, self.refresh)
         self.refresh()
 
     @property
