@@ -59,8 +59,8 @@ def export_result(params: dict[str, Any]) -> ExportResult:
             (width, height),
             int(params.get("audio_samples", 0)),
             float(params.get("seconds", 0.0)),
-            # null (silent) or missing (an older engine): -inf, shown as "silent"
-            float(params["loudness"]) if params.get("loudness") is not None else -math.inf,
+            # null: silent (-inf); missing: not measured there (NaN)
+            _loudness(params),
             int(params.get("sample_rate", 48000)),
         )
     except (KeyError, TypeError, ValueError):
@@ -179,3 +179,9 @@ class ExportRunner(QObject):
                     leftover.unlink()
         written = "an earlier file there is kept" if output.exists() else "nothing was written"
         return f"{reason}; {written}. The engine has been restarted: press Retry to export again."
+
+
+def _loudness(params: dict) -> float:
+    if "loudness" not in params:
+        return math.nan
+    return float(params["loudness"]) if params["loudness"] is not None else -math.inf

@@ -115,9 +115,15 @@ def result_to_json(result: ExportResult) -> dict[str, Any]:
         "audio_samples": result.audio_samples,
         "sample_rate": result.sample_rate,
         "seconds": round(result.seconds, 3),
-        # JSON has no -inf: a silent export's loudness is null
-        "loudness": round(result.loudness, 2) if math.isfinite(result.loudness) else None,
+        # JSON has no -inf or NaN: a silent export's loudness is null, an unmeasured one is left out
+        **_loudness(result.loudness),
     }
+
+
+def _loudness(lufs: float) -> dict[str, float | None]:
+    if math.isnan(lufs):
+        return {}
+    return {"loudness": round(lufs, 2) if math.isfinite(lufs) else None}
 
 
 def span_from_json(data: Any) -> tuple[int, int] | None:

@@ -99,5 +99,22 @@ class LoudnessMeter:
         return _lufs(sum(self._recent) / len(self._recent))
 
 
+def measurable() -> bool:
+    """Whether this installation can weight sound for loudness (scipy runs the filters).
+
+    The desktop bundle leaves scipy out (it would take the bundle past its size):
+    there an export is made as everywhere else and its loudness is simply not measured.
+    """
+    try:
+        import pyloudnorm.iirfilter  # noqa: F401
+        import scipy.signal  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def describe(lufs: float) -> str:
+    """The figure as the export's notices say it: NaN is "not measured", -inf "silent"."""
+    if math.isnan(lufs):
+        return "not measured (this installation has no scipy)"
     return "silent" if not math.isfinite(lufs) else f"{lufs:.1f} LUFS"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pyloudnorm
 import pytest
 
 from engine.cli.main import main as cli_main
+from engine.export import mp4
 from engine.export.job import result_to_json
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
@@ -189,3 +191,21 @@ def test_a_rate_change_conforms_the_cuts_inside_a_nested_sequence() -> None:
     change.undo()
     assert [int(i.source_range.duration.value) for i in document.track(timeline, "V1")[0][0]] == [30, 15, 55]
     assert document.track(timeline, "V1")[0][0][0].source_range.duration.rate == 30.0
+
+
+def test_without_scipy_an_export_is_made_and_its_loudness_is_said_not_measured(
+    media: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The desktop bundle leaves scipy out: exports there must still be made, only unmeasured."""
+    monkeypatch.setattr(mp4, "measurable", lambda: False)
+    timeline = document.new_project(size=(160, 120))
+    picture, sound = clips_for(media / "a.mp4", 30.0, 60)
+    edits.append(timeline, {"V1": picture, "A1": sound})
+    result = export_mp4(timeline, tmp_path / "plain.mp4", FAST)
+    assert result.frames == 60 and math.isnan(result.loudness)
+    assert "loudness" not in result_to_json(result)  # JSON has no NaN: an unmeasured figure is left out
+    persistence.save(timeline, tmp_path / "film.otio")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    film, out = str(tmp_path / "film.otio"), str(tmp_path / "cli.mp4")
+    assert cli_main(["export", film, "-o", out, "--x264-preset", "ultrafast"]) == 0
+    assert "loudness not measured (this installation has no scipy)" in capsys.readouterr().err
