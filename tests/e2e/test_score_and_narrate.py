@@ -105,9 +105,9 @@ def test_a_scored_and_narrated_cut_is_heard_in_the_viewer_and_in_the_export(
     (stream,) = PortAudioLike.made
     audio = window.viewer.player.audio
     while stream.consumed < 4 * SECOND:  # a quarter second at a time, as the feeder keeps ahead
-        qtbot.waitUntil(lambda: audio.buffered() >= AHEAD - 2048, timeout=5000)
+        qtbot.waitUntil(lambda: audio.buffered() >= AHEAD - 2048, timeout=20000)
         stream.give(24 * BLOCK)
-        qtbot.waitUntil(stream.idle, timeout=5000)
+        qtbot.waitUntil(stream.idle, timeout=20000)  # a liveness bound, not a speed check
     press(qtbot, window, Qt.Key.Key_Space)
     heard = np.concatenate(stream.heard)
     with Sources() as sources:
