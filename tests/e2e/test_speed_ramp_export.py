@@ -6,12 +6,12 @@ import math
 
 import av
 import pytest
-from PySide6.QtCore import Qt
 
 from engine.media.reference import clips_for
 from engine.project import document, edits, ramp_curve
 from engine.project.document import clip_id, new_project
 from engine.render.video import video_frame
+from tests.support.export_steps import export_with_project_preset
 from tests.support.mediagen import read_index, write_video
 
 RATE = 30.0
@@ -33,18 +33,8 @@ def test_the_engine_exports_a_ramp_made_in_the_inspector_as_the_viewer_shows_it(
     keys = ramp_curve.keyframes(clip)
     length = round(clip.source_range.duration.value)
     assert [float(k.percent) for k in keys] == [100.0, 30.0, 100.0] and length > 30
-    window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)  # File > Export
-    dialog = window.exporter.dialog
-    qtbot.waitUntil(dialog.isVisible, timeout=2000)
     out = tmp_path / "film.mp4"
-    dialog.preset.setCurrentText("project")
-    dialog.destination.clear()
-    qtbot.keyClicks(dialog.destination, str(out))
-    qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.exporter.notice is not None and window.exporter.notice.isVisible(), timeout=60000
-    )
+    export_with_project_preset(qtbot, window, out)
     with av.open(str(out)) as container:
         shown = [read_index(frame.to_ndarray(format="rgb24")) for frame in container.decode(video=0)]
     with av.open(str(out)) as container:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import av
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from engine.media.reference import clips_for
 from engine.project import document, titles, transform
 from engine.project.document import clip_id, new_project
 from engine.render.video import video_frame
 from tests.engine.test_compositing import BLUE, write_still
+from tests.support.export_steps import export_with_project_preset
 
 RATE = 30.0
 SIZE = (192, 108)
@@ -32,18 +32,8 @@ def test_the_engine_exports_titles_and_transforms_as_the_viewer_shows_them(
     title = document.track(timeline, "V3")[0]
     titles.set_title(timeline, clip_id(title), text="TITLE", color="#ffcc00", box=False, size=24.0)
     window = engine_window(timeline)
-    window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)  # File > Export
-    dialog = window.exporter.dialog
-    qtbot.waitUntil(dialog.isVisible, timeout=2000)
     out = tmp_path / "film.mp4"
-    dialog.preset.setCurrentText("project")
-    dialog.destination.clear()
-    qtbot.keyClicks(dialog.destination, str(out))
-    qtbot.mouseClick(dialog.export, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.exporter.notice is not None and window.exporter.notice.isVisible(), timeout=60000
-    )
+    export_with_project_preset(qtbot, window, out)
     with av.open(str(out)) as container:
         pictures = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     assert len(pictures) == 30
