@@ -10,6 +10,10 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.errors import ShotlineError
+from engine.project import document
+from engine.project.document import VIDEO, Timeline
+
 
 class Selection(QObject):
     changed = Signal()
@@ -47,3 +51,15 @@ class Selection(QObject):
         """Drop ids that no longer name a clip (after an undo or a delete)."""
         alive = set(existing)
         self.set([i for i in self._ids if i in alive])
+
+
+def first_picture_clip(timeline: Timeline, ids: Iterable[str]) -> str | None:
+    """The first of `ids` that is a clip on a video track (what Extend and Ken Burns act on)."""
+    for ident in ids:
+        try:
+            track, _clip = document.find_clip(timeline, ident)
+        except ShotlineError:
+            continue
+        if track.kind == VIDEO:
+            return ident
+    return None

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import QDialog, QWidget
 from editor.context import EditorContext
 from editor.generate.extend_dialog import ExtendDialog
 from editor.jobs.runner import JobRunner
+from editor.selection import first_picture_clip
 from engine.errors import ShotlineError
 from engine.generate.extend.timeline import backend_said, extend_defaults, extend_spec, extended_take
 from engine.generate.video.choices import gpu_gb
 from engine.jobs.spec import default_cache_dir
 from engine.project import bin as media_bin
 from engine.project import document
-from engine.project.document import VIDEO
 from engine.project.extend import RIPPLE, extend_clip
 
 ACTION = "clip.extend"
@@ -49,22 +49,12 @@ class ExtendController(QObject):
 
     # asking -----------------------------------------------------------------------------
 
-    def _picture_clip(self) -> str | None:
-        timeline = self._context.session.timeline
-        for ident in self._context.selection.ids:
-            try:
-                track, _clip = document.find_clip(timeline, ident)
-            except ShotlineError:
-                continue
-            if track.kind == VIDEO:
-                return ident
-        return None
-
     def extend_selected(self) -> None:
         """Open the dialog for the selected picture clip, or for the clip a trim asked to extend."""
         asked = self.action.data() or {}
         self.action.setData(None)
-        ident = asked.get("clip") or self._picture_clip()
+        selected = first_picture_clip(self._context.session.timeline, self._context.selection.ids)
+        ident = asked.get("clip") or selected
         if ident is None:
             self._context.status.show("Select a picture clip to extend")
             return

@@ -6,10 +6,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QWidget
 
 from editor.context import EditorContext
+from editor.selection import first_picture_clip
 from editor.stills.kenburns_dialog import KenBurnsDialog
-from engine.errors import ShotlineError
 from engine.project import document
-from engine.project.document import VIDEO
 from engine.project.kenburns import move_of, remove_ken_burns, set_ken_burns
 
 ACTION = "clip.kenburns"
@@ -22,20 +21,8 @@ class KenBurnsController(QObject):
         self.dialog = KenBurnsDialog(window)
         self.action = context.actions.add(ACTION, "&Ken Burns…", self.edit_selected, "Clip", "", "stills")
 
-    def picture_clip(self) -> str | None:
-        """The first selected clip on a picture track."""
-        timeline = self._context.session.timeline
-        for ident in self._context.selection.ids:
-            try:
-                track, _clip = document.find_clip(timeline, ident)
-            except ShotlineError:
-                continue
-            if track.kind == VIDEO:
-                return ident
-        return None
-
     def edit_selected(self) -> None:
-        ident = self.picture_clip()
+        ident = first_picture_clip(self._context.session.timeline, self._context.selection.ids)
         if ident is None:
             self._context.status.show("Select a still or picture clip to give it a Ken Burns move")
             return
