@@ -33,8 +33,9 @@ class MediaRequests(QObject):
 
     sourceRequested = Signal(object)  # Path: show this file in the source viewer
     imported = Signal(object)  # list[Path]: files the bin has just added
-    #: (a copy of the timeline with a trim or roll applied, the edit frame to show in it, or a roll's
-    #: (outgoing, incoming) frames), while the drag lasts; (None, -1) when it ends
+    #: (a copy of the timeline with a trim, roll, slip or slide applied, the edit frame to show in it,
+    #: or the two frames of a two-up: a roll's or slide's (outgoing, incoming), a slip's (first, last)),
+    #: while the drag lasts; (None, -1) when it ends
     editFrame = Signal(object, object)
 
 

@@ -1,6 +1,6 @@
 """The timeline's keyboard commands, registered in the action registry so the keymap stays editable.
 
-Premiere's defaults: V select, C razor, N roll, Y slip, Ctrl+K add edit,
+Premiere's defaults: V select, C razor, N roll, Y slip, U slide, Ctrl+K add edit,
 Delete lift, Shift+Delete ripple delete, M marker, S snapping, +/= and - zoom,
 Shift+Z zoom to fit, Ctrl+D default transition, Ctrl+L link.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from editor.timeline import menus, nested_nav
-from editor.timeline.view import RAZOR, ROLL, SELECT, SLIP
+from editor.timeline.view import RAZOR, ROLL, SELECT, SLIDE, SLIP
 from engine.project import edits, links, markers, tracks
 from engine.project.document import AUDIO, VIDEO
 from engine.project.times import rt
@@ -27,6 +27,7 @@ def register(view: TimelineView) -> None:
         (RAZOR, "&Razor Tool", "C"),
         (ROLL, "R&oll Tool", "N"),
         (SLIP, "S&lip Tool", "Y"),
+        (SLIDE, "Slid&e Tool", "U"),
     ):
         add(f"timeline.tool.{tool}", text, lambda tool=tool: view.set_tool(tool), "Edit", key, "tools")
     add("timeline.lift", "&Delete (Lift)", lambda: lift(view, ripple=False), "Edit", "Delete", "delete")

@@ -1,4 +1,4 @@
-"""Mouse gestures on the timeline: move, trim, roll, slip, rubber band, scrub.
+"""Mouse gestures on the timeline: move, trim, roll, slip, rubber band, scrub (slide: `slide`).
 
 A gesture is created on press, follows the mouse with a live preview (ghost
 rectangles and a note with the delta), and touches the document only on
@@ -375,12 +375,19 @@ class Roll(Gesture):
 
 
 class Slip(Gesture):
-    """Drag inside a clip to show another part of its media in the same place (left: later media)."""
+    """Drag inside a clip to show another part of its media in the same place (left: later media).
+
+    The viewer shows Premiere's slip two-up meanwhile: the clip's new first frame beside its new
+    last frame, the two ends of the media the drag now chooses (its picture partner's, when the
+    sound is dragged)."""
 
     def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox) -> None:
         super().__init__(view, pos)
         self.box = box
         self.delta = 0
+        group = [box, *view.layout.partners(box)]
+        self.picture = next((m for m in group if m.kind == VIDEO), box)
+        self._shown: tuple | None = None
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
         self.delta = -self.frames_moved(pos)
@@ -392,6 +399,10 @@ class Slip(Gesture):
         ]
         self.overlay.note = f"Slip: {describe(self.delta, self.view.rate)}"
         self.overlay.note_at = pos
+        first, last = self.picture.start, self.picture.end - 1
+        frame = (first, last) if last > first else first
+        edit = (trims.slip, box.ident, self.delta)
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.picture.track, frame)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:

@@ -37,18 +37,20 @@ from editor.timeline.geometry import AUDIO_ROW, HEADER_WIDTH, RULER_HEIGHT, VIDE
 from editor.timeline.layout import Row, TimelineLayout
 from editor.timeline.painting import Overlay, Scene, duck_envelope, paint, paint_playhead
 from editor.timeline.previews import PreviewCache
+from editor.timeline.slide import Slide
 from engine.project import edits, tracks
 from engine.project.document import VIDEO
 from engine.project.times import rt
 
 EDGE_SCROLL_PIXELS = 24
 EDGE_SCROLL_STEP = 24  # pixels per tick of the edge timer
-SELECT, RAZOR, ROLL, SLIP = "select", "razor", "roll", "slip"
+SELECT, RAZOR, ROLL, SLIP, SLIDE = "select", "razor", "roll", "slip", "slide"
 TOOL_CURSORS = {
     SELECT: Qt.CursorShape.ArrowCursor,
     RAZOR: Qt.CursorShape.CrossCursor,
     ROLL: Qt.CursorShape.SplitHCursor,
     SLIP: Qt.CursorShape.SizeHorCursor,
+    SLIDE: Qt.CursorShape.OpenHandCursor,  # the clip itself is taken and moved between its neighbours
 }
 
 
@@ -311,6 +313,9 @@ class TimelineView(QWidget):
         elif hit.box is not None and self.tool == SLIP:
             self.select_clicked(hit.box.ident, modifiers)
             self.gesture = gestures.Slip(self, pos, hit.box)
+        elif hit.box is not None and self.tool == SLIDE:
+            self.select_clicked(hit.box.ident, modifiers)
+            self.gesture = Slide(self, pos, hit.box)
         elif hit.box is not None and hit.area in (hits.HEAD, hits.TAIL):
             self.select_clicked(hit.box.ident, modifiers)
             self.gesture = gestures.Trim(self, pos, hit.box, hit.area)

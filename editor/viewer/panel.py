@@ -326,9 +326,9 @@ class ViewerPanel(QWidget):
         self._reload()
 
     def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int | tuple[int, int]) -> None:
-        """During a trim or roll: show `frame` of `timeline` (the cut as the drag would leave it), or
-        two frames side by side (a roll's outgoing and incoming frames, Premiere's two-up); None:
-        the drag ended, back to the playhead's frame."""
+        """During a trim, roll, slip or slide: show `frame` of `timeline` (the edit as the drag would
+        leave it), or two frames side by side (Premiere's two-up: a roll's or slide's outgoing and
+        incoming frames, a slip's first and last); None: the drag ended, back to the playhead's frame."""
         if timeline is None:
             if self._edit_frames is not None:
                 self._edit_frames = None

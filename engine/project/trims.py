@@ -354,28 +354,81 @@ def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: Ratio
     return _run(timeline, "Roll Edit", [e.track for e in edges], requested, bounds, apply)
 
 
+@dataclass(frozen=True)
+class SlideRoom:
+    """How far a clip may slide, in frames either way (infinite where nothing stops it), and what
+    stops it there: the slide tool says why a drag goes no further, in the words of the limit."""
+
+    earliest: float
+    latest: float
+    left_stop: str = ""
+    right_stop: str = ""
+
+
+def slide_room(timeline: Timeline, ident: str) -> SlideRoom:
+    """The room `slide` clamps to: the item before the clip (and before each linked partner) gives
+    frames at its tail, the item after takes them at its head; the first limit met each way wins."""
+    rate = settings(timeline).rate
+    room = _Bounds()
+    stops = ["", ""]
+
+    def limit(found: _Bounds, left: str, right: str) -> None:
+        lo, hi = room.lo, room.hi
+        room.limit(lo=found.lo, hi=found.hi)
+        if room.lo > lo:
+            stops[0] = left
+        if room.hi < hi:
+            stops[1] = right
+
+    for t, clip in links.with_partners(timeline, ident):
+        previous, slot, following = _neighbours(t, clip, rate)
+        found = _Bounds()
+        if previous is None:
+            found.limit(lo=-slot.start)
+            limit(found, f"{_named(clip)} is at the start of {t.name}", "")
+        else:
+            _tail_limits(found, previous.item, rate)
+            if isinstance(previous.item, Gap):
+                limit(found, f"the gap before {_named(clip)} on {t.name} closes", "")
+            else:
+                name = _named(previous.item)
+                limit(
+                    found, f"{name} on {t.name} keeps its last frame", f"{name} on {t.name} has no more media"
+                )
+        if following is not None:
+            found = _Bounds()
+            _head_limits(found, following.item, rate)
+            if isinstance(following.item, Gap):
+                limit(found, "", f"the gap after {_named(clip)} on {t.name} closes")
+            else:
+                name = _named(following.item)
+                limit(
+                    found,
+                    f"{name} on {t.name} has no more media",
+                    f"{name} on {t.name} keeps its first frame",
+                )
+    return SlideRoom(room.lo, room.hi, *stops)
+
+
+def _named(item: otio.core.Item) -> str:
+    return item.name or "the clip"
+
+
 def slide(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
     """Move a clip between its neighbours, keeping its own in and out points.
 
     The item before it gets longer or shorter at its tail and the item after
     it at its head (gaps down to nothing, clips within their media and to at
-    least one frame). A clip at the very start of a track can slide right (a
-    gap opens before it) but not before time 0, so sliding it left does
-    nothing; the last clip of a track has nothing after it to trim, so it
-    slides right freely.
+    least one frame), as far as `slide_room` allows. A clip at the very start
+    of a track can slide right (a gap opens before it) but not before time 0,
+    so sliding it left does nothing; the last clip of a track has nothing
+    after it to trim, so it slides right freely.
     """
     rate = settings(timeline).rate
     requested = to_frames(delta, rate)
-    bounds = _Bounds()
     members = links.with_partners(timeline, ident)
-    for t, clip in members:
-        previous, slot, following = _neighbours(t, clip, rate)
-        if previous is None:
-            bounds.limit(lo=-slot.start)
-        else:
-            _tail_limits(bounds, previous.item, rate)
-        if following is not None:
-            _head_limits(bounds, following.item, rate)
+    room = slide_room(timeline, ident)
+    bounds = _Bounds(room.earliest, room.latest)
 
     def apply(d: int) -> None:
         for t, clip in members:

@@ -171,6 +171,21 @@ def test_a_first_clip_slides_right_but_not_before_zero() -> None:
     assert layout(timeline, "V1")[:3] == [("gap", 0, 4), ("a", 4, 34), ("gap", 34, 40)]
 
 
+def test_the_room_to_slide_names_what_stops_it_each_way() -> None:
+    timeline, ids = three_shots()
+    room = trims.slide_room(timeline, ids["b"])
+    # c shows source 10-40: 10 frames before its in point; 29 frames to give before it has one left
+    assert (room.earliest, room.left_stop) == (-10, "c on V1 has no more media")
+    assert (room.latest, room.right_stop) == (29, "c on V1 keeps its first frame")
+    room = trims.slide_room(timeline, ids["a"])
+    assert (room.earliest, room.left_stop) == (0, "a is at the start of V1")
+    timeline, ids = three_shots(gap_after_a=6)
+    room = trims.slide_room(timeline, ids["b"])
+    assert (room.earliest, room.left_stop) == (-6, "the gap before b on V1 closes")
+    room = trims.slide_room(timeline, ids["c"])  # the last clip: nothing after it to trim
+    assert (room.latest, room.right_stop) == (60, "b on V1 has no more media")
+
+
 def test_linked_picture_and_sound_trim_together_and_stop_at_the_shorter_media() -> None:
     timeline = project()
     video, audio = av_shot("interview", 30, start=10, media=100)

@@ -1,0 +1,113 @@
+"""The viewer's two-up while a clip is slid or slipped: the two edit frames side by side, then the
+playhead's frame again once the mouse is let go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from editor.main_window import MainWindow
+from editor.timeline.hits import row_top
+from engine.playback.audio_output import AudioUnavailable
+from engine.playback.source import placements, source_timeline
+from engine.project import edits
+from engine.project.document import new_project
+from tests.editor.test_viewer import RATE, SIZE, shown_index, to_array, wait_shown
+from tests.support import mediagen
+from tests.support.editing import layout
+
+LEFT = Qt.MouseButton.LeftButton
+NONE = Qt.KeyboardModifier.NoModifier
+
+
+def three_shot_timeline(folder: Path) -> otio.schema.Timeline:
+    """V1/A1: red 0-20 (its media 0-19), green 20-40 (media 5-24), blue 40-60 (media 5-24); 30 frames each."""
+    timeline = new_project("two-up test", rate=RATE, size=SIZE)
+    for name, color, first in (
+        ("red", (200, 40, 40), 0),
+        ("green", (40, 200, 40), 5),
+        ("blue", (40, 40, 200), 5),
+    ):
+        media = mediagen.write_video(folder / f"{name}.mp4", 30, size=SIZE, color=color, tone_hz=440)
+        edits.append(timeline, placements(source_timeline(media, RATE, SIZE), first, 20))
+    return timeline
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
+    win.show_timeline(three_shot_timeline(tmp_path), None)
+    win.show()
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    view = win.timeline_view
+    view.snapping = False
+    view.geometry_.pixels_per_frame = 4.0  # a drag of 4 px is one frame exactly
+    view.scroll_to(first_frame=0)
+    win.context.playhead.move_to(3)
+    wait_shown(qtbot, win, 3)
+    yield win
+    win.viewer.shutdown()
+
+
+def drag_green(window: MainWindow, qtbot, tool: str, frames: int) -> QPoint:
+    """Pick a tool, press in the middle of green and move `frames` frames along, holding the button;
+    where the mouse is now."""
+    view = window.timeline_view
+    view.set_tool(tool)
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start = QPoint(round(view.geometry_.x_of(30)), y)
+    qtbot.mousePress(view, LEFT, NONE, start)
+    for i in range(1, 5):
+        qtbot.mouseMove(view, start + QPoint(frames * i, 0))
+    return start + QPoint(frames * 4, 0)
+
+
+def halves(window: MainWindow) -> tuple[int, int]:
+    """The frame indices drawn in the left and right pictures of the two-up."""
+    both = to_array(window.viewer.picture.image)
+    width = window.viewer.preview_size()[0]  # each picture's; a thin gap between them
+    return mediagen.read_index(both[:, :width]), mediagen.read_index(both[:, -width:])
+
+
+def two_up_shown(window: MainWindow, frame: int) -> bool:
+    picture = window.viewer.picture
+    return (
+        picture.frame == frame
+        and picture.image is not None
+        and picture.image.width() > 2 * window.viewer.preview_size()[0]
+    )
+
+
+def test_sliding_green_shows_reds_new_last_frame_beside_blues_new_first(window, qtbot) -> None:
+    at = drag_green(window, qtbot, "slide", 4)
+    # red now ends at 24 showing media 23; blue starts at 44 showing media 5 + 4
+    qtbot.waitUntil(lambda: two_up_shown(window, 44))
+    assert halves(window) == (23, 9)
+    qtbot.mouseRelease(window.timeline_view, LEFT, NONE, at)
+    assert layout(window.context.session.timeline, "V1") == [
+        ("red", 0, 24),
+        ("green", 24, 44),
+        ("blue", 44, 60),
+    ]
+    wait_shown(qtbot, window, 3)
+    assert window.viewer.picture.image.width() == window.viewer.preview_size()[0]  # one picture again
+    assert shown_index(window) == 3
+
+
+def test_slipping_green_shows_its_new_first_and_last_frames(window, qtbot) -> None:
+    at = drag_green(window, qtbot, "slip", -3)  # three frames left: three frames later in its media
+    qtbot.waitUntil(lambda: two_up_shown(window, 39))
+    assert halves(window) == (8, 27)  # green still 20-40 on the timeline, now showing media 8-27
+    view = window.timeline_view
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # a cancelled drag gives the playhead's frame back too
+    qtbot.mouseRelease(view, LEFT, NONE, at)
+    wait_shown(qtbot, window, 3)
+    assert shown_index(window) == 3
