@@ -36,7 +36,7 @@ from editor.viewer.frames import FrameWorker
 from editor.viewer.meters import AudioMeters
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
-from engine.playback import cuts, meters, shuttle, threepoint
+from engine.playback import cuts, shuttle, threepoint
 from engine.playback.audio_output import StreamOpener, open_sounddevice, warm_up_sounddevice
 from engine.playback.player import Player
 from engine.playback.source import placements, source_length, source_timeline
@@ -54,7 +54,6 @@ PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
 RESOLUTIONS = (("Auto", 0), ("Full", 1), ("1/2", 2), ("1/4", 4))
 TICK_MS = 5
 WARM_UP_AFTER_MS = 500  # PortAudio's load waits this long after the viewer is made
-LOUDNESS_AFTER_MS = 2000  # and the loudness filters this long
 STILL_AHEAD = 2  # frames rendered after a paused playhead (a step forward shows at once)
 
 #: Buttons under the picture: (action name, label, tooltip).
@@ -101,9 +100,6 @@ class ViewerPanel(QWidget):
             # PortAudio loads off the GUI thread, so the first Space does not stall; once the
             # window is up, so its import does not hold the interpreter lock while the window is built
             QTimer.singleShot(WARM_UP_AFTER_MS, warm_up_sounddevice)
-        # the meters' loudness filters (scipy) load in the background a little later still: at the first
-        # Space they would compete with the sound's feeder for the interpreter while playback starts
-        QTimer.singleShot(LOUDNESS_AFTER_MS, self, meters.loudness_filters_ready)
         proxy_settings = context.proxies
         self.worker = FrameWorker(proxy_settings.open_video if proxy_settings is not None else None)
         self.mode = TIMELINE

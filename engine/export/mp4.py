@@ -41,7 +41,7 @@ from engine.project.placeholders import is_placeholder
 from engine.project.times import rate_fraction
 from engine.project.tracks import audible_tracks, visible_video_tracks
 from engine.render.audio import mix_audio
-from engine.render.loudness import LoudnessMeter, measurable
+from engine.render.loudness import LoudnessMeter
 from engine.render.picture import tag_bt709
 from engine.render.sources import media_path
 from engine.render.video import Renderer
@@ -72,7 +72,7 @@ class ExportResult:
     size: tuple[int, int]
     audio_samples: int
     seconds: float  # wall time the export took
-    loudness: float = -math.inf  # integrated loudness (LUFS, EBU R128); -inf: silent; NaN: not measured
+    loudness: float = -math.inf  # integrated loudness (LUFS, EBU R128); -inf: silent
     sample_rate: int = AUDIO_SAMPLE_RATE
 
 
@@ -302,7 +302,7 @@ def _encode(
         container.mux(video.encode())
         feeder.finish()
         words.finish()
-    return out_samples, feeder.loudness.integrated() if feeder.loudness is not None else math.nan
+    return out_samples, feeder.loudness.integrated()
 
 
 class _AudioFeeder:
@@ -337,7 +337,7 @@ class _AudioFeeder:
         self._mixed = 0  # samples mixed so far
         self._sent = 0  # samples handed to the encoder so far
         self._pending = np.zeros((0, 2), np.float32)
-        self.loudness = LoudnessMeter(AUDIO_SAMPLE_RATE) if measurable() else None
+        self.loudness = LoudnessMeter(AUDIO_SAMPLE_RATE)
 
     def feed_until(self, sample: int) -> None:
         """Mix up to output sample `sample` and send every whole AAC frame of it."""
@@ -345,8 +345,7 @@ class _AudioFeeder:
         while self._mixed < sample:
             count = min(AUDIO_BLOCK, self._total - self._mixed)
             block = mix_audio(self._timeline, self._first + self._mixed, count, self._renderer.sources)
-            if self.loudness is not None:
-                self.loudness.add(block)
+            self.loudness.add(block)
             self._pending = np.concatenate([self._pending, self._resampled(block)])
             self._mixed += count
         while len(self._pending) >= AAC_FRAME:

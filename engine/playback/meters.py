@@ -31,33 +31,6 @@ HOLD_SECONDS = 0.5
 FALL_PER_SECOND = 12.0
 
 
-_filters_loaded = threading.Event()
-_filters_loading = threading.Lock()
-
-
-def loudness_filters_ready() -> bool:
-    """Whether the loudness filters (scipy) are loaded; if not, they start loading in the background.
-
-    Loading scipy takes a second or two of interpreter time. Done under the meter's lock on the
-    first played block, it held the GUI thread (which reads the meter every tick) for as long:
-    playback showed no frame for its first two seconds. Until they are there the meter shows
-    peaks and RMS, and the loudness from the next block after.
-    """
-    if _filters_loaded.is_set():
-        return True
-    if _filters_loading.acquire(blocking=False):
-        threading.Thread(target=_load_filters, name="loudness-filters", daemon=True).start()
-    return False
-
-
-def _load_filters() -> None:
-    try:
-        LoudnessMeter(AUDIO_SAMPLE_RATE, 2).add(np.zeros((1, 2), np.float32))  # imports what it needs
-    except ImportError:  # the desktop bundle has no scipy: the meters show peaks and RMS only
-        return
-    _filters_loaded.set()
-
-
 def dbfs(value: float) -> float:
     return max(FLOOR, 20 * math.log10(value)) if value > 0 else FLOOR
 
@@ -99,7 +72,7 @@ class LevelMeter:
             self._peak = [FLOOR] * self.channels
             self._rms = [FLOOR] * self.channels
             self._held_at = [0.0] * self.channels
-            self._loudness: LoudnessMeter | None = None  # made at the first block: scipy loads then
+            self._loudness = LoudnessMeter(self.rate, self.channels)
 
     def feed(self, block: np.ndarray) -> None:
         peaks, rms = block_levels(block)
@@ -109,10 +82,7 @@ class LevelMeter:
                 if peaks[ch] >= self._fallen(ch, now):
                     self._peak[ch], self._held_at[ch] = peaks[ch], now
             self._rms = rms[: self.channels]
-            if self._loudness is None and loudness_filters_ready():
-                self._loudness = LoudnessMeter(self.rate, self.channels)
-            if self._loudness is not None:
-                self._loudness.add(block)
+            self._loudness.add(block)
 
     def _fallen(self, ch: int, now: float) -> float:
         falling = max(0.0, now - self._held_at[ch] - HOLD_SECONDS)
@@ -122,7 +92,7 @@ class LevelMeter:
         now = self._now()
         with self._lock:
             peaks = tuple(self._fallen(ch, now) for ch in range(self.channels))
-            loudness = self._loudness.momentary() if self._loudness is not None else -math.inf
+            loudness = self._loudness.momentary()
             return MeterReading(peaks, tuple(self._rms), loudness)
 
 

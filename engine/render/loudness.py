@@ -1,11 +1,14 @@
 """Loudness as EBU R128 / ITU-R BS.1770-4 measures it, block by block, so nothing is kept but block energies.
 
 pyloudnorm measures a whole signal held in memory; an export of a feature
-would hold gigabytes of samples for that. This meter takes the same
-K-weighting filters (pyloudnorm's own coefficients, run with filter state
-carried from block to block) and keeps one mean square per channel per
-100 ms: the 400 ms gating blocks with 75% overlap that BS.1770 gates are
-made of four consecutive ones. Integrated loudness gates them as the
+would hold gigabytes of samples for that. This meter runs the same
+K-weighting filters (the coefficients pyloudnorm designs, by the Audio EQ
+Cookbook) block by block with their state carried over, with
+engine.render.biquad rather than scipy, whose import cost the first
+seconds of playback their frames and which the desktop bundle leaves out.
+It keeps one mean square per channel per 100 ms: the 400 ms gating
+blocks with 75% overlap that BS.1770 gates are made of four consecutive
+ones. Integrated loudness gates them as the
 standard does (absolute -70 LUFS, then relative -10 LU); momentary loudness
 is the last 400 ms, for the meters during playback.
 """
@@ -17,20 +20,17 @@ from collections import deque
 
 import numpy as np
 
+from engine.render import biquad
+
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = 10.0
 SILENCE = -math.inf
 
 
-def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(b, a) of the two K-weighting stages (BS.1770's pre-filter and RLB high-pass)."""
-    from pyloudnorm.iirfilter import IIRfilter  # here, not at the top: the editor starts without scipy
-
-    stages = (
-        IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf"),
-        IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    )
-    return [(np.asarray(s.b, np.float64) * s.passband_gain, np.asarray(s.a, np.float64)) for s in stages]
+def k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(b, a) of the two K-weighting stages: BS.1770's pre-filter (a +4 dB shelf above 1.5 kHz)
+    and its RLB high-pass at 38 Hz, designed for `rate` as pyloudnorm designs them."""
+    return [biquad.high_shelf(4.0, 1 / np.sqrt(2), 1500.0, rate), biquad.high_pass(0.5, 38.0, rate)]
 
 
 def _lufs(mean_square: float) -> float:
@@ -42,8 +42,7 @@ class LoudnessMeter:
 
     def __init__(self, rate: int, channels: int = 2) -> None:
         self.rate, self.channels = rate, channels
-        self._stages = _k_weighting(rate)
-        self._state = [[np.zeros(max(len(a), len(b)) - 1) for b, a in self._stages] for _ in range(channels)]
+        self._stages = [biquad.Biquad(b, a, channels) for b, a in k_weighting(rate)]
         self._step = rate // 10  # 100 ms
         self._partial = np.zeros(channels)  # sum of squares of the quarter being filled
         self._filled = 0  # samples in it
@@ -51,16 +50,12 @@ class LoudnessMeter:
         self._recent: deque[float] = deque(maxlen=4)
 
     def add(self, samples: np.ndarray) -> None:
-        from scipy.signal import lfilter
-
         data = np.asarray(samples, np.float64).reshape(len(samples), -1)[:, : self.channels]
-        weighted = np.empty_like(data)
-        for ch in range(data.shape[1]):
-            signal = data[:, ch]
-            for stage, (b, a) in enumerate(self._stages):
-                signal, self._state[ch][stage] = lfilter(b, a, signal, zi=self._state[ch][stage])
-            weighted[:, ch] = signal
-        squares = weighted**2
+        if data.shape[1] < self.channels:  # mono into a stereo meter: heard on every channel
+            data = np.repeat(data[:, :1], self.channels, axis=1)
+        for stage in self._stages:
+            data = stage(data)
+        squares = data**2
         at = 0
         while at < len(squares):
             take = min(self._step - self._filled, len(squares) - at)
@@ -99,22 +94,6 @@ class LoudnessMeter:
         return _lufs(sum(self._recent) / len(self._recent))
 
 
-def measurable() -> bool:
-    """Whether this installation can weight sound for loudness (scipy runs the filters).
-
-    The desktop bundle leaves scipy out (it would take the bundle past its size):
-    there an export is made as everywhere else and its loudness is simply not measured.
-    """
-    try:
-        import pyloudnorm.iirfilter  # noqa: F401
-        import scipy.signal  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def describe(lufs: float) -> str:
-    """The figure as the export's notices say it: NaN is "not measured", -inf "silent"."""
-    if math.isnan(lufs):
-        return "not measured (this installation has no scipy)"
+    """The figure as the export's notices say it: -inf is "silent"."""
     return "silent" if not math.isfinite(lufs) else f"{lufs:.1f} LUFS"

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+import PIL.ImageFile  # noqa: F401  ImageFont loads it lazily: on the viewer's render thread at the first
+from PIL import Image, ImageDraw, ImageFont  # title, holding the interpreter while frames were due
 
 FONT_FILES = {
     "DejaVu Sans": "DejaVuSans.ttf",

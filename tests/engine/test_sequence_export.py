@@ -13,7 +13,6 @@ import pyloudnorm
 import pytest
 
 from engine.cli.main import main as cli_main
-from engine.export import mp4
 from engine.export.job import result_to_json
 from engine.export.mp4 import export_mp4
 from engine.export.presets import ExportSettings
@@ -193,19 +192,40 @@ def test_a_rate_change_conforms_the_cuts_inside_a_nested_sequence() -> None:
     assert document.track(timeline, "V1")[0][0][0].source_range.duration.rate == 30.0
 
 
-def test_without_scipy_an_export_is_made_and_its_loudness_is_said_not_measured(
+def test_an_export_measures_its_loudness_without_scipy_installed(
     media: Path, tmp_path: Path, capsys, monkeypatch
 ) -> None:
-    """The desktop bundle leaves scipy out: exports there must still be made, only unmeasured."""
-    monkeypatch.setattr(mp4, "measurable", lambda: False)
+    """The desktop bundle has no scipy: its exports are measured all the same (the filters are ours)."""
     timeline = document.new_project(size=(160, 120))
     picture, sound = clips_for(media / "a.mp4", 30.0, 60)
     edits.append(timeline, {"V1": picture, "A1": sound})
+    with_scipy = export_mp4(timeline, tmp_path / "with.mp4", FAST).loudness
+    for name in [m for m in sys.modules if m == "scipy" or m.startswith(("scipy.", "pyloudnorm"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "scipy", None)  # any import of scipy now fails, as in the bundle
+    monkeypatch.setitem(sys.modules, "pyloudnorm", None)
     result = export_mp4(timeline, tmp_path / "plain.mp4", FAST)
-    assert result.frames == 60 and math.isnan(result.loudness)
-    assert "loudness" not in result_to_json(result)  # JSON has no NaN: an unmeasured figure is left out
+    assert result.frames == 60 and math.isfinite(result.loudness)
+    assert result.loudness == pytest.approx(with_scipy, abs=1e-6)
     persistence.save(timeline, tmp_path / "film.otio")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     film, out = str(tmp_path / "film.otio"), str(tmp_path / "cli.mp4")
     assert cli_main(["export", film, "-o", out, "--x264-preset", "ultrafast"]) == 0
-    assert "loudness not measured (this installation has no scipy)" in capsys.readouterr().err
+    assert f"loudness {result.loudness:.1f} LUFS integrated (EBU R128)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_programme_loudness_matches_pyloudnorm_with_gating(rate: int) -> None:
+    """Noise bursts with quiet stretches and silence between (the relative gate drops the quiet
+    ones), fed in uneven blocks as playback and export feed it: the same figure as pyloudnorm's."""
+    rng = np.random.default_rng(7)
+    signal = np.concatenate(
+        [level * rng.standard_normal((rate, 2)) for level in (0.3, 0.02, 0.0, 0.5, 0.005, 0.2)]
+    )
+    meter = LoudnessMeter(rate)
+    at, sizes, fed = 0, [1, 511, 4096, 777, 48000], 0
+    while at < len(signal):
+        step = sizes[fed % len(sizes)]
+        meter.add(signal[at : at + step])
+        at, fed = at + step, fed + 1
+    assert meter.integrated() == pytest.approx(pyloudnorm.Meter(rate).integrated_loudness(signal), abs=0.01)
