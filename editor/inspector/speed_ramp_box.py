@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QHeaderView,
     QMenu,
     QPushButton,
@@ -30,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.flow_layout import FlowLayout
 from editor.inspector.facts import clip_facts
 from engine.project import document, ramp_curve, speed, speed_ramp
 
-EASE_NAMES = ((ramp_curve.LINEAR, "Linear"), (ramp_curve.EASE, "Ease in/out"))
+#: short, so the table's three columns fit a 300 px dock; the tooltip says what easing is
+EASE_NAMES = ((ramp_curve.LINEAR, "Linear"), (ramp_curve.EASE, "Eased"))
 
 
 class SpeedRampBox(QWidget):
@@ -51,7 +52,9 @@ class SpeedRampBox(QWidget):
         self.table.setObjectName("inspector-speed-ramp-keys")
         self.table.setHorizontalHeaderLabels(["Frame", "Speed", "To next"])
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # a few digits
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -73,8 +76,7 @@ class SpeedRampBox(QWidget):
             action.triggered.connect(lambda _checked=False, chosen=preset: self._preset(chosen))
             self.presets[preset.key] = action
         self.preset.setMenu(menu)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons = FlowLayout()  # wraps in a narrow dock
         for button in (self.add, self.remove, self.preset):
             buttons.addWidget(button)
         column = QVBoxLayout(self)
@@ -117,6 +119,9 @@ class SpeedRampBox(QWidget):
             for data, text in EASE_NAMES:
                 ease.addItem(text, data)
             ease.setCurrentIndex(max(0, ease.findData(key.ease)))
+            ease.setToolTip(
+                "Linear, or eased in and out: the speed leaves this keyframe and reaches the next flat"
+            )
             ease.setEnabled(row < len(keys) - 1)  # the last keyframe's speed simply holds
             ease.activated.connect(lambda _i, r=row, box=ease: self._change(r, ease=box.currentData()))
             self.table.setCellWidget(row, 2, ease)
