@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from editor.context import EditorContext
 from editor.edit_preview import end_preview, preview
 from editor.inspector.facts import clip_facts
+from editor.masks.toolbar import CHECKED_STYLE
 from engine.errors import ShotlineError
 from engine.project import document, transform
 from engine.render import compose, framing
@@ -60,6 +61,7 @@ class TransformHandles:
         self.crop_button.setObjectName("viewer-crop-mode")
         self.crop_button.setText("Crop")
         self.crop_button.setCheckable(True)
+        self.crop_button.setStyleSheet(CHECKED_STYLE)  # crop mode on or off at a glance, as Mask is
         self.crop_button.setToolTip(
             "Crop mode: drag an edge of the selected clip's outline to crop that side, or a corner "
             "to crop the two sides that meet there (or hold Alt)"
