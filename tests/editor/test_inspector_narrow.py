@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.main_window import MainWindow
-from engine.project import edits, looks, speed_ramp, transform
+from engine.project import document, edits, looks, speed_ramp, titles, transform
 from engine.project.document import clip_id, new_project
 from tests.support.editing import RATE, av_shot
 
@@ -74,7 +74,8 @@ def cut_off(window: MainWindow) -> list[str]:
             )
         else:
             right, limit = widget.mapTo(body, QPoint(widget.width(), 0)).x(), seen
-        squeezed = widget.width() < widget.minimumSizeHint().width()
+        fixed = widget.minimumWidth() == widget.maximumWidth()  # its width chosen, not the dock's doing
+        squeezed = not fixed and widget.width() < widget.minimumSizeHint().width()
         if right > limit or squeezed:
             found.append(
                 f"{type(widget).__name__} {widget.objectName()!r} {widget.width()} px, right {right}"
@@ -121,3 +122,19 @@ def test_at_450_px_the_colour_wheels_rgb_share_a_line(qtbot, window) -> None:
     lift = [inspector.colour.fields[f"lift_{c}"] for c in "rgb"]
     tops = {field.mapTo(inspector.widget(), QPoint(0, 0)).y() for field in lift}
     assert len(tops) == 1
+
+
+def test_a_title_clips_sections_fit_300_px_too(qtbot, window) -> None:
+    window.context.session.apply(titles.add_title, "Lower third", 0)  # selects nothing by itself
+    title = next(
+        clip_id(c)
+        for track in document.tracks(window.timeline, document.VIDEO)
+        for c in track.find_clips()
+        if titles.is_title(c)
+    )
+    window.context.selection.set([title])
+    inspector = window.inspector
+    dock_width(qtbot, window, 300)
+    assert inspector.title.isVisible() and inspector.transform.isVisible()
+    assert not inspector.horizontalScrollBar().isVisible()
+    assert cut_off(window) == []
