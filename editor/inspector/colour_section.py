@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from editor.context import EditorContext
 from editor.edit_preview import end_preview, preview
+from editor.flow_layout import FlowLayout
 from editor.inspector.look_fields import NumberField
 from editor.inspector.path_label import PathLabel
 from engine.project import looks
@@ -53,8 +54,7 @@ class ColourSection(QGroupBox):
             form.addRow(table[name].label, field)
         for wheel in WHEELS:
             row = QWidget(self)
-            layout = QHBoxLayout(row)
-            layout.setContentsMargins(0, 0, 0, 0)
+            layout = FlowLayout(row, whole_rows=True)  # R G B on a line, or one a line when narrow
             for channel in "rgb":
                 field = NumberField(table[f"{wheel}_{channel}"], row, slider=False)
                 field.setObjectName(f"colour-{wheel}-{channel}")

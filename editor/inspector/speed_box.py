@@ -62,12 +62,14 @@ class SpeedBox(QGroupBox):
         self.frozen = QLabel("Freeze frame: holds one frame", self)
         self.frozen.setObjectName("inspector-speed-frozen")
         self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the ramp under its label
         self.form.addRow("Speed", self.percent)
         self.form.addRow("", self.reverse)
         self.form.addRow("", self.ripple)
         self.form.addRow("Slow motion", self.method)
         self.ramp = SpeedRampBox(context, self.ripple.isChecked, self)
-        self.form.addRow("Ramp", self.ramp)
+        self.form.addRow(QLabel("Speed ramp keyframes", self))
+        self.form.addRow(self.ramp)  # the whole width: its table's columns fit a narrow dock
         self.form.addRow(self.frozen)
         self.percent.valueChanged.connect(self._set_speed)
         self.reverse.toggled.connect(self._set_speed)
@@ -94,7 +96,7 @@ class SpeedBox(QGroupBox):
         self.method.setCurrentIndex(max(0, self.method.findData(timewarp.interpolation(clip))))
         for field in (self.percent, self.reverse, self.method):
             field.blockSignals(False)
-        for row in range(5):
+        for row in range(6):
             self.form.setRowVisible(row, not frozen)
         self.form.setRowVisible(self.frozen, frozen)
         keys = ramp_curve.keyframes(clip)

@@ -3,8 +3,9 @@
 A table of the clip's speed keyframes (frame from the clip's start, speed,
 and how the speed goes on to the next one: linear or eased), a button that
 adds one at the playhead at the speed playing there, one that removes the
-selected keyframe, and the "Speed ramp" preset (100% -> 30% -> 100% over the
-clip). Each change is one undo step through `engine.project.speed_ramp`; the
+selected keyframe, and the Speed ramp menu of presets (`speed_ramp.PRESETS`:
+slow motion or a rush in the middle, into or out of slow motion, as
+Clip > Speed/Duration… offers). Each change is one undo step through `engine.project.speed_ramp`; the
 clip's length follows the curve, rippling later clips when the section's
 "Ripple later clips" is on.
 """
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QHeaderView,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,10 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from editor.context import EditorContext
+from editor.flow_layout import FlowLayout
 from editor.inspector.facts import clip_facts
 from engine.project import document, ramp_curve, speed, speed_ramp
 
-EASE_NAMES = ((ramp_curve.LINEAR, "Linear"), (ramp_curve.EASE, "Ease in/out"))
+#: short, so the table's three columns fit a 300 px dock; the tooltip says what easing is
+EASE_NAMES = ((ramp_curve.LINEAR, "Linear"), (ramp_curve.EASE, "Eased"))
 
 
 class SpeedRampBox(QWidget):
@@ -48,7 +52,9 @@ class SpeedRampBox(QWidget):
         self.table.setObjectName("inspector-speed-ramp-keys")
         self.table.setHorizontalHeaderLabels(["Frame", "Speed", "To next"])
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # a few digits
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -60,9 +66,17 @@ class SpeedRampBox(QWidget):
         self.remove.setObjectName("inspector-speed-ramp-remove")
         self.preset = QPushButton("Speed ramp", self)
         self.preset.setObjectName("inspector-speed-ramp-preset")
-        self.preset.setToolTip("100% → 30% → 100% over the clip, eased: the slow moment in the middle")
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
+        self.preset.setToolTip("A ramp preset over the clip's media, eased: the clip's length follows")
+        menu = QMenu(self.preset)
+        menu.setObjectName("inspector-speed-ramp-presets")
+        #: one action per preset, by its key (`speed_ramp.PRESETS`)
+        self.presets: dict[str, QAction] = {}
+        for preset in speed_ramp.PRESETS:
+            action = menu.addAction(preset.label)
+            action.triggered.connect(lambda _checked=False, chosen=preset: self._preset(chosen))
+            self.presets[preset.key] = action
+        self.preset.setMenu(menu)
+        buttons = FlowLayout()  # wraps in a narrow dock
         for button in (self.add, self.remove, self.preset):
             buttons.addWidget(button)
         column = QVBoxLayout(self)
@@ -71,7 +85,6 @@ class SpeedRampBox(QWidget):
         column.addLayout(buttons)
         self.add.clicked.connect(self._add)
         self.remove.clicked.connect(self._remove)
-        self.preset.clicked.connect(self._preset)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         context.playhead.moved.connect(lambda _frame: self._update_buttons())
 
@@ -106,6 +119,9 @@ class SpeedRampBox(QWidget):
             for data, text in EASE_NAMES:
                 ease.addItem(text, data)
             ease.setCurrentIndex(max(0, ease.findData(key.ease)))
+            ease.setToolTip(
+                "Linear, or eased in and out: the speed leaves this keyframe and reaches the next flat"
+            )
             ease.setEnabled(row < len(keys) - 1)  # the last keyframe's speed simply holds
             ease.activated.connect(lambda _i, r=row, box=ease: self._change(r, ease=box.currentData()))
             self.table.setCellWidget(row, 2, ease)
@@ -138,8 +154,8 @@ class SpeedRampBox(QWidget):
         if self.table.currentRow() >= 0:
             self._apply(speed_ramp.remove_keyframe, self.table.currentRow())
 
-    def _preset(self) -> None:
-        self._apply(speed_ramp.apply_preset)
+    def _preset(self, preset: speed_ramp.RampPreset) -> None:
+        self._apply(speed_ramp.apply_preset, preset=preset)
 
     def _change(self, row: int, percent: float | None = None, ease: str | None = None) -> None:
         self.table.selectRow(row)

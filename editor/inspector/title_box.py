@@ -78,6 +78,7 @@ class TitleBox(QGroupBox):
         self.box.toggled.connect(lambda on: self._set("box", on))
 
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow dock: labels above
         form.addRow("Text", self.text)
         form.addRow("Font", self.font_name)
         form.addRow("Size", self.numbers["size"])

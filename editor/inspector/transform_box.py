@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.context import EditorContext
+from editor.flow_layout import FlowLayout
 from editor.inspector import spin
 from editor.inspector.facts import clip_facts
 from editor.inspector.following import follow
@@ -52,6 +54,7 @@ class TransformBox(QGroupBox):
         self._start = 0  # the clip's first timeline frame
         self._length = 1
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow dock: labels above
         self.fields: dict[str, QDoubleSpinBox] = {}
         for name, label, low, high, decimals, suffix, unit in FIELDS:
             field = QDoubleSpinBox(self)
@@ -71,7 +74,9 @@ class TransformBox(QGroupBox):
         self.blend.activated.connect(lambda _index: self._set("blend", self.blend.currentData()))
         form.addRow("Blend", self.blend)
 
-        self.previous = QPushButton("◀", self)
+        # the arrows as small tool buttons: with ◆ Add and Remove they fit a 300 px dock on one line
+        self.previous = QToolButton(self)
+        self.previous.setText("◀")
         self.previous.setToolTip("Go to the previous keyframe")
         self.add_key = QPushButton("◆ Add", self)
         self.add_key.setObjectName("transform-add-keyframe")
@@ -79,18 +84,20 @@ class TransformBox(QGroupBox):
         self.remove_key = QPushButton("Remove", self)
         self.remove_key.setObjectName("transform-remove-keyframe")
         self.remove_key.setToolTip("Remove the keyframe at the playhead")
-        self.next = QPushButton("▶", self)
+        self.next = QToolButton(self)
+        self.next.setText("▶")
         self.next.setToolTip("Go to the next keyframe")
         self.interp = QComboBox(self)
         self.interp.setObjectName("transform-interpolation")
         for key, label in INTERPOLATION_LABELS.items():
             self.interp.addItem(label, key)
         self.interp.setToolTip("How a new keyframe moves on to the next one")
-        keys = QHBoxLayout()
+        keys = FlowLayout()  # wraps in a narrow dock
         for widget in (self.previous, self.add_key, self.remove_key, self.next):
             keys.addWidget(widget)
         self.keyframes = QLabel(self)
         self.keyframes.setObjectName("transform-keyframes")
+        self.keyframes.setWordWrap(True)  # a long list of frames never widens the panel
         self.fill = QPushButton("Fill frame", self)
         self.fill.setObjectName("transform-fill")
         self.fill.setToolTip("Scale the picture to cover the whole frame (cropping what overhangs)")
@@ -99,7 +106,7 @@ class TransformBox(QGroupBox):
         self.fit.setToolTip("Scale the picture to show whole inside the frame (bars where shapes differ)")
         self.reset = QPushButton("Reset", self)
         self.reset.setObjectName("transform-reset")
-        framing_row = QHBoxLayout()
+        framing_row = FlowLayout()
         for widget in (self.fill, self.fit, self.reset):
             framing_row.addWidget(widget)
 

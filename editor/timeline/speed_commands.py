@@ -2,9 +2,10 @@
 
 The dialog sets speed or duration (either follows the other: the media the
 clip covers stays the same), reverse, ripple and the slow-motion method,
-and applies them as one undo step; or, with "Speed ramp" chosen instead of
-a constant speed, the ramp preset (100% -> 30% -> 100%, eased, the
-inspector's Speed ramp button) over the same media. Freeze Frame holds the frame under the
+and applies them as one undo step; or, with a speed ramp chosen instead of
+a constant speed, that ramp preset (`speed_ramp.PRESETS`: slow motion or a
+rush in the middle, into or out of slow motion, eased; the inspector's
+Speed ramp menu offers the same) over the same media. Freeze Frame holds the frame under the
 playhead for the rest of the selected clip (or of the clip under the
 playhead on the topmost video track with one).
 """
@@ -34,8 +35,10 @@ from engine.project.times import rt
 if TYPE_CHECKING:
     from editor.timeline.view import TimelineView
 
-CONSTANT, RAMP = "constant", "ramp"
-KINDS = ((CONSTANT, "Constant speed"), (RAMP, "Speed ramp (100% → 30% → 100%)"))
+CONSTANT = "constant"
+#: the default ramp's key in the kind list (each ramp preset is listed by its key)
+RAMP = speed_ramp.PRESETS[0].key
+KINDS = ((CONSTANT, "Constant speed"), *((p.key, p.label) for p in speed_ramp.PRESETS))
 
 
 class SpeedDialog(QDialog):
@@ -58,6 +61,8 @@ class SpeedDialog(QDialog):
         self.kind.setObjectName("speed-dialog-kind")
         for key, text in KINDS:
             self.kind.addItem(text, key)
+        self.kind.insertSeparator(1)  # constant speed, then the ramps
+        self.kind.setToolTip("A constant speed, or a speed ramp (eased) over the same media")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.percent = QDoubleSpinBox(self)
         self.percent.setObjectName("speed-dialog-percent")
@@ -135,17 +140,22 @@ def speed_duration(view: TimelineView) -> None:
         return
     length = trackedit.source_frames(clip, view.rate)[1]
     span = timewarp.media_span(length, timewarp.time_scalar(clip))
-    kind = RAMP if ramp_curve.has_ramp(clip) else CONSTANT
+    kind = CONSTANT
+    if ramp_curve.has_ramp(clip):  # the ramp's own preset, or the default for keyframes set by hand
+        found = speed_ramp.preset_of(ramp_curve.keyframes(clip))
+        kind = found.key if found is not None else RAMP
     dialog = SpeedDialog(float(percent), reverse, timewarp.interpolation(clip), span, view, kind)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    if dialog.kind.currentData() == RAMP:
+    if dialog.kind.currentData() != CONSTANT:
+        preset = speed_ramp.preset_named(dialog.kind.currentData())
+        ripple = dialog.ripple.isChecked()
         method = dialog.method.currentData()
         if method == timewarp.interpolation(clip):
-            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=dialog.ripple.isChecked())
+            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=ripple, preset=preset)
             return
         with context.session.group("Speed Ramp"):
-            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=dialog.ripple.isChecked())
+            context.session.apply(speed_ramp.apply_preset, ids[0], ripple=ripple, preset=preset)
             context.session.apply(speed.set_interpolation, ids[0], method)
         return
     context.session.apply(

@@ -2,7 +2,8 @@
 
 Drag inside to move, a corner to scale, the round knob above the top edge
 to rotate, and an edge with Alt held (or any edge in crop mode) to crop
-that side. An `Overlay` of the viewer's picture (the mask painter's
+that side; a corner with Alt held (or in crop mode) crops the two sides
+that meet there at once, as in Premiere and Resolve. An `Overlay` of the viewer's picture (the mask painter's
 mechanism): it draws the selected clip's outline where the renderer puts
 it at the playhead (the same `compose.matrix`), shows the picture as the
 drag would leave it while dragging (`edit_preview`: an edited copy, no
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from editor.context import EditorContext
 from editor.edit_preview import end_preview, preview
 from editor.inspector.facts import clip_facts
+from editor.masks.toolbar import CHECKED_STYLE
 from engine.errors import ShotlineError
 from engine.project import document, transform
 from engine.render import compose, framing
@@ -36,6 +38,14 @@ KNOB = 24.0  # widget pixels from the top edge's middle to the rotation knob
 MOVE, SCALE, ROTATE = "move", "scale", "rotate"
 #: crop drags, by the edge (an index into `corners`' edges: top, right, bottom, left) they move
 CROPS = ("crop_top", "crop_right", "crop_bottom", "crop_left")
+#: crop drags at a corner (an index into `corners`, clockwise from top left): the two sides
+#: that meet there, named together so one drag kind carries both
+CORNER_CROPS = (
+    "crop_top crop_left",
+    "crop_top crop_right",
+    "crop_bottom crop_right",
+    "crop_bottom crop_left",
+)
 MIN_SHOWN = 0.01  # a crop leaves at least this share of the picture's width or height
 
 
@@ -51,8 +61,10 @@ class TransformHandles:
         self.crop_button.setObjectName("viewer-crop-mode")
         self.crop_button.setText("Crop")
         self.crop_button.setCheckable(True)
+        self.crop_button.setStyleSheet(CHECKED_STYLE)  # crop mode on or off at a glance, as Mask is
         self.crop_button.setToolTip(
-            "Crop mode: drag an edge of the selected clip's outline to crop it (or hold Alt)"
+            "Crop mode: drag an edge of the selected clip's outline to crop that side, or a corner "
+            "to crop the two sides that meet there (or hold Alt)"
         )
         self.crop_button.toggled.connect(self._set_crop_mode)
         viewer.add_tool(self.crop_button, QWidget())  # no bar of its own: the handles are the tool
@@ -157,11 +169,14 @@ class TransformHandles:
         alt = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier
         cropping = self.crop_mode or bool(alt)
         edge = _nearest_edge(corners, point)
+        corner = _nearest_corner(corners, point)
         if math.dist((knob.x(), knob.y()), here) <= GRAB:
             self._drag = (ROTATE, point, placed)
+        elif cropping and corner is not None:  # a corner before an edge: both edges end there
+            self._drag = (CORNER_CROPS[corner], point, placed)
         elif cropping and edge is not None:
             self._drag = (CROPS[edge], point, placed)
-        elif any(math.dist((c.x(), c.y()), here) <= GRAB for c in corners):
+        elif corner is not None:
             self._drag = (SCALE, point, placed)
         elif QPolygonF(corners).containsPoint(point, Qt.FillRule.OddEvenFill):
             self._drag = (MOVE, point, placed)
@@ -201,7 +216,7 @@ class TransformHandles:
             return {"scale": round(after.scale, 4)}
         if kind == ROTATE:
             return {"rotation": round(after.rotation, 2)}
-        return {kind: round(getattr(after, kind), 4)}
+        return {side: round(getattr(after, side), 4) for side in kind.split()}
 
     def _dragged(self, point: QPointF, picture: QRectF) -> transform.Placement:
         kind, start, before = self._drag
@@ -221,7 +236,7 @@ class TransformHandles:
             turn = math.degrees(now - was)
             turn = (turn + 180.0) % 360.0 - 180.0  # the short way round
             return replace(before, rotation=before.rotation + turn)
-        if kind in CROPS:
+        if kind in CROPS or kind in CORNER_CROPS:
             return self._cropped(kind, point, picture, before)
         was = math.dist((start.x(), start.y()), (centre.x(), centre.y()))
         now = math.dist((point.x(), point.y()), (centre.x(), centre.y()))
@@ -229,9 +244,11 @@ class TransformHandles:
         return replace(before, scale=min(high, max(low, before.scale * now / max(was, 1.0))))
 
     def _cropped(
-        self, side: str, point: QPointF, picture: QRectF, before: transform.Placement
+        self, sides: str, point: QPointF, picture: QRectF, before: transform.Placement
     ) -> transform.Placement:
-        """The crop of `side` that puts that edge under the pointer (in the clip's own, unrotated axes)."""
+        """The crop of each of `sides` (one edge, or the two meeting at a corner) that puts that
+        edge under the pointer (in the clip's own, unrotated axes). Each side is limited by the
+        opposite one only, so the two of a corner move independently, as the pointer does."""
         found = self.target()
         assert found is not None
         sw, sh = found[3]
@@ -240,15 +257,20 @@ class TransformHandles:
         k = picture.width() / project.width
         frame = np.array([(point.x() - picture.left()) / k - 0.5, (point.y() - picture.top()) / k - 0.5])
         sx, sy = np.linalg.solve(affine[:, :2], frame - affine[:, 2]) + 0.5  # source pixel edges
-        if side == "crop_left":
-            value = min(sx / sw, 1 - before.crop_right - MIN_SHOWN)
-        elif side == "crop_right":
-            value = min(1 - sx / sw, 1 - before.crop_left - MIN_SHOWN)
-        elif side == "crop_top":
-            value = min(sy / sh, 1 - before.crop_bottom - MIN_SHOWN)
-        else:
-            value = min(1 - sy / sh, 1 - before.crop_top - MIN_SHOWN)
-        return replace(before, **{side: float(max(0.0, value))})
+        wanted = {
+            "crop_left": min(sx / sw, 1 - before.crop_right - MIN_SHOWN),
+            "crop_right": min(1 - sx / sw, 1 - before.crop_left - MIN_SHOWN),
+            "crop_top": min(sy / sh, 1 - before.crop_bottom - MIN_SHOWN),
+            "crop_bottom": min(1 - sy / sh, 1 - before.crop_top - MIN_SHOWN),
+        }
+        return replace(before, **{side: float(max(0.0, wanted[side])) for side in sides.split()})
+
+
+def _nearest_corner(corners: list[QPointF], point: QPointF) -> int | None:
+    """The corner (0 top left, clockwise) within GRAB of the point, the nearest if two are."""
+    near = [(math.dist((c.x(), c.y()), (point.x(), point.y())), i) for i, c in enumerate(corners)]
+    distance, index = min(near)
+    return index if distance <= GRAB else None
 
 
 def _nearest_edge(corners: list[QPointF], point: QPointF) -> int | None:

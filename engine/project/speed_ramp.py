@@ -1,4 +1,4 @@
-"""Speed ramps as undoable edits: a ramp preset, and keyframes added, changed and removed.
+"""Speed ramps as undoable edits: ramp presets, and keyframes added, changed and removed.
 
 A ramp keeps the media a clip covers, as a constant speed change does: after
 every edit the clip's length is the fewest frames whose curve uses all of
@@ -10,6 +10,7 @@ into the gap after it (speed.py's rules). Keyframes past the new end stay
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import opentimelineio as otio
@@ -20,8 +21,54 @@ from engine.project.change import Change, mutation
 from engine.project.document import Clip, Timeline, find_clip, settings
 from engine.project.ramp_curve import EASE, Keyframe
 
-#: The "Speed ramp" preset: full speed, down to 30% in the middle, back to full, eased.
-PRESET = (Fraction(100), Fraction(30), Fraction(100))
+
+@dataclass(frozen=True)
+class RampPreset:
+    """A ramp editors reach for by name: its speeds spread evenly over the clip, eased between.
+
+    The speeds are what the preset is; the keyframes' frames follow from the clip (the length that
+    plays exactly its media), so one preset fits every clip."""
+
+    key: str
+    name: str
+    percents: tuple[Fraction, ...]
+
+    @property
+    def label(self) -> str:
+        """The name with its speeds, as menus show it: "Speed up in the middle (100% → 300% → 100%)"."""
+        return f"{self.name} ({' → '.join(f'{float(p):g}%' for p in self.percents)})"
+
+
+def _preset(key: str, name: str, *percents: int) -> RampPreset:
+    return RampPreset(key, name, tuple(Fraction(p) for p in percents))
+
+
+#: The ramps offered by name (Clip > Speed/Duration… and the inspector's Speed ramp menu), the
+#: first the default: a slow moment in the middle (Premiere's and Resolve's commonest ramp), a
+#: rush in the middle, and the two halves of a slow-motion moment, into it and out of it.
+PRESETS = (
+    _preset("slow-middle", "Slow motion in the middle", 100, 30, 100),
+    _preset("fast-middle", "Speed up in the middle", 100, 300, 100),
+    _preset("into-slow", "Ramp into slow motion", 100, 25),
+    _preset("out-of-slow", "Ramp out of slow motion", 25, 100),
+)
+#: The default preset's speeds: full speed, down to 30% in the middle, back to full.
+PRESET = PRESETS[0].percents
+
+
+def preset_named(key: str) -> RampPreset:
+    for preset in PRESETS:
+        if preset.key == key:
+            return preset
+    raise EditError(f"There is no speed ramp preset called {key!r}")
+
+
+def preset_of(keys: list[Keyframe]) -> RampPreset | None:
+    """The preset whose speeds (in order, eased) `keys` are, if any: what a dialog opens on."""
+    for preset in PRESETS:
+        if tuple(k.percent for k in keys) == preset.percents and all(k.ease == EASE for k in keys):
+            return preset
+    return None
 
 
 def _checked(percent: float | Fraction) -> Fraction:
@@ -83,15 +130,26 @@ def preset_keys(length: int, percents: tuple[Fraction, ...] = PRESET) -> list[Ke
     return [Keyframe(round(Fraction(length * i, last)), p, EASE) for i, p in enumerate(percents)]
 
 
-def _preset_for(media: int) -> list[Keyframe]:
-    """The preset's keyframes over the length that plays exactly the clip's `media` frames."""
-    length = ramp_curve.fitted_length(lambda n: ramp_curve.position(preset_keys(n), n), media)
-    return preset_keys(length)
+def _preset_for(percents: tuple[Fraction, ...], media: int) -> list[Keyframe]:
+    """The preset's keyframes over the length that plays exactly the clip's `media` frames.
+
+    Spread over that length, a curve that rushes (300% in the middle) can step over the clip's
+    last source frame on its way out; then the keyframes close up a frame at a time until the
+    curve, held at its last speed to the clip's end (`length_for`), shows every source frame to
+    the last, as a slow curve does at once."""
+    fitted = ramp_curve.fitted_length(lambda n: ramp_curve.position(preset_keys(n, percents), n), media)
+    for length in range(fitted, 0, -1):
+        keys = preset_keys(length, percents)
+        if ramp_curve.span(keys, ramp_curve.length_for(keys, media)) == media:
+            return keys
+    return preset_keys(fitted, percents)  # a curve ending faster than 100% skips frames anyway
 
 
-def apply_preset(timeline: Timeline, ident: str, ripple: bool = False) -> Change:
-    """The "Speed ramp" preset: 100% -> 30% -> 100% over the clip (Premiere's time remapping)."""
-    return _apply(timeline, ident, _preset_for, "Speed Ramp", ripple)
+def apply_preset(
+    timeline: Timeline, ident: str, ripple: bool = False, preset: RampPreset = PRESETS[0]
+) -> Change:
+    """A ramp preset over the clip's media (Premiere's time remapping), the default 100% -> 30% -> 100%."""
+    return _apply(timeline, ident, lambda media: _preset_for(preset.percents, media), "Speed Ramp", ripple)
 
 
 def set_keyframes(timeline: Timeline, ident: str, keys: list[Keyframe], ripple: bool = False) -> Change:

@@ -28,7 +28,7 @@ def test_the_engine_exports_a_ramp_made_in_the_inspector_as_the_viewer_shows_it(
     edits.append(timeline, {"V1": pic, "A1": snd})
     window = engine_window(timeline)
     window.context.selection.set([clip_id(pic)])
-    window.inspector.speed.ramp.preset.click()  # 100% -> 30% -> 100%
+    window.inspector.speed.ramp.presets["slow-middle"].trigger()  # Speed ramp > 100% -> 30% -> 100%
     clip = next(iter(document.track(window.timeline, "V1").find_clips()))
     keys = ramp_curve.keyframes(clip)
     length = round(clip.source_range.duration.value)

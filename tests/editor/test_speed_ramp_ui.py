@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from editor.main_window import MainWindow
-from engine.project import document, edits, ramp_curve
+from engine.project import document, edits, ramp_curve, speed_ramp
 from engine.project.document import clip_id, new_project
 from tests.support.editing import RATE, av_shot, layout, shot
 
@@ -39,7 +39,9 @@ def test_the_speed_ramp_preset_slows_the_middle_and_undo_restores_the_clip(windo
     ramp = box.ramp
     assert ramp.isVisible() and ramp.table.rowCount() == 0
     box.ripple.setChecked(True)
-    ramp.preset.click()
+    menu = ramp.preset.menu()
+    assert [a.text() for a in menu.actions()] == [p.label for p in speed_ramp.PRESETS]
+    ramp.presets["slow-middle"].trigger()  # Speed ramp > Slow motion in the middle
     length = city(window).source_range.duration.value
     assert keys(window) == [(0, 100.0, "ease"), (round(length / 2), 30.0, "ease"), (length, 100.0, "ease")]
     assert ramp.table.rowCount() == 3
@@ -47,6 +49,27 @@ def test_the_speed_ramp_preset_slows_the_middle_and_undo_restores_the_clip(windo
     assert layout(window.timeline, "A1") == [("City", 0, length)]  # the linked sound follows
     assert window.timeline_view.layout.find(clip_id(city(window)))[1].speed == "Ramp"
     assert box.method.isEnabled()  # slow motion method: the ramp goes below 100%
+    window.context.actions.action("edit.undo").trigger()
+    assert keys(window) == [] and layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
+
+
+@pytest.mark.parametrize(
+    ("key", "percents"),
+    [("fast-middle", [100.0, 300.0, 100.0]), ("into-slow", [100.0, 25.0]), ("out-of-slow", [25.0, 100.0])],
+)
+def test_the_speed_ramp_menu_applies_each_preset_over_the_clips_media(window, key, percents) -> None:
+    window.context.selection.set([clip_id(city(window))])
+    ramp = window.inspector.speed.ramp
+    window.inspector.speed.ripple.setChecked(True)
+    ramp.presets[key].trigger()
+    clip = city(window)
+    length = clip.source_range.duration.value
+    found = ramp_curve.keyframes(clip)
+    assert [float(k.percent) for k in found] == percents and {k.ease for k in found} == {"ease"}
+    assert ramp_curve.span(found, length) == 40  # City's 40 source frames, up to its last
+    assert ramp.table.rowCount() == len(percents)
+    assert layout(window.timeline, "V1") == [("City", 0, length), ("Dawn", length, length + 30)]
+    assert layout(window.timeline, "A1") == [("City", 0, length)]
     window.context.actions.action("edit.undo").trigger()
     assert keys(window) == [] and layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
 

@@ -158,7 +158,9 @@ def test_ctrl_r_offers_the_speed_ramp_preset_beside_constant_speed(window, monke
     monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose_ramp)
     window.context.selection.set([city(window)])
     window.context.actions.action("clip.speed").trigger()
-    assert seen == {"kinds": ["constant", "ramp"], "first": "constant", "speed fields on": False}
+    ramps = ["slow-middle", "fast-middle", "into-slow", "out-of-slow"]
+    # constant speed, a separator, then the ramps
+    assert seen == {"kinds": ["constant", None, *ramps], "first": "constant", "speed fields on": False}
     ramped = document.track(window.timeline, "V1")[0]
     keys = ramp_curve.keyframes(ramped)
     assert [float(k.percent) for k in keys] == [100.0, 30.0, 100.0]
@@ -173,6 +175,48 @@ def test_ctrl_r_offers_the_speed_ramp_preset_beside_constant_speed(window, monke
         speed_commands.SpeedDialog, "exec", lambda d: seen.update(again=d.kind.currentData()) or 0
     )
     window.context.actions.action("clip.speed").trigger()
-    assert seen["again"] == "ramp"
+    assert seen["again"] == "slow-middle"
+    window.context.actions.action("edit.undo").trigger()
+    assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
+
+
+@pytest.mark.parametrize(
+    ("label", "percents", "longer"),
+    [
+        ("Speed up in the middle (100% → 300% → 100%)", [100.0, 300.0, 100.0], False),
+        ("Ramp into slow motion (100% → 25%)", [100.0, 25.0], True),
+        ("Ramp out of slow motion (25% → 100%)", [25.0, 100.0], True),
+    ],
+)
+def test_ctrl_r_applies_each_ramp_preset_over_the_clips_media(
+    window, monkeypatch, label, percents, longer
+) -> None:
+    from engine.project import ramp_curve
+
+    def choose(dialog: speed_commands.SpeedDialog) -> int:
+        dialog.kind.setCurrentIndex(dialog.kind.findText(label))
+        dialog.ripple.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose)
+    window.context.selection.set([city(window)])
+    window.context.actions.action("clip.speed").trigger()
+    ramped = document.track(window.timeline, "V1")[0]
+    keys = ramp_curve.keyframes(ramped)
+    length = ramped.source_range.duration.value
+    assert [float(k.percent) for k in keys] == percents
+    assert all(k.ease == ramp_curve.EASE for k in keys) and keys[0].frame == 0
+    assert 0 <= length - keys[-1].frame <= 2  # spread over the clip, the last speed holding to its end
+    # the ramp plays City's same 40 source frames up to the last: a rush shortens the clip, slow
+    # motion lengthens it, and (ripple) Dawn follows
+    assert ramp_curve.span(keys, length) == 40 and ramp_curve.position(keys, length) >= 40
+    assert (length > 40) == longer
+    assert layout(window.timeline, "V1") == [("City", 0, length), ("Dawn", length, length + 30)]
+    seen = {}
+    monkeypatch.setattr(
+        speed_commands.SpeedDialog, "exec", lambda d: seen.update(again=d.kind.currentText()) or 0
+    )
+    window.context.actions.action("clip.speed").trigger()
+    assert seen["again"] == label  # opened again, the dialog shows the ramp the clip has
     window.context.actions.action("edit.undo").trigger()
     assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]

@@ -220,6 +220,75 @@ def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qt
     assert placement(window, ident, 5).crop_bottom == pytest.approx(0.5, abs=0.02)
 
 
+def test_in_crop_mode_a_corner_crops_the_two_sides_that_meet_there_in_one_undo_step(window, qtbot) -> None:
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    handles = window.transform_handles
+    qtbot.mouseClick(handles.crop_button, Qt.MouseButton.LeftButton)
+    area = picture.picture_rect()
+    corners = handles.corners(area)
+    width, height = corners[1].x() - corners[0].x(), corners[3].y() - corners[0].y()
+    steps = window.context.session.undo_stack.index()
+    # the bottom right corner, a fifth of the width leftwards and a quarter of the height upwards
+    _drag(qtbot, picture, corners[2], corners[2] - QPointF(width / 5, height / 4))
+    cropped = placement(window, ident, 5)
+    assert cropped.crop_right == pytest.approx(0.2, abs=0.02)
+    assert cropped.crop_bottom == pytest.approx(0.25, abs=0.02)
+    assert (cropped.crop_left, cropped.crop_top, cropped.scale) == (0.0, 0.0, 1.0)  # not a scale
+    assert window.context.session.undo_stack.index() == steps + 1
+    # the top left corner of the cropped outline: both of its sides, the other two as they were
+    corners = handles.corners(area)
+    _drag(qtbot, picture, corners[0], corners[0] + QPointF(width / 10, height / 4))
+    again = placement(window, ident, 5)
+    assert again.crop_left == pytest.approx(0.1, abs=0.02)
+    assert again.crop_top == pytest.approx(0.25, abs=0.02)
+    assert (again.crop_right, again.crop_bottom) == (cropped.crop_right, cropped.crop_bottom)
+    # the edge handles still crop one side
+    corners = handles.corners(area)
+    right_middle = (corners[1] + corners[2]) / 2
+    _drag(qtbot, picture, right_middle, right_middle - QPointF(width / 10, 0))
+    edged = placement(window, ident, 5)
+    assert edged.crop_right == pytest.approx(0.3, abs=0.02) and edged.crop_bottom == again.crop_bottom
+    # one undo takes back the edge; the next the whole top left corner drag, both of its sides
+    undo = window.context.actions.action("edit.undo")
+    undo.trigger()
+    undo.trigger()
+    back = placement(window, ident, 5)
+    assert (back.crop_left, back.crop_top) == (0.0, 0.0)
+    assert (back.crop_right, back.crop_bottom) == (cropped.crop_right, cropped.crop_bottom)
+
+
+def test_alt_on_a_corner_crops_and_without_it_the_corner_still_scales(window, qtbot) -> None:
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    handles = window.transform_handles
+    corners = handles.corners(picture.picture_rect())
+    width, height = corners[1].x() - corners[0].x(), corners[3].y() - corners[0].y()
+    _drag(
+        qtbot,
+        picture,
+        corners[1],
+        corners[1] + QPointF(-width / 4, height / 10),
+        Qt.KeyboardModifier.AltModifier,
+    )
+    cropped = placement(window, ident, 5)
+    assert cropped.crop_right == pytest.approx(0.25, abs=0.02)
+    assert cropped.crop_top == pytest.approx(0.1, abs=0.02)
+    assert cropped.scale == 1.0
+    window.context.actions.action("edit.undo").trigger()
+    corners = handles.corners(picture.picture_rect())
+    middle = (corners[0] + corners[2]) / 2
+    _drag(qtbot, picture, corners[2], corners[2] + (corners[2] - middle))
+    scaled = placement(window, ident, 5)
+    assert scaled.scale == pytest.approx(2.0, abs=0.05) and scaled.crop_bottom == 0.0
+
+
 def test_the_picture_follows_a_handle_drag_before_the_release(window, qtbot) -> None:
     ident = select(window, "V2")
     window.context.playhead.move_to(5)

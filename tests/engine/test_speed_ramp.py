@@ -10,6 +10,7 @@ import math
 import subprocess
 import sys
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -127,6 +128,62 @@ def test_the_preset_slows_the_middle_and_uses_exactly_the_clips_media(media):
     assert ramp_curve.span(keys, length - 1) < 30  # the fewest frames that show it all
     assert length > 30  # slower on average than 100%
     assert timewarp.label(v1_clip(timeline)) == "Ramp"
+
+
+@pytest.mark.parametrize(
+    ("key", "percents", "longer"),
+    [
+        ("slow-middle", [100.0, 30.0, 100.0], True),
+        ("fast-middle", [100.0, 300.0, 100.0], False),
+        ("into-slow", [100.0, 25.0], True),
+        ("out-of-slow", [25.0, 100.0], True),
+    ],
+)
+def test_each_preset_spreads_its_speeds_eased_over_exactly_the_clips_media(media, key, percents, longer):
+    timeline, ident = one_clip(media, frames=30)
+    preset = speed_ramp.preset_named(key)
+    length = speed_ramp.apply_preset(timeline, ident, preset=preset).result
+    keys = ramp_curve.keyframes(v1_clip(timeline))
+    last, spread = len(percents) - 1, keys[-1].frame
+    assert [(k.frame, float(k.percent), k.ease) for k in keys] == [
+        (round(Fraction(spread * i, last)), p, EASE) for i, p in enumerate(percents)
+    ]
+    # to the clip's end, or (the rush, whose last steps would skip its last source frame) a frame
+    # or two before it, the last speed holding
+    assert 0 <= length - spread <= 2
+    assert ramp_curve.span(keys, length) == 30  # the clip's 30 source frames up to the last
+    assert ramp_curve.position(keys, length) >= 30  # one frame more would show a frame past them
+    assert (length > 30) == longer  # slower on average than 100%, or (the rush) faster
+    assert spans(timeline, "A1") == [("Clip", 0, length)]  # the linked sound follows
+    assert speed_ramp.preset_of(keys) == preset  # what the Ctrl+R dialog opens on
+
+
+def test_ramp_presets_are_named_with_their_speeds():
+    assert [p.label for p in speed_ramp.PRESETS] == [
+        "Slow motion in the middle (100% → 30% → 100%)",
+        "Speed up in the middle (100% → 300% → 100%)",
+        "Ramp into slow motion (100% → 25%)",
+        "Ramp out of slow motion (25% → 100%)",
+    ]
+    with pytest.raises(EditError, match="no speed ramp preset"):
+        speed_ramp.preset_named("reverse-everything")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["fast-middle", "into-slow"])
+def test_a_preset_exports_the_source_frames_its_curve_says(media, tmp_path, key):
+    timeline, ident = one_clip(media, frames=40)
+    length = speed_ramp.apply_preset(timeline, ident, preset=speed_ramp.preset_named(key)).result
+    keys = ramp_curve.keyframes(v1_clip(timeline))
+    shown, seconds = exported(timeline, tmp_path / f"{key}.mp4")
+    assert shown == [10 + math.floor(ramp_curve.position(keys, k)) for k in range(length)]
+    assert shown[0] == 10 and shown[-1] == 49  # from the clip's first source frame to its last
+    steps = [b - a for a, b in pairwise(shown)]
+    if key == "fast-middle":  # full speed at the ends, skipping two frames of three in the middle
+        assert steps[:3] == [1, 1, 1] and steps[-1] == 1 and max(steps) == 3
+    else:  # about full speed at the start, each source frame shown four times at the end (25%)
+        assert len(set(shown[:10])) >= 8 and shown.count(48) == 4
+    assert seconds == pytest.approx(length / RATE, abs=0.03)
 
 
 def test_keyframes_are_added_at_the_playhead_changed_and_removed_and_each_step_undoes(media):
