@@ -48,13 +48,16 @@ def run(command: list[str], **kwargs) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
 
 
-def make_sources(folder: Path) -> list[Path]:
+def make_sources(folder: Path, noise: int = 0) -> list[Path]:
+    """The three sources; `noise` > 0 adds temporal noise of that strength (ffmpeg's `noise`
+    filter), as a phone's sensor leaves in its footage."""
+    grain = f",noise=alls={noise}:allf=t" if noise else ""
     paths = []
     for i, (pattern, hue, hz) in enumerate(SOURCES):
         path = folder / f"source{i + 1}.mp4"
         run([
             "ffmpeg", "-y", "-v", "error",
-            "-f", "lavfi", "-i", f"{pattern}=size=1920x1080:rate=30:duration=12,hue=h={hue}",
+            "-f", "lavfi", "-i", f"{pattern}=size=1920x1080:rate=30:duration=12,hue=h={hue}{grain}",
             "-f", "lavfi", "-i", f"sine=frequency={hz}:sample_rate=48000:duration=12",
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-g", "30", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "192k", "-ac", "2", str(path),

@@ -89,6 +89,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the files")
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of each (default 3)")
+    parser.add_argument(
+        "--camera-noise",
+        type=int,
+        default=0,
+        help="sources with temporal noise of this strength (ffmpeg noise=alls=N), as phone footage has",
+    )
     args = parser.parse_args()
     if shutil.which("ffmpeg") is None:
         raise SystemExit("ffmpeg is not installed (apt-get install ffmpeg)")
@@ -96,11 +102,11 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         kept = [folder / f"source{i}.mp4" for i in (1, 2, 3)]
-        if all(p.exists() for p in [*kept, folder / "music.wav"]):  # a --keep folder from an earlier run
+        if all(p.exists() for p in [*kept, folder / "music.wav"]) and not args.camera_noise:  # kept earlier
             sources, music = kept, folder / "music.wav"
         else:
             print("generating sources ...", flush=True)
-            sources = make_sources(folder)
+            sources = make_sources(folder, args.camera_noise)
             music = make_music(folder / "music.wav")
         plain = build_project(sources, music, folder / "plain.otio")
         graded = add_looks(plain, write_film_lut(folder / "film.cube"), folder / "looks.otio")
@@ -118,6 +124,8 @@ def main() -> int:
         cpu = [statistics.median(r[k][1] for r in rounds) for k in range(3)]
         sizes = [p.with_suffix(".mp4").stat().st_size / 1e6 for p in (plain, graded, lut_only)]
         print("edit: 4 segments, 1 s dissolve, music bed, 16 s at 1080p30; a 33^3 LUT and grain on each clip")
+        if args.camera_noise:
+            print(f"sources with camera noise (ffmpeg noise=alls={args.camera_noise}:allf=t)")
         print("files: " + ", ".join(f"{n} {m:.1f} MB" for n, m in zip(names, sizes, strict=True)))
         print(
             f"LUT only: wall {wall[2]:.2f} s (ratio {wall[2] / wall[0]:.2f}), cpu ratio {cpu[2] / cpu[0]:.2f}"

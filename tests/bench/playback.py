@@ -11,7 +11,8 @@ Two cases, the hardest last, each printing one machine-readable line:
 
 The editor window is built as the user's is and Space is pressed a second
 after it shows, as a person would; a 5 ms heartbeat timer on the GUI thread
-records the gaps between its ticks while Space plays for `--seconds`. No sound card is needed (playback then runs on the wall clock).
+records the gaps between its ticks while Space plays for `--seconds`. No
+sound card is needed (playback then runs on the wall clock).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/playback.py [--seconds 5] [--phone-size 3840x2160]
 
