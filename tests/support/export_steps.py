@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 
 def export_with_project_preset(qtbot, window, out: Path) -> None:
     """Export the window's timeline to `out` through the dialog, and wait for the finished notice."""
-    window.activateWindow()
+    window.activateWindow()  # after a modal dialog closes no window may be active: Ctrl+M would go nowhere
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)  # File > Export
     dialog = window.exporter.dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
