@@ -22,7 +22,7 @@ from editor.timeline import speed_commands
 from engine.project import document, looks, ramp_curve, titles, transform
 from engine.project.document import clip_id, new_project
 from tests.editor.test_viewer import to_array
-from tests.support.export_steps import export_with_project_preset
+from tests.support.export_steps import export_through_dialog
 from tests.support.mediagen import write_video
 
 WAIT = 20_000  # ms: a 1080x1920 frame rendered on a loaded CI machine
@@ -181,9 +181,10 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
         25.0,
     )
 
-    # 7. File > Export at the project preset
+    # 7. File > Export, keeping the preset it offers a vertical project
     out = tmp_path / "summer.mp4"
-    export_with_project_preset(qtbot, window, out)
+    export_through_dialog(qtbot, window, out, preset=None)
+    assert window.exporter.dialog.preset.currentText() == "vertical"
     with av.open(str(out)) as container:
         stream = container.streams.video[0]
         assert (stream.width, stream.height) == (1080, 1920)
