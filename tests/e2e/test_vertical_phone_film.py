@@ -44,6 +44,12 @@ def choose_in_modal(act) -> None:
     QTimer.singleShot(0, answer)
 
 
+def activate(qtbot, window: MainWindow) -> None:
+    """Bring the window to the front: after a modal dialog none is, and shortcuts would go nowhere."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def type_into(qtbot, box, text: str) -> None:
     box.setFocus()
     box.lineEdit().selectAll()
@@ -95,8 +101,7 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
     qtbot.waitUntil(
         lambda: all(window.bin.model.item(p).state is State.READY for p in (street, beach)), timeout=WAIT
     )
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(qtbot, window)
     for path in (street, beach):
         window.bin.select([path])
         qtbot.keyClick(window.bin.view, Qt.Key.Key_Return)
@@ -126,7 +131,7 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
     box.text.setFocus()
     box.text.selectAll()
     qtbot.keyClicks(box.text, "SUMMER")
-    box.colours["color"].pick(YELLOW)
+    box.colours["color"].pick(YELLOW)  # what the colour dialog's OK does
     qtbot.waitUntil(
         lambda: titles.title_settings(document.find_clip(window.timeline, title_id)[1])["text"] == "SUMMER",
         timeout=5000,
@@ -141,7 +146,7 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     choose_in_modal(ramp)
-    window.activateWindow()
+    activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     ramped = document.find_clip(window.timeline, street_id)[1]
     assert [float(k.percent) for k in ramp_curve.keyframes(ramped)] == [100.0, 30.0, 100.0]
@@ -176,10 +181,8 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
     beach_clip = document.find_clip(window.timeline, beach_id)[1]
     stack = looks.looks(beach_clip)
     assert [looks.kind_of(e) for e in stack] == ["colour", "lut", "vhs"]
-    assert (stack[0].metadata["shotline"]["saturation"], stack[0].metadata["shotline"]["temperature"]) == (
-        1.4,
-        25.0,
-    )
+    grade = stack[0].metadata["shotline"]
+    assert grade["saturation"] == 1.4 and grade["temperature"] == 25.0
 
     # 7. File > Export, keeping the preset it offers a vertical project
     out = tmp_path / "summer.mp4"
@@ -194,8 +197,8 @@ def test_an_editor_finishes_a_vertical_phone_film_and_exports_it(
     assert len(pictures) == film
     assert seconds == pytest.approx(film / 30, abs=0.05)
 
-    # the exported frames are the viewer's frames: the same renderer, once through H.264, which
-    # at the project preset moves a pixel by under 4 levels on average (as test_looks_export.py)
+    # the exported frames are the viewer's frames: the same renderer, once through H.264, which at
+    # the preset's CRF 20 moves a pixel by under 4 levels on average (as in test_looks_export.py)
     window.viewer.tabs.setCurrentIndex(1)  # the viewer's Timeline tab
     window.viewer.resolution.setCurrentText("Full")
     in_street, in_beach = street_frames // 2, street_frames + FRAMES // 2
