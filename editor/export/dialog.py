@@ -36,7 +36,16 @@ from editor.export.runner import ExportRunner
 from editor.jobs.model import eta_text
 from engine.errors import ExportError
 from engine.export.mp4 import ExportResult, Progress
-from engine.export.presets import BURN, EMBED, PRESET_HELP, PRESETS, SRT, X264_PRESETS, ExportSettings
+from engine.export.presets import (
+    BURN,
+    EMBED,
+    PRESET_HELP,
+    PRESETS,
+    SRT,
+    X264_PRESETS,
+    ExportSettings,
+    preset_for_frame,
+)
 from engine.project.times import ALLOWED_RATES, timecode
 from engine.render.loudness import describe
 
@@ -67,6 +76,9 @@ class ExportDialog(QDialog):
         self._context, self._runner = context, runner
         self.job_id: str | None = None
         self._destination_for: Path | bool | None = False  # the project the destination was chosen for
+        self._preset_for: tuple[Path | None, int, int] | None = (
+            None  # the project and frame it was offered for
+        )
 
         self.preset = QComboBox(self)
         self.preset.setObjectName("export-preset")
@@ -168,11 +180,16 @@ class ExportDialog(QDialog):
     # opening ------------------------------------------------------------------------
 
     def open_for_project(self) -> None:
-        """Show the dialog, with a fresh default destination when the project changed."""
+        """Show the dialog, with a fresh default destination when the project changed, and the
+        preset of the project's own frame when the project or its frame size changed."""
         project = self._context.session.path
         if self._destination_for is False or self._destination_for != project:
             self.destination.setText(str(default_destination(self._context)))
             self._destination_for = project
+        frame = (project, self._context.session.settings.width, self._context.session.settings.height)
+        if self._preset_for != frame:  # a new project or frame size; the user's pick stays otherwise
+            self.preset.setCurrentText(preset_for_frame(frame[1], frame[2]))
+            self._preset_for = frame
         self._show_preset(self.preset.currentText())
         self._show_span()
         self.show()

@@ -78,6 +78,18 @@ PRESET_HELP = {
 }
 
 
+def preset_for_frame(width: int, height: int) -> str:
+    """The preset to offer a project of this frame: the one of its own size, else "project".
+
+    The first preset is landscape 1080p; offered to a vertical or square project it would
+    export the film small between black bars, which is never what the editor framed.
+    """
+    for name, chosen in PRESETS.items():
+        if (chosen.width, chosen.height) == (width, height):
+            return name
+    return "project"
+
+
 def preset(name: str, **overrides: object) -> ExportSettings:
     """A named preset with any fields replaced (None values leave the preset's)."""
     if name not in PRESETS:
