@@ -103,17 +103,23 @@ def apply_looks(
     return planes.picture()
 
 
-def apply_looks_rgb(image: np.ndarray, clip: otio.schema.Clip, frame: int) -> np.ndarray:
+def apply_looks_rgb(image: np.ndarray, clip: otio.schema.Clip, frame: int, reduced_by: int = 1) -> np.ndarray:
     """The same looks on an upright RGB (or RGBA) source image at its own size: the picture a
     transformed clip is placed from. Alpha is kept as it is; an odd size is padded by its last
-    row or column for 4:2:0 and cropped back."""
+    row or column for 4:2:0 and cropped back.
+
+    `reduced_by` is how many times smaller than the original source the image is (a proxy's
+    divisor: the viewer may decode proxies, an export never does), so the looks are the ones
+    the original gets, scaled down; a proxy is 1/divisor of the original to within a pixel or
+    two of rounding to even, close enough for a preview."""
     if not active(clip):
         return image
     height, width = image.shape[:2]
     rgb = image[:, :, :3]
     padded = np.pad(rgb, ((0, height % 2), (0, width % 2), (0, 0)), mode="edge")
     picture = Picture(padded.shape[1], padded.shape[0], frame=frame_from_rgb(padded))
-    looked = apply_looks(picture, clip, frame).to_rgb()[:height, :width]
+    full_size = (picture.width * reduced_by, picture.height * reduced_by) if reduced_by > 1 else None
+    looked = apply_looks(picture, clip, frame, full_size).to_rgb()[:height, :width]
     if image.shape[2] == 4:
         return np.ascontiguousarray(np.dstack([looked, image[:, :, 3]]))
     return looked

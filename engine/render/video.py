@@ -22,6 +22,7 @@ import av
 import numpy as np
 import opentimelineio as otio
 
+from engine.media import proxies
 from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
 from engine.project.placeholders import is_placeholder
@@ -193,8 +194,15 @@ class Renderer:
             origin = plan.media_origin(layer.clip, rate)
             offset, length = kenburns.clip_offset(layer.clip, layer.source_frame, origin, rate)
             image = kenburns.crop(image, move.rect_at(offset, length))
-        image = apply_looks_rgb(image, layer.clip, layer.source_frame)
+        image = apply_looks_rgb(image, layer.clip, layer.source_frame, self._reduced_by(layer.clip))
         return compose.place(image, size, placed, fit, units), placed.blend
+
+    def _reduced_by(self, clip: otio.schema.Clip) -> int:
+        """How many times smaller than the original the clip's decoded pictures are: a proxy's
+        divisor where the viewer reads one, so a transformed clip's looks (run on the source
+        at its own size) are the original's, as the export draws them."""
+        decoder = self.sources.video(clip)
+        return decoder.proxy.divisor if isinstance(decoder, proxies.ProxyDecoder) else 1
 
     def _source_rgb(self, clip: otio.schema.Clip, source_frame: int, rate: float) -> np.ndarray:
         """A source frame as upright RGB(A) at its own size; the last few are kept, since slow

@@ -22,10 +22,13 @@ import opentimelineio as otio
 import pytest
 from PIL import Image
 
+from engine.media import proxies
 from engine.media.reference import clips_for
-from engine.project import edits, looks
+from engine.project import edits, looks, transform
 from engine.project.document import clip_id, new_project
-from engine.render.video import render_picture
+from engine.render.sources import Sources
+from engine.render.video import Renderer, render_picture
+from tests.support import mediagen
 
 RATE = 30.0
 SIZE = (480, 360)
@@ -172,3 +175,31 @@ def test_the_wobble_in_a_reduced_preview_shifts_rows_as_the_export_does(media: P
     expected = exported.reshape(-1, 2).mean(axis=1) / 2  # two export rows to a preview row
     # preview pixels; drawn on the preview's own rows, each row's jitter differed by about 0.2
     assert np.abs(shown - expected).mean() < 0.05
+
+
+def test_scan_lines_on_a_moved_clip_previewed_from_its_proxy_are_the_exports_scaled_down(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A transformed clip's looks run on its source picture before it is placed: the viewer,
+    reading the 1/2 proxy, must draw the original's scan lines on it, not the proxy's own."""
+    monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
+    video = mediagen.write_video(tmp_path / "grey.mp4", 4, size=SIZE, color=(150, 150, 150))
+    proxies.make(video, 2)
+    timeline = new_project(size=SIZE, rate=RATE)
+    (clip,) = clips_for(video, RATE, 4, 0)
+    edits.append(timeline, {"V1": clip})
+    transform.set_transform(timeline, clip_id(clip), x=40.0)  # moved: placed from its source picture
+    looks.add_look(timeline, clip_id(clip), "vhs", VHS_OFF | {"scanlines": 0.8})
+    half = (SIZE[0] // 2, SIZE[1] // 2)
+    with (
+        Renderer(cache_megabytes=0) as export,
+        Renderer(Sources(open_video=lambda p: proxies.open_video(p, 2))) as viewer,
+    ):
+        assert isinstance(viewer.sources.video(clip), proxies.ProxyDecoder)
+        full = render_picture(timeline, 1, renderer=export).planes[0]
+        shown = render_picture(timeline, 1, half, renderer=viewer).planes[0].astype(np.float64)
+    assert abs(int(full[200, 240]) - int(full[201, 240])) > 20  # the export has its stripes
+    scaled = cv2.resize(full, half, interpolation=cv2.INTER_AREA).astype(np.float64)
+    # the flat grey under the look, away from the code strip index_frame draws and the edges
+    middle = (slice(half[1] // 2, half[1] - 8), slice(half[0] // 4, half[0] - 8))
+    assert np.abs(shown - scaled)[middle].mean() < 1.5
