@@ -22,6 +22,7 @@ import av
 import numpy as np
 import opentimelineio as otio
 
+from engine.media import proxies
 from engine.media.cache import FrameCache
 from engine.project import document, titles, transform
 from engine.project.placeholders import is_placeholder
@@ -77,6 +78,7 @@ class Renderer:
         self._rgb: dict[int, tuple[av.VideoFrame, np.ndarray]] = {}  # decoder -> last source RGB(A)
         self._titles: dict[tuple, tuple[np.ndarray, tuple[int, int, int, int]]] = {}
         self._size = (0, 0)  # the size being rendered: a placeholder's panel is drawn at it
+        self._full_size = (0, 0)  # the project's size: the grid looks are drawn on (see _looked)
 
     def __enter__(self) -> Renderer:
         return self
@@ -92,7 +94,9 @@ class Renderer:
     ) -> Picture:
         size = check_size(size)
         self._size = size
-        rate = document.settings(timeline).rate
+        settings = document.settings(timeline)
+        self._full_size = (settings.width, settings.height)
+        rate = settings.rate
         shown: list[list[plan.Layer]] = []
         for layers in reversed(plan.video_stack(timeline, frame)):
             shown.insert(0, layers)
@@ -190,8 +194,15 @@ class Renderer:
             origin = plan.media_origin(layer.clip, rate)
             offset, length = kenburns.clip_offset(layer.clip, layer.source_frame, origin, rate)
             image = kenburns.crop(image, move.rect_at(offset, length))
-        image = apply_looks_rgb(image, layer.clip, layer.source_frame)
+        image = apply_looks_rgb(image, layer.clip, layer.source_frame, self._reduced_by(layer.clip))
         return compose.place(image, size, placed, fit, units), placed.blend
+
+    def _reduced_by(self, clip: otio.schema.Clip) -> int:
+        """How many times smaller than the original the clip's decoded pictures are: a proxy's
+        divisor where the viewer reads one, so a transformed clip's looks (run on the source
+        at its own size) are the original's, as the export draws them."""
+        decoder = self.sources.video(clip)
+        return decoder.proxy.divisor if isinstance(decoder, proxies.ProxyDecoder) else 1
 
     def _source_rgb(self, clip: otio.schema.Clip, source_frame: int, rate: float) -> np.ndarray:
         """A source frame as upright RGB(A) at its own size; the last few are kept, since slow
@@ -239,8 +250,15 @@ class Renderer:
         return kept
 
     def _looked(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
-        """The layer's source picture with its clip's looks (colour, LUT, grain...) applied."""
-        return apply_looks(self._layer_picture(layer, rate, size, fit), layer.clip, layer.source_frame)
+        """The layer's source picture with its clip's looks (colour, LUT, grain...) applied.
+
+        The picture has the frame's size, which at the project's size is what an export
+        encodes; a preview at 1/2 tells the looks so (the project's size), and they draw scan
+        lines, grain and the rest as the export has them, scaled down, rather than on the
+        preview's own coarser rows. (A transformed clip's looks run on the source at its own
+        size, the same in preview and export, before it is placed.)"""
+        picture = self._layer_picture(layer, rate, size, fit)
+        return apply_looks(picture, layer.clip, layer.source_frame, self._full_size)
 
     def _layer_picture(self, layer: plan.Layer, rate: float, size: tuple[int, int], fit: str) -> Picture:
         picture = self._source_picture(layer.clip, layer.source_frame, rate, size, fit)
