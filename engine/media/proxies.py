@@ -27,6 +27,7 @@ reader never takes a half-made proxy.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -87,7 +88,15 @@ def resolve(source: str | os.PathLike[str], size: int) -> int:
     """The divisor a size setting means for this file (AUTO looks at its picture size)."""
     if size != AUTO:
         return size
-    video = probe(source).video
+    facts = os.stat(source)
+    return _auto_divisor_of(str(Path(source).absolute()), facts.st_size, facts.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=512)
+def _auto_divisor_of(path: str, size: int, modified_ns: int) -> int:
+    """AUTO's divisor for one version of a file, probed once: the viewer opens a decoder at every
+    cut, and probing 4K HEVC there (it decodes a few pictures) took 130 ms, a stall mid-playback."""
+    video = probe(path).video
     return auto_divisor(video.width, video.height) if video is not None else 2
 
 

@@ -171,3 +171,18 @@ def test_auto_size_makes_quarter_size_proxies_of_footage_above_hd_and_half_size_
     assert proxies.existing(hd, 4) is None
     with proxies.open_video(uhd, proxies.AUTO) as small:
         assert upright_rgb(small.frame_at(Fraction(0)), 0).shape == (360, 640, 3)
+
+
+def test_auto_size_probes_a_file_once_not_at_every_cut(tmp_path, monkeypatch):
+    """The viewer opens a decoder at every cut; probing 4K HEVC there stalled playback 130 ms."""
+    uhd = mediagen.write_video(tmp_path / "uhd.mp4", 3, size=(2560, 1440))
+    proxies.make(uhd, proxies.AUTO)
+    probed = []
+    real_probe = proxies.probe
+    monkeypatch.setattr(proxies, "probe", lambda path: probed.append(path) or real_probe(path))
+    for _cut in range(3):
+        with proxies.open_video(uhd, proxies.AUTO) as decoder:
+            assert isinstance(decoder, proxies.ProxyDecoder)
+    assert len(probed) <= 1
+    mediagen.write_video(uhd, 3, size=(1280, 720))  # replaced by footage of another size
+    assert proxies.resolve(uhd, proxies.AUTO) == 2  # a changed file is probed again
