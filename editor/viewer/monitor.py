@@ -251,6 +251,17 @@ class Monitor(QWidget):
         self.outlined = side_by_side
         self.update()
 
+    def minimum_width(self, side_by_side: bool) -> int:
+        """The width this monitor needs at the least, named by its title (side by side) or by its
+        tabs, whichever names it now: so the panel decides its arrangement the same way from both."""
+        layout = self.layout()
+        shown = self.title if self.title.isVisibleTo(self) else self.tabs
+        naming = self.title if side_by_side else self.tabs
+        widths = [layout.itemAt(i).minimumSize().width() for i in range(1, layout.count())]
+        top = self._top.minimumSize().width() - shown.sizeHint().width() + naming.sizeHint().width()
+        margins = layout.contentsMargins()
+        return max(top, *widths) + margins.left() + margins.right()
+
     def set_active(self, active: bool) -> None:
         self.active = active
         self.title.setStyleSheet("font-weight: bold; color: #f0f0f0;" if active else "color: #9aa0a6;")
@@ -475,16 +486,20 @@ class Monitor(QWidget):
             self.timecode.setText(timecode(self.playhead.frame, self._rate()))
 
     def _show_marks(self) -> None:
+        """In, Out and Duration; in a narrow monitor (side by side) "Dur" for "Duration" and
+        narrower gaps keep all three timecodes whole."""
         head, rate = self.playhead, self._rate()
         parts = []
         if head.in_point is not None:
-            parts.append(f"In {timecode(head.in_point, rate)}")
+            parts.append(("In", timecode(head.in_point, rate)))
         if head.out_point is not None:
-            parts.append(f"Out {timecode(head.out_point, rate)}")
+            parts.append(("Out", timecode(head.out_point, rate)))
         marked = head.marked_range()
         if marked is not None:
-            parts.append(f"Duration {timecode(marked[1], rate)}")
-        self.marks_label.setText("   ".join(parts))
+            parts.append(("Duration", timecode(marked[1], rate)))
+        text = "   ".join(f"{name} {code}" for name, code in parts)
+        short = "  ".join(f"{name.replace('Duration', 'Dur')} {code}" for name, code in parts)
+        self.marks_label.setText(text, short)
 
     def _rate(self) -> float:
         return document.settings(self.timeline or self.context.session.timeline).rate

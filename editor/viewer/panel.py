@@ -8,7 +8,8 @@ I/O, Space, the arrows) act on one monitor, `mode`: the one last clicked or
 focused, or the tab shown; opening a file from the bin makes it the source
 monitor. `,` and `.` edit from the source into the timeline whichever is
 active. Each monitor renders with its own worker thread; a monitor off
-screen (the other tab) renders nothing.
+screen (the other tab) renders nothing. A tool bar wider than half the
+panel (the mask painter's) shows the timeline's monitor alone while it is on.
 
 The attributes a single viewer had (`picture`, `timecode`, `resolution`,
 `marks_label`...) are the active monitor's, so a tool or a test that drives
@@ -21,9 +22,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import opentimelineio as otio
-from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QLayout, QWidget
 
 from editor.background import run_in_background
 from editor.context import EditorContext
@@ -72,6 +73,8 @@ class ViewerPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(GAP)
+        # the panel asks for one monitor's width (minimumSizeHint); side by side only comes above that
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         for monitor in self.monitors:
             layout.addWidget(monitor, 1)
         self.mode = TIMELINE
@@ -120,19 +123,27 @@ class ViewerPanel(QWidget):
 
     def side_by_side_width(self) -> int:
         """The width from which both monitors are shown: the chosen one, or what both need at least."""
-        least = sum(m.minimumSizeHint().width() for m in self.monitors) + GAP
+        least = sum(m.minimum_width(side_by_side=True) for m in self.monitors) + GAP
         return max(SIDE_BY_SIDE_WIDTH, least)
 
     def minimumSizeHint(self) -> QSize:
-        """In tabs, as wide as the wider monitor needs, whichever is shown: switching tabs (opening
-        a source) must not widen the dock and squeeze the bin and the inspector."""
+        """As wide as the wider monitor needs, whichever is shown and however they are arranged:
+        switching tabs (opening a source) or arrangement must not widen the dock and squeeze the
+        bin and the inspector, and a window made narrower can narrow the viewer to tabs."""
         hint = super().minimumSizeHint()
-        if not self.side_by_side:
-            hint.setWidth(max(hint.width(), *(m.minimumSizeHint().width() for m in self.monitors)))
+        hint.setWidth(max(m.minimum_width(side_by_side=False) for m in self.monitors))
         return hint
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a monitor needs more room (the mask bar shown)
+            self._fit()
+        return super().event(event)
+
+    def _fit(self) -> None:
         wanted = self.width() >= self.side_by_side_width()
         if wanted != self.side_by_side:
             self._arrange(wanted)
