@@ -20,14 +20,11 @@ from pathlib import Path
 
 import opentimelineio as otio
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTabBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +35,16 @@ from editor.playhead import Playhead
 from editor.preferences import values
 from editor.viewer.frames import FrameWorker
 from editor.viewer.meters import AudioMeters
+from editor.viewer.monitor_parts import (
+    SOURCE,
+    TIMELINE,
+    TITLES,
+    marks_text,
+    mode_tabs,
+    resolution_menu,
+    transport_buttons,
+    two_up,
+)
 from editor.viewer.picture import PictureView
 from engine.errors import EditError
 from engine.playback import cuts, shuttle
@@ -46,46 +53,10 @@ from engine.playback.timecode import parse_timecode
 from engine.project import document, trackedit
 from engine.project.times import timecode
 
-SOURCE, TIMELINE = "source", "timeline"
-TITLES = {SOURCE: "Source", TIMELINE: "Timeline"}
 PictureFilter = Callable[[otio.schema.Timeline], otio.schema.Timeline]
 TICK_MS = 5
 STILL_AHEAD = 2  # frames rendered after a paused playhead (a step forward shows at once)
 ACTIVE_EDGE = QColor("#6f9be0")  # the outline of the monitor the keys act on, side by side
-
-#: Buttons under the picture: (action name, label, tooltip, the monitors that have it). Like
-#: Premiere's: a source has no edit points to jump between, and only a source is edited from.
-BUTTONS = (
-    ("mark_in", "{", "Mark In", (SOURCE, TIMELINE)),
-    ("mark_out", "}", "Mark Out", (SOURCE, TIMELINE)),
-    ("go_start", "|◀", "Go to Start", (SOURCE, TIMELINE)),
-    ("previous_cut", "▲", "Previous Edit Point", (TIMELINE,)),
-    ("step_back", "◀|", "Step Back", (SOURCE, TIMELINE)),
-    ("shuttle_back", "◀◀", "Play Backwards (J)", (SOURCE, TIMELINE)),
-    ("play", "▶", "Play/Pause", (SOURCE, TIMELINE)),
-    ("shuttle_forward", "▶▶", "Play Faster (L)", (SOURCE, TIMELINE)),
-    ("step_forward", "|▶", "Step Forward", (SOURCE, TIMELINE)),
-    ("next_cut", "▼", "Next Edit Point", (TIMELINE,)),
-    ("go_end", "▶|", "Go to End", (SOURCE, TIMELINE)),
-    ("insert", "Insert", "Insert from Source (,)", (SOURCE,)),
-    ("overwrite", "Overwrite", "Overwrite from Source (.)", (SOURCE,)),
-)
-
-
-def two_up(left: QImage | str, right: QImage | str) -> QImage | str:
-    """Two frames side by side with a thin gap, as a trim monitor shows both sides of a cut."""
-    if isinstance(left, str) or isinstance(right, str):
-        return right if isinstance(left, str) else left
-    gap = max(2, left.width() // 40)
-    both = QImage(
-        left.width() + gap + right.width(), max(left.height(), right.height()), QImage.Format.Format_RGB888
-    )
-    both.fill(QColor("#000000"))
-    painter = QPainter(both)
-    painter.drawImage(0, 0, left)
-    painter.drawImage(left.width() + gap, 0, right)
-    painter.end()
-    return both
 
 
 class Monitor(QWidget):
@@ -131,32 +102,14 @@ class Monitor(QWidget):
 
     def _build(self) -> None:
         # side by side each monitor is named; in tabs, the tabs name the one shown
-        self.tabs = QTabBar(self)
-        self.tabs.setObjectName("viewer-mode")
-        self.tabs.addTab(TITLES[SOURCE])
-        self.tabs.addTab(TITLES[TIMELINE])
-        self.tabs.setCurrentIndex(0 if self.role == SOURCE else 1)
-        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # the theme has no tab style; make the mode shown unmistakable
-        self.tabs.setStyleSheet(
-            "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
-            "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
-        )
+        self.tabs = mode_tabs(self.role, self)
         self.title = QLabel(TITLES[self.role], self)
         self.title.setObjectName("viewer-title")
         self.title.hide()
         # elided, asking for no width: a long file name or marks must not widen the dock (and so
         # squeeze the bin and the inspector) while the user marks In and Out
         self.source_label = ElidedLabel(self)
-        self.resolution = QComboBox(self)
-        self.resolution.setObjectName("viewer-resolution")
-        self.resolution.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.resolution.setToolTip("Preview resolution: smaller plays more smoothly (Auto fits the picture)")
-        for key, label in values.PREVIEW_LABELS.items():
-            self.resolution.addItem(label, key)
-        self.resolution.setCurrentIndex(
-            self.resolution.findData(values.preview_resolution(self.context.settings))
-        )
+        self.resolution = resolution_menu(self.context.settings, self)
         top = QHBoxLayout()
         top.addWidget(self.tabs)
         top.addWidget(self.title)
@@ -186,22 +139,7 @@ class Monitor(QWidget):
         times = QHBoxLayout()
         times.addWidget(self.timecode)
         times.addWidget(self.marks_label, 1)
-        self.buttons: dict[str, QToolButton] = {}
-        bottom = QHBoxLayout()
-        bottom.setSpacing(2)
-        bottom.addStretch(1)
-        for name, label, tip, roles in BUTTONS:
-            if self.role not in roles:
-                continue
-            button = QToolButton(self)
-            button.setText(label)
-            button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setObjectName(f"viewer-{name}")
-            button.clicked.connect(lambda _checked=False, name=name: self._trigger(name))
-            self.buttons[name] = button
-            bottom.addWidget(button)
-        bottom.addStretch(1)
+        bottom, self.buttons = transport_buttons(self.role, self, self._trigger)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -486,20 +424,7 @@ class Monitor(QWidget):
             self.timecode.setText(timecode(self.playhead.frame, self._rate()))
 
     def _show_marks(self) -> None:
-        """In, Out and Duration; in a narrow monitor (side by side) "Dur" for "Duration" and
-        narrower gaps keep all three timecodes whole."""
-        head, rate = self.playhead, self._rate()
-        parts = []
-        if head.in_point is not None:
-            parts.append(("In", timecode(head.in_point, rate)))
-        if head.out_point is not None:
-            parts.append(("Out", timecode(head.out_point, rate)))
-        marked = head.marked_range()
-        if marked is not None:
-            parts.append(("Duration", timecode(marked[1], rate)))
-        text = "   ".join(f"{name} {code}" for name, code in parts)
-        short = "  ".join(f"{name.replace('Duration', 'Dur')} {code}" for name, code in parts)
-        self.marks_label.setText(text, short)
+        self.marks_label.setText(*marks_text(self.playhead, self._rate()))
 
     def _rate(self) -> float:
         return document.settings(self.timeline or self.context.session.timeline).rate

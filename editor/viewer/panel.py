@@ -31,7 +31,8 @@ from editor.context import EditorContext
 from editor.playhead import Playhead
 from editor.viewer import captions_toggle, transport
 from editor.viewer.frames import FrameWorker
-from editor.viewer.monitor import SOURCE, TIMELINE, Monitor, PictureFilter
+from editor.viewer.monitor import Monitor, PictureFilter
+from editor.viewer.monitor_parts import SOURCE, TIMELINE
 from editor.viewer.source_edit import edit_from_source
 from engine.playback import meters
 from engine.playback.audio_output import StreamOpener, open_sounddevice, warm_up_sounddevice
