@@ -55,12 +55,13 @@ def test_a_wide_window_shows_both_monitors_and_a_narrow_one_tabs(window, qtbot) 
             assert button.isVisible() and button.width() >= button.sizeHint().width(), button.text()
     assert "insert" in source.buttons and "insert" not in program.buttons
     assert source.picture.message == "No source clip: open one from the bin"
+    assert source.worker.rendered_count == 0  # nothing to show: its worker has done nothing
 
     resize(qtbot, window, NARROW)
     assert program.isVisible() and not source.isVisible()
     assert program.tabs.isVisible() and program.tabs.tabText(program.tabs.currentIndex()) == "Timeline"
-    click(qtbot, program.tabs)  # not on a tab: nothing changes
-    program.tabs.setCurrentIndex(0)  # the Source tab
+    source_tab = program.tabs.tabRect(0).center()
+    qtbot.mouseClick(program.tabs, Qt.MouseButton.LeftButton, pos=source_tab)
     assert viewer.mode == "source" and source.isVisible() and not program.isVisible()
     assert source.tabs.currentIndex() == 0 and program.tabs.currentIndex() == 1  # each bar names its own
 
