@@ -95,7 +95,7 @@ class ViewerPanel(QWidget):
     def _connect(self) -> None:
         for monitor in self.monitors:
             other = self._other(monitor)
-            monitor.activated.connect(lambda role=monitor.role: self._activate(role))
+            monitor.activated.connect(lambda role=monitor.role: self.set_mode(role))
             monitor.modeRequested.connect(self.set_mode)
             monitor.playStarting.connect(other.stop)
             monitor.resolutionChosen.connect(other.set_resolution)
@@ -185,9 +185,6 @@ class ViewerPanel(QWidget):
 
     def toggle_mode(self) -> None:
         self.set_mode(TIMELINE if self.mode == SOURCE else SOURCE)
-
-    def _activate(self, role: str) -> None:
-        self.set_mode(role)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Focus in a monitor (its picture clicked, its timecode typed into) makes the keys act there."""
