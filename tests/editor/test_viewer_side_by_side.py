@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from editor.main_window import MainWindow
+from editor.viewer.panel import SIDE_BY_SIDE_WIDTH
 from engine.project import document
 from tests.editor import test_viewer
 from tests.editor.test_viewer import wait_shown
@@ -107,6 +108,17 @@ def test_insert_from_the_source_side_by_side(window, qtbot, tmp_path) -> None:
         key(qtbot, window, which)
     assert viewer.source_playhead.marked_range() == (10, 4)
     assert "Duration 00:00:00:04" in source.marks_label.text() and program.marks_label.text() == ""
+    # the narrowest viewer with both monitors: the splitters dragged, the bin and inspector wider
+    docks = [window.findChild(QDockWidget, f"dock-{name}") for name in ("bin", "viewer", "inspector")]
+    rest = (sum(d.width() for d in docks) - SIDE_BY_SIDE_WIDTH - 10) // 2
+    window.resizeDocks(docks, [rest, SIDE_BY_SIDE_WIDTH + 10, rest], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: viewer.width() < SIDE_BY_SIDE_WIDTH + 20)
+    assert viewer.side_by_side
+    for monitor in (source, program):
+        for button in monitor.buttons.values():  # every button whole there too
+            assert button.width() >= button.sizeHint().width(), button.text()
+    shown = source.marks_label.shown_text()  # in half the panel: tersely, but every timecode whole
+    assert shown.startswith("In 00:00:00:10") and shown.endswith("00:00:00:04") and "…" not in shown
 
     click(qtbot, program.picture)  # park the timeline's playhead, then insert with the timeline's keys
     head.move_to(10)
