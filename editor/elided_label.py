@@ -22,9 +22,12 @@ class ElidedLabel(QLabel):
     ) -> None:
         super().__init__(parent)
         self._mode, self._min_width = mode, min_width
+        self._short = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str, short: str = "") -> None:
+        """`short`: a terser wording shown whole, when there is room for it but not for `text`."""
+        self._short = short
         super().setText(text)
         self.setToolTip(text)
 
@@ -35,7 +38,10 @@ class ElidedLabel(QLabel):
         return QSize(self.fontMetrics().horizontalAdvance(self.text()), self.fontMetrics().height())
 
     def shown_text(self) -> str:
-        return self.fontMetrics().elidedText(self.text(), self._mode, self.width())
+        metrics, text = self.fontMetrics(), self.text()
+        if self._short and metrics.horizontalAdvance(text) > self.width():
+            text = self._short
+        return metrics.elidedText(text, self._mode, self.width())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         jobs_dock = self._dock("jobs", "Jobs", self.jobs_panel, top)
         self.tabifyDockWidget(inspector_dock, jobs_dock)
         inspector_dock.raise_()  # jobs sit in a tab behind the inspector, as Premiere's Progress panel
-        self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [360, 700, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([bin_dock, viewer_dock, inspector_dock], [320, 760, 320], Qt.Orientation.Horizontal)
         self.statusBar().addPermanentWidget(self.viewer.audio_status)
         self.engine = EngineClient(self)  # started by the application, or by the first job
         self.jobs = JobRunner(self.engine, self.jobs_panel.model, self, self.context.settings)

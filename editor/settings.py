@@ -29,6 +29,10 @@ class EditorSettings:
         self._store.setValue(key, value)
         self._store.sync()
 
+    def remove(self, key: str) -> None:
+        self._store.remove(key)
+        self._store.sync()
+
     # recent projects ------------------------------------------------------------
 
     def recent_projects(self) -> list[Path]:

@@ -109,7 +109,7 @@ class MaskMode(QObject):
         session.changed.connect(self._document_changed)
         session.pathChanged.connect(self._path_changed)
         self.context.selection.changed.connect(self._selection_changed)
-        self.context.playhead.moved.connect(lambda _frame: self.viewer.picture.update())
+        self.context.playhead.moved.connect(lambda _frame: self.viewer.program.picture.update())
         bar.invert.clicked.connect(self._invert)
         bar.clear.clicked.connect(self.clear)
         bar.feather.valueChanged.connect(lambda _v: self._feather_timer.start())
@@ -152,10 +152,10 @@ class MaskMode(QObject):
         self.bar.setVisible(on)
         if on:
             self.viewer.set_mode("timeline")
-            self.viewer.picture.set_overlay(self)
+            self.viewer.program.picture.set_overlay(self)
             self._selection_changed()
         else:
-            self.viewer.picture.set_overlay(None)
+            self.viewer.program.picture.set_overlay(None)
         self._show_alone()
 
     def _selection_changed(self, *_args: object) -> None:
@@ -235,7 +235,7 @@ class MaskMode(QObject):
         summary = f"{_count(keys, 'key')}, {_count(tracked, 'tracked frame')}"
         self._say(f"{self.target.name}: {summary}" if self.target else "")
         self._overlay_key = None
-        self.viewer.picture.update()
+        self.viewer.program.picture.update()
 
     def _path_changed(self, path) -> None:
         """A save carries the masks along (Save As) and tidies them; opening a project looks elsewhere."""
@@ -296,7 +296,7 @@ class MaskMode(QObject):
 
     def _opacity_changed(self, value: int) -> None:
         self.context.settings.set_value(OPACITY_KEY, value)
-        self.viewer.picture.update()
+        self.viewer.program.picture.update()
 
     # painting ---------------------------------------------------------------------------------------
 
@@ -305,7 +305,7 @@ class MaskMode(QObject):
         if self.masks is None or frame is None or shown is None:
             self.context.status.show("Put the playhead over the selected picture clip to paint its mask")
             return False
-        self.viewer.stop()
+        self.viewer.program.stop()
         self._frame = frame
         self._canvas = MaskCanvas(self.masks.hard_mask_at(frame))
         spot = to_media(point, shown, self.target.size)
@@ -349,7 +349,7 @@ class MaskMode(QObject):
         elif step < 0 and smaller:
             self.size = smaller[-1]
         self._show_size()
-        self.viewer.picture.update()
+        self.viewer.program.picture.update()
 
     def _show_size(self) -> None:
         self.bar.size_label.setText(f"Size {self.size} px")

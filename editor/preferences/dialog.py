@@ -1,10 +1,12 @@
 """Edit > Preferences: the keymap, the viewer's preview size, the autosave interval, and the models.
 
 Apply writes the settings and changes the live window at once (shortcuts
-through the action registry; the viewer and autosave read their values when
-they next need them). A keymap with conflicts is refused with a message that
-names them, and the dialog stays open so they can be fixed; so is a model
-folder the engine would refuse (editor.preferences.models_tab).
+through the action registry; autosave reads its interval when it next needs
+it). The preview resolution is the one setting the viewer's Resolution menu
+also writes: a new viewer starts with it, an open one keeps what it shows.
+A keymap with conflicts is refused with a message that names them, and the
+dialog stays open so they can be fixed; so is a model folder the engine
+would refuse (editor.preferences.models_tab).
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from editor.preferences.engines_tab import EnginesTab
 from editor.preferences.keymap_editor import KeymapEditor
 from editor.preferences.models_tab import ModelsTab
 
-PREVIEW_LABELS = {"full": "Full", "half": "1/2", "quarter": "1/4"}
-
 
 class PreferencesDialog(QDialog):
     def __init__(
@@ -46,10 +46,14 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(general)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.preview = QComboBox(general)
-        for key, label in PREVIEW_LABELS.items():
+        for key, label in values.PREVIEW_LABELS.items():
             self.preview.addItem(label, key)
         self.preview.setCurrentIndex(self.preview.findData(values.preview_resolution(settings)))
+        self.preview.setToolTip(
+            "The preview size a new viewer starts with; the viewer's own menu changes this same setting"
+        )
         form.addRow("Default preview resolution", self.preview)
+        self._preview_shown = self.preview.currentData()
         self.autosave = QSpinBox(general)
         self.autosave.setRange(1, 600)
         self.autosave.setSuffix(" s")
@@ -99,7 +103,9 @@ class PreferencesDialog(QDialog):
         keys = self.keymap.changed_from_defaults()
         context.settings.set_keymap(keys)
         context.actions.apply_keymap(keys)
-        values.set_preview_resolution(context.settings, self.preview.currentData())
+        if self.preview.currentData() != self._preview_shown:  # the viewer's own choice since is kept
+            values.set_preview_resolution(context.settings, self.preview.currentData())
+            self._preview_shown = self.preview.currentData()
         if self.autosave.value() != self._autosave_shown:  # keep a finer value set outside the dialog
             values.set_autosave_seconds(context.settings, self.autosave.value())
             self._autosave_shown = self.autosave.value()

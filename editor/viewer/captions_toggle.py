@@ -28,14 +28,16 @@ def register(viewer: ViewerPanel, context: EditorContext) -> QAction:
     def toggled() -> None:
         shown = action.isChecked()
         context.settings.set_value(SETTING, shown)
-        viewer.worker.set_show_captions(shown)
+        for monitor in viewer.monitors:
+            monitor.worker.set_show_captions(shown)
         viewer.refresh_picture()
 
     action = context.actions.add(ACTION, "Show &Captions", toggled, "View", "", "captions", checkable=True)
     action.setToolTip("Draw the dialogue's subtitles over the picture, as an export that burns them in")
     remembered = str(context.settings.value(SETTING, "false")).lower() == "true"
     if remembered:
-        viewer.worker.set_show_captions(True)
+        for monitor in viewer.monitors:
+            monitor.worker.set_show_captions(True)
         action.blockSignals(True)
         action.setChecked(True)
         action.blockSignals(False)

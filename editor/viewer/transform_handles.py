@@ -70,7 +70,7 @@ class TransformHandles:
         viewer.add_tool(self.crop_button, QWidget())  # no bar of its own: the handles are the tool
         for signal in (context.selection.changed, context.session.changed, context.session.replaced):
             signal.connect(self._claim)
-        context.playhead.moved.connect(lambda _frame: self._viewer.picture.update())
+        context.playhead.moved.connect(lambda _frame: self._viewer.program.picture.update())
         self._claim()
 
     def _set_crop_mode(self, on: bool) -> None:
@@ -78,7 +78,7 @@ class TransformHandles:
 
     def _claim(self) -> None:
         """Lay the handles over the picture unless another tool (the mask painter) has it."""
-        picture = self._viewer.picture
+        picture = self._viewer.program.picture
         if picture.overlay is None:
             picture.set_overlay(self)
         picture.update()
@@ -87,9 +87,7 @@ class TransformHandles:
 
     def target(self) -> tuple[str, int, transform.Placement, tuple[int, int]] | None:
         """(clip id, frames into the clip, its transform there, its picture size) for the one
-        selected video clip under the playhead in the timeline viewer; None otherwise."""
-        if self._viewer.mode != "timeline":
-            return None
+        selected video clip under the playhead in the timeline's monitor; None otherwise."""
         ids = self._context.selection.ids
         timeline = self._context.session.timeline
         facts = clip_facts(timeline, ids[0]) if len(ids) == 1 else None

@@ -1,8 +1,9 @@
 """The viewer's commands in the action registry, with Premiere's keys.
 
 Transport and navigation go in View, marks and three-point edits in
-Sequence. Every command acts on whichever viewer mode is showing (source or
-timeline), as Premiere's keys act on the monitor that has focus.
+Sequence. Every command acts on the monitor last clicked or focused (source
+or timeline; in tabs, the one shown), as Premiere's keys act on the monitor
+that has focus; Insert and Overwrite always edit from the source.
 """
 
 from __future__ import annotations

@@ -61,7 +61,9 @@ def test_mask_mode_leaves_the_inspector_and_bin_their_width_and_every_label_whol
     win = window
     qtbot.wait(50)
     before = (win.inspector.width(), win.bin.width())
+    assert win.viewer.side_by_side  # source and timeline monitors, until the bar needs the room
     enter_mask_mode(qtbot, win)
+    assert not win.viewer.side_by_side and win.viewer.program.isVisible()  # the timeline's alone
     assert win.masks.bar.info.text().endswith(": 0 keys, 0 tracked frames")
     win.masks.bar.info.setText("A clip with a very long name indeed: 12 keys, 3000 tracked frames, and more")
     qtbot.wait(50)
@@ -81,6 +83,7 @@ def test_mask_mode_leaves_the_inspector_and_bin_their_width_and_every_label_whol
     # off again: nothing was squeezed for good
     qtbot.keyClick(win.viewer.picture, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
     assert not bar.isVisible() and win.inspector.width() >= min(before[0], 300)
+    qtbot.waitUntil(lambda: win.viewer.side_by_side)  # both monitors again
 
 
 def _tint(win: MainWindow, x: float, y: float) -> int:

@@ -163,3 +163,32 @@ def test_a_submenu_in_the_registry_is_laid_out_but_has_no_shortcut(qtbot) -> Non
     assert registry.shortcut("edit.undo") == "Ctrl+Z"  # only asked, not applied
     with pytest.raises(ValueError):
         registry.add_submenu("file.recent", "Again", "File")
+
+
+def test_the_viewer_starts_at_the_preferred_preview_resolution_and_its_menu_sets_that_preference(
+    qtbot, settings_path
+) -> None:
+    EditorSettings(settings_path).set_value("viewer/resolution", "1/4")  # the viewer's own key, before
+    window = make_window(qtbot, settings_path)
+    viewer = window.viewer
+    assert [m.resolution.currentText() for m in viewer.monitors] == ["1/4", "1/4"]  # the old choice kept
+    dialog = open_preferences(window, qtbot)
+    assert dialog.preview.currentData() == "quarter"
+    click(dialog, qtbot, QDialogButtonBox.StandardButton.Cancel)
+    qtbot.waitUntil(lambda: window.findChild(PreferencesDialog) is None)  # closed and gone
+
+    viewer.resolution.setCurrentText("Full")  # in the viewer's menu
+    assert viewer.source_monitor.resolution.currentText() == "Full"  # one setting for both monitors
+    stored = EditorSettings(settings_path)
+    assert values.preview_resolution(stored) == "full" and stored.value("viewer/resolution") is None
+    dialog = open_preferences(window, qtbot)
+    assert dialog.preview.currentData() == "full"  # what the viewer chose is the preference
+    dialog.preview.setCurrentIndex(dialog.preview.findData("auto"))
+    click(dialog, qtbot, QDialogButtonBox.StandardButton.Ok)
+    assert values.preview_resolution(EditorSettings(settings_path)) == "auto"
+    assert viewer.resolution.currentText() == "Full"  # an open viewer keeps what it shows
+    viewer.shutdown()
+
+    second = make_window(qtbot, settings_path)  # a new viewer starts with the preference
+    assert [m.resolution.currentText() for m in second.viewer.monitors] == ["Auto", "Auto"]
+    second.viewer.shutdown()

@@ -6,6 +6,7 @@ import time
 
 from PySide6.QtCore import QPoint, Qt
 
+from editor.preferences import values
 from editor.timeline.hits import row_top
 from editor.viewer import frames
 from tests.editor import test_viewer
@@ -50,7 +51,7 @@ def test_auto_preview_size_gives_each_screen_pixel_one_picture_pixel(window, qtb
     window.context.playhead.move_to(3)
     wait_shown(qtbot, window, 3)
     assert viewer.picture.image.width() == 64
-    assert window.context.settings.value("viewer/resolution") == "Auto"
+    assert values.preview_resolution(window.context.settings) == "auto"  # Preferences' own setting
 
 
 def test_playback_prepares_up_to_a_second_ahead_within_a_memory_bound() -> None:
