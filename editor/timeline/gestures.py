@@ -245,7 +245,7 @@ class Trim(Gesture):
         rate = self.view.rate
         named = (point("In" if head else "Out", frame, rate),)
         self._shown = show_edit_frame(
-            self.view, self._shown, edit_now, self.box.track, frame, lambda _copy: named
+            self.view, self._shown, edit_now, self.box.track, frame, lambda _copy, _applied: named
         )
 
     def _sync_ghosts(self, delta: int) -> list[Ghost]:
@@ -311,14 +311,16 @@ def show_edit_frame(
     shown: tuple | None,
     edit: tuple,
     track: str,
-    frame: int | tuple[int, int],
-    labels: Callable[[otio.schema.Timeline], tuple[str, ...]] | None = None,
+    frame: int | tuple[int, int] | Callable[[int], int | tuple[int, int]],
+    labels: Callable[[otio.schema.Timeline, int], tuple[str, ...]] | None = None,
 ) -> tuple | None:
     """Have the viewer show `frame` of `track` as `edit` would leave it: the edit frame, as editors
     show it during a trim. `edit` is (engine function, its arguments...) with times in frames;
-    `labels(the edited copy)` names each frame shown ("Out 00:00:02:11"), as Premiere labels the
-    halves of its trim monitor. Only when the edit changed since `shown`; returns the edit now
-    shown (unchanged when the engine refuses it)."""
+    `labels(the edited copy, frames the engine applied)` names each frame shown ("Out 00:00:02:11"),
+    as Premiere labels the halves of its trim monitor; `frame` may also depend on what the engine
+    applied (a roll stopped by the media shows the cut where it stops, not under the mouse).
+    Only when the edit changed since `shown`; returns the edit now shown (unchanged when the
+    engine refuses it)."""
     timeline = view.context.session.timeline
     if edit == shown or track not in {t.name for t in document.tracks(timeline, VIDEO)}:
         return shown  # unchanged, or a sound trim: the picture stays at the playhead
@@ -326,16 +328,19 @@ def show_edit_frame(
     rate = view.rate
     copy = timeline.clone()
     try:
-        function(
+        change = function(
             copy, *(rt(a, rate) if isinstance(a, int) and not isinstance(a, bool) else a for a in arguments)
         )
     except ShotlineError:
         return shown
+    applied = change.result if isinstance(getattr(change, "result", None), int) else 0
+    if callable(frame):
+        frame = frame(applied)
     for other in document.tracks(copy, VIDEO):  # the trimmed track alone, as a trim monitor shows it
         if other.name != track:
             other.enabled = False
     try:
-        named = labels(copy) if labels is not None else ()
+        named = labels(copy, applied) if labels is not None else ()
     except ShotlineError:
         named = ()
     view.context.media.editFrame.emit(copy, frame, named)
@@ -391,12 +396,18 @@ class Roll(Gesture):
         self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         self.overlay.note_at = pos
         edit = (trims.roll, self.row.track, self.cut, delta)
-        cut = self.cut + delta  # both sides of the cut: the outgoing's last frame, the incoming's first
-        rate = self.view.rate
-        named = (point("Out", cut - 1, rate), point("In", cut, rate))  # where each side now ends/starts
-        self._shown = show_edit_frame(
-            self.view, self._shown, edit, self.row.track, (cut - 1, cut), lambda _copy: named
-        )
+        rate, cut = self.view.rate, self.cut
+
+        def sides(applied: int) -> tuple[int, int]:
+            """Both sides of the cut where the roll leaves it: the outgoing's last frame, the incoming's
+            first (the engine stops a roll at either clip's media)."""
+            return cut + applied - 1, cut + applied
+
+        def labels(_copy: otio.schema.Timeline, applied: int) -> tuple[str, ...]:
+            out, into = sides(applied)
+            return point("Out", out, rate), point("In", into, rate)
+
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.row.track, sides, labels)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:
@@ -451,7 +462,7 @@ class Slip(Gesture):
         edit = (trims.slip, box.ident, self.delta)
         ident, two = self.picture.ident, last > first
 
-        def labels(copy: otio.schema.Timeline) -> tuple[str, ...]:
+        def labels(copy: otio.schema.Timeline, _applied: int) -> tuple[str, ...]:
             """The clip's new in and out points in its media: what a slip changes (not where it is)."""
             media_in, media_out = source_ends(copy, ident, rate)
             return (point("In", media_in, rate), point("Out", media_out, rate))[: 2 if two else 1]

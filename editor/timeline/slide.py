@@ -102,7 +102,9 @@ class Slide(Gesture):
         frames = tuple(at for _, at in sides)
         frame: int | tuple[int, int] = frames if len(frames) == 2 else frames[0]  # type: ignore[assignment]
         edit = (trims.slide, self.box.ident, self.delta)
-        self._shown = show_edit_frame(self.view, self._shown, edit, picture.track, frame, lambda _copy: named)
+        self._shown = show_edit_frame(
+            self.view, self._shown, edit, picture.track, frame, lambda _copy, _applied: named
+        )
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         status = self.view.context.status

@@ -139,3 +139,19 @@ def test_rolling_the_cut_after_green_labels_greens_new_out_and_blues_new_in(wind
     ]
     wait_shown(qtbot, window, 3)
     assert shown_index(window) == 3 and window.viewer.picture.edit_labels == ()
+
+
+def test_a_roll_stopped_by_the_media_shows_and_labels_the_cut_where_it_stops(window, qtbot) -> None:
+    view = window.timeline_view
+    view.set_tool("roll")
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start = QPoint(round(view.geometry_.x_of(20)), y)
+    qtbot.mousePress(view, LEFT, NONE, start)
+    for i in range(1, 5):
+        qtbot.mouseMove(view, start + QPoint(-8 * i, 0))  # eight frames earlier asked; green has five
+    qtbot.waitUntil(lambda: two_up_shown(window, 15))
+    assert halves(window) == (14, 0)  # red's frame 14 beside green's media frame 0: the cut at 15
+    assert window.viewer.picture.edit_labels == ("Out 00:00:00:14", "In 00:00:00:15")
+    qtbot.mouseRelease(view, LEFT, NONE, start + QPoint(-32, 0))
+    assert layout(window.context.session.timeline, "V1")[:2] == [("red", 0, 15), ("green", 15, 40)]
