@@ -135,10 +135,13 @@ class ViewerPanel(QWidget):
         self.tabs.addTab("Timeline")
         self.tabs.setCurrentIndex(1)
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # the theme has no tab style; make the mode shown unmistakable
+        # the theme has no tab style; make the mode shown unmistakable. The tabs bring their own dark
+        # background: light text on the base style's light selected tab (no theme) read as blank
         self.tabs.setStyleSheet(
-            "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
-            "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
+            "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; background: #1e1f22;"
+            " border-bottom: 2px solid transparent; }"
+            "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; background: #26282b;"
+            " border-bottom: 2px solid #6f9be0; }"
         )
         # elided, asking for no width: a long file name or marks must not widen the dock (and so
         # squeeze the bin and the inspector) while the user marks In and Out
