@@ -20,6 +20,14 @@ MARGIN = 6.0  # pixels between a label and the edge of its picture
 PADDING = 4.0  # pixels between the text and the edge of its box
 
 
+def label_font(picture: QRectF, base: QFont) -> QFont:
+    """Bold, sized to the picture: legible in a small dock, not shouting in a large one."""
+    font = QFont(base)
+    font.setPointSizeF(max(8.0, min(picture.height() / 22, 12.0)))
+    font.setBold(True)
+    return font
+
+
 def label_rects(picture: QRectF, labels: Sequence[str], metrics: QFontMetricsF) -> list[QRectF]:
     """Each label's box: at the bottom-left of its share of the picture (the two-up's halves are
     equal, so the picture is split evenly), clipped to that share."""
@@ -41,9 +49,7 @@ def paint_labels(painter: QPainter, picture: QRectF, labels: Sequence[str]) -> N
     if not labels:
         return
     painter.save()
-    font = QFont(painter.font())
-    font.setPointSizeF(max(8.0, min(picture.height() / 22, 12.0)))
-    font.setBold(True)
+    font = label_font(picture, painter.font())
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     for rect, text in zip(label_rects(picture, labels, metrics), labels, strict=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFontMetricsF, QImage
 
-from editor.viewer.edit_labels import label_rects
+from editor.viewer.edit_labels import label_font, label_rects
 from editor.viewer.picture import PictureView
 
 LABELS = ("Out 00:00:02:11", "In 00:00:02:12")
@@ -24,7 +24,8 @@ def test_each_half_of_a_bright_two_up_gets_its_label_on_a_dark_box(qtbot) -> Non
     picture.show_frame(40, white_two_up(), LABELS)
     assert picture.edit_labels == LABELS
     shot = picture.grab().toImage()
-    rects = label_rects(picture.picture_rect(), LABELS, QFontMetricsF(picture.font()))
+    area = picture.picture_rect()
+    rects = label_rects(area, LABELS, QFontMetricsF(label_font(area, picture.font())))
     left, right = rects
     assert left.right() < picture.width() / 2 < right.left()  # one over each half
     for rect in rects:
