@@ -35,8 +35,9 @@ class MediaRequests(QObject):
     imported = Signal(object)  # list[Path]: files the bin has just added
     #: (a copy of the timeline with a trim, roll, slip or slide applied, the edit frame to show in it,
     #: or the two frames of a two-up: a roll's or slide's (outgoing, incoming), a slip's (first, last)),
-    #: while the drag lasts; (None, -1) when it ends
-    editFrame = Signal(object, object)
+    #: while the drag lasts, and the label drawn over each of those frames (tuple[str, ...]: which edit
+    #: point it is and its timecode, "Out 00:00:02:11"; () for none); (None, -1, ()) when it ends
+    editFrame = Signal(object, object, object)
 
 
 @dataclass

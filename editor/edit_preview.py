@@ -28,10 +28,10 @@ def preview(
             edit(copy, *args, **kwargs)
     except ShotlineError:
         return False
-    context.media.editFrame.emit(copy, context.playhead.frame)
+    context.media.editFrame.emit(copy, context.playhead.frame, ())
     return True
 
 
 def end_preview(context: EditorContext) -> None:
     """The drag is over: the viewer goes back to the document's own frame."""
-    context.media.editFrame.emit(None, -1)
+    context.media.editFrame.emit(None, -1, ())

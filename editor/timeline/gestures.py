@@ -8,8 +8,10 @@ step. Escape drops it and nothing happens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import opentimelineio as otio
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtWidgets import QMenu
 
@@ -19,7 +21,7 @@ from editor.timeline.painting import Ghost, Overlay, clip_rect
 from editor.timeline.snapping import Snapper
 from editor.timeline.sync_ghosts import moved_clips
 from engine.errors import ShotlineError
-from engine.project import document, edits, trackedit, trims
+from engine.project import document, edits, timewarp, trackedit, trims
 from engine.project.document import VIDEO
 from engine.project.times import rt, timecode
 
@@ -240,7 +242,11 @@ class Trim(Gesture):
         edit = trims.trim_head if head else trims.trim_tail
         frame = (self.box.start if ripple else self.box.start + delta) if head else self.box.end + delta - 1
         edit_now = (edit, self.box.ident, delta, ripple)
-        self._shown = show_edit_frame(self.view, self._shown, edit_now, self.box.track, frame)
+        rate = self.view.rate
+        named = (point("In" if head else "Out", frame, rate),)
+        self._shown = show_edit_frame(
+            self.view, self._shown, edit_now, self.box.track, frame, lambda _copy, _applied: named
+        )
 
     def _sync_ghosts(self, delta: int) -> list[Ghost]:
         """The sync-locked tracks' clips where the ripple trim moves them (worked out once per delta)."""
@@ -301,10 +307,18 @@ class Trim(Gesture):
 
 
 def show_edit_frame(
-    view: TimelineView, shown: tuple | None, edit: tuple, track: str, frame: int | tuple[int, int]
+    view: TimelineView,
+    shown: tuple | None,
+    edit: tuple,
+    track: str,
+    frame: int | tuple[int, int] | Callable[[int], int | tuple[int, int]],
+    labels: Callable[[otio.schema.Timeline, int], tuple[str, ...]] | None = None,
 ) -> tuple | None:
     """Have the viewer show `frame` of `track` as `edit` would leave it: the edit frame, as editors
-    show it during a trim. `edit` is (engine function, its arguments...) with times in frames.
+    show it during a trim. `edit` is (engine function, its arguments...) with times in frames;
+    `labels(the edited copy, frames the engine applied)` names each frame shown ("Out 00:00:02:11"),
+    as Premiere labels the halves of its trim monitor; `frame` may also depend on what the engine
+    applied (a roll stopped by the media shows the cut where it stops, not under the mouse).
     Only when the edit changed since `shown`; returns the edit now shown (unchanged when the
     engine refuses it)."""
     timeline = view.context.session.timeline
@@ -314,16 +328,35 @@ def show_edit_frame(
     rate = view.rate
     copy = timeline.clone()
     try:
-        function(
+        change = function(
             copy, *(rt(a, rate) if isinstance(a, int) and not isinstance(a, bool) else a for a in arguments)
         )
     except ShotlineError:
         return shown
+    applied = change.result if isinstance(getattr(change, "result", None), int) else 0
+    if callable(frame):
+        frame = frame(applied)
     for other in document.tracks(copy, VIDEO):  # the trimmed track alone, as a trim monitor shows it
         if other.name != track:
             other.enabled = False
-    view.context.media.editFrame.emit(copy, frame)
+    try:
+        named = labels(copy, applied) if labels is not None else ()
+    except ShotlineError:
+        named = ()
+    view.context.media.editFrame.emit(copy, frame, named)
     return edit
+
+
+def point(word: str, frame: int, rate: float) -> str:
+    """An edit point's label over the viewer's picture: "In 00:00:02:12"."""
+    return f"{word} {timecode(frame, rate)}"
+
+
+def source_ends(timeline: otio.schema.Timeline, ident: str, rate: float) -> tuple[int, int]:
+    """The first and last media frames the clip shows (a slip's new in and out points)."""
+    clip = document.find_clip(timeline, ident)[1]
+    start, length = trackedit.source_frames(clip, rate)
+    return start, start + max(1, timewarp.clip_span(clip, length)) - 1
 
 
 def _media_room(view: TimelineView, box: ClipBox, side: str) -> int | None:
@@ -363,8 +396,18 @@ class Roll(Gesture):
         self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         self.overlay.note_at = pos
         edit = (trims.roll, self.row.track, self.cut, delta)
-        cut = self.cut + delta  # both sides of the cut: the outgoing's last frame, the incoming's first
-        self._shown = show_edit_frame(self.view, self._shown, edit, self.row.track, (cut - 1, cut))
+        rate, cut = self.view.rate, self.cut
+
+        def sides(applied: int) -> tuple[int, int]:
+            """Both sides of the cut where the roll leaves it: the outgoing's last frame, the incoming's
+            first (the engine stops a roll at either clip's media)."""
+            return cut + applied - 1, cut + applied
+
+        def labels(_copy: otio.schema.Timeline, applied: int) -> tuple[str, ...]:
+            out, into = sides(applied)
+            return point("Out", out, rate), point("In", into, rate)
+
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.row.track, sides, labels)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:
@@ -379,34 +422,58 @@ class Slip(Gesture):
 
     The viewer shows Premiere's slip two-up meanwhile: the clip's new first frame beside its new
     last frame, the two ends of the media the drag now chooses (its picture partner's, when the
-    sound is dragged)."""
+    sound is dragged), each labelled with its source timecode. The engine's `trims.slip_room` is
+    asked once, on press, how far the media may move and what stops it, so the note and the ghost
+    show what the release will do, not what the mouse asks for."""
 
     def __init__(self, view: TimelineView, pos: QPointF, box: ClipBox) -> None:
         super().__init__(view, pos)
         self.box = box
         self.delta = 0
+        self.stop = ""  # why the drag goes no further, while it asks for more than there is
         group = [box, *view.layout.partners(box)]
         self.picture = next((m for m in group if m.kind == VIDEO), box)
         self._shown: tuple | None = None
+        try:
+            self.room: trims.SlipRoom | None = trims.slip_room(view.context.session.timeline, box.ident)
+        except ShotlineError as error:
+            self.room, self.stop = None, str(error)
 
     def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        self.delta = -self.frames_moved(pos)
-        box = self.box
-        self.overlay.ghosts = [
-            Ghost(
-                box.track, box.start, box.end, f"in {timecode(box.media_start + self.delta, self.view.rate)}"
+        wanted = -self.frames_moved(pos)
+        room = self.room
+        if room is None:
+            self.delta = 0
+        else:
+            self.delta = int(max(room.earliest, min(room.latest, wanted)))
+            self.stop = (
+                room.left_stop if wanted < self.delta else room.right_stop if wanted > self.delta else ""
             )
+        box, rate = self.box, self.view.rate
+        self.overlay.ghosts = [
+            Ghost(box.track, box.start, box.end, f"in {timecode(box.media_start + self.delta, rate)}")
         ]
-        self.overlay.note = f"Slip: {describe(self.delta, self.view.rate)}"
+        self.overlay.note = f"Slip: {describe(self.delta, rate)}"
+        if self.stop:
+            self.overlay.note += f"  ·  stops: {self.stop}"
         self.overlay.note_at = pos
         first, last = self.picture.start, self.picture.end - 1
         frame = (first, last) if last > first else first
         edit = (trims.slip, box.ident, self.delta)
-        self._shown = show_edit_frame(self.view, self._shown, edit, self.picture.track, frame)
+        ident, two = self.picture.ident, last > first
+
+        def labels(copy: otio.schema.Timeline, _applied: int) -> tuple[str, ...]:
+            """The clip's new in and out points in its media: what a slip changes (not where it is)."""
+            media_in, media_out = source_ends(copy, ident, rate)
+            return (point("In", media_in, rate), point("Out", media_out, rate))[: 2 if two else 1]
+
+        self._shown = show_edit_frame(self.view, self._shown, edit, self.picture.track, frame, labels)
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         if self.delta:
             self.view.context.session.apply(trims.slip, self.box.ident, rt(self.delta, self.view.rate))
+        elif self.stop:
+            self.view.context.status.show(f"Cannot slip {self.box.name}: {self.stop}")
 
 
 class RubberBand(Gesture):

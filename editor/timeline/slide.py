@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, Qt
 
-from editor.timeline.gestures import Gesture, describe, show_edit_frame
+from editor.timeline.gestures import Gesture, describe, point, show_edit_frame
 from editor.timeline.layout import ClipBox
 from editor.timeline.painting import Ghost
 from engine.errors import ShotlineError
@@ -93,10 +93,18 @@ class Slide(Gesture):
             return
         before, after = self.beside[picture.ident]
         start, end = picture.start + self.delta, picture.end + self.delta
-        sides = [*([start - 1] if before is not None else []), *([end] if after is not None else [])]
-        frame: int | tuple[int, int] = tuple(sides) if len(sides) == 2 else (sides or [start])[0]
+        rate = self.view.rate
+        sides = [
+            *([("Out", start - 1)] if before is not None else []),
+            *([("In", end)] if after is not None else []),
+        ] or [("In", start)]
+        named = tuple(point(word, at, rate) for word, at in sides)
+        frames = tuple(at for _, at in sides)
+        frame: int | tuple[int, int] = frames if len(frames) == 2 else frames[0]  # type: ignore[assignment]
         edit = (trims.slide, self.box.ident, self.delta)
-        self._shown = show_edit_frame(self.view, self._shown, edit, picture.track, frame)
+        self._shown = show_edit_frame(
+            self.view, self._shown, edit, picture.track, frame, lambda _copy, _applied: named
+        )
 
     def finish(self, modifiers: Qt.KeyboardModifier) -> None:
         status = self.view.context.status

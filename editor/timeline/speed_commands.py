@@ -5,7 +5,9 @@ clip covers stays the same), reverse, ripple and the slow-motion method,
 and applies them as one undo step; or, with a speed ramp chosen instead of
 a constant speed, that ramp preset (`speed_ramp.PRESETS`: slow motion or a
 rush in the middle, into or out of slow motion, eased; the inspector's
-Speed ramp menu offers the same) over the same media. Freeze Frame holds the frame under the
+Speed ramp menu offers the same) over the same media. A ramp edited by hand
+(keyframes no preset has) is offered, and chosen, as it is: OK must never
+replace an editor's own ramp with a preset they did not pick. Freeze Frame holds the frame under the
 playhead for the rest of the selected clip (or of the clip under the
 playhead on the topmost video track with one).
 """
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from editor.timeline.view import TimelineView
 
 CONSTANT = "constant"
+#: the kind list's entry for a clip's own ramp, edited by hand: OK keeps its keyframes
+KEEP = "keep"
 #: the default ramp's key in the kind list (each ramp preset is listed by its key)
 RAMP = speed_ramp.PRESETS[0].key
 KINDS = ((CONSTANT, "Constant speed"), *((p.key, p.label) for p in speed_ramp.PRESETS))
@@ -52,7 +56,10 @@ class SpeedDialog(QDialog):
         span: int,
         parent: QWidget | None = None,
         kind: str = CONSTANT,
+        edited: str = "",
     ) -> None:
+        """`edited`: the label of the clip's own hand-edited ramp, offered (first among the ramps)
+        to keep as it is; empty when the clip has none."""
         super().__init__(parent)
         self.setWindowTitle("Clip Speed / Duration")
         self.setObjectName("speed-dialog")
@@ -62,6 +69,8 @@ class SpeedDialog(QDialog):
         for key, text in KINDS:
             self.kind.addItem(text, key)
         self.kind.insertSeparator(1)  # constant speed, then the ramps
+        if edited:
+            self.kind.insertItem(2, edited, KEEP)
         self.kind.setToolTip("A constant speed, or a speed ramp (eased) over the same media")
         self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.percent = QDoubleSpinBox(self)
@@ -140,18 +149,24 @@ def speed_duration(view: TimelineView) -> None:
         return
     length = trackedit.source_frames(clip, view.rate)[1]
     span = timewarp.media_span(length, timewarp.time_scalar(clip))
-    kind = CONSTANT
-    if ramp_curve.has_ramp(clip):  # the ramp's own preset, or the default for keyframes set by hand
-        found = speed_ramp.preset_of(ramp_curve.keyframes(clip))
-        kind = found.key if found is not None else RAMP
-    dialog = SpeedDialog(float(percent), reverse, timewarp.interpolation(clip), span, view, kind)
+    kind, edited = CONSTANT, ""
+    if ramp_curve.has_ramp(clip):  # the ramp's own preset, or the ramp as edited by hand
+        keys = ramp_curve.keyframes(clip)
+        found = speed_ramp.preset_of(keys)
+        kind, edited = (found.key, "") if found is not None else (KEEP, edited_label(keys))
+    method_now = timewarp.interpolation(clip)
+    dialog = SpeedDialog(float(percent), reverse, method_now, span, view, kind, edited)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
-    if dialog.kind.currentData() != CONSTANT:
-        preset = speed_ramp.preset_named(dialog.kind.currentData())
+    chosen, method = dialog.kind.currentData(), dialog.method.currentData()
+    if chosen == KEEP:  # the keyframes stay; only the slow-motion method can change
+        if method != method_now:
+            context.session.apply(speed.set_interpolation, ids[0], method)
+        return
+    if chosen != CONSTANT:
+        preset = speed_ramp.preset_named(chosen)
         ripple = dialog.ripple.isChecked()
-        method = dialog.method.currentData()
-        if method == timewarp.interpolation(clip):
+        if method == method_now:
             context.session.apply(speed_ramp.apply_preset, ids[0], ripple=ripple, preset=preset)
             return
         with context.session.group("Speed Ramp"):
@@ -166,6 +181,11 @@ def speed_duration(view: TimelineView) -> None:
         ripple=dialog.ripple.isChecked(),
         interpolation=dialog.method.currentData(),
     )
+
+
+def edited_label(keys: list[ramp_curve.Keyframe]) -> str:
+    """The kind list's entry for a hand-edited ramp, worded as the presets are, with its speeds."""
+    return f"Keep this ramp, as edited ({' → '.join(f'{float(k.percent):g}%' for k in keys)})"
 
 
 def freeze_at_playhead(view: TimelineView) -> None:

@@ -424,7 +424,7 @@ class TimelineView(QWidget):
         elif isinstance(gesture, gestures.MoveClips):
             # a click (no drag) on a clip of a multi-selection selects just it, as in every NLE
             self.select_clicked(gesture.grabbed.ident, Qt.KeyboardModifier.NoModifier, only=True)
-        self.context.media.editFrame.emit(None, -1)  # a trim's edit frame gives way to the playhead's
+        self.context.media.editFrame.emit(None, -1, ())  # a trim's edit frame gives way to the playhead's
         self.update()
 
     def leaveEvent(self, event: QEvent) -> None:
@@ -436,7 +436,7 @@ class TimelineView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.gesture is not None:
             self.gesture = None
-            self.context.media.editFrame.emit(None, -1)
+            self.context.media.editFrame.emit(None, -1, ())
             self.context.status.show("Drag cancelled", 2000)
             self.update()
             return

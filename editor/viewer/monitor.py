@@ -90,6 +90,7 @@ class Monitor(QWidget):
         self._shown_generation = -1  # the worker's generation the picture shown was rendered in
         #: during a trim or roll: the edit frame (or a roll's two) shown instead of the playhead's
         self._edit_frames: tuple[int, ...] | None = None
+        self._edit_labels: tuple[str, ...] = ()  # what each of those frames is ("Out 00:00:02:11")
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -341,7 +342,12 @@ class Monitor(QWidget):
         self._reload()
         self.resolutionChosen.emit(key)
 
-    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int | tuple[int, int]) -> None:
+    def show_edit_frame(
+        self,
+        timeline: otio.schema.Timeline | None,
+        frame: int | tuple[int, int],
+        labels: tuple[str, ...] = (),
+    ) -> None:
         """During a trim, roll, slip or slide: show `frame` of `timeline` (the edit as the drag would
         leave it), or two frames side by side (Premiere's two-up: a roll's or slide's outgoing and
         incoming frames, a slip's first and last); None: the drag ended, back to the playhead's frame."""
@@ -353,6 +359,7 @@ class Monitor(QWidget):
         if not self.live or self.playing:
             return
         self._edit_frames = tuple(max(0, f) for f in (frame if isinstance(frame, tuple) else (frame,)))
+        self._edit_labels = tuple(labels)
         self.worker.set_timeline(timeline, self.preview_size())
         self.worker.want(list(self._edit_frames))
         self._show_edit()
@@ -362,7 +369,8 @@ class Monitor(QWidget):
         pictures = [self.worker.cached(f) for f in frames]
         if not pictures or any(p is None for p in pictures):
             return
-        self._show(frames[-1], pictures[0] if len(pictures) == 1 else two_up(*pictures))
+        shown = pictures[0] if len(pictures) == 1 else two_up(*pictures)
+        self._show(frames[-1], shown, self._edit_labels if not isinstance(shown, str) else ())
 
     def _proxies_changed(self) -> None:
         """Proxies on or off, or one was finished: open the files again and show the frame anew."""
@@ -381,7 +389,7 @@ class Monitor(QWidget):
         if shown is not None:
             self._show(frame, shown)
 
-    def _show(self, frame: int, shown) -> None:
+    def _show(self, frame: int, shown, labels: tuple[str, ...] = ()) -> None:
         """Show a frame; during playback, count the frames jumped over (the dropped-frame counter)."""
         last, speed = self.picture.frame, self._speed()
         if self._shown_generation != self.worker.generation:
@@ -394,7 +402,7 @@ class Monitor(QWidget):
                 self.dropped += skipped
                 self.dropped_label.setText(f"Dropped {self.dropped}")
                 self.dropped_label.setStyleSheet("color: #e0a040;")
-        self.picture.show_frame(frame, shown)
+        self.picture.show_frame(frame, shown, labels)
 
     def _moved(self) -> None:
         self._show_timecode()

@@ -48,10 +48,13 @@ def mode_tabs(role: str, parent: QWidget) -> QTabBar:
     tabs.addTab(TITLES[TIMELINE])
     tabs.setCurrentIndex(0 if role == SOURCE else 1)
     tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    # the theme has no tab style; make the mode shown unmistakable
+    # the theme has no tab style; make the mode shown unmistakable. The tabs bring their own dark
+    # background: light text on the base style's light selected tab (no theme) read as blank
     tabs.setStyleSheet(
-        "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; border-bottom: 2px solid transparent; }"
-        "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; border-bottom: 2px solid #6f9be0; }"
+        "QTabBar::tab { padding: 3px 12px; color: #9aa0a6; background: #1e1f22;"
+        " border-bottom: 2px solid transparent; }"
+        "QTabBar::tab:selected { color: #f0f0f0; font-weight: bold; background: #26282b;"
+        " border-bottom: 2px solid #6f9be0; }"
     )
     return tabs
 

@@ -301,8 +301,13 @@ class ViewerPanel(QWidget):
     def set_picture_filter(self, picture: PictureFilter | None) -> None:
         self.program.set_picture_filter(picture)
 
-    def show_edit_frame(self, timeline: otio.schema.Timeline | None, frame: int | tuple[int, int]) -> None:
-        self.program.show_edit_frame(timeline, frame)
+    def show_edit_frame(
+        self,
+        timeline: otio.schema.Timeline | None,
+        frame: int | tuple[int, int],
+        labels: tuple[str, ...] = (),
+    ) -> None:
+        self.program.show_edit_frame(timeline, frame, labels)
 
     def refresh_picture(self) -> None:
         """Render both pictures again (a view option such as Show Captions changed)."""

@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from editor.viewer.edit_labels import paint_labels
+
 
 class Overlay(Protocol):
     def paint(self, painter: QPainter, picture: QRectF) -> None: ...
@@ -31,6 +33,8 @@ class PictureView(QWidget):
         self.message = ""
         self.frame: int | None = None  # the frame shown, for tests and the playback logic
         self.overlay: Overlay | None = None
+        #: during a trim: the label over each frame shown ("Out 00:00:02:11"), left to right; () else
+        self.edit_labels: tuple[str, ...] = ()
         self._dragging = False
 
     def set_overlay(self, overlay: Overlay | None) -> None:
@@ -41,8 +45,11 @@ class PictureView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
 
-    def show_frame(self, frame: int, shown: QImage | str) -> None:
+    def show_frame(self, frame: int, shown: QImage | str, labels: tuple[str, ...] = ()) -> None:
+        """Show a frame (or a message); `labels` name the edit points of a trim's frames, and any
+        other frame shown clears them."""
         self.frame = frame
+        self.edit_labels = labels if not isinstance(shown, str) else ()
         if isinstance(shown, str):
             self.message = shown
         else:
@@ -71,6 +78,7 @@ class PictureView(QWidget):
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message)
         elif self.image is not None:
             painter.drawImage(self.picture_rect(), self.image)
+            paint_labels(painter, self.picture_rect(), self.edit_labels)
         if self.overlay is not None and not self.message:
             self.overlay.paint(painter, self.picture_rect())
         painter.end()

@@ -294,13 +294,25 @@ def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
     return _run(timeline, f"{name} In Point", [*edited, *following], requested, bounds, apply)
 
 
-def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
-    """Show a different part of the media in the same place and length."""
+@dataclass(frozen=True)
+class SlipRoom:
+    """How far a clip may slip, in timeline frames either way (negative: earlier media; infinite
+    where nothing stops it), and what stops it there: the slip tool shows what a drag will really
+    do, and why it goes no further, before the release."""
+
+    earliest: float
+    latest: float
+    left_stop: str = ""
+    right_stop: str = ""
+
+
+def slip_room(timeline: Timeline, ident: str) -> SlipRoom:
+    """The room `slip` clamps to: the media before the clip's in point and after its out point,
+    for the clip and each linked partner; the first limit met each way wins and is named."""
     rate = settings(timeline).rate
-    requested = to_frames(delta, rate)
-    bounds = _Bounds()
-    members = links.with_partners(timeline, ident)
-    for _, clip in members:
+    room = _Bounds()
+    stops = ["", ""]
+    for t, clip in links.with_partners(timeline, ident):
         start, length = trackedit.source_frames(clip, rate)
         lo, hi = _source_limits(clip, rate)
         # a slip moves the media by the delta at the clip's speed (`_resize`): the room is the
@@ -309,7 +321,23 @@ def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
         if timewarp.has_ramp(clip):  # a ramp stays on the clip; its media moves frame for frame
             span = timewarp.clip_span(clip, length)
             earliest, latest = lo - start, hi - start - span
-        bounds.limit(lo=earliest, hi=latest)
+        before, after = room.lo, room.hi
+        room.limit(lo=earliest, hi=latest)
+        if room.lo > before:
+            stops[0] = f"{_named(clip)} on {t.name} shows the first frame of its media"
+        if room.hi < after:
+            stops[1] = f"{_named(clip)} on {t.name} shows the last frame of its media"
+    return SlipRoom(room.lo, room.hi, *stops)
+
+
+def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
+    """Show a different part of the media in the same place and length, as far as `slip_room`
+    allows."""
+    rate = settings(timeline).rate
+    requested = to_frames(delta, rate)
+    room = slip_room(timeline, ident)
+    bounds = _Bounds(room.earliest, room.latest)
+    members = links.with_partners(timeline, ident)
 
     def apply(d: int) -> None:
         for _, clip in members:

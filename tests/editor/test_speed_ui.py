@@ -220,3 +220,57 @@ def test_ctrl_r_applies_each_ramp_preset_over_the_clips_media(
     assert seen["again"] == label  # opened again, the dialog shows the ramp the clip has
     window.context.actions.action("edit.undo").trigger()
     assert layout(window.timeline, "V1") == [("City", 0, 40), ("Dawn", 40, 70)]
+
+
+def test_ctrl_r_on_a_hand_edited_ramp_keeps_it_unless_a_preset_is_chosen(window, monkeypatch) -> None:
+    from engine.project import ramp_curve
+
+    def choose(kind: str, method: str | None = None):
+        def run(dialog: speed_commands.SpeedDialog) -> int:
+            seen["kinds"] = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
+            seen["first"], seen["text"] = dialog.kind.currentData(), dialog.kind.currentText()
+            dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+            if method is not None:
+                dialog.method.setCurrentIndex(dialog.method.findData(method))
+            return QDialog.DialogCode.Accepted
+
+        return run
+
+    def ramp() -> tuple[list, str]:
+        clip = document.find_clip(window.timeline, city(window))[1]
+        return ramp_curve.keyframes(clip), timewarp.interpolation(clip)
+
+    seen: dict = {}
+    window.context.selection.set([city(window)])
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose(speed_commands.RAMP))
+    window.context.actions.action("clip.speed").trigger()  # 100% -> 30% -> 100%
+    # the editor changes the middle keyframe in the inspector's ramp table: no preset is like it now
+    window.inspector.speed.ramp.table.cellWidget(1, 1).setValue(45.0)
+    edited, method = ramp()
+    assert [float(k.percent) for k in edited] == [100.0, 45.0, 100.0]
+    stack = window.context.session.undo_stack
+    steps = stack.index()
+
+    # Ctrl+R offers that ramp, chosen, and OK keeps it; the slow-motion method chosen still applies
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose(speed_commands.KEEP, timewarp.FLOW))
+    window.context.actions.action("clip.speed").trigger()
+    ramps = ["slow-middle", "fast-middle", "into-slow", "out-of-slow"]
+    assert seen["kinds"] == ["constant", None, "keep", *ramps] and seen["first"] == "keep"
+    assert seen["text"] == "Keep this ramp, as edited (100% → 45% → 100%)"
+    assert ramp() == (edited, timewarp.FLOW)
+    assert stack.index() == steps + 1
+    window.context.actions.action("edit.undo").trigger()
+    assert ramp() == (edited, method)
+
+    # OK with nothing changed changes nothing, and leaves no empty undo step
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose(speed_commands.KEEP))
+    window.context.actions.action("clip.speed").trigger()
+    assert ramp() == (edited, method) and stack.index() == steps
+
+    # choosing a preset instead replaces the ramp, in one undo step
+    monkeypatch.setattr(speed_commands.SpeedDialog, "exec", choose("fast-middle"))
+    window.context.actions.action("clip.speed").trigger()
+    assert [float(k.percent) for k in ramp()[0]] == [100.0, 300.0, 100.0]
+    assert stack.index() == steps + 1
+    window.context.actions.action("edit.undo").trigger()
+    assert ramp() == (edited, method)

@@ -121,3 +121,19 @@ def test_a_slide_stops_where_the_next_clip_runs_out_of_media(tl: Harness, status
     assert tl.layout("V1") == [("A", 0, 30), ("B", 30, 90), ("C", 90, 180)]
     assert source(tl.timeline, "V1") == [(30, 30), (30, 60), (0, 90)]
     assert status[-1] == "Slide stopped at −30 f  (−00:00:01:00): C on V1 has no more media"
+
+
+def test_a_slip_past_the_media_shows_what_will_apply_and_why_it_stops(tl: Harness, status: list[str]) -> None:
+    tl.key(Qt.Key.Key_Y)
+    tl.drag(tl.at(90, "V1"), tl.at(130, "V1"), release=False)  # forty frames earlier; B has thirty before it
+    gesture = tl.view.gesture
+    stop = "B on V1 shows the first frame of its media"
+    assert gesture.overlay.note == f"Slip: −30 f  (−00:00:01:00)  ·  stops: {stop}"
+    assert gesture.overlay.ghosts[0].label == "in 00:00:00:00"  # its media's first frame, not -10
+    tl.qtbot.mouseRelease(tl.view, LEFT, pos=tl.at(130, "V1"))
+    assert source(tl.timeline, "V1")[1] == (0, 60)
+    assert tl.layout("V1") == [("A", 0, 60), ("B", 60, 120), ("C", 120, 180)]
+    steps = tl.context.session.undo_stack.count()
+    tl.drag(tl.at(90, "V1"), tl.at(100, "V1"))  # no earlier media left at all
+    assert tl.context.session.undo_stack.count() == steps
+    assert status[-1] == f"Cannot slip B: {stop}"

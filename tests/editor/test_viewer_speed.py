@@ -126,7 +126,9 @@ def test_playing_another_timeline_shows_its_frames_from_the_start(
     shown = []
     show = viewer.picture.show_frame
     monkeypatch.setattr(
-        viewer.picture, "show_frame", lambda frame, image: (shown.append(frame), show(frame, image))
+        viewer.picture,
+        "show_frame",
+        lambda frame, image, *labels: (shown.append(frame), show(frame, image, *labels)),
     )
     viewer.play()
     qtbot.waitUntil(lambda: not viewer.player.playing, timeout=20000)

@@ -1,5 +1,6 @@
-"""The viewer's two-up while a clip is slid or slipped: the two edit frames side by side, then the
-playhead's frame again once the mouse is let go."""
+"""The viewer's two-up while a clip is slid, slipped or a cut rolled: the two edit frames side by side,
+each labelled with its edit point and timecode, then the playhead's frame again (unlabelled) once the
+mouse is let go."""
 
 from __future__ import annotations
 
@@ -91,6 +92,8 @@ def test_sliding_green_shows_reds_new_last_frame_beside_blues_new_first(window, 
     # red now ends at 24 showing media 23; blue starts at 44 showing media 5 + 4
     qtbot.waitUntil(lambda: two_up_shown(window, 44))
     assert halves(window) == (23, 9)
+    # red's new out point, blue's new in point, where they now are in the cut
+    assert window.viewer.picture.edit_labels == ("Out 00:00:00:23", "In 00:00:01:14")
     qtbot.mouseRelease(window.timeline_view, LEFT, NONE, at)
     assert layout(window.context.session.timeline, "V1") == [
         ("red", 0, 24),
@@ -106,8 +109,49 @@ def test_slipping_green_shows_its_new_first_and_last_frames(window, qtbot) -> No
     at = drag_green(window, qtbot, "slip", -3)  # three frames left: three frames later in its media
     qtbot.waitUntil(lambda: two_up_shown(window, 39))
     assert halves(window) == (8, 27)  # green still 20-40 on the timeline, now showing media 8-27
+    # a slip changes which media the clip shows, not where it is: the labels give its media in and out
+    assert window.viewer.picture.edit_labels == ("In 00:00:00:08", "Out 00:00:00:27")
     view = window.timeline_view
     qtbot.keyClick(view, Qt.Key.Key_Escape)  # a cancelled drag gives the playhead's frame back too
     qtbot.mouseRelease(view, LEFT, NONE, at)
     wait_shown(qtbot, window, 3)
     assert shown_index(window) == 3
+    assert window.viewer.picture.edit_labels == ()
+
+
+def test_rolling_the_cut_after_green_labels_greens_new_out_and_blues_new_in(window, qtbot) -> None:
+    view = window.timeline_view
+    view.set_tool("roll")
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start = QPoint(round(view.geometry_.x_of(40)), y)
+    qtbot.mousePress(view, LEFT, NONE, start)
+    for i in range(1, 4):
+        qtbot.mouseMove(view, start + QPoint(-4 * i, 0))  # three frames earlier
+    qtbot.waitUntil(lambda: two_up_shown(window, 37))
+    assert halves(window) == (21, 2)  # green now ends at 36 (media 21), blue starts at 37 (media 2)
+    assert window.viewer.picture.edit_labels == ("Out 00:00:01:06", "In 00:00:01:07")
+    qtbot.mouseRelease(view, LEFT, NONE, start + QPoint(-12, 0))
+    assert layout(window.context.session.timeline, "V1") == [
+        ("red", 0, 20),
+        ("green", 20, 37),
+        ("blue", 37, 60),
+    ]
+    wait_shown(qtbot, window, 3)
+    assert shown_index(window) == 3 and window.viewer.picture.edit_labels == ()
+
+
+def test_a_roll_stopped_by_the_media_shows_and_labels_the_cut_where_it_stops(window, qtbot) -> None:
+    view = window.timeline_view
+    view.set_tool("roll")
+    row = view.layout.row("V1")
+    y = round(row_top(row, view.geometry_) + row.height * 0.6)
+    start = QPoint(round(view.geometry_.x_of(20)), y)
+    qtbot.mousePress(view, LEFT, NONE, start)
+    for i in range(1, 5):
+        qtbot.mouseMove(view, start + QPoint(-8 * i, 0))  # eight frames earlier asked; green has five
+    qtbot.waitUntil(lambda: two_up_shown(window, 15))
+    assert halves(window) == (14, 0)  # red's frame 14 beside green's media frame 0: the cut at 15
+    assert window.viewer.picture.edit_labels == ("Out 00:00:00:14", "In 00:00:00:15")
+    qtbot.mouseRelease(view, LEFT, NONE, start + QPoint(-32, 0))
+    assert layout(window.context.session.timeline, "V1")[:2] == [("red", 0, 15), ("green", 15, 40)]

@@ -120,6 +120,25 @@ def test_slip_changes_what_is_shown_not_where() -> None:
     assert trims.slip(timeline, ids["b"], frames(-500)).result == -70  # and at its start
 
 
+def test_the_room_to_slip_is_what_slip_applies_and_names_what_stops_it() -> None:
+    timeline, ids = three_shots()
+    room = trims.slip_room(timeline, ids["b"])
+    # b shows source 10-40 of 100 frames: 10 frames of media before its in point, 60 after its out
+    assert (room.earliest, room.left_stop) == (-10, "b on V1 shows the first frame of its media")
+    assert (room.latest, room.right_stop) == (60, "b on V1 shows the last frame of its media")
+    assert trims.slip(timeline, ids["b"], frames(75)).result == room.latest
+
+
+def test_a_linked_slip_is_stopped_by_the_shorter_media_and_says_which() -> None:
+    timeline = project()
+    video, sound = av_shot("City", 20, start=10, media=100)
+    edits.append(timeline, {"V1": video, "A1": sound})
+    sound.media_reference.available_range = tr(0, 35, 30.0)  # the sound file ends at frame 35
+    room = trims.slip_room(timeline, document.clip_id(video))
+    assert (room.latest, room.right_stop) == (5, "City on A1 shows the last frame of its media")
+    assert (room.earliest, room.left_stop) == (-10, "City on V1 shows the first frame of its media")
+
+
 def test_roll_moves_a_cut_between_two_clips() -> None:
     timeline, _ = three_shots()
     change = edit_and_check_undo(timeline, lambda: trims.roll(timeline, "V1", frames(30), frames(12)))
