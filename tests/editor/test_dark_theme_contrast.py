@@ -21,15 +21,20 @@ def test_the_selected_viewer_tab_reads_with_and_without_the_theme(qtbot, tmp_pat
     monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
     window = MainWindow()
     qtbot.addWidget(window)
+    window.resize(1100, 750)  # narrow enough for the Source/Timeline tabs (wider: side by side)
     window.show()
-    tabs = window.viewer.tabs
+    qtbot.waitUntil(lambda: not window.viewer.side_by_side and window.viewer.tabs.isVisible())
     app = QApplication.instance()
     before = app.styleSheet()
     try:
         for theme in ("", (RESOURCES / "styles" / "dark.qss").read_text(encoding="utf-8")):
             app.setStyleSheet(theme)
             for index in (0, 1):  # Source, then Timeline
-                tabs.setCurrentIndex(index)
+                window.viewer.tabs.setCurrentIndex(index)  # each monitor shown has its own bar
+                qtbot.waitUntil(
+                    lambda i=index: window.viewer.tabs.isVisible() and window.viewer.tabs.currentIndex() == i
+                )
+                tabs = window.viewer.tabs
                 shot = tabs.grab().toImage()
                 rect = tabs.tabRect(index)
                 darkest, lightest = lightness_range(
