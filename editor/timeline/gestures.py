@@ -435,7 +435,7 @@ class Slip(Gesture):
         self.picture = next((m for m in group if m.kind == VIDEO), box)
         self._shown: tuple | None = None
         try:
-            self.room: trims.SlipRoom | None = trims.slip_room(view.context.session.timeline, box.ident)
+            self.room: trims.EditRoom | None = trims.slip_room(view.context.session.timeline, box.ident)
         except ShotlineError as error:
             self.room, self.stop = None, str(error)
 
@@ -445,10 +445,7 @@ class Slip(Gesture):
         if room is None:
             self.delta = 0
         else:
-            self.delta = int(max(room.earliest, min(room.latest, wanted)))
-            self.stop = (
-                room.left_stop if wanted < self.delta else room.right_stop if wanted > self.delta else ""
-            )
+            self.delta, self.stop = room.clamp(wanted)
         box, rate = self.box, self.view.rate
         self.overlay.ghosts = [
             Ghost(box.track, box.start, box.end, f"in {timecode(box.media_start + self.delta, rate)}")

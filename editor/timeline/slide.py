@@ -43,7 +43,7 @@ class Slide(Gesture):
         self.stop = ""  # why the drag goes no further, while it asks for more than there is
         self._shown: tuple | None = None
         try:
-            self.room: trims.SlideRoom | None = trims.slide_room(view.context.session.timeline, box.ident)
+            self.room: trims.EditRoom | None = trims.slide_room(view.context.session.timeline, box.ident)
         except ShotlineError as error:
             self.room, self.stop = None, str(error)
 
@@ -64,10 +64,7 @@ class Slide(Gesture):
         if room is None:
             self.delta = 0
         else:
-            self.delta = int(max(room.earliest, min(room.latest, wanted)))
-            self.stop = (
-                room.left_stop if wanted < self.delta else room.right_stop if wanted > self.delta else ""
-            )
+            self.delta, self.stop = room.clamp(wanted)
         self.overlay.ghosts = [ghost for member in self.group for ghost in self._ghosts(member)]
         self.overlay.note = f"Slide: {describe(self.delta, rate)}"
         if self.stop:

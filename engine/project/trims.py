@@ -295,18 +295,24 @@ def trim_head(timeline: Timeline, ident: str, delta: RationalTime, ripple: bool 
 
 
 @dataclass(frozen=True)
-class SlipRoom:
-    """How far a clip may slip, in timeline frames either way (negative: earlier media; infinite
-    where nothing stops it), and what stops it there: the slip tool shows what a drag will really
-    do, and why it goes no further, before the release."""
+class EditRoom:
+    """How far a slip or slide may go, in frames either way (infinite where nothing stops it), and
+    what stops it there: the tools show what a drag will really do, and why it goes no further,
+    before the release."""
 
     earliest: float
     latest: float
     left_stop: str = ""
     right_stop: str = ""
 
+    def clamp(self, wanted: int) -> tuple[int, str]:
+        """(the frames that will apply of `wanted`, what stops it short; "" when nothing does)."""
+        applied = int(max(self.earliest, min(self.latest, wanted)))
+        stop = self.left_stop if wanted < applied else self.right_stop if wanted > applied else ""
+        return applied, stop
 
-def slip_room(timeline: Timeline, ident: str) -> SlipRoom:
+
+def slip_room(timeline: Timeline, ident: str) -> EditRoom:
     """The room `slip` clamps to: the media before the clip's in point and after its out point,
     for the clip and each linked partner; the first limit met each way wins and is named."""
     rate = settings(timeline).rate
@@ -327,7 +333,7 @@ def slip_room(timeline: Timeline, ident: str) -> SlipRoom:
             stops[0] = f"{_named(clip)} on {t.name} shows the first frame of its media"
         if room.hi < after:
             stops[1] = f"{_named(clip)} on {t.name} shows the last frame of its media"
-    return SlipRoom(room.lo, room.hi, *stops)
+    return EditRoom(room.lo, room.hi, *stops)
 
 
 def slip(timeline: Timeline, ident: str, delta: RationalTime) -> Change:
@@ -382,18 +388,7 @@ def roll(timeline: Timeline, track_name: str, cut_at: RationalTime, delta: Ratio
     return _run(timeline, "Roll Edit", [e.track for e in edges], requested, bounds, apply)
 
 
-@dataclass(frozen=True)
-class SlideRoom:
-    """How far a clip may slide, in frames either way (infinite where nothing stops it), and what
-    stops it there: the slide tool says why a drag goes no further, in the words of the limit."""
-
-    earliest: float
-    latest: float
-    left_stop: str = ""
-    right_stop: str = ""
-
-
-def slide_room(timeline: Timeline, ident: str) -> SlideRoom:
+def slide_room(timeline: Timeline, ident: str) -> EditRoom:
     """The room `slide` clamps to: the item before the clip (and before each linked partner) gives
     frames at its tail, the item after takes them at its head; the first limit met each way wins."""
     rate = settings(timeline).rate
@@ -435,7 +430,7 @@ def slide_room(timeline: Timeline, ident: str) -> SlideRoom:
                     f"{name} on {t.name} has no more media",
                     f"{name} on {t.name} keeps its first frame",
                 )
-    return SlideRoom(room.lo, room.hi, *stops)
+    return EditRoom(room.lo, room.hi, *stops)
 
 
 def _named(item: otio.core.Item) -> str:

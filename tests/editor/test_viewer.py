@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from editor.main_window import MainWindow
-from engine.playback.audio_output import AudioUnavailable
 from engine.playback.clock import frame_at_sample, sample_of_frame
 from engine.playback.source import placements, source_timeline
 from engine.project import document, edits
@@ -20,6 +19,7 @@ from engine.project.times import rt
 from engine.render.video import video_frame
 from tests.engine.test_playback import FakeStream, fake_device
 from tests.support import mediagen
+from tests.support.windows import silent_window
 
 RATE = 30.0
 SIZE = (64, 36)
@@ -46,13 +46,7 @@ def two_shot_timeline(tmp_path: Path):
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
-    win.show_timeline(two_shot_timeline(tmp_path), None)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
+    win = silent_window(qtbot, two_shot_timeline(tmp_path))
     yield win
     win.viewer.shutdown()
 

@@ -12,13 +12,13 @@ from PySide6.QtCore import QPoint, Qt
 
 from editor.main_window import MainWindow
 from editor.timeline.hits import row_top
-from engine.playback.audio_output import AudioUnavailable
 from engine.playback.source import placements, source_timeline
 from engine.project import edits
 from engine.project.document import new_project
 from tests.editor.test_viewer import RATE, SIZE, shown_index, to_array, wait_shown
 from tests.support import mediagen
 from tests.support.editing import layout
+from tests.support.windows import silent_window
 
 LEFT = Qt.MouseButton.LeftButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -40,13 +40,7 @@ def three_shot_timeline(folder: Path) -> otio.schema.Timeline:
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch) -> MainWindow:
     monkeypatch.setenv("SHOTLINE_DATA_DIR", str(tmp_path / "data"))
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.viewer.player.open_stream = lambda *args: (_ for _ in ()).throw(AudioUnavailable("no output device"))
-    win.show_timeline(three_shot_timeline(tmp_path), None)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
+    win = silent_window(qtbot, three_shot_timeline(tmp_path))
     view = win.timeline_view
     view.snapping = False
     view.geometry_.pixels_per_frame = 4.0  # a drag of 4 px is one frame exactly
