@@ -178,6 +178,17 @@ def test_dragging_the_handles_over_the_viewer_moves_and_scales_the_clip(window, 
     assert placement(window, ident, 5).scale == 1.0 and placement(window, ident, 5).x == moved.x
 
 
+def v2_in_the_viewer(window, qtbot):
+    """Select the clip on V2 and show frame 5 in a 384x216 picture: (its id, the picture, the
+    handles drawn over it)."""
+    ident = select(window, "V2")
+    window.context.playhead.move_to(5)
+    picture = window.viewer.picture
+    picture.resize(384, 216)
+    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
+    return ident, picture, window.transform_handles
+
+
 def _drag(qtbot, picture, start: QPointF, end: QPointF, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     qtbot.mousePress(picture, Qt.MouseButton.LeftButton, modifier, start.toPoint())
     qtbot.mouseMove(picture, pos=((start + end) / 2).toPoint())
@@ -186,12 +197,7 @@ def _drag(qtbot, picture, start: QPointF, end: QPointF, modifier=Qt.KeyboardModi
 
 
 def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qtbot) -> None:
-    ident = select(window, "V2")
-    window.context.playhead.move_to(5)
-    picture = window.viewer.picture
-    picture.resize(384, 216)
-    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
-    handles = window.transform_handles
+    ident, picture, handles = v2_in_the_viewer(window, qtbot)
     area = picture.picture_rect()
     corners = handles.corners(area)
     centre = sum(corners, QPointF()) / 4
@@ -221,12 +227,7 @@ def test_the_knob_rotates_and_alt_on_an_edge_crops_one_undo_step_each(window, qt
 
 
 def test_in_crop_mode_a_corner_crops_the_two_sides_that_meet_there_in_one_undo_step(window, qtbot) -> None:
-    ident = select(window, "V2")
-    window.context.playhead.move_to(5)
-    picture = window.viewer.picture
-    picture.resize(384, 216)
-    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
-    handles = window.transform_handles
+    ident, picture, handles = v2_in_the_viewer(window, qtbot)
     qtbot.mouseClick(handles.crop_button, Qt.MouseButton.LeftButton)
     area = picture.picture_rect()
     corners = handles.corners(area)
@@ -262,12 +263,7 @@ def test_in_crop_mode_a_corner_crops_the_two_sides_that_meet_there_in_one_undo_s
 
 
 def test_alt_on_a_corner_crops_and_without_it_the_corner_still_scales(window, qtbot) -> None:
-    ident = select(window, "V2")
-    window.context.playhead.move_to(5)
-    picture = window.viewer.picture
-    picture.resize(384, 216)
-    qtbot.waitUntil(lambda: picture.image is not None and picture.frame == 5)
-    handles = window.transform_handles
+    ident, picture, handles = v2_in_the_viewer(window, qtbot)
     corners = handles.corners(picture.picture_rect())
     width, height = corners[1].x() - corners[0].x(), corners[3].y() - corners[0].y()
     _drag(
