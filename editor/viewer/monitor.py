@@ -477,7 +477,7 @@ class Monitor(QWidget):
             return
         self.meters.show_reading(self.player.meter.reading())
         frame, end, speed = self.player.frame(), self.end(), self.player.speed
-        if speed > 0 and frame >= end - 1:
+        if speed > 0 and frame >= end:  # the last frame is seen and heard to its end, then it stops
             self.stop()
             self.playhead.move_to(max(0, end - 1))
         elif speed < 0 and frame <= 0:
