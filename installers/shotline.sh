@@ -92,6 +92,14 @@ case "$cmd" in
     fi
     ;;
   *)
+    # The demo project's shots are made here, once, the first time the editor is opened on it, so
+    # it opens at once; the editor makes them in the background itself when they are missing.
+    if [ $# -eq 0 ] && [ ! -f "$venv/.shotline-demo" ]; then
+      echo "shotline: making the demo project's shots (first start only, under a minute)"
+      if "$venv/bin/python" -c 'from engine.demo import demo_project; print(f"shotline: demo project: {demo_project()}")'; then
+        touch "$venv/.shotline-demo"
+      fi
+    fi
     exec "$venv/bin/shotline" "$@"
     ;;
 esac

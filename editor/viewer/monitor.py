@@ -321,7 +321,7 @@ class Monitor(QWidget):
         if not self.live:
             return
         if timeline is None:
-            self.picture.show_frame(0, "No source clip: open one from the bin")
+            self.picture.show_hint("No source clip: open one from the bin")
             self._show_timecode()
             return
         copy = timeline.clone()

@@ -31,6 +31,7 @@ class PictureView(QWidget):
         self.setMinimumSize(160, 90)
         self.image: QImage | None = None
         self.message = ""
+        self.hint = False  # the message is a word on what to do, not a problem
         self.frame: int | None = None  # the frame shown, for tests and the playback logic
         self.overlay: Overlay | None = None
         #: during a trim: the label over each frame shown ("Out 00:00:02:11"), left to right; () else
@@ -49,12 +50,19 @@ class PictureView(QWidget):
         """Show a frame (or a message); `labels` name the edit points of a trim's frames, and any
         other frame shown clears them."""
         self.frame = frame
+        self.hint = False
         self.edit_labels = labels if not isinstance(shown, str) else ()
         if isinstance(shown, str):
             self.message = shown
         else:
             self.image, self.message = shown, ""
         self.update()
+
+    def show_hint(self, text: str) -> None:
+        """A word on what to do (an empty source monitor), drawn quietly: the red slate is kept
+        for what went wrong (offline media, a damaged file)."""
+        self.show_frame(0, text)
+        self.hint = True
 
     def picture_rect(self) -> QRectF:
         """Where the image lands: as large as fits, centred, its aspect kept (letterbox/pillarbox)."""
@@ -70,8 +78,8 @@ class PictureView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         if self.message:
             area = self.picture_rect()
-            painter.fillRect(area, QColor("#3a1d1d"))
-            painter.setPen(QColor("#f0e6e6"))
+            painter.fillRect(area, QColor("#1e1f22" if self.hint else "#3a1d1d"))
+            painter.setPen(QColor("#9aa0a6" if self.hint else "#f0e6e6"))
             font = painter.font()
             font.setPointSizeF(max(10.0, min(area.height() / 14, 22.0)))
             painter.setFont(font)

@@ -235,6 +235,7 @@ def test_offline_media_shows_a_slate_not_a_crash(window, qtbot, tmp_path: Path) 
     qtbot.wait(100)
     press(qtbot, window, Qt.Key.Key_K)
     assert window.viewer.picture.message == "Media offline: Interview"
+    assert not window.viewer.picture.hint  # a problem: the red slate, not the quiet hint of an empty monitor
 
 
 def test_the_source_viewer_inserts_and_overwrites_its_marked_range(window, qtbot, tmp_path: Path) -> None:

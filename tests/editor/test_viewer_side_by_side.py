@@ -56,6 +56,7 @@ def test_a_wide_window_shows_both_monitors_and_a_narrow_one_tabs(window, qtbot) 
             assert button.isVisible() and button.width() >= button.sizeHint().width(), button.text()
     assert "insert" in source.buttons and "insert" not in program.buttons
     assert source.picture.message == "No source clip: open one from the bin"
+    assert source.picture.hint  # a word on what to do, drawn quietly (red is for what went wrong)
     assert source.worker.rendered_count == 0  # nothing to show: its worker has done nothing
 
     resize(qtbot, window, NARROW)
