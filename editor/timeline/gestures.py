@@ -392,10 +392,11 @@ class Roll(Gesture):
         if self._snap is not None:
             delta += self._snap.offset([self.cut + delta]) or 0
         self.delta = delta
-        self.overlay.line = self.cut + delta
-        self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         self.overlay.note_at = pos
         edit = (trims.roll, self.row.track, self.cut, delta)
+        if edit != self._shown:  # else the line and note of this very roll (and where it stops) stand
+            self.overlay.line = self.cut + delta
+            self.overlay.note = f"Roll: {describe(delta, self.view.rate)}"
         rate, cut = self.view.rate, self.cut
 
         def sides(applied: int) -> tuple[int, int]:
@@ -404,6 +405,9 @@ class Roll(Gesture):
             return cut + applied - 1, cut + applied
 
         def labels(_copy: otio.schema.Timeline, applied: int) -> tuple[str, ...]:
+            if applied != delta:  # the engine stops the roll where a clip's media ends: say so
+                self.overlay.note = f"Roll: {describe(applied, rate)}  ·  stops: a clip's media ends there"
+                self.overlay.line = cut + applied
             out, into = sides(applied)
             return point("Out", out, rate), point("In", into, rate)
 

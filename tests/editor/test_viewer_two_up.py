@@ -147,5 +147,8 @@ def test_a_roll_stopped_by_the_media_shows_and_labels_the_cut_where_it_stops(win
     qtbot.waitUntil(lambda: two_up_shown(window, 15))
     assert halves(window) == (14, 0)  # red's frame 14 beside green's media frame 0: the cut at 15
     assert window.viewer.picture.edit_labels == ("Out 00:00:00:14", "In 00:00:00:15")
+    # the note says the roll that will apply, five frames, and why it goes no further
+    assert view.gesture.overlay.note.startswith("Roll: −5 f") and "stops" in view.gesture.overlay.note
+    assert view.gesture.overlay.line == 15  # the cut line where the roll stops, not under the mouse
     qtbot.mouseRelease(view, LEFT, NONE, start + QPoint(-32, 0))
     assert layout(window.context.session.timeline, "V1")[:2] == [("red", 0, 15), ("green", 15, 40)]
