@@ -95,5 +95,8 @@ class LoudnessMeter:
 
 
 def describe(lufs: float) -> str:
-    """The figure as the export's notices say it: -inf is "silent"."""
+    """The figure as the export's notices say it: -inf is "silent"; NaN "not measured" (an answer
+    without the figure, from a remote engine of an older version that could not measure it)."""
+    if math.isnan(lufs):
+        return "not measured"
     return "silent" if not math.isfinite(lufs) else f"{lufs:.1f} LUFS"

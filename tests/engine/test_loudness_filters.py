@@ -11,7 +11,7 @@ import pytest
 from scipy.signal import lfilter
 
 from engine.render.biquad import Biquad, high_pass, high_shelf
-from engine.render.loudness import k_weighting
+from engine.render.loudness import describe, k_weighting
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +59,10 @@ def test_playing_with_the_meters_never_imports_scipy() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_export_notice_says_silent_and_unmeasured_apart() -> None:
+    """A remote engine of an older version may answer without the figure: that is not silence."""
+    assert describe(-23.04) == "-23.0 LUFS"
+    assert describe(float("-inf")) == "silent"
+    assert describe(float("nan")) == "not measured"
